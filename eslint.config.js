@@ -1,0 +1,37 @@
+// Lint configuration: type-aware typescript-eslint plus the import-boundary rule of docs/architecture.md.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const boundary = (from, forbidden, message) => ({
+  files: [`src/${from}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message })) }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'bin/**', '.s2s/**', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/restrict-template-expressions': 'off',
+    },
+  },
+  boundary('core', ['**/store/**', '**/adapters/**', '**/main/**', '**/replication/**', '**/ca/**', '**/config/**'],
+    'core imports nothing outside core (docs/architecture.md)'),
+  boundary('adapters', ['**/store/sqlite/**', '**/store/postgres/**'],
+    'adapters never import a store implementation; only src/main wires them'),
+  boundary('store', ['**/adapters/**', '**/main/**'], 'store imports only core and the store port'),
+);

@@ -1,0 +1,72 @@
+/** What a CLI command gets: injected IO, a printer, and a lazily opened deployment. */
+import type { Command } from 'commander';
+import type { Clock } from '../../core/index.ts';
+import type { NodeConfig, NodeConfigFlags } from '../../config/node-config.ts';
+import type { DocumentStore } from '../../store/document-store.ts';
+import type { Services } from '../../services/index.ts';
+import type { CliIo } from './cli-io.ts';
+import { Printer } from './printer.ts';
+
+/** The deployment a command works on (satisfied by src/main/deployment.ts). */
+export interface CliDeployment {
+  readonly config: NodeConfig;
+  readonly store: DocumentStore;
+  readonly clock: Clock;
+  readonly services: Services;
+  close(): Promise<void>;
+}
+
+/** Supplied by the composition root (src/main/cli.ts) or by a test. */
+export interface CliEnvironment {
+  readonly io: CliIo;
+  /** Opens the deployment named by the global flags (--home, --store, --node). */
+  openDeployment(flags: NodeConfigFlags): Promise<CliDeployment>;
+  /** Resolves node config without opening anything (for `init`, which must create the data directory). */
+  resolveConfig(flags: NodeConfigFlags): NodeConfig;
+}
+
+/** Options every command accepts (declared once on the root program). */
+export interface GlobalOptions extends NodeConfigFlags {
+  json?: boolean;
+}
+
+/** Per-invocation state handed to an action. */
+export interface ActionContext<O> {
+  readonly opts: O & GlobalOptions;
+  readonly args: readonly string[];
+  readonly printer: Printer;
+  readonly io: CliIo;
+  readonly env: CliEnvironment;
+  /** Opens (once) and returns the deployment; closed automatically after the action. */
+  deployment(): Promise<CliDeployment>;
+  readonly command: Command;
+}
+
+/** Wraps a command action: builds the printer and deployment, and always closes what it opened. */
+export function defineAction<O>(env: CliEnvironment, fn: (ctx: ActionContext<O>) => Promise<void>) {
+  return async (...raw: unknown[]): Promise<void> => {
+    const command = raw[raw.length - 1] as Command;
+    const opts = command.optsWithGlobals<O & GlobalOptions>();
+    const printer = new Printer(env.io, opts.json === true);
+    let opened: Promise<CliDeployment> | undefined;
+    const ctx: ActionContext<O> = {
+      opts,
+      args: command.args,
+      printer,
+      io: env.io,
+      env,
+      command,
+      deployment: () => (opened ??= env.openDeployment(opts)),
+    };
+    try {
+      await fn(ctx);
+    } finally {
+      if (opened) await (await opened.catch(() => undefined))?.close();
+    }
+  };
+}
+
+/** Adds an `Example:` section to a command's --help. */
+export function example(command: Command, ...lines: string[]): Command {
+  return command.addHelpText('after', `\nExample${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
+}

@@ -1,0 +1,65 @@
+/** Parses argv, runs one command, maps any failure to one line (or JSON) and an exit code. */
+import { Command, CommanderError } from 'commander';
+import { S2sError, sharedError } from '../../core/index.ts';
+import type { CliEnvironment } from './cli-context.ts';
+import { EXIT_CODES } from './exit-codes.ts';
+import { Printer } from './printer.ts';
+import { registerAllCommands } from './commands/registry.ts';
+
+/** Builds the commander program (exported for --help tests and docs generation). */
+export function buildProgram(env: CliEnvironment): Command {
+  const program = new Command('s2s')
+    .description('Server-to-server (S2S) OAuth for Skype for Business / Lync, Exchange and SharePoint')
+    .option('--json', 'print one JSON document on stdout (for scripts)')
+    .option('--home <dir>', 'data directory (env S2S_HOME, default ./.s2s)')
+    .option('--store <location>', 'store: postgres://… URL or SQLite file path (env S2S_STORE)')
+    .option('--node <fqdn>', 'this server\'s FQDN (env S2S_NODE, default the host name)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => env.io.stdout.write(s),
+      writeErr: (s) => env.io.stderr.write(s),
+      outputError: () => {},
+    })
+    .exitOverride();
+  registerAllCommands(program, env);
+  for (const sub of allCommands(program)) {
+    sub.exitOverride();
+    sub.configureOutput({
+      writeOut: (s) => env.io.stdout.write(s),
+      writeErr: (s) => env.io.stderr.write(s),
+      outputError: () => {},
+    });
+  }
+  return program;
+}
+
+function allCommands(cmd: Command): Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function runCli(argv: readonly string[], env: CliEnvironment): Promise<number> {
+  const program = buildProgram(env);
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_CODES.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) {
+        return EXIT_CODES.ok;
+      }
+      new Printer(env.io, json).failure(sharedError('ERR_USAGE', err.message.replace(/^error: /, '')));
+      return EXIT_CODES.usage;
+    }
+    const failure = err instanceof S2sError ? err : sharedError('ERR_INTERNAL', describeUnexpected(err));
+    new Printer(env.io, json).failure(failure);
+    return EXIT_CODES[failure.category];
+  }
+}
+
+/** One-line description of an unexpected error, without stack or secrets. */
+function describeUnexpected(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message.split('\n')[0] ?? ''}`;
+  return 'unexpected failure';
+}

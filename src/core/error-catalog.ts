@@ -1,0 +1,29 @@
+/** Every error and warning code of s2s, gathered from the module catalogs (source of docs/errors.md). */
+import type { ErrorCatalog, WarningDefinition } from './shared/errors.ts';
+import { SHARED_ERRORS, SHARED_WARNINGS } from './shared/shared-errors.ts';
+import { CERTIFICATE_ERRORS, CERTIFICATE_WARNINGS } from './certificates/certificate-errors.ts';
+import { TOKEN_ERRORS, TOKEN_WARNINGS } from './tokens/token-errors.ts';
+import { PARTNER_ERRORS, PARTNER_WARNINGS } from './partners/partner-errors.ts';
+import { STORAGE_ERRORS, STORAGE_WARNINGS } from './storage/storage-errors.ts';
+import { CA_ERRORS, CA_WARNINGS } from './ca/ca-errors.ts';
+import { REPLICATION_ERRORS, REPLICATION_WARNINGS } from './replication/replication-errors.ts';
+
+/** Catalogs by section title, in documentation order. */
+export const ERROR_SECTIONS: ReadonlyArray<{
+  readonly title: string;
+  readonly errors: ErrorCatalog;
+  readonly warnings: Readonly<Record<string, WarningDefinition>>;
+}> = [
+  { title: 'General, configuration and store', errors: SHARED_ERRORS, warnings: SHARED_WARNINGS },
+  { title: 'Certificates', errors: CERTIFICATE_ERRORS, warnings: CERTIFICATE_WARNINGS },
+  { title: 'Tokens and validation', errors: TOKEN_ERRORS, warnings: TOKEN_WARNINGS },
+  { title: 'Partner applications and metadata', errors: PARTNER_ERRORS, warnings: PARTNER_WARNINGS },
+  { title: 'Storage service and connectivity test', errors: STORAGE_ERRORS, warnings: STORAGE_WARNINGS },
+  { title: 'Certification authority and requests', errors: CA_ERRORS, warnings: CA_WARNINGS },
+  { title: 'Pools and replication', errors: REPLICATION_ERRORS, warnings: REPLICATION_WARNINGS },
+];
+
+/** Every error code with its definition. */
+export const ALL_ERRORS: ErrorCatalog = Object.assign({}, ...ERROR_SECTIONS.map((s) => s.errors));
+/** Every warning code with its definition. */
+export const ALL_WARNINGS: Readonly<Record<string, WarningDefinition>> = Object.assign({}, ...ERROR_SECTIONS.map((s) => s.warnings));

@@ -1,0 +1,44 @@
+/** A partner application (New/Set/Get-CsPartnerApplication; protocol.md §4, §5.1). Document kind `partner`. */
+
+export type TrustLevel = 'Full' | 'Application' | 'User';
+export const TRUST_LEVELS: readonly TrustLevel[] = ['Full', 'Application', 'User'];
+
+/** A signing certificate trusted for a partner. */
+export interface PartnerKey {
+  /** SHA-1 thumbprint, upper-case hex (recomputed from the certificate, never taken from metadata). */
+  readonly thumbprint: string;
+  /** Base64 DER. */
+  readonly certificate: string;
+}
+
+export interface MetadataRefreshState {
+  /** ISO instant of the last successful fetch. */
+  readonly lastSuccessAt: string | null;
+  /** ISO instant of the last attempt. */
+  readonly lastAttemptAt: string | null;
+  /** Error code and one-line message of the last failed attempt, cleared on success. */
+  readonly lastError: { readonly code: string; readonly message: string; readonly at: string } | null;
+}
+
+export interface PartnerApplication {
+  /** Administrator-chosen name, e.g. `microsoft.exchange` (case-insensitive, stored lower case). */
+  readonly identity: string;
+  /** The partner's principal id (its serviceName), lower case. */
+  readonly applicationIdentifier: string;
+  /** The partner's realm, lower case. */
+  readonly realm: string;
+  /** The partner's issuer string `<id>@<realm>` as published (informational). */
+  readonly issuer: string | null;
+  readonly trustLevel: TrustLevel;
+  readonly enabled: boolean;
+  readonly acceptSecurityIdentifierInformation: boolean;
+  /** `metadata` (keys from the partner's metadata URL) or `certificate` (a static certificate). */
+  readonly source: 'metadata' | 'certificate';
+  readonly metadataUrl: string | null;
+  /** Explicit opt-in for plain-http metadata (test hosts only). */
+  readonly allowInsecureHttp: boolean;
+  readonly keys: readonly PartnerKey[];
+  readonly refresh: MetadataRefreshState;
+  /** Base URL of the partner's storage service, when known (issue 4). */
+  readonly storageUrl: string | null;
+}

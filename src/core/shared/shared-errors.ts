@@ -1,0 +1,90 @@
+/** Error codes shared by every module: input, configuration, storage and internal failures. */
+import { defineErrors, defineWarnings, errorFactory } from './errors.ts';
+
+export const SHARED_ERRORS = defineErrors({
+  ERR_USAGE: {
+    category: 'usage',
+    meaning: 'A command-line flag or API argument is missing, unknown or malformed.',
+    fix: 'Run the command with --help and correct the arguments named in the message.',
+  },
+  ERR_INVALID_INPUT: {
+    category: 'usage',
+    meaning: 'A value failed validation (bad host name, bad date, out-of-range number, ...).',
+    fix: 'Correct the value named in the message.',
+  },
+  ERR_NOT_INITIALIZED: {
+    category: 'not_found',
+    meaning: 'The store has no OAuth configuration yet.',
+    fix: 'Run `s2s init --realm <sip domain>` first (or `npm start`, which initializes a demo deployment).',
+  },
+  ERR_ALREADY_INITIALIZED: {
+    category: 'conflict',
+    meaning: '`s2s init` was run against a store that is already initialized.',
+    fix: 'Use `s2s oauth set` to change settings, or `s2s init --force` to re-initialize the OAuth configuration.',
+  },
+  ERR_STORE_CONFLICT: {
+    category: 'conflict',
+    meaning: 'Another administrator or node changed the same object after it was read; nothing was written.',
+    fix: 'Re-read the current state (the `get` command) and repeat the change if it is still wanted.',
+  },
+  ERR_STORE_UNAVAILABLE: {
+    category: 'unavailable',
+    meaning: 'The configuration store (SQLite file or PostgreSQL) could not be opened or reached.',
+    fix: 'Check --store / S2S_STORE, that PostgreSQL is running, and file permissions under S2S_HOME.',
+  },
+  ERR_STORE_URL: {
+    category: 'usage',
+    meaning: 'The store location is neither a file path nor a postgres:// URL.',
+    fix: 'Use --store postgres://user@host:5432/db or a path to a SQLite file.',
+  },
+  ERR_STORE_CORRUPT: {
+    category: 'internal',
+    meaning: 'A stored object could not be decoded (unexpected schema or damaged data).',
+    fix: 'Restore the store from a backup; report the object named in the message.',
+  },
+  ERR_STORE_SCHEMA_TOO_NEW: {
+    category: 'refused',
+    meaning: 'The store was migrated by a newer version of s2s than this one.',
+    fix: 'Upgrade s2s on this server to the version the rest of the deployment runs.',
+  },
+  ERR_MASTER_KEY_MISSING: {
+    category: 'refused',
+    meaning: 'No master key is available to encrypt or decrypt private keys at rest.',
+    fix: 'Set S2S_MASTER_KEY (32 bytes, base64 or hex) or run `s2s init`, which creates S2S_HOME/master.key (mode 0600).',
+  },
+  ERR_MASTER_KEY_INVALID: {
+    category: 'refused',
+    meaning: 'The master key is malformed, or is not the key the stored private keys were encrypted with.',
+    fix: 'Use the same S2S_MASTER_KEY / master.key on every server of the deployment.',
+  },
+  ERR_MASTER_KEY_PERMISSIONS: {
+    category: 'refused',
+    meaning: 'The master key file is readable by users other than its owner.',
+    fix: 'Run `chmod 600` on the key file named in the message.',
+  },
+  ERR_OAUTH_IDENTITY_CHANGE: {
+    category: 'refused',
+    meaning: 'Changing the realm or service name would change our issuer while partners trust the current one.',
+    fix: 'Repeat with --force, then have every partner re-register our metadata URL.',
+  },
+  ERR_INTERNAL: {
+    category: 'internal',
+    meaning: 'An unexpected internal failure; the message names the operation.',
+    fix: 'Retry; if it persists, report it with the output of the command run with --json.',
+  },
+});
+
+export type SharedErrorCode = keyof typeof SHARED_ERRORS;
+/** Raises one of the shared error codes. */
+export const sharedError = errorFactory(SHARED_ERRORS);
+
+export const SHARED_WARNINGS = defineWarnings({
+  WARN_ISSUER_CHANGED: {
+    meaning: 'The realm or service name changed while partners trusted the old issuer.',
+    fix: 'Have every partner re-register our metadata URL (Exchange: Set-PartnerApplication / New-PartnerApplication).',
+  },
+  WARN_OUTER_LIFETIME_CAPPED: {
+    meaning: 'The outer token lifetime is longer than the actor token lifetime.',
+    fix: 'Lower --outer-token-lifetime; outer tokens never outlive their actor token.',
+  },
+});

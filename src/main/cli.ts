@@ -1,0 +1,20 @@
+/** Entry point of the `s2s` binary: wires the real environment into the CLI adapter. */
+import { runCli, processIo } from '../adapters/cli/index.ts';
+import type { CliEnvironment, CliIo } from '../adapters/cli/index.ts';
+import { resolveNodeConfig } from '../config/node-config.ts';
+import { openDeployment } from './deployment.ts';
+import type { DeploymentOptions } from './deployment.ts';
+
+/** The CLI environment over real config resolution and deployment wiring. */
+export function cliEnvironment(io: CliIo, options: DeploymentOptions = {}): CliEnvironment {
+  return {
+    io,
+    resolveConfig: (flags) => resolveNodeConfig(flags, io.env),
+    openDeployment: (flags) => openDeployment(resolveNodeConfig(flags, io.env), options),
+  };
+}
+
+/** Runs the CLI with the real process streams and environment. */
+export async function main(argv: readonly string[]): Promise<number> {
+  return runCli(argv, cliEnvironment(processIo()));
+}

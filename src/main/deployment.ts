@@ -1,0 +1,69 @@
+/**
+ * The composition root (conventions.md layout: the only place that chooses sqlite vs postgres).
+ * Builds every service of a deployment from node config, a clock and a logger.
+ */
+import { SecretBox, systemClock } from '../core/index.ts';
+import type { Clock } from '../core/index.ts';
+import type { NodeConfig } from '../config/node-config.ts';
+import { loadMasterKey } from '../config/master-key.ts';
+import type { DocumentStore } from '../store/document-store.ts';
+import {
+  CaService,
+  CertificateService,
+  OAuthService,
+  PartnerService,
+  StorageService,
+  TokenService,
+  silentLogger,
+} from '../services/index.ts';
+import type { Logger, ServiceDeps, Services } from '../services/index.ts';
+import { openStore } from './open-store.ts';
+
+export interface Deployment {
+  readonly config: NodeConfig;
+  readonly store: DocumentStore;
+  readonly clock: Clock;
+  readonly services: Services;
+  close(): Promise<void>;
+}
+
+export interface DeploymentOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** An already-open store (tests, replication); otherwise `config.store` is opened. */
+  readonly store?: DocumentStore;
+}
+
+/** Opens the store and wires the services. */
+export async function openDeployment(config: NodeConfig, options: DeploymentOptions = {}): Promise<Deployment> {
+  const store = options.store ?? (await openStore(config.store));
+  return buildDeployment(config, store, options);
+}
+
+/** Wires services over an open store. */
+export function buildDeployment(config: NodeConfig, store: DocumentStore, options: DeploymentOptions = {}): Deployment {
+  let box: SecretBox | undefined;
+  const services = {} as { -readonly [K in keyof Services]: Services[K] };
+  const deps: ServiceDeps = {
+    store,
+    clock: options.clock ?? systemClock,
+    secretBox: () => (box ??= new SecretBox(loadMasterKey(config.masterKey, config.masterKeyFile))),
+    logger: options.logger ?? silentLogger,
+    nodeName: config.nodeName,
+    home: config.home,
+    services,
+  };
+  services.oauth = new OAuthService(deps);
+  services.certificates = new CertificateService(deps);
+  services.partners = new PartnerService(deps);
+  services.tokens = new TokenService(deps);
+  services.storage = new StorageService(deps);
+  services.ca = new CaService(deps);
+  return {
+    config,
+    store,
+    clock: deps.clock,
+    services,
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,9 @@
+/** Application services: the use cases shared by the CLI, the HTTP server and the library API. */
+export * from './service-deps.ts';
+export * from './services.ts';
+export * from './oauth/oauth-service.ts';
+export * from './certificates/certificate-service.ts';
+export * from './partners/partner-service.ts';
+export * from './tokens/token-service.ts';
+export * from './storage/storage-service.ts';
+export * from './ca/ca-service.ts';
