@@ -11,3 +11,5 @@ export * from './certificates/certificate-assignment.ts';
 export * from './oauth/oauth-configuration.ts';
 export * from './partners/partner-application.ts';
 export * from './error-catalog.ts';
+export * from './certificates/signing-material.ts';
+export * from './tokens/validation-outcome.ts';
