@@ -61,6 +61,8 @@ export interface ChangeEntry {
   readonly key: string;
   readonly op: 'put' | 'delete';
   readonly at: string;
+  /** `WriteContext.actor` of the batch, when one was given. */
+  readonly actor?: string;
 }
 
 /** The result of a committed batch. */
@@ -94,7 +96,11 @@ export interface DocumentStore {
   write(operations: readonly WriteOperation[], context?: WriteContext): Promise<WriteResult>;
   /** The highest committed version (0 for an empty store). */
   headVersion(): Promise<number>;
-  /** Change-log entries with version > `afterVersion`, oldest first, at most `limit`. */
+  /**
+   * Change-log entries with version > `afterVersion`, oldest first (by version, then kind and key), at
+   * most `limit` — except that a batch is never split: the entries stop at a batch boundary, and when
+   * the first batch alone has more than `limit` entries it is returned whole.
+   */
   changesSince(afterVersion: number, limit?: number): Promise<ChangeEntry[]>;
   /** A consistent read of all documents (or of the given kinds). */
   snapshot(kinds?: readonly DocumentKind[]): Promise<StoreSnapshot>;
