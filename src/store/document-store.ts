@@ -107,8 +107,10 @@ export interface DocumentStore {
   /** The store's clock (database `now()`), for clock-offset health checks. */
   serverTime(): Promise<Date>;
   /**
-   * Calls `listener` with the new head version soon after any batch commits (from any process).
-   * PostgreSQL uses LISTEN/NOTIFY; SQLite polls. Returns an unsubscribe function.
+   * Calls `listener` with the current head version soon after subscribing, then with the new head
+   * version soon after any batch commits (from any process); never twice with the same or a lower
+   * version (it may skip versions). PostgreSQL uses LISTEN/NOTIFY plus a slow poll; SQLite polls.
+   * Returns an unsubscribe function.
    */
   subscribe(listener: (version: number) => void): () => void;
   close(): Promise<void>;

@@ -32,6 +32,11 @@ export const SHARED_ERRORS = defineErrors({
     meaning: 'The configuration store (SQLite file or PostgreSQL) could not be opened or reached.',
     fix: 'Check --store / S2S_STORE, that PostgreSQL is running, and file permissions under S2S_HOME.',
   },
+  ERR_STORE_BUSY: {
+    category: 'unavailable',
+    meaning: 'Another process held the SQLite store\'s write lock longer than the busy timeout; nothing was written.',
+    fix: 'Retry; if it persists, find the process holding the store file open (a stuck s2s or a backup tool).',
+  },
   ERR_STORE_URL: {
     category: 'usage',
     meaning: 'The store location is neither a file path nor a postgres:// URL.',

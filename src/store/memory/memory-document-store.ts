@@ -15,6 +15,7 @@ import type {
   WriteOperation,
   WriteResult,
 } from '../document-store.ts';
+import { HeadPoller } from '../head-poller.ts';
 import { assertExpectation, decodeBody, documentId, encodeWriteBatch, trimToWholeBatches } from '../write-batch.ts';
 
 /** A document as held in memory: the body stays JSON text so every read returns a fresh copy. */
@@ -30,7 +31,8 @@ interface HeldDocument {
 class MemoryData {
   readonly documents = new Map<string, HeldDocument>();
   readonly changes: ChangeEntry[] = [];
-  readonly listeners = new Set<(version: number) => void>();
+  /** One wake-up per open instance, called after every commit. */
+  readonly instances = new Set<() => void>();
   head = 0;
   unavailable = false;
 }
@@ -48,12 +50,15 @@ export class MemoryDocumentStore implements DocumentStore {
   readonly location = ':memory:';
   readonly #clock: Clock;
   readonly #data: MemoryData;
-  readonly #own = new Set<(version: number) => void>();
+  readonly #poller: HeadPoller;
+  readonly #wake = (): void => void this.#poller.check();
   #closed = false;
 
   constructor(options: MemoryDocumentStoreOptions = {}, data: MemoryData = new MemoryData()) {
     this.#clock = options.clock ?? systemClock;
     this.#data = data;
+    this.#poller = new HeadPoller(async () => this.#data.head, 0);
+    data.instances.add(this.#wake);
   }
 
   /** Another instance over the same documents (two "processes" on one store). */
@@ -97,7 +102,7 @@ export class MemoryDocumentStore implements DocumentStore {
     });
     data.head = version;
     // Like the real stores, listeners hear about the commit asynchronously.
-    setImmediate(() => data.listeners.forEach((listener) => listener(data.head)));
+    setImmediate(() => data.instances.forEach((wake) => wake()));
     return { version, at };
   }
 
@@ -129,19 +134,13 @@ export class MemoryDocumentStore implements DocumentStore {
   }
 
   subscribe(listener: (version: number) => void): () => void {
-    const wrapped = (version: number): void => listener(version);
-    this.#data.listeners.add(wrapped);
-    this.#own.add(wrapped);
-    return () => {
-      this.#data.listeners.delete(wrapped);
-      this.#own.delete(wrapped);
-    };
+    return this.#poller.add(listener);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const listener of this.#own) this.#data.listeners.delete(listener);
-    this.#own.clear();
+    this.#poller.stop();
+    this.#data.instances.delete(this.#wake);
   }
 
   #check(): void {
