@@ -1,0 +1,6 @@
+/** The storage service's pure domain: mailboxes, users, user resolution and authorization (issue 4). */
+export * from './storage-errors.ts';
+export * from './mailbox.ts';
+export * from './storage-user.ts';
+export * from './user-resolution.ts';
+export * from './storage-authorization.ts';
