@@ -1,0 +1,268 @@
+/**
+ * The pool store: PostgreSQL through a `pg` Pool, for deployments where several servers share one
+ * configuration (issue 6).
+ *
+ * Version ordering: every write batch first takes one transaction-scoped advisory lock, then reads the
+ * head, writes version head + 1 and commits, releasing the lock only once the commit is visible. So
+ * versions are assigned and committed in the same order, with no gaps: a reader that saw version N
+ * has seen every batch ≤ N, and a follower reading the change log never skips a late commit. (A
+ * sequence would hand out numbers in start order and leave gaps on rollback — both break followers.)
+ */
+import pg from 'pg';
+import { sharedError } from '../../core/index.ts';
+import type {
+  ChangeEntry,
+  DocumentKind,
+  DocumentStore,
+  StoredDocument,
+  StoreSnapshot,
+  WriteContext,
+  WriteOperation,
+  WriteResult,
+} from '../document-store.ts';
+import { failpoint } from '../failpoint.ts';
+import { HeadPoller } from '../head-poller.ts';
+import { assertExpectation, decodeBody, documentId, encodeWriteBatch, trimToWholeBatches } from '../write-batch.ts';
+import { CHANGES_CHANNEL, PostgresChangeListener } from './postgres-change-listener.ts';
+import { postgresFailure } from './postgres-failure.ts';
+import { migratePostgres } from './postgres-migrations.ts';
+import { parsePostgresUrl, quoteIdentifier } from './postgres-target.ts';
+import type { PostgresTarget } from './postgres-target.ts';
+
+/** Advisory-lock class of write batches ('S2' 'W'); the second key is hashtext(schema). */
+const WRITE_LOCK_CLASS = 0x53325700;
+
+/** Options of {@link PostgresDocumentStore.open}. */
+export interface PostgresDocumentStoreOptions {
+  /** Connections in the pool (default 10). */
+  readonly maxConnections?: number;
+  /** How long to wait for a connection before ERR_STORE_UNAVAILABLE, in milliseconds (default 5000). */
+  readonly connectTimeoutMs?: number;
+  /** The fallback poll of `subscribe`, in milliseconds (default 2000). */
+  readonly pollIntervalMs?: number;
+}
+
+interface DocumentRow {
+  kind: DocumentKind;
+  key: string;
+  body: string;
+  version: string;
+  updated_at: string;
+}
+
+interface ChangeRow {
+  version: string;
+  kind: DocumentKind;
+  key: string;
+  op: 'put' | 'delete';
+  at: string;
+  actor: string | null;
+}
+
+const COLUMNS = 'kind, key, body, version, updated_at';
+const CHANGE_COLUMNS = 'version, kind, key, op, at, actor';
+const HEAD = 'SELECT coalesce(max(version), 0)::bigint AS v FROM changes';
+const HEAD_AND_TIME = 'SELECT coalesce(max(version), 0)::bigint AS v, clock_timestamp() AS at FROM changes';
+
+/** A {@link DocumentStore} in a PostgreSQL database (one schema). */
+export class PostgresDocumentStore implements DocumentStore {
+  readonly dialect = 'postgres' as const;
+  readonly location: string;
+  readonly #target: PostgresTarget;
+  readonly #pool: pg.Pool;
+  readonly #poller: HeadPoller;
+  readonly #listener: PostgresChangeListener;
+  #closed = false;
+
+  private constructor(target: PostgresTarget, pool: pg.Pool, config: pg.ClientConfig, options: PostgresDocumentStoreOptions) {
+    this.#target = target;
+    this.location = target.location;
+    this.#pool = pool;
+    this.#poller = new HeadPoller(() => this.headVersion(), options.pollIntervalMs ?? 2000);
+    this.#listener = new PostgresChangeListener(config, () => void this.#poller.check());
+  }
+
+  /** Connects, creates the `?schema=` schema if missing and applies pending migrations. */
+  static async open(url: string, options: PostgresDocumentStoreOptions = {}): Promise<PostgresDocumentStore> {
+    const target = parsePostgresUrl(url);
+    const config: pg.ClientConfig = {
+      connectionString: target.connectionString,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      application_name: 's2s',
+      ...(target.explicitSchema ? { options: `-c search_path=${quoteIdentifier(target.schema)}` } : {}),
+    };
+    const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10 });
+    // An idle connection killed by the server (restart, pg_terminate_backend) must not crash the
+    // process: the pool drops it, and the next query opens a new one or reports ERR_STORE_UNAVAILABLE.
+    pool.on('error', () => undefined);
+    try {
+      const client = await pool.connect();
+      try {
+        await migratePostgres(client, target);
+      } finally {
+        client.release();
+      }
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw postgresFailure(err, 'open', target);
+    }
+    return new PostgresDocumentStore(target, pool, config, options);
+  }
+
+  async get<T = unknown>(kind: DocumentKind, key: string): Promise<StoredDocument<T> | undefined> {
+    const rows = await this.#query<DocumentRow>('get', `SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND key = $2`, [kind, key]);
+    return rows[0] === undefined ? undefined : toDocument<T>(rows[0]);
+  }
+
+  async list<T = unknown>(kind: DocumentKind, prefix = ''): Promise<StoredDocument<T>[]> {
+    const sql = `SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND starts_with(key, $2) ORDER BY key`;
+    return (await this.#query<DocumentRow>('list', sql, [kind, prefix])).map((row) => toDocument<T>(row));
+  }
+
+  async write(operations: readonly WriteOperation[], context: WriteContext = {}): Promise<WriteResult> {
+    const bodies = encodeWriteBatch(operations);
+    const result = await this.#transaction('write', 'BEGIN', async (client) => {
+      // FIRST the lock: from here to COMMIT no other batch can read the head or commit (see header).
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [WRITE_LOCK_CLASS, this.#target.schema]);
+      // clock_timestamp(), not now(): taken under the lock, so commit times follow version order.
+      const head = await client.query<{ v: string; at: Date }>(HEAD_AND_TIME);
+      const version = Number(head.rows[0]!.v) + 1;
+      const at = head.rows[0]!.at.toISOString();
+      await checkExpectations(client, operations);
+      await applyBatch(client, operations, bodies, version, at, context.actor ?? null);
+      await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(version)]);
+      failpoint('store.write.before-commit');
+      return { version, at };
+    });
+    failpoint('store.write.after-commit');
+    return result;
+  }
+
+  async headVersion(): Promise<number> {
+    return Number((await this.#query<{ v: string }>('headVersion', HEAD))[0]!.v);
+  }
+
+  async changesSince(afterVersion: number, limit?: number): Promise<ChangeEntry[]> {
+    const sql = `SELECT ${CHANGE_COLUMNS} FROM changes WHERE version > $1 ORDER BY version, kind, key LIMIT $2`;
+    const rows = (await this.#query<ChangeRow>('changesSince', sql, [afterVersion, limit === undefined ? null : limit + 1])).map(toChange);
+    if (limit === undefined) return rows;
+    const { entries, splitVersion } = trimToWholeBatches(rows, limit);
+    if (splitVersion === undefined) return entries;
+    const batch = `SELECT ${CHANGE_COLUMNS} FROM changes WHERE version = $1 ORDER BY kind, key`;
+    return (await this.#query<ChangeRow>('changesSince', batch, [splitVersion])).map(toChange);
+  }
+
+  async snapshot(kinds?: readonly DocumentKind[]): Promise<StoreSnapshot> {
+    // One REPEATABLE READ transaction: the head and the documents come from the same MVCC snapshot.
+    return this.#transaction('snapshot', 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
+      const version = Number((await client.query<{ v: string }>(HEAD)).rows[0]!.v);
+      const { rows } =
+        kinds === undefined
+          ? await client.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents ORDER BY kind, key`)
+          : await client.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents WHERE kind = ANY($1::text[]) ORDER BY kind, key`, [kinds]);
+      return { version, documents: rows.map((row) => toDocument(row)) };
+    });
+  }
+
+  async serverTime(): Promise<Date> {
+    return (await this.#query<{ now: Date }>('serverTime', 'SELECT now() AS now'))[0]!.now;
+  }
+
+  /** LISTEN/NOTIFY for speed, plus a slow poll so a notification lost to a reconnect is still seen. */
+  subscribe(listener: (version: number) => void): () => void {
+    const unsubscribe = this.#poller.add(listener);
+    this.#listener.start();
+    return unsubscribe;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#poller.stop();
+    await this.#listener.stop();
+    await this.#pool.end();
+  }
+
+  async #query<R extends pg.QueryResultRow>(operation: string, sql: string, params: unknown[] = []): Promise<R[]> {
+    this.#assertOpen();
+    try {
+      return (await this.#pool.query<R>(sql, params)).rows;
+    } catch (err) {
+      throw postgresFailure(err, operation, this.#target);
+    }
+  }
+
+  async #transaction<R>(operation: string, begin: string, body: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+    this.#assertOpen();
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.#pool.connect();
+      await client.query(begin);
+      const result = await body(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (err) {
+      // ROLLBACK on a healthy connection; a broken one is destroyed rather than returned to the pool.
+      const rolledBack = await client?.query('ROLLBACK').then(() => true, () => false);
+      client?.release(rolledBack === true ? undefined : true);
+      throw postgresFailure(err, operation, this.#target);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw sharedError('ERR_STORE_UNAVAILABLE', `the PostgreSQL store ${this.location} is closed`, { location: this.location });
+  }
+}
+
+/** Reads the current version of every document the batch names and checks each expectation. */
+async function checkExpectations(client: pg.PoolClient, operations: readonly WriteOperation[]): Promise<void> {
+  const { rows } = await client.query<{ kind: DocumentKind; key: string; version: string }>(
+    'SELECT d.kind, d.key, d.version FROM documents d JOIN unnest($1::text[], $2::text[]) AS w(kind, key) ON d.kind = w.kind AND d.key = w.key',
+    [operations.map((op) => op.kind), operations.map((op) => op.key)],
+  );
+  const versions = new Map(rows.map((row) => [documentId(row.kind, row.key), Number(row.version)]));
+  for (const op of operations) assertExpectation(op, versions.get(documentId(op.kind, op.key)));
+}
+
+/** Writes the puts, deletes and change-log entries of one batch (three statements whatever its size). */
+async function applyBatch(
+  client: pg.PoolClient,
+  operations: readonly WriteOperation[],
+  bodies: ReadonlyArray<string | undefined>,
+  version: number,
+  at: string,
+  actor: string | null,
+): Promise<void> {
+  const puts = operations.flatMap((op, i) => (op.op === 'put' ? [{ op, body: bodies[i]! }] : []));
+  const deletes = operations.filter((op) => op.op === 'delete');
+  if (puts.length > 0) {
+    await client.query(
+      `INSERT INTO documents (kind, key, body, version, updated_at)
+       SELECT kind, key, body, $4, $5 FROM unnest($1::text[], $2::text[], $3::text[]) AS w(kind, key, body)
+       ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body, version = excluded.version, updated_at = excluded.updated_at`,
+      [puts.map((p) => p.op.kind), puts.map((p) => p.op.key), puts.map((p) => p.body), version, at],
+    );
+  }
+  if (deletes.length > 0) {
+    await client.query(
+      'DELETE FROM documents d USING unnest($1::text[], $2::text[]) AS w(kind, key) WHERE d.kind = w.kind AND d.key = w.key',
+      [deletes.map((op) => op.kind), deletes.map((op) => op.key)],
+    );
+  }
+  await client.query(
+    `INSERT INTO changes (version, kind, key, op, at, actor)
+     SELECT $1, kind, key, op, $2, $3 FROM unnest($4::text[], $5::text[], $6::text[]) AS w(kind, key, op)`,
+    [version, at, actor, operations.map((op) => op.kind), operations.map((op) => op.key), operations.map((op) => op.op)],
+  );
+}
+
+function toDocument<T>(row: DocumentRow): StoredDocument<T> {
+  const body = decodeBody(row.kind, row.key, row.body) as T;
+  return { kind: row.kind, key: row.key, body, version: Number(row.version), updatedAt: row.updated_at };
+}
+
+function toChange(row: ChangeRow): ChangeEntry {
+  const entry: ChangeEntry = { version: Number(row.version), kind: row.kind, key: row.key, op: row.op, at: row.at };
+  return row.actor === null ? entry : { ...entry, actor: row.actor };
+}
