@@ -52,7 +52,7 @@ export function parseMailboxFolder(name: string): MailboxFolder {
 }
 
 /** Validates a new item against the limits; returns it with defaults applied. */
-export function validateNewItem(input: unknown): Required<NewMailboxItem> {
+export function validateNewItem(input: unknown): { subject: string; body: string; itemClass: string } {
   const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const subject = o.subject;
   const body = o.body ?? '';

@@ -1,9 +1,134 @@
-/** Users and mailboxes of the storage service (being built: see issue 4). */
+/**
+ * Users and mailboxes of the storage service (issue 4), and the storage connectivity test
+ * (Test-CsExStorageConnectivity, protocol.md §5.5). Users are documents of kind `user` (key: SIP address
+ * without `sip:`), items of kind `mailbox-item` (key `${sip}/${folder}/${itemId}`).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  authorizeStorage,
+  isMailboxItemId,
+  mailboxItemKey,
+  newStorageUser,
+  normalizeSip,
+  parseMailboxFolder,
+  resolveActingUser,
+  storageError,
+  validateNewItem,
+} from '../../core/storage/index.ts';
+import type { MailboxFolder, MailboxItem, StorageScope, StorageUser } from '../../core/storage/index.ts';
+import type { S2sPrincipal } from '../../core/index.ts';
+import type { WriteOperation } from '../../store/document-store.ts';
 import type { ServiceDeps } from '../service-deps.ts';
+import { readItem, readUser } from './storage-documents.ts';
+import { runConnectivityTest } from './storage-connectivity-test.ts';
+import type { ConnectivityOptions, ConnectivityReport } from './storage-connectivity-test.ts';
+
+/** What an authorized caller is: its label for `createdBy` and, for act-as tokens, the resolved user. */
+export interface StorageAccess {
+  readonly createdBy: string;
+  readonly actingUser: StorageUser | null;
+}
 
 export class StorageService {
   protected readonly deps: ServiceDeps;
   constructor(deps: ServiceDeps) {
     this.deps = deps;
   }
+
+  /** Provisions a user (`s2s user add`); refuses duplicates of the SIP address, SMTP address, UPN or SID. */
+  async addUser(input: { sip: string; smtp: string; upn: string; sid?: string | undefined }): Promise<StorageUser> {
+    const user = newStorageUser(input);
+    const clash = (await this.listUsers()).find((u) => u.sip === user.sip || u.smtp === user.smtp || u.upn === user.upn || (user.sid !== undefined && u.sid === user.sid));
+    if (clash) {
+      throw storageError('ERR_USER_EXISTS', `user ${clash.sip} already has this ${clash.sip === user.sip ? 'SIP address' : 'SMTP address, UPN or SID'}`, { sip: clash.sip });
+    }
+    await this.deps.store.write([{ op: 'put', kind: 'user', key: user.sip, body: user, expect: 'absent' }], { actor: 'storage' });
+    return user;
+  }
+
+  /** One user by SIP address (with or without `sip:`); ERR_USER_UNKNOWN when absent. */
+  async getUser(sip: string): Promise<StorageUser> {
+    const key = normalizeSip(sip);
+    const doc = await this.deps.store.get('user', key);
+    if (!doc) throw storageError('ERR_USER_UNKNOWN', `no user sip:${key} is provisioned here`, { sip: key });
+    return readUser(doc);
+  }
+
+  /** Every provisioned user, ordered by SIP address. */
+  async listUsers(): Promise<StorageUser[]> {
+    return (await this.deps.store.list('user')).map(readUser);
+  }
+
+  /** Removes a user and every item of its mailbox, in one batch. */
+  async removeUser(sip: string): Promise<{ user: StorageUser; removedItems: number }> {
+    const user = await this.getUser(sip);
+    const userDoc = (await this.deps.store.get('user', user.sip))!;
+    const items = await this.deps.store.list('mailbox-item', `${user.sip}/`);
+    const ops: WriteOperation[] = [
+      { op: 'delete', kind: 'user', key: user.sip, expect: userDoc.version },
+      ...items.map((d): WriteOperation => ({ op: 'delete', kind: 'mailbox-item', key: d.key, expect: d.version })),
+    ];
+    await this.deps.store.write(ops, { actor: 'storage' });
+    return { user, removedItems: items.length };
+  }
+
+  /**
+   * Authorizes a validated principal for an operation: resolves the acting user of an act-as token
+   * (protocol.md §2.6 step 5) and applies the trust-level rules of `authorizeStorage`.
+   */
+  async authorize(principal: S2sPrincipal, scope: StorageScope): Promise<StorageAccess> {
+    const actingUser =
+      principal.mode === 'user' && principal.user
+        ? resolveActingUser(await this.listUsers(), principal.user, principal.acceptSecurityIdentifierInformation)
+        : null;
+    return { createdBy: authorizeStorage(principal, scope, actingUser), actingUser };
+  }
+
+  /** Creates an item in a user's folder. */
+  async createItem(sip: string, folderName: string, input: unknown, createdBy: string): Promise<MailboxItem> {
+    const { user, folder } = await this.#mailbox(sip, folderName);
+    const fields = validateNewItem(input);
+    const item: MailboxItem = { id: randomUUID(), folder, ...fields, createdAt: this.deps.clock.now().toISOString(), createdBy };
+    const key = mailboxItemKey(user.sip, folder, item.id);
+    await this.deps.store.write([{ op: 'put', kind: 'mailbox-item', key, body: item, expect: 'absent' }], { actor: `storage:${createdBy}` });
+    return item;
+  }
+
+  /** The items of a folder, oldest first. */
+  async listItems(sip: string, folderName: string): Promise<MailboxItem[]> {
+    const { user, folder } = await this.#mailbox(sip, folderName);
+    const items = (await this.deps.store.list('mailbox-item', `${user.sip}/${folder}/`)).map(readItem);
+    return items.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  /** One item; ERR_MAILBOX_ITEM_NOT_FOUND when absent. */
+  async getItem(sip: string, folderName: string, itemId: string): Promise<MailboxItem> {
+    const { user, folder } = await this.#mailbox(sip, folderName);
+    const doc = isMailboxItemId(itemId) ? await this.deps.store.get('mailbox-item', mailboxItemKey(user.sip, folder, itemId)) : undefined;
+    if (!doc) throw itemNotFound(folder, itemId);
+    return readItem(doc);
+  }
+
+  /** Deletes one item (a hard delete, as the connectivity test's DeleteItem). */
+  async deleteItem(sip: string, folderName: string, itemId: string, deletedBy = 'storage'): Promise<void> {
+    const { user, folder } = await this.#mailbox(sip, folderName);
+    const key = mailboxItemKey(user.sip, folder, itemId);
+    const doc = isMailboxItemId(itemId) ? await this.deps.store.get('mailbox-item', key) : undefined;
+    if (!doc) throw itemNotFound(folder, itemId);
+    await this.deps.store.write([{ op: 'delete', kind: 'mailbox-item', key, expect: doc.version }], { actor: `storage:${deletedBy}` });
+  }
+
+  /** Test-CsExStorageConnectivity: writes (and optionally deletes) a test item in a user's mailbox on a partner. */
+  async testConnectivity(options: ConnectivityOptions): Promise<ConnectivityReport> {
+    return runConnectivityTest(this.deps, options);
+  }
+
+  async #mailbox(sip: string, folderName: string): Promise<{ user: StorageUser; folder: MailboxFolder }> {
+    const folder = parseMailboxFolder(folderName);
+    return { user: await this.getUser(sip), folder };
+  }
+}
+
+function itemNotFound(folder: MailboxFolder, itemId: string) {
+  return storageError('ERR_MAILBOX_ITEM_NOT_FOUND', `no item ${itemId.slice(0, 64)} in ${folder}`, { folder, itemId: itemId.slice(0, 64) });
 }

@@ -1,0 +1,128 @@
+/**
+ * The HTTPS client the connectivity test talks to partners with: undici over TLS verified against the
+ * system roots plus the deployment's trusted roots (documents of kind `trusted-root`, body
+ * `{certificate: base64 DER}`), with connect/read timeouts and a response size cap.
+ */
+import { rootCertificates } from 'node:tls';
+import { Agent, request } from 'undici';
+import type { DocumentStore } from '../../store/document-store.ts';
+
+/** Timeouts and limits, each declared once with its unit. */
+export const PARTNER_HTTP_LIMITS = {
+  /** Milliseconds to establish TCP + TLS. */
+  connectTimeoutMs: 5000,
+  /** Milliseconds to wait for headers, and between body chunks. */
+  readTimeoutMs: 10000,
+  /** Bytes of response body read at most. */
+  maxBodyBytes: 1024 * 1024,
+} as const;
+
+/** A response, its body read as text (capped). */
+export interface PartnerResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly text: string;
+}
+
+/** Why a request produced no response. */
+export interface TransportFailure {
+  readonly kind: 'tls' | 'network';
+  /** The OS/TLS error code (e.g. ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN). */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** TLS error codes that mean "the certificate is not trusted for this host" (node:tls / OpenSSL). */
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/** Sends requests to one partner; close() releases its connections. */
+export class PartnerHttpsClient {
+  readonly #agent: Agent;
+
+  private constructor(agent: Agent) {
+    this.#agent = agent;
+  }
+
+  /** A client trusting the system roots and the deployment's trusted roots as stored now. */
+  static async open(store: DocumentStore): Promise<PartnerHttpsClient> {
+    const roots = (await store.list<{ certificate?: unknown }>('trusted-root'))
+      .map((d) => d.body.certificate)
+      .filter((c): c is string => typeof c === 'string')
+      .map(derToPem);
+    const agent = new Agent({
+      connect: { ca: [...rootCertificates, ...roots], timeout: PARTNER_HTTP_LIMITS.connectTimeoutMs },
+      headersTimeout: PARTNER_HTTP_LIMITS.readTimeoutMs,
+      bodyTimeout: PARTNER_HTTP_LIMITS.readTimeoutMs,
+    });
+    return new PartnerHttpsClient(agent);
+  }
+
+  /** One request; resolves a response or a transport failure, never throws for network conditions. */
+  async send(method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string>, body?: unknown): Promise<PartnerResponse | TransportFailure> {
+    try {
+      const res = await request(url, {
+        method,
+        dispatcher: this.#agent,
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        maxRedirections: 0,
+      } as Parameters<typeof request>[1]);
+      return { status: res.statusCode, headers: flatten(res.headers), text: await readCapped(res.body) };
+    } catch (err) {
+      return transportFailure(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+}
+
+/** True when a send() result is a transport failure. */
+export function isTransportFailure(r: PartnerResponse | TransportFailure): r is TransportFailure {
+  return 'kind' in r;
+}
+
+function transportFailure(err: unknown): TransportFailure {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e.cause?.code ?? e.code ?? 'UNKNOWN';
+  const message = (e.cause?.message ?? e.message ?? 'request failed').split('\n')[0] ?? 'request failed';
+  return { kind: TLS_CODES.has(code) ? 'tls' : 'network', code, message };
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > PARTNER_HTTP_LIMITS.maxBodyBytes) {
+      body.destroy();
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function derToPem(b64: string): string {
+  const lines = b64.replace(/\s+/g, '').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
