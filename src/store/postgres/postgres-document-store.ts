@@ -88,7 +88,8 @@ export class PostgresDocumentStore implements DocumentStore {
     const config: pg.ClientConfig = {
       connectionString: target.connectionString,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-      application_name: 's2s',
+      // Names the pool's connections in pg_stat_activity (and lets tests terminate exactly them).
+      application_name: target.explicitSchema ? `s2s:${target.schema}` : 's2s',
       ...(target.explicitSchema ? { options: `-c search_path=${quoteIdentifier(target.schema)}` } : {}),
     };
     const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10 });
