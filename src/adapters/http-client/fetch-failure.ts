@@ -1,0 +1,43 @@
+/** Maps transport failures of a metadata fetch (undici, Node TLS and socket errors) to ERR_METADATA_… codes. */
+import { S2sError } from '../../core/index.ts';
+import { partnerError } from '../../core/partners/partner-errors.ts';
+
+/** Node/OpenSSL codes meaning "the server's certificate is not trusted for this host". */
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+]);
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+/** The S2sError for a failed request to `url`; `deadlinePassed` when the overall deadline aborted it. */
+export function transportError(err: unknown, url: string, deadlinePassed: boolean): S2sError {
+  if (err instanceof S2sError) return err;
+  const code = errorCode(err);
+  if (deadlinePassed || TIMEOUT_CODES.has(code)) {
+    return partnerError('ERR_METADATA_TIMEOUT', `fetching ${url} timed out`, { url }, err);
+  }
+  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) {
+    return partnerError('ERR_METADATA_TLS_UNTRUSTED', `the TLS certificate of ${new URL(url).host} is not trusted (${code})`, { url, reason: code }, err);
+  }
+  return partnerError('ERR_METADATA_UNREACHABLE', `${new URL(url).host} could not be reached for ${url} (${code || 'connection failed'})`, { url, reason: code }, err);
+}
+
+/** The first `code` found on the error or its causes. */
+function errorCode(err: unknown): string {
+  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET' && code !== 'UND_ERR') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return '';
+}

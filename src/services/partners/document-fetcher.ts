@@ -1,0 +1,24 @@
+/** The port through which the partner service fetches metadata documents (implemented in src/adapters/http-client). */
+
+/** How one fetch may be made. */
+export interface FetchPolicy {
+  /** The partner opted in to plain http (test hosts only); https→http redirects are refused regardless. */
+  readonly allowInsecureHttp: boolean;
+  /** DER of the deployment's trusted roots, trusted in addition to the system roots. */
+  readonly trustedRoots: readonly Buffer[];
+}
+
+/** A fetched document. */
+export interface FetchedDocument {
+  /** The URL the document was finally served from (after redirects). */
+  readonly url: string;
+  /** The body decoded as UTF-8. */
+  readonly text: string;
+}
+
+/** Fetches a document over https; failures are S2sErrors with ERR_METADATA_… codes naming the URL. */
+export interface DocumentFetcher {
+  fetch(url: string, policy: FetchPolicy): Promise<FetchedDocument>;
+  /** Releases connections. */
+  close?(): Promise<void>;
+}
