@@ -1,0 +1,149 @@
+/**
+ * The checks of a signed actor (or app-only) token, in Exchange's order (protocol.md §2.6 "App-only /
+ * inner actor token") with the must-nots of §2.7: keys only from the party `iss` names, our own
+ * certificates only for our own issuer, RS256 verified cryptographically, iss ↔ nameid bound.
+ */
+import type { PartnerApplication } from '../partners/partner-application.ts';
+import { tokenError } from './token-errors.ts';
+import type { CompactJws } from './compact-jws.ts';
+import type { S2sHeader } from './jose-header.ts';
+import { normalizeAuthority, parseAudience, parsePrincipalName, sameName } from './principal-name.ts';
+import type { Audience, PrincipalName } from './principal-name.ts';
+import { verifyRs256 } from './rs256.ts';
+import { requiredStringClaim, stringClaim, timeClaim } from './token-claims.ts';
+import type { ClaimSet } from './token-claims.ts';
+import type { TrustContext, TrustedKey } from './trust-context.ts';
+import type { ValidationTrace } from './validation-trace.ts';
+
+/** A party the token may come from: ourselves (pool peers) or a partner application. */
+export interface IssuerCandidate {
+  readonly kind: 'self' | 'partner';
+  readonly application: PartnerApplication | null;
+  readonly keys: readonly TrustedKey[];
+}
+
+/** The issuer named by `iss` and the parties that may have signed for it. */
+export interface MatchedIssuer {
+  readonly name: PrincipalName;
+  readonly candidates: readonly IssuerCandidate[];
+}
+
+/** The party and certificate whose signature verified. */
+export interface VerifiedSigner {
+  readonly candidate: IssuerCandidate;
+  readonly key: TrustedKey;
+}
+
+/** User claims an actor must not carry: it speaks for an application (PnP rule, protocol.md §2.6). */
+export const ACTOR_USER_CLAIMS = ['scp', 'upn', 'unique_name', 'altsecid'] as const;
+
+/** §2.6 step 1: audience id = our service name, host one of ours, realm ours. */
+export function checkAudience(claims: ClaimSet, ctx: TrustContext, requestUrl: string | URL, what: string): Audience {
+  const aud = parseAudience(requiredStringClaim(claims, 'aud', ctx.limits.maxClaimLength, what));
+  if (!aud || aud.realm.length === 0) throw tokenError('ERR_TOKEN_AUDIENCE_MALFORMED', `the ${what} "aud" is not <principal id>/<host>@<realm>`);
+  if (!sameName(aud.id, ctx.serviceName)) {
+    throw tokenError('ERR_TOKEN_AUDIENCE_ID', `the ${what} is addressed to principal ${aud.id}, not to us (${ctx.serviceName})`, { audienceId: aud.id });
+  }
+  if (!acceptedHost(aud.host, ctx, requestUrl)) {
+    throw tokenError('ERR_TOKEN_AUDIENCE_HOST', `the ${what} is addressed to host ${aud.host}, which is not one of our host names`, { audienceHost: aud.host });
+  }
+  if (!sameName(aud.realm, ctx.realm)) {
+    throw tokenError('ERR_TOKEN_AUDIENCE_REALM', `the tenant for realm '${aud.realm}' does not exist here (our realm is ${ctx.realm})`, { audienceRealm: aud.realm });
+  }
+  return aud;
+}
+
+/**
+ * With host names configured, only those (a Host header is caller-controlled, so it cannot widen the
+ * set); with none, the authority of the request URL, as Exchange compares it (protocol.md §2.2).
+ */
+function acceptedHost(host: string, ctx: TrustContext, requestUrl: string | URL): boolean {
+  const wanted = normalizeAuthority(host);
+  if (ctx.hostNames.length > 0) return ctx.hostNames.some((h) => normalizeAuthority(h) === wanted);
+  try {
+    const url = typeof requestUrl === 'string' ? new URL(requestUrl) : requestUrl;
+    return normalizeAuthority(host, url.protocol) === normalizeAuthority(url.host, url.protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** §2.6 step 2: `iss` present (2003), parseable (2006), naming us or an enabled partner (2008). */
+export function matchIssuer(claims: ClaimSet, ctx: TrustContext): MatchedIssuer {
+  const iss = stringClaim(claims, 'iss', ctx.limits.maxClaimLength, 'actor token');
+  if (iss === null) throw tokenError('ERR_TOKEN_ISSUER_MISSING', 'the actor token has no "iss" claim');
+  const name = parsePrincipalName(iss);
+  if (!name) throw tokenError('ERR_TOKEN_ISSUER_INVALID', 'the actor token "iss" is not <principal id>@<realm>');
+  const candidates: IssuerCandidate[] = [];
+  if (sameName(name.id, ctx.serviceName) && sameName(name.realm, ctx.realm)) {
+    candidates.push({ kind: 'self', application: null, keys: ctx.ownKeys });
+  }
+  let disabled = 0;
+  for (const p of ctx.partners) {
+    if (!sameName(p.application.applicationIdentifier, name.id) || !sameName(p.application.realm, name.realm)) continue;
+    if (p.application.enabled) candidates.push({ kind: 'partner', application: p.application, keys: p.keys });
+    else disabled++;
+  }
+  if (candidates.length === 0 && disabled > 0) {
+    throw tokenError('ERR_TOKEN_PARTNER_DISABLED', `the partner application for issuer ${name.id}@${name.realm} is disabled`);
+  }
+  if (candidates.length === 0) {
+    throw tokenError('ERR_TOKEN_ISSUER_UNKNOWN', `no partner application matches issuer ${name.id}@${name.realm}`, { issuer: `${name.id}@${name.realm}` });
+  }
+  return { name, candidates };
+}
+
+/**
+ * §2.6 step 3, key half: `x5t` picks the certificate among the keys of the parties `iss` names — and
+ * only theirs. Without `x5t`/`kid` every key of those parties is tried (Exchange does the same).
+ */
+export function selectKeys(header: S2sHeader, issuer: MatchedIssuer, trace: ValidationTrace): VerifiedSigner[] {
+  const all = issuer.candidates.flatMap((candidate) => candidate.keys.map((key) => ({ candidate, key })));
+  const chosen = header.x5t === null ? all : all.filter((s) => s.key.x5t === header.x5t);
+  if (chosen.length === 0) {
+    const partner = issuer.candidates.find((c) => c.application !== null)?.application ?? null;
+    trace.refreshPartner = partner?.identity ?? null;
+    throw tokenError('ERR_TOKEN_KEY_UNKNOWN', `the signing certificate ${header.x5t ?? '(none named)'} is not registered for issuer ${issuer.name.id}@${issuer.name.realm}`, { x5t: header.x5t });
+  }
+  return chosen;
+}
+
+/** §2.6 step 3, signature half: RS256 verified with node:crypto (1001 on failure). */
+export function verifySignature(jws: CompactJws, signers: readonly VerifiedSigner[]): VerifiedSigner {
+  for (const signer of signers) {
+    if (verifyRs256(jws.signingInput, jws.signature, signer.key.publicKey)) return signer;
+  }
+  throw tokenError('ERR_TOKEN_INVALID_SIGNATURE', 'the actor token signature does not verify with the issuer\'s certificate');
+}
+
+/** §2.6 step 4: nbf/exp with the allowed skew (RFC 7519 §4.1.4–5). Returns the expiry in seconds. */
+export function checkLifetime(claims: ClaimSet, ctx: TrustContext, what: string): { nbf: number; exp: number } {
+  const nbf = timeClaim(claims, 'nbf', what);
+  const exp = timeClaim(claims, 'exp', what);
+  if (exp <= nbf) throw tokenError('ERR_TOKEN_LIFETIME_INVALID', `the ${what} expires before it becomes valid`);
+  const now = ctx.now.getTime() / 1000;
+  if (nbf > now + ctx.clockSkewSeconds) throw tokenError('ERR_TOKEN_NOT_YET_VALID', `the ${what} is not valid before ${iso(nbf)}`, { nbf: iso(nbf) });
+  if (now >= exp + ctx.clockSkewSeconds) throw tokenError('ERR_TOKEN_EXPIRED', `the ${what} expired at ${iso(exp)}`, { exp: iso(exp) });
+  return { nbf, exp };
+}
+
+/** §2.6 step 6: actor nameid present (2005), `<appid>@<realm>` (2007), appid = issuer id (7002), realm = issuer realm (2017). */
+export function checkNameId(claims: ClaimSet, issuer: PrincipalName, ctx: TrustContext): PrincipalName {
+  const raw = stringClaim(claims, 'nameid', ctx.limits.maxClaimLength, 'actor token');
+  if (raw === null) throw tokenError('ERR_TOKEN_NAMEID_MISSING', 'the actor token has no "nameid" claim');
+  const nameid = parsePrincipalName(raw);
+  if (!nameid) throw tokenError('ERR_TOKEN_NAMEID_INVALID', 'the actor token "nameid" is not <application id>@<realm>');
+  if (!sameName(nameid.id, issuer.id)) throw tokenError('ERR_TOKEN_NAMEID_APP_MISMATCH', `the actor nameid application ${nameid.id} is not the issuer ${issuer.id}`);
+  if (!sameName(nameid.realm, issuer.realm)) throw tokenError('ERR_TOKEN_NAMEID_REALM_MISMATCH', `the actor nameid realm ${nameid.realm} is not the issuer realm ${issuer.realm}`);
+  return nameid;
+}
+
+/** The actor must be an application: user claims refuse it (protocol.md §2.6, PnP rule). */
+export function refuseUserClaims(claims: ClaimSet): void {
+  const found = ACTOR_USER_CLAIMS.find((c) => Object.hasOwn(claims, c));
+  if (found) throw tokenError('ERR_TOKEN_ACTOR_USER_CLAIMS', `the actor token carries the user claim "${found}"`, { claim: found });
+}
+
+function iso(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}

@@ -1,0 +1,48 @@
+/** The JOSE header members S2S uses, read under RFC 8725 rules (protocol.md §2.1, §10). */
+import { tokenError } from './token-errors.ts';
+import { decodeBase64UrlCanonical } from './base64url.ts';
+import type { JsonObject } from './strict-json.ts';
+
+/** A header we may act on. */
+export interface S2sHeader {
+  readonly alg: string;
+  /** base64url SHA-1 thumbprint of the signing certificate, from `x5t` (or `kid` when `x5t` is absent). */
+  readonly x5t: string | null;
+}
+
+/**
+ * Members that would let the token choose its own key or add processing rules: never honoured and never
+ * fetched (RFC 8725 §3.10, protocol.md §2.7). Their presence refuses the token.
+ */
+export const REFUSED_HEADER_MEMBERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'] as const;
+
+/**
+ * Reads `typ`, `alg`, `x5t`, `kid`. Other members are ignored (RFC 7515 §4: unknown members are ignored
+ * unless listed in `crit`, and `crit` is refused). `typ`, when present, must be `JWT` (any case);
+ * `kid` must equal `x5t` when both are present (ACS sends both, equal; protocol.md §10).
+ */
+export function readS2sHeader(header: JsonObject, what: string): S2sHeader {
+  for (const name of REFUSED_HEADER_MEMBERS) {
+    if (Object.hasOwn(header, name)) throw tokenError('ERR_TOKEN_HEADER_REFUSED', `the ${what} header carries "${name}", which is never honoured`, { member: name });
+  }
+  const typ = header['typ'];
+  if (typ !== undefined && (typeof typ !== 'string' || typ.toUpperCase() !== 'JWT')) {
+    throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header "typ" is not JWT`);
+  }
+  const alg = header['alg'];
+  if (typeof alg !== 'string' || alg.length === 0 || alg.length > 16) throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header has no usable "alg"`);
+  const x5t = thumbprintMember(header, 'x5t', what);
+  const kid = thumbprintMember(header, 'kid', what);
+  if (x5t !== null && kid !== null && x5t !== kid) throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header "kid" and "x5t" name different certificates`);
+  return { alg, x5t: x5t ?? kid };
+}
+
+/** A SHA-1 thumbprint member: canonical base64url of exactly 20 bytes. */
+function thumbprintMember(header: JsonObject, name: 'x5t' | 'kid', what: string): string | null {
+  const value = header[name];
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || value.length !== 27 || decodeBase64UrlCanonical(value)?.length !== 20) {
+    throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header "${name}" is not a base64url SHA-1 thumbprint`);
+  }
+  return value;
+}

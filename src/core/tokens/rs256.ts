@@ -1,0 +1,36 @@
+/**
+ * RS256 = RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3; protocol.md §2.1), on node:crypto KeyObjects:
+ * the fastest verifier available to Node and the only one on the validation hot path.
+ */
+import { sign, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+
+/** Smallest RSA modulus we sign with or accept (RFC 7518 §3.3: 2048 bits or larger). */
+export const MIN_RSA_BITS = 2048;
+
+/** True when `key` is a plain RSA key (not RSA-PSS, EC or secret) of at least 2048 bits. */
+export function isUsableRsaKey(key: KeyObject): boolean {
+  return key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= MIN_RSA_BITS;
+}
+
+/** Signs the ASCII signing input with an RSA private key (PKCS#1 v1.5 padding is node's default for 'rsa'). */
+export function signRs256(signingInput: string, privateKey: KeyObject): Buffer {
+  if (privateKey.type !== 'private' || !isUsableRsaKey(privateKey)) throw new TypeError('RS256 needs an RSA private key of at least 2048 bits');
+  return sign('sha256', Buffer.from(signingInput, 'latin1'), privateKey);
+}
+
+/**
+ * Verifies an RS256 signature. Returns false (never throws) for a wrong signature, a signature of the
+ * wrong length or a key that is not a usable RSA public key: a bad signature is data, not a fault.
+ */
+export function verifyRs256(signingInput: string | Uint8Array, signature: Uint8Array, publicKey: KeyObject): boolean {
+  if (!isUsableRsaKey(publicKey)) return false;
+  const modulusBytes = (publicKey.asymmetricKeyDetails!.modulusLength! + 7) >> 3;
+  if (signature.length !== modulusBytes) return false;
+  const data = typeof signingInput === 'string' ? Buffer.from(signingInput, 'latin1') : signingInput;
+  try {
+    return verify('sha256', data, publicKey, signature);
+  } catch {
+    return false;
+  }
+}

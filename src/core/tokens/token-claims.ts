@@ -1,0 +1,54 @@
+/**
+ * Typed access to a token's claim set (protocol.md §2.1): claims are JSON strings in the SharePoint
+ * profile, numbers from ACS and newer stacks; both are accepted for `nbf`/`exp`, nothing else.
+ */
+import { tokenError } from './token-errors.ts';
+import { parseJsonObject } from './compact-jws.ts';
+import { JsonNumberText } from './strict-json.ts';
+import type { JsonObject } from './strict-json.ts';
+import type { TokenLimits } from './token-limits.ts';
+
+/** A parsed claim set (null prototype; number lexemes kept). */
+export type ClaimSet = JsonObject;
+
+/** Latest acceptable NumericDate, seconds (year 5138): anything larger is not a time (docs/tokens.md). */
+export const MAX_TIME_CLAIM = 1e11;
+/** A canonical positive decimal integer: no sign, exponent, fraction, leading zero or whitespace. */
+const DECIMAL = /^[1-9][0-9]{0,10}$/;
+
+/** Parses a payload as a claim set; throws ERR_TOKEN_MALFORMED / ERR_TOKEN_TOO_LARGE. */
+export function parseClaimSet(payload: Uint8Array, limits: TokenLimits, what: string): ClaimSet {
+  const claims = parseJsonObject(payload, `${what} payload`, 4, true);
+  if (Object.keys(claims).length > limits.maxClaims) throw tokenError('ERR_TOKEN_TOO_LARGE', `the ${what} has more than ${limits.maxClaims} claims`);
+  return claims;
+}
+
+/** A string claim, or null when absent; refuses another type or an over-long value. */
+export function stringClaim(claims: ClaimSet, name: string, maxLength: number, what: string): string | null {
+  const value = claims[name];
+  if (value === undefined) return null;
+  if (typeof value !== 'string') throw tokenError('ERR_TOKEN_CLAIM_INVALID', `the ${what} claim "${name}" is not a string`, { claim: name });
+  if (value.length > maxLength) throw tokenError('ERR_TOKEN_TOO_LARGE', `the ${what} claim "${name}" is longer than ${maxLength} characters`, { claim: name });
+  return value;
+}
+
+/** A required string claim; refuses absence with ERR_TOKEN_CLAIM_MISSING. */
+export function requiredStringClaim(claims: ClaimSet, name: string, maxLength: number, what: string): string {
+  const value = stringClaim(claims, name, maxLength, what);
+  if (value === null) throw tokenError('ERR_TOKEN_CLAIM_MISSING', `the ${what} has no "${name}" claim`, { claim: name });
+  return value;
+}
+
+/**
+ * A required NumericDate (RFC 7519 §2) in seconds: a decimal-integer string (`"1403212820"`) or a JSON
+ * integer, 0 < t < 10^11. Floats, exponents, signs, leading zeros and whitespace are refused.
+ */
+export function timeClaim(claims: ClaimSet, name: 'nbf' | 'exp', what: string): number {
+  const value = claims[name];
+  if (value === undefined) throw tokenError('ERR_TOKEN_CLAIM_MISSING', `the ${what} has no "${name}" claim`, { claim: name });
+  const text = typeof value === 'string' ? value : value instanceof JsonNumberText ? value.text : null;
+  if (text === null || !DECIMAL.test(text) || Number(text) >= MAX_TIME_CLAIM) {
+    throw tokenError('ERR_TOKEN_CLAIM_INVALID', `the ${what} claim "${name}" is not a decimal integer time`, { claim: name });
+  }
+  return Number(text);
+}
