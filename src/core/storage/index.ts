@@ -4,3 +4,4 @@ export * from './mailbox.ts';
 export * from './storage-user.ts';
 export * from './user-resolution.ts';
 export * from './storage-authorization.ts';
+export * from './storage-api.ts';

@@ -1,11 +1,8 @@
 /** Which partner the connectivity test targets, and where its storage service lives. */
 import { PRINCIPAL_IDS } from '../../core/index.ts';
 import type { PartnerApplication } from '../../core/index.ts';
-import { storageError } from '../../core/storage/index.ts';
+import { STORAGE_API_PREFIX, storageError } from '../../core/storage/index.ts';
 import type { DocumentStore } from '../../store/document-store.ts';
-
-/** The path of the storage API under a server's origin (docs/storage.md). */
-export const STORAGE_API_PREFIX = '/storage/v1';
 
 /**
  * The named partner; without a name, the only Exchange partner (the storage partner of a Skype server,

@@ -1,0 +1,124 @@
+/**
+ * The storage service over HTTPS (issue 4; docs/storage.md): JSON under `/storage/v1`, every call but the
+ * OpenAPI document authenticated with an S2S bearer token. Each handler is the same list of named steps
+ * (conventions.md §10): parse → authenticate → authorize (resolve the acting user, protocol.md §2.6
+ * step 5) → act. Refusals keep Exchange's wire shape: 401 + WWW-Authenticate + x-ms-diagnostics (§6.2).
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { S2sError, sharedError } from '../../../core/index.ts';
+import type { S2sPrincipal, ValidationOutcome } from '../../../core/index.ts';
+import { MAILBOX_FOLDERS, normalizeSip, STORAGE_API_PREFIX, STORAGE_ERRORS, storageOpenApi } from '../../../core/storage/index.ts';
+import type { StorageScope } from '../../../core/storage/index.ts';
+import type { StorageService } from '../../../services/index.ts';
+
+/** The part of TokenService the routes use (issue 3). */
+export interface BearerValidator {
+  validate(input: { authorization: string | undefined; requestUrl: string }): Promise<ValidationOutcome>;
+}
+
+export interface StorageRoutesOptions {
+  readonly storage: StorageService;
+  readonly tokens: BearerValidator;
+  /** Told of every authentication outcome (metrics). */
+  readonly onAuthResult?: ((outcome: ValidationOutcome) => void) | undefined;
+}
+
+/** Largest accepted request body, bytes (an item is at most 64 Ki characters of body plus a subject). */
+const BODY_LIMIT = 256 * 1024;
+
+/** HTTP status per error category (docs/errors.md "HTTP statuses"). */
+const STATUS: Readonly<Record<S2sError['category'], number>> = { usage: 400, not_found: 404, conflict: 409, refused: 403, unavailable: 503, internal: 500 };
+
+type Params = { sip: string; folder: string; id: string };
+
+/** Builds the storage plugin; register it on the HTTPS app. */
+export function storageRoutes(options: StorageRoutesOptions): FastifyPluginAsync {
+  const { storage } = options;
+  return async (app: FastifyInstance) => {
+    const authorized = async (req: FastifyRequest, reply: FastifyReply, scope: StorageScope) => {
+      const principal = await authenticate(options, req, reply);
+      if (!principal) return null;
+      return storage.authorize(principal, scope);
+    };
+    const mailbox = (req: FastifyRequest) => ({ kind: 'mailbox', owner: normalizeSip((req.params as Params).sip) }) as const;
+
+    app.get(`${STORAGE_API_PREFIX}/openapi.json`, async (req) => storageOpenApi(`https://${req.headers.host ?? 'localhost'}`));
+
+    app.get(`${STORAGE_API_PREFIX}/folders`, guard(options, async (req, reply) => {
+      if (!(await authorized(req, reply, { kind: 'app' }))) return;
+      return { folders: [...MAILBOX_FOLDERS] };
+    }));
+
+    const items = `${STORAGE_API_PREFIX}/users/:sip/folders/:folder/items`;
+    app.post(items, { bodyLimit: BODY_LIMIT }, guard(options, async (req, reply) => {
+      const access = await authorized(req, reply, mailbox(req));
+      if (!access) return;
+      const p = req.params as Params;
+      const item = await storage.createItem(p.sip, p.folder, req.body, access.createdBy);
+      return reply.code(201).header('location', `${req.url.replace(/\/+$/, '')}/${item.id}`).send(item);
+    }));
+    app.get(items, guard(options, async (req, reply) => {
+      if (!(await authorized(req, reply, mailbox(req)))) return;
+      const p = req.params as Params;
+      return { items: await storage.listItems(p.sip, p.folder) };
+    }));
+    app.get(`${items}/:id`, guard(options, async (req, reply) => {
+      if (!(await authorized(req, reply, mailbox(req)))) return;
+      const p = req.params as Params;
+      return storage.getItem(p.sip, p.folder, p.id);
+    }));
+    app.delete(`${items}/:id`, guard(options, async (req, reply) => {
+      const access = await authorized(req, reply, mailbox(req));
+      if (!access) return;
+      const p = req.params as Params;
+      await storage.deleteItem(p.sip, p.folder, p.id, access.createdBy);
+      return reply.code(204).send();
+    }));
+  };
+}
+
+/** Authenticates the bearer token; on refusal replies 401 with the challenge and diagnostics, returns null. */
+async function authenticate(options: StorageRoutesOptions, req: FastifyRequest, reply: FastifyReply): Promise<S2sPrincipal | null> {
+  const outcome = await options.tokens.validate({ authorization: req.headers.authorization, requestUrl: requestUrl(req) });
+  options.onAuthResult?.(outcome);
+  if (outcome.ok) return outcome.principal;
+  const r = outcome.refusal;
+  reply.code(r.status).header('www-authenticate', r.wwwAuthenticate);
+  if (r.msDiagnostics) reply.header('x-ms-diagnostics', r.msDiagnostics);
+  await reply.send({ error: { code: r.code, message: r.message } });
+  return null;
+}
+
+/** The URL the caller addressed (the audience host is checked against its authority, protocol.md §2.2). */
+function requestUrl(req: FastifyRequest): string {
+  return `https://${req.headers.host ?? ''}${req.url}`;
+}
+
+/** Maps any failure of a handler to its HTTP answer, once. */
+function guard(options: StorageRoutesOptions, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    try {
+      return await handler(req, reply);
+    } catch (err) {
+      const failure = err instanceof S2sError ? err : sharedError('ERR_INTERNAL', 'the storage request failed');
+      if (!(err instanceof S2sError)) req.log.error({ err }, 'storage request failed');
+      return sendFailure(options, req, reply, failure);
+    }
+  };
+}
+
+/** User-resolution refusals are 401s with Exchange's invalid_user diagnostics (6001–6003); others by category. */
+async function sendFailure(options: StorageRoutesOptions, req: FastifyRequest, reply: FastifyReply, failure: S2sError) {
+  const diagnostic = (STORAGE_ERRORS as Record<string, { diagnostic?: { code: number; category: string } }>)[failure.code]?.diagnostic;
+  const body = { error: { code: failure.code, message: failure.message } };
+  if (!diagnostic) return reply.code(STATUS[failure.category]).send(body);
+  const challenge = await options.tokens.validate({ authorization: 'Bearer', requestUrl: requestUrl(req) });
+  const bare = challenge.ok ? 'Bearer' : challenge.refusal.wwwAuthenticate;
+  const categoryCode = 2000000 + Math.floor(diagnostic.code / 1000) - 1;
+  const reason = failure.message.replace(/["\\\r\n]/g, ' ');
+  return reply
+    .code(401)
+    .header('www-authenticate', /error=/.test(bare) ? bare : `${bare}, error="invalid_token"`)
+    .header('x-ms-diagnostics', `${categoryCode};reason="${reason}";error_category="${diagnostic.category}"`)
+    .send(body);
+}
