@@ -29,3 +29,24 @@ export type AnyUsage = CertificateUsage | LabelUsage;
 /** `global` (Central Management Store scope, replicated everywhere) or a node FQDN (local computer). */
 export type CertificateIdentity = 'global' | string;
 export const GLOBAL_IDENTITY = 'global';
+
+/** Usages whose certificate signs or serves TLS, so it must come with its private key. */
+export const SIGNING_USAGES: ReadonlySet<AnyUsage> = new Set<AnyUsage>(CERTIFICATE_USAGES);
+/** Usages that need a key of at least 2048 bits (product.md §1; protocol.md §5.4). */
+export const STRONG_KEY_USAGES: ReadonlySet<AnyUsage> = new Set<AnyUsage>(['OAuthTokenIssuer', 'WebServicesInternal', 'WebServicesExternal']);
+/** Usages that exist only at global scope (the same certificate on every server). */
+export const GLOBAL_ONLY_USAGES: ReadonlySet<AnyUsage> = new Set<AnyUsage>(['OAuthTokenIssuer']);
+
+const ALL_USAGES: readonly AnyUsage[] = [...CERTIFICATE_USAGES, ...LABEL_USAGES];
+const FQDN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Canonical usage for a name, case-insensitive (as PowerShell matches -Type), or undefined. */
+export function usageNamed(name: string): AnyUsage | undefined {
+  const wanted = name.trim().toLowerCase();
+  return ALL_USAGES.find((u) => u.toLowerCase() === wanted);
+}
+
+/** Whether `identity` is `global` or a lower-case FQDN. */
+export function isCertificateIdentity(identity: string): boolean {
+  return identity === GLOBAL_IDENTITY || FQDN.test(identity);
+}
