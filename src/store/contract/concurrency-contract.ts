@@ -22,7 +22,7 @@ export function runConcurrencyContract(it: It): void {
     assert.equal(won.length, 1);
     assert.equal(lost.length, 1);
     assert.equal((lost[0]!.reason as { code?: string }).code, 'ERR_STORE_CONFLICT');
-    const winner = outcomes[0]!.status === 'fulfilled' ? 2 : 3;
+    const winner = outcomes[0].status === 'fulfilled' ? 2 : 3;
     assert.deepEqual((await a.get('oauth-config', 'global'))?.body, { lifetime: winner });
     assert.deepEqual((await b.get('oauth-config', 'global'))?.body, { lifetime: winner });
   });

@@ -20,6 +20,8 @@ test('creates the data directory 0700 and the store file 0600, in WAL mode, migr
   t.after(() => store.close());
   assert.equal(statSync(join(path, '..')).mode & 0o777, 0o700);
   assert.equal(statSync(path).mode & 0o777, 0o600);
+  await store.write([put('user', 'a', 1)]);
+  assert.equal(statSync(`${path}-wal`).mode & 0o777, 0o600, 'SQLite gives the WAL file the database file mode');
   const raw = new Database(path, { readonly: true });
   t.after(() => raw.close());
   assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
