@@ -1,0 +1,16 @@
+/** The built-in certification authority and request handling (issue 5): engine, formats, policies. */
+export { x509, thumbprintOf, publicKeyId, toPem, signingAlgorithmFor, toSigningKey, toVerifyKey } from './x509.ts';
+export type { SigningAlgorithm } from './x509.ts';
+export * from './key-pair.ts';
+export * from './key-policy.ts';
+export * from './certificate-template.ts';
+export * from './pkcs10-request.ts';
+export * from './certification-authority.ts';
+export * from './response-file.ts';
+export * from './certificate-chain.ts';
+export * from './certificate-status.ts';
+export * from './request-names.ts';
+export * from './ca-account-password.ts';
+export * from './enrollment-client.ts';
+export * from './acme-enrollment.ts';
+export * from './failpoint.ts';

@@ -1,0 +1,75 @@
+/**
+ * Runs a reviewed request (product.md §3 step 7): generate the key, persist the pending request with its
+ * sealed key (one batch), then either hand back the PKCS#10 (offline) or submit it online and import the
+ * answer. The order is what makes a crash safe: no request leaves the process before its key is stored.
+ */
+import { S2sError } from '../../core/index.ts';
+import { caFailpoint, createRequest, enrollAcme, enrollOnline, generateKeyPair, parseResponseFile, publicKeyId, toPem } from '../../ca/index.ts';
+import type { ServiceDeps } from '../service-deps.ts';
+import type { CaAuthority } from './ca-authority.ts';
+import type { PendingRequests, PendingRequestSummary } from './pending-requests.ts';
+import { summarize } from './pending-requests.ts';
+import type { RequestPlan } from './request-planner.ts';
+import type { ImportResponseResult, ResponseImporter } from './response-importer.ts';
+import type { TrustedRoots } from './trusted-roots.ts';
+
+/** The outcome of `certificate request`. */
+export type RequestOutcome =
+  | { readonly kind: 'pending'; readonly request: PendingRequestSummary; readonly csrPem: string }
+  | { readonly kind: 'issued'; readonly request: PendingRequestSummary; readonly result: ImportResponseResult };
+
+/** Refusals after which the CA will never issue for this request: its pending copy is useless. */
+const FINAL_CATEGORIES = new Set(['refused', 'not_found', 'usage']);
+
+export class RequestRunner {
+  readonly #deps: ServiceDeps;
+  readonly #parts: { authority: CaAuthority; pending: PendingRequests; importer: ResponseImporter; roots: TrustedRoots };
+  constructor(deps: ServiceDeps, parts: { authority: CaAuthority; pending: PendingRequests; importer: ResponseImporter; roots: TrustedRoots }) {
+    this.#deps = deps;
+    this.#parts = parts;
+  }
+
+  /** Runs the plan; see the file comment. */
+  async run(plan: RequestPlan): Promise<RequestOutcome> {
+    const keys = await generateKeyPair(plan.key);
+    caFailpoint('ca.request.after-keygen');
+    const csrPem = await createRequest({ subject: plan.subject, dnsNames: plan.dnsNames }, keys);
+    const spki = keys.publicKey.export({ format: 'der', type: 'spki' });
+    const stored = await this.#parts.pending.create(
+      {
+        usages: plan.usages,
+        subject: plan.subject,
+        dnsNames: plan.dnsNames,
+        keyAlgorithm: plan.key.algorithm,
+        keySize: plan.key.size,
+        exportable: plan.exportable,
+        friendlyName: plan.friendlyName,
+        assign: plan.assign,
+        publicKeyId: publicKeyId(spki),
+        csrPem,
+        target: plan.target,
+      },
+      keys.privateKey,
+    );
+    caFailpoint('ca.request.after-persist');
+    const request = summarize(stored);
+    if (plan.target === 'offline') return { kind: 'pending', request, csrPem };
+    const chainPem = await this.#submit(plan, csrPem).catch(async (err: unknown) => {
+      if (err instanceof S2sError && FINAL_CATEGORIES.has(err.category)) await this.#parts.pending.clear(stored.id).catch(() => undefined);
+      throw err;
+    });
+    const result = await this.#parts.importer.import({ certificates: parseResponseFile(Buffer.from(chainPem)), requestId: stored.id });
+    return { kind: 'issued', request, result };
+  }
+
+  async #submit(plan: RequestPlan, csrPem: string): Promise<string> {
+    if (plan.target === 'internal') {
+      const issued = await this.#parts.authority.issue({ csr: csrPem, template: plan.template, account: null });
+      return [issued.certificate, ...issued.chain].map((der) => toPem(der)).join('');
+    }
+    const trustedRootsPem = (await this.#parts.roots.list()).map((r) => toPem(Buffer.from(r.certificate, 'base64')));
+    if (plan.target.startsWith('acme+')) return enrollAcme({ directoryUrl: plan.target, csrPem, email: plan.acmeEmail, trustedRootsPem });
+    this.#deps.logger.info({ url: plan.target, template: plan.template }, 'submitting certificate request to enrollment endpoint');
+    return enrollOnline({ url: plan.target, account: plan.caAccount, password: plan.caPassword, template: plan.template, csrPem, trustedRootsPem });
+  }
+}
