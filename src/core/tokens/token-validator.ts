@@ -67,9 +67,10 @@ export function challengeParameters(ctx: TrustContext): ChallengeParameters {
 
 /** RFC 6750 §2.1: `Bearer <token>`; anything else (absent, other scheme, empty) gets the bare challenge. */
 function bearerToken(authorization: string | null | undefined): string {
-  const match = /^Bearer(?:[ \t]+(\S*))?[ \t]*$/i.exec(authorization ?? '');
-  const token = match?.[1] ?? '';
+  const match = /^Bearer(?:[ \t]+([^]*))?$/i.exec((authorization ?? '').trim());
+  const token = match?.[1]?.trim() ?? '';
   if (token.length === 0) throw tokenError('ERR_TOKEN_MISSING', 'no bearer token was presented');
+  if (/\s/.test(token)) throw tokenError('ERR_TOKEN_MALFORMED', 'the bearer token contains white space');
   return token;
 }
 
