@@ -1,0 +1,125 @@
+/**
+ * Computes the next snapshot of a pool node from the central store (issue 6).
+ *
+ * The change log names what changed since the applied version; the node fetches those documents and
+ * applies them as ONE step to the highest version seen (the target). A fetched document may already be
+ * newer than the target (a commit landed meanwhile): then the node reads the log past the target and
+ * fetches again, until every fetched document is exactly what the log says it was at the target — so
+ * the new snapshot is the store as of one version, never a mixture. A node far behind, or one that
+ * cannot settle in a few rounds, takes a consistent full `snapshot()` instead.
+ */
+import type { ChangeEntry, DocumentStore, StoredDocument } from '../store/document-store.ts';
+import { holdDocument, ReplicaSnapshot } from './replica-snapshot.ts';
+import type { HeldDocument, SnapshotDelta } from './replica-snapshot.ts';
+
+/** Tuning of {@link catchUp}. */
+export interface CatchUpLimits {
+  /** Change-log entries read per page; a node with more pending than this resynchronizes whole. */
+  readonly pageLimit: number;
+  /** Rounds of "read past the target and fetch again" before falling back to a full snapshot. */
+  readonly maxRounds: number;
+  /** Documents fetched at once. */
+  readonly fetchConcurrency: number;
+}
+
+export const CATCH_UP_DEFAULTS: CatchUpLimits = { pageLimit: 500, maxRounds: 5, fetchConcurrency: 8 };
+
+/** The next snapshot and whether anything but pool records (`node` documents) changed. */
+export interface CatchUpResult {
+  readonly snapshot: ReplicaSnapshot;
+  readonly configurationChanged: boolean;
+}
+
+/** Returns `current` itself when nothing committed after it. Throws when the store is unreachable. */
+export async function catchUp(central: DocumentStore, current: ReplicaSnapshot, limits = CATCH_UP_DEFAULTS): Promise<CatchUpResult> {
+  const first = forward(await central.changesSince(current.version, limits.pageLimit), current.version);
+  if (first.length === 0) return { snapshot: current, configurationChanged: false };
+  if (first.length >= limits.pageLimit) return fullResync(central, current);
+  const pending = new PendingChanges(first);
+  const fetched = new Map<string, StoredDocument | undefined>();
+  for (let round = 0; round < limits.maxRounds; round += 1) {
+    await fetchMissing(central, pending, fetched, limits.fetchConcurrency);
+    if (pending.consistentWith(fetched)) return { snapshot: current.apply(pending.target, pending.delta(fetched)), configurationChanged: pending.touchesConfiguration() };
+    const more = forward(await central.changesSince(pending.target, limits.pageLimit), pending.target);
+    if (more.length === 0 || more.length >= limits.pageLimit) break; // the log disagrees with the documents, or too much moved
+    for (const id of pending.add(more)) fetched.delete(id);
+  }
+  return fullResync(central, current);
+}
+
+/** A consistent copy of the whole store; never moves a node backwards. */
+export async function fullResync(central: DocumentStore, current: ReplicaSnapshot): Promise<CatchUpResult> {
+  const snap = await central.snapshot();
+  if (snap.version <= current.version) return { snapshot: current, configurationChanged: false };
+  return { snapshot: ReplicaSnapshot.of(snap.version, snap.documents.map(holdDocument)), configurationChanged: true };
+}
+
+/** Entries past `version` only: a late or repeated delivery never moves a node backwards. */
+function forward(entries: readonly ChangeEntry[], version: number): ChangeEntry[] {
+  return entries.filter((e) => e.version > version);
+}
+
+/** The last change-log entry of each document up to the target version. */
+class PendingChanges {
+  readonly #last = new Map<string, ChangeEntry>();
+  target = 0;
+
+  constructor(entries: readonly ChangeEntry[]) {
+    this.add(entries);
+  }
+
+  /** Records newer entries; returns the ids they touched (to fetch again). */
+  add(entries: readonly ChangeEntry[]): string[] {
+    const touched: string[] = [];
+    for (const e of entries) {
+      const id = idOf(e);
+      const prior = this.#last.get(id);
+      if (prior === undefined || prior.version <= e.version) this.#last.set(id, e);
+      this.target = Math.max(this.target, e.version);
+      touched.push(id);
+    }
+    return touched;
+  }
+
+  entries(): IterableIterator<[string, ChangeEntry]> {
+    return this.#last.entries();
+  }
+
+  /** True when every fetched document is exactly as the log says it stood at the target. */
+  consistentWith(fetched: ReadonlyMap<string, StoredDocument | undefined>): boolean {
+    for (const [id, e] of this.#last) {
+      const doc = fetched.get(id);
+      if (e.op === 'put' ? doc?.version !== e.version : doc !== undefined) return false;
+    }
+    return true;
+  }
+
+  delta(fetched: ReadonlyMap<string, StoredDocument | undefined>): SnapshotDelta {
+    const puts: HeldDocument[] = [];
+    const deletes: Array<{ kind: ChangeEntry['kind']; key: string }> = [];
+    for (const [id, e] of this.#last) {
+      const doc = fetched.get(id);
+      if (doc === undefined) deletes.push({ kind: e.kind, key: e.key });
+      else puts.push(holdDocument(doc));
+    }
+    return { puts, deletes };
+  }
+
+  touchesConfiguration(): boolean {
+    for (const e of this.#last.values()) if (e.kind !== 'node') return true;
+    return false;
+  }
+}
+
+async function fetchMissing(central: DocumentStore, pending: PendingChanges, fetched: Map<string, StoredDocument | undefined>, concurrency: number): Promise<void> {
+  const todo = [...pending.entries()].filter(([id]) => !fetched.has(id));
+  for (let i = 0; i < todo.length; i += concurrency) {
+    const slice = todo.slice(i, i + concurrency);
+    const docs = await Promise.all(slice.map(([, e]) => central.get(e.kind, e.key)));
+    slice.forEach(([id], j) => fetched.set(id, docs[j]));
+  }
+}
+
+function idOf(e: { kind: string; key: string }): string {
+  return `${e.kind}\u0000${e.key}`;
+}

@@ -1,0 +1,117 @@
+/**
+ * The configuration a pool node serves: an immutable set of documents as of one store version.
+ * A node swaps the whole snapshot at once (one reference assignment), so a reader sees either every
+ * document of a change or none of it — never a mixture of old and new configuration (issue 6).
+ * Bodies are held as JSON text and parsed on every read, so no caller can alter the shared copy.
+ */
+import type { DocumentKind, StoredDocument } from '../store/document-store.ts';
+
+/** One document as held by a snapshot and written to the replica file. */
+export interface HeldDocument {
+  readonly kind: DocumentKind;
+  readonly key: string;
+  /** The body as JSON text. */
+  readonly text: string;
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+/** Changes that turn one snapshot into the next. */
+export interface SnapshotDelta {
+  readonly puts: readonly HeldDocument[];
+  readonly deletes: ReadonlyArray<{ readonly kind: DocumentKind; readonly key: string }>;
+}
+
+/** Immutable documents as of `version`. */
+export class ReplicaSnapshot {
+  readonly version: number;
+  readonly #docs: ReadonlyMap<string, HeldDocument>;
+  /** Per-kind documents sorted by key, built on first `list` of that kind. */
+  readonly #byKind = new Map<DocumentKind, readonly HeldDocument[]>();
+
+  private constructor(version: number, docs: ReadonlyMap<string, HeldDocument>) {
+    this.version = version;
+    this.#docs = docs;
+  }
+
+  /** A snapshot of the given documents as of `version`. */
+  static of(version: number, documents: Iterable<HeldDocument>): ReplicaSnapshot {
+    const docs = new Map<string, HeldDocument>();
+    for (const d of documents) docs.set(idOf(d.kind, d.key), d);
+    return new ReplicaSnapshot(version, docs);
+  }
+
+  /** The empty snapshot of an empty store. */
+  static empty(): ReplicaSnapshot {
+    return new ReplicaSnapshot(0, new Map());
+  }
+
+  /** The next snapshot: this one with `delta` applied, as of `version`. */
+  apply(version: number, delta: SnapshotDelta): ReplicaSnapshot {
+    const docs = new Map(this.#docs);
+    for (const d of delta.deletes) docs.delete(idOf(d.kind, d.key));
+    for (const d of delta.puts) docs.set(idOf(d.kind, d.key), d);
+    return new ReplicaSnapshot(version, docs);
+  }
+
+  get size(): number {
+    return this.#docs.size;
+  }
+
+  /** The held form of one document (no parsing). */
+  held(kind: DocumentKind, key: string): HeldDocument | undefined {
+    return this.#docs.get(idOf(kind, key));
+  }
+
+  get<T>(kind: DocumentKind, key: string): StoredDocument<T> | undefined {
+    const held = this.#docs.get(idOf(kind, key));
+    return held === undefined ? undefined : toStored<T>(held);
+  }
+
+  /** Documents of a kind ordered by key (UTF-8 byte order, as the SQL stores sort). */
+  list<T>(kind: DocumentKind, prefix = ''): StoredDocument<T>[] {
+    return this.#sorted(kind)
+      .filter((d) => d.key.startsWith(prefix))
+      .map((d) => toStored<T>(d));
+  }
+
+  /** Every document (or those of `kinds`), ordered by kind then key. */
+  documents(kinds?: readonly DocumentKind[]): StoredDocument[] {
+    return [...this.#docs.values()]
+      .filter((d) => kinds === undefined || kinds.includes(d.kind))
+      .sort((a, b) => compareBytes(a.kind, b.kind) || compareBytes(a.key, b.key))
+      .map((d) => toStored(d));
+  }
+
+  /** Every held document, unordered (what the replica file stores). */
+  heldDocuments(): HeldDocument[] {
+    return [...this.#docs.values()];
+  }
+
+  #sorted(kind: DocumentKind): readonly HeldDocument[] {
+    let sorted = this.#byKind.get(kind);
+    if (sorted === undefined) {
+      sorted = [...this.#docs.values()].filter((d) => d.kind === kind).sort((a, b) => compareBytes(a.key, b.key));
+      this.#byKind.set(kind, sorted);
+    }
+    return sorted;
+  }
+}
+
+/** The held form of a stored document. */
+export function holdDocument(doc: StoredDocument): HeldDocument {
+  return { kind: doc.kind, key: doc.key, text: JSON.stringify(doc.body), version: doc.version, updatedAt: doc.updatedAt };
+}
+
+function toStored<T>(held: HeldDocument): StoredDocument<T> {
+  return { kind: held.kind, key: held.key, body: JSON.parse(held.text) as T, version: held.version, updatedAt: held.updatedAt };
+}
+
+function idOf(kind: DocumentKind, key: string): string {
+  return `${kind}\u0000${key}`;
+}
+
+/** UTF-8 byte order, which is what SQLite's BINARY and PostgreSQL's `COLLATE "C"` give. */
+function compareBytes(a: string, b: string): number {
+  return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
