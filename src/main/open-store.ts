@@ -23,7 +23,10 @@ const SCHEME = /^([a-z][a-z0-9+.-]+):/i;
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<DocumentStore> {
   const trimmed = location.trim();
   if (POSTGRES_URL.test(trimmed)) return PostgresDocumentStore.open(trimmed);
-  return SqliteDocumentStore.open(sqlitePath(trimmed), options.clock === undefined ? {} : { clock: options.clock });
+  return SqliteDocumentStore.open(
+    sqlitePath(trimmed),
+    options.clock === undefined ? {} : { clock: options.clock },
+  );
 }
 
 /** The SQLite file a location names; refuses URLs of other databases rather than making a file of them. */
@@ -40,9 +43,13 @@ function sqlitePath(location: string): string {
   const scheme = SCHEME.exec(location)?.[1];
   if (scheme !== undefined) {
     // Only the scheme is echoed: the rest of a URL may carry credentials.
-    throw sharedError('ERR_STORE_URL', `unsupported store scheme "${scheme}:": use postgres://user@host:5432/db or a SQLite file path`, {
-      scheme,
-    });
+    throw sharedError(
+      'ERR_STORE_URL',
+      `unsupported store scheme "${scheme}:": use postgres://user@host:5432/db or a SQLite file path`,
+      {
+        scheme,
+      },
+    );
   }
   return location;
 }

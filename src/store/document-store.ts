@@ -51,8 +51,19 @@ export type Expectation =
   | number;
 
 export type WriteOperation =
-  | { readonly op: 'put'; readonly kind: DocumentKind; readonly key: string; readonly body: unknown; readonly expect: Expectation }
-  | { readonly op: 'delete'; readonly kind: DocumentKind; readonly key: string; readonly expect: Expectation };
+  | {
+      readonly op: 'put';
+      readonly kind: DocumentKind;
+      readonly key: string;
+      readonly body: unknown;
+      readonly expect: Expectation;
+    }
+  | {
+      readonly op: 'delete';
+      readonly kind: DocumentKind;
+      readonly key: string;
+      readonly expect: Expectation;
+    };
 
 /** One entry of the change log. */
 export interface ChangeEntry {

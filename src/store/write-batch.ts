@@ -16,12 +16,18 @@ export function documentId(kind: DocumentKind, key: string): string {
  * in one batch would share a version, so their order could not be recovered from the change log.
  */
 export function encodeWriteBatch(operations: readonly WriteOperation[]): Array<string | undefined> {
-  if (operations.length === 0) throw sharedError('ERR_INVALID_INPUT', 'a store write batch needs at least one operation');
+  if (operations.length === 0)
+    throw sharedError('ERR_INVALID_INPUT', 'a store write batch needs at least one operation');
   const seen = new Set<string>();
   return operations.map((op) => {
-    if (typeof op.key !== 'string' || op.key === '') throw sharedError('ERR_INVALID_INPUT', `a ${op.kind} document needs a non-empty key`);
+    if (typeof op.key !== 'string' || op.key === '')
+      throw sharedError('ERR_INVALID_INPUT', `a ${op.kind} document needs a non-empty key`);
     const id = documentId(op.kind, op.key);
-    if (seen.has(id)) throw sharedError('ERR_INVALID_INPUT', `the write batch names ${op.kind}/${op.key} twice`, { kind: op.kind, key: op.key });
+    if (seen.has(id))
+      throw sharedError('ERR_INVALID_INPUT', `the write batch names ${op.kind}/${op.key} twice`, {
+        kind: op.kind,
+        key: op.key,
+      });
     seen.add(id);
     return op.op === 'put' ? encodeBody(op) : undefined;
   });
@@ -34,7 +40,11 @@ function encodeBody(op: { kind: DocumentKind; key: string; body: unknown }): str
   } catch {
     text = undefined;
   }
-  if (text === undefined) throw sharedError('ERR_INVALID_INPUT', `the body of ${op.kind}/${op.key} is not JSON`, { kind: op.kind, key: op.key });
+  if (text === undefined)
+    throw sharedError('ERR_INVALID_INPUT', `the body of ${op.kind}/${op.key} is not JSON`, {
+      kind: op.kind,
+      key: op.key,
+    });
   return text;
 }
 
@@ -43,7 +53,10 @@ export function decodeBody(kind: string, key: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw sharedError('ERR_STORE_CORRUPT', `the stored body of ${kind}/${key} is not valid JSON`, { kind, key });
+    throw sharedError('ERR_STORE_CORRUPT', `the stored body of ${kind}/${key} is not valid JSON`, {
+      kind,
+      key,
+    });
   }
 }
 
@@ -72,9 +85,19 @@ export function assertExpectation(op: WriteOperation, current: number | undefine
  * `limit + 1` entries; when the first batch alone exceeds `limit`, `splitVersion` names it and the
  * caller fetches that batch whole.
  */
-export function trimToWholeBatches(rows: readonly ChangeEntry[], limit: number): { entries: ChangeEntry[]; splitVersion?: number } {
+export function trimToWholeBatches(
+  rows: readonly ChangeEntry[],
+  limit: number,
+): { entries: ChangeEntry[]; splitVersion?: number } {
   if (rows.length <= limit) return { entries: [...rows] };
   const firstExcluded = rows[limit]!.version;
   const entries = rows.slice(0, limit).filter((row) => row.version !== firstExcluded);
   return entries.length > 0 ? { entries } : { entries, splitVersion: firstExcluded };
+}
+
+/** Refuses a `changesSince` limit that is not a positive integer (ERR_INVALID_INPUT). */
+export function checkChangeLimit(limit: number | undefined): void {
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+    throw sharedError('ERR_INVALID_INPUT', `a change-log limit must be a positive integer, not ${limit}`);
+  }
 }

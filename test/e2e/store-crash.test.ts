@@ -34,9 +34,17 @@ console.log('committed');
 
 type Failpoint = 'store.write.before-commit' | 'store.write.after-commit' | 'none';
 
-function runChild(script: string, location: string, failpoint: Failpoint): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+function runChild(
+  script: string,
+  location: string,
+  failpoint: Failpoint,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, S2S_FAILPOINT: failpoint === 'none' ? '' : failpoint };
-  const child = spawn(process.execPath, ['--import', 'tsx', script, location], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, location], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -46,7 +54,13 @@ function runChild(script: string, location: string, failpoint: Failpoint): Promi
 async function seed(store: DocumentStore): Promise<void> {
   await store.write([
     { op: 'put', kind: 'certificate', key: 'AA', body: { thumbprint: 'AA' }, expect: 'absent' },
-    { op: 'put', kind: 'assignment', key: 'global/OAuthTokenIssuer', body: { current: 'AA' }, expect: 'absent' },
+    {
+      op: 'put',
+      kind: 'assignment',
+      key: 'global/OAuthTokenIssuer',
+      body: { current: 'AA' },
+      expect: 'absent',
+    },
     { op: 'put', kind: 'counter', key: 'imports', body: { n: 1 }, expect: 'absent' },
   ]);
 }
@@ -54,7 +68,10 @@ async function seed(store: DocumentStore): Promise<void> {
 /** The visible state: every document's kind, key and body, plus the head version. */
 async function state(store: DocumentStore): Promise<{ head: number; docs: string[] }> {
   const snap = await store.snapshot();
-  return { head: snap.version, docs: snap.documents.map((d) => `${d.kind}/${d.key}=${JSON.stringify(d.body).slice(0, 40)}`) };
+  return {
+    head: snap.version,
+    docs: snap.documents.map((d) => `${d.kind}/${d.key}=${JSON.stringify(d.body).slice(0, 40)}`),
+  };
 }
 
 async function crashCase(t: TestContext, location: string, failpoint: Failpoint): Promise<void> {
@@ -79,18 +96,26 @@ async function crashCase(t: TestContext, location: string, failpoint: Failpoint)
     assert.deepEqual(await after.changesSince(initial.head), []);
   } else {
     assert.equal(now.head, initial.head + 1);
-    assert.deepEqual((await after.get('assignment', 'global/OAuthTokenIssuer'))?.body, { current: 'BB', previous: 'AA' });
+    assert.deepEqual((await after.get('assignment', 'global/OAuthTokenIssuer'))?.body, {
+      current: 'BB',
+      previous: 'AA',
+    });
     assert.equal(await after.get('certificate', 'AA'), undefined);
     assert.equal((await after.get<{ pem: string }>('certificate', 'BB'))?.body.pem.length, 50000);
-    assert.deepEqual((await after.changesSince(initial.head)).map((c) => `${c.op} ${c.kind}/${c.key} ${c.actor}`), [
-      'put assignment/global/OAuthTokenIssuer test:crash-child',
-      'delete certificate/AA test:crash-child',
-      'put certificate/BB test:crash-child',
-      'put counter/imports test:crash-child',
-    ]);
+    assert.deepEqual(
+      (await after.changesSince(initial.head)).map((c) => `${c.op} ${c.kind}/${c.key} ${c.actor}`),
+      [
+        'put assignment/global/OAuthTokenIssuer test:crash-child',
+        'delete certificate/AA test:crash-child',
+        'put certificate/BB test:crash-child',
+        'put counter/imports test:crash-child',
+      ],
+    );
   }
   // The store stays writable: no lock or half transaction was left behind.
-  const next = await after.write([{ op: 'put', kind: 'counter', key: 'imports', body: { n: 3 }, expect: 'any' }]);
+  const next = await after.write([
+    { op: 'put', kind: 'counter', key: 'imports', body: { n: 3 }, expect: 'any' },
+  ]);
   assert.equal(next.version, now.head + 1);
 }
 

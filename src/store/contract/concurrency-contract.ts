@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import type { DocumentStore, WriteResult } from '../document-store.ts';
 import { nextVersion, put } from './contract-backend.ts';
 
-type It = (title: string, body: (open: () => Promise<DocumentStore>, t: TestContext) => Promise<void>) => void;
+type It = (
+  title: string,
+  body: (open: () => Promise<DocumentStore>, t: TestContext) => Promise<void>,
+) => void;
 
 /** Registers the multi-instance tests. */
 export function runConcurrencyContract(it: It): void {
@@ -35,13 +38,19 @@ export function runConcurrencyContract(it: It): void {
       writes.push(b.write([put('user', `b${i}`, { i }), put('counter', 'shared', { by: 'b', i })]));
     }
     const versions = (await Promise.all(writes)).map((r) => r.version).sort((x, y) => x - y);
-    assert.deepEqual(versions, Array.from({ length: 30 }, (_, i) => i + 1));
+    assert.deepEqual(
+      versions,
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
     assert.equal(await b.headVersion(), 30);
     const logged = [...new Set((await a.changesSince(0)).map((c) => c.version))];
     assert.deepEqual(logged, versions);
     // Commit times follow version order (the version is assigned under the write lock).
     const times = (await a.changesSince(0)).map((c) => Date.parse(c.at));
-    assert.deepEqual(times, [...times].sort((x, y) => x - y));
+    assert.deepEqual(
+      times,
+      [...times].sort((x, y) => x - y),
+    );
   });
 
   it('snapshots stay consistent while another instance writes', async (open) => {
@@ -58,7 +67,11 @@ export function runConcurrencyContract(it: It): void {
     for (const snap of snapshots) {
       const users = snap.documents.filter((d) => d.kind === 'user');
       const counter = snap.documents.find((d) => d.kind === 'counter');
-      assert.equal(users.length, (counter?.body as { n: number } | undefined)?.n ?? 0, `snapshot at ${snap.version}`);
+      assert.equal(
+        users.length,
+        (counter?.body as { n: number } | undefined)?.n ?? 0,
+        `snapshot at ${snap.version}`,
+      );
       assert.equal(users.length, snap.version, 'one batch per user: the version counts them');
       assert.ok(snap.documents.every((d) => d.version <= snap.version));
     }

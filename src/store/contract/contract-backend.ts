@@ -34,7 +34,12 @@ export async function withBackend(
 }
 
 /** A put operation (default expectation: 'any'). */
-export function put(kind: DocumentKind, key: string, body: unknown, expect: Expectation = 'any'): WriteOperation {
+export function put(
+  kind: DocumentKind,
+  key: string,
+  body: unknown,
+  expect: Expectation = 'any',
+): WriteOperation {
   return { op: 'put', kind, key, body, expect };
 }
 
@@ -47,7 +52,11 @@ export async function rejectsWith(promise: Promise<unknown>, code: string): Prom
 }
 
 /** Resolves with the first value `predicate` accepts from a subscription, or rejects after `ms`. */
-export function nextVersion(store: DocumentStore, predicate: (version: number) => boolean, ms = 5000): Promise<number> {
+export function nextVersion(
+  store: DocumentStore,
+  predicate: (version: number) => boolean,
+  ms = 5000,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       unsubscribe();

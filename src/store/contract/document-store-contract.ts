@@ -16,7 +16,10 @@ export type { ContractBackend, OpenFresh } from './contract-backend.ts';
 /** Registers the contract suite for one implementation under `describe(name)`. */
 export function runDocumentStoreContract(name: string, openFresh: OpenFresh): void {
   describe(`DocumentStore contract: ${name}`, () => {
-    const it = (title: string, body: (open: () => Promise<DocumentStore>, t: TestContext) => Promise<void>): void => {
+    const it = (
+      title: string,
+      body: (open: () => Promise<DocumentStore>, t: TestContext) => Promise<void>,
+    ): void => {
       test(title, (t) => withBackend(t, openFresh, body));
     };
     runBasics(it);
@@ -26,7 +29,10 @@ export function runDocumentStoreContract(name: string, openFresh: OpenFresh): vo
   });
 }
 
-type It = (title: string, body: (open: () => Promise<DocumentStore>, t: TestContext) => Promise<void>) => void;
+type It = (
+  title: string,
+  body: (open: () => Promise<DocumentStore>, t: TestContext) => Promise<void>,
+) => void;
 
 function runBasics(it: It): void {
   it('an empty store has head version 0 and no documents', async (open) => {
@@ -41,7 +47,13 @@ function runBasics(it: It): void {
     const store = await open();
     const result = await store.write([put('user', 'alice@example.com', { name: 'Alice', n: 1 })]);
     const doc = await store.get('user', 'alice@example.com');
-    assert.deepEqual(doc, { kind: 'user', key: 'alice@example.com', body: { name: 'Alice', n: 1 }, version: result.version, updatedAt: result.at });
+    assert.deepEqual(doc, {
+      kind: 'user',
+      key: 'alice@example.com',
+      body: { name: 'Alice', n: 1 },
+      version: result.version,
+      updatedAt: result.at,
+    });
     assert.ok(!Number.isNaN(Date.parse(result.at)) && result.at.endsWith('Z'));
   });
 
@@ -49,8 +61,14 @@ function runBasics(it: It): void {
     const store = await open();
     await store.write(['b/2', 'a/1', 'b/1', 'c', 'B/1'].map((key) => put('assignment', key, { key })));
     await store.write([put('user', 'b/9', {})]);
-    assert.deepEqual((await store.list('assignment')).map((d) => d.key), ['B/1', 'a/1', 'b/1', 'b/2', 'c']);
-    assert.deepEqual((await store.list('assignment', 'b/')).map((d) => d.key), ['b/1', 'b/2']);
+    assert.deepEqual(
+      (await store.list('assignment')).map((d) => d.key),
+      ['B/1', 'a/1', 'b/1', 'b/2', 'c'],
+    );
+    assert.deepEqual(
+      (await store.list('assignment', 'b/')).map((d) => d.key),
+      ['b/1', 'b/2'],
+    );
     assert.deepEqual(await store.list('assignment', 'zz'), []);
     assert.equal((await store.list('assignment', '%')).length, 0, 'a prefix is literal, not a pattern');
   });
@@ -66,7 +84,10 @@ function runBasics(it: It): void {
     await store.write([put('mailbox-item', 'sip/ünï/🚀', body)]);
     const doc = await store.get('mailbox-item', 'sip/ünï/🚀');
     assert.deepEqual(doc?.body, body);
-    assert.deepEqual((await store.list('mailbox-item', 'sip/ünï/')).map((d) => d.key), ['sip/ünï/🚀']);
+    assert.deepEqual(
+      (await store.list('mailbox-item', 'sip/ünï/')).map((d) => d.key),
+      ['sip/ünï/🚀'],
+    );
   });
 
   it('returned bodies are copies: mutating one does not change the store', async (open) => {
@@ -81,7 +102,10 @@ function runBasics(it: It): void {
     const store = await open();
     await rejectsWith(store.write([]), 'ERR_INVALID_INPUT');
     await rejectsWith(store.write([put('user', '', {})]), 'ERR_INVALID_INPUT');
-    await rejectsWith(store.write([put('user', 'a', 1), { op: 'delete', kind: 'user', key: 'a', expect: 'any' }]), 'ERR_INVALID_INPUT');
+    await rejectsWith(
+      store.write([put('user', 'a', 1), { op: 'delete', kind: 'user', key: 'a', expect: 'any' }]),
+      'ERR_INVALID_INPUT',
+    );
     await rejectsWith(store.write([put('user', 'a', undefined)]), 'ERR_INVALID_INPUT');
     assert.equal(await store.headVersion(), 0);
   });
@@ -118,7 +142,10 @@ function runExpectations(it: It): void {
     const v3 = (await store.write([put('partner', 'p', { v: 2 }, v1)])).version;
     await rejectsWith(store.write([put('partner', 'p', { v: 3 }, v1)]), 'ERR_STORE_CONFLICT');
     await rejectsWith(store.write([put('partner', 'missing', {}, v1)]), 'ERR_STORE_CONFLICT');
-    await rejectsWith(store.write([{ op: 'delete', kind: 'partner', key: 'p', expect: v1 }]), 'ERR_STORE_CONFLICT');
+    await rejectsWith(
+      store.write([{ op: 'delete', kind: 'partner', key: 'p', expect: v1 }]),
+      'ERR_STORE_CONFLICT',
+    );
     assert.deepEqual(await store.get('partner', 'p').then((d) => [d?.body, d?.version]), [{ v: 2 }, v3]);
   });
 
@@ -131,7 +158,10 @@ function runExpectations(it: It): void {
 
   it('a conflict on the second operation of a batch writes nothing at all', async (open) => {
     const store = await open();
-    const base = await store.write([put('certificate', 'AA', { a: 1 }), put('assignment', 'global/OAuthTokenIssuer', { t: 'AA' })]);
+    const base = await store.write([
+      put('certificate', 'AA', { a: 1 }),
+      put('assignment', 'global/OAuthTokenIssuer', { t: 'AA' }),
+    ]);
     const conflict = store.write([
       put('certificate', 'BB', { b: 1 }, 'absent'),
       put('assignment', 'global/OAuthTokenIssuer', { t: 'BB' }, base.version - 1),
@@ -148,11 +178,21 @@ function runExpectations(it: It): void {
   it('delete removes the document and leaves a tombstone in the change log', async (open) => {
     const store = await open();
     const created = await store.write([put('trusted-root', 'CC', { pem: 'x' })]);
-    const deleted = await store.write([{ op: 'delete', kind: 'trusted-root', key: 'CC', expect: created.version }], { actor: 'cli:admin@host' });
+    const deleted = await store.write(
+      [{ op: 'delete', kind: 'trusted-root', key: 'CC', expect: created.version }],
+      { actor: 'cli:admin@host' },
+    );
     assert.equal(await store.get('trusted-root', 'CC'), undefined);
     assert.deepEqual(await store.list('trusted-root'), []);
     assert.deepEqual(await store.changesSince(created.version), [
-      { version: deleted.version, kind: 'trusted-root', key: 'CC', op: 'delete', at: deleted.at, actor: 'cli:admin@host' },
+      {
+        version: deleted.version,
+        kind: 'trusted-root',
+        key: 'CC',
+        op: 'delete',
+        at: deleted.at,
+        actor: 'cli:admin@host',
+      },
     ]);
   });
 }
@@ -165,7 +205,10 @@ function runChangeLog(it: It): void {
     const c = await store.write([{ op: 'delete', kind: 'user', key: 'a', expect: a.version }]);
     assert.deepEqual([a.version, b.version, c.version], [1, 2, 3]);
     assert.equal(await store.headVersion(), 3);
-    assert.deepEqual((await store.list('user')).map((d) => d.version), [2, 2]);
+    assert.deepEqual(
+      (await store.list('user')).map((d) => d.version),
+      [2, 2],
+    );
   });
 
   it('changesSince lists puts and deletes oldest first, with the actor, and honours limit', async (open) => {
@@ -174,26 +217,59 @@ function runChangeLog(it: It): void {
     await store.write([put('user', 'c', 1), put('user', 'b', 1)]);
     await store.write([{ op: 'delete', kind: 'user', key: 'a', expect: 'any' }]);
     const all = await store.changesSince(0);
-    assert.deepEqual(all.map((c) => [c.version, c.key, c.op]), [[1, 'a', 'put'], [2, 'b', 'put'], [2, 'c', 'put'], [3, 'a', 'delete']]);
+    assert.deepEqual(
+      all.map((c) => [c.version, c.key, c.op]),
+      [
+        [1, 'a', 'put'],
+        [2, 'b', 'put'],
+        [2, 'c', 'put'],
+        [3, 'a', 'delete'],
+      ],
+    );
     assert.equal(all[0]?.actor, 'node:fe1.contoso.com');
     assert.equal('actor' in all[1]!, false);
-    assert.deepEqual((await store.changesSince(1)).map((c) => c.version), [2, 2, 3]);
-    assert.deepEqual((await store.changesSince(3)), []);
-    assert.deepEqual((await store.changesSince(0, 3)).map((c) => c.version), [1, 2, 2]);
-    assert.deepEqual((await store.changesSince(0, 2)).map((c) => c.version), [1], 'a batch is never split');
-    assert.deepEqual((await store.changesSince(1, 1)).map((c) => c.key), ['b', 'c'], 'an oversized first batch comes whole');
+    assert.deepEqual(
+      (await store.changesSince(1)).map((c) => c.version),
+      [2, 2, 3],
+    );
+    assert.deepEqual(await store.changesSince(3), []);
+    assert.deepEqual(
+      (await store.changesSince(0, 3)).map((c) => c.version),
+      [1, 2, 2],
+    );
+    assert.deepEqual(
+      (await store.changesSince(0, 2)).map((c) => c.version),
+      [1],
+      'a batch is never split',
+    );
+    assert.deepEqual(
+      (await store.changesSince(1, 1)).map((c) => c.key),
+      ['b', 'c'],
+      'an oversized first batch comes whole',
+    );
+    await rejectsWith(store.changesSince(0, 0), 'ERR_INVALID_INPUT');
   });
 
   it('snapshot returns every document as of the head, optionally of some kinds', async (open) => {
     const store = await open();
-    await store.write([put('user', 'u1', { a: 1 }), put('partner', 'p1', { b: 2 }), put('node', 'fe1', { c: 3 })]);
+    await store.write([
+      put('user', 'u1', { a: 1 }),
+      put('partner', 'p1', { b: 2 }),
+      put('node', 'fe1', { c: 3 }),
+    ]);
     const last = await store.write([put('user', 'u2', { a: 2 })]);
     const all = await store.snapshot();
     assert.equal(all.version, last.version);
-    assert.deepEqual(all.documents.map((d) => `${d.kind}:${d.key}`), ['node:fe1', 'partner:p1', 'user:u1', 'user:u2']);
+    assert.deepEqual(
+      all.documents.map((d) => `${d.kind}:${d.key}`),
+      ['node:fe1', 'partner:p1', 'user:u1', 'user:u2'],
+    );
     const some = await store.snapshot(['user', 'node']);
     assert.equal(some.version, last.version);
-    assert.deepEqual(some.documents.map((d) => `${d.kind}:${d.key}`), ['node:fe1', 'user:u1', 'user:u2']);
+    assert.deepEqual(
+      some.documents.map((d) => `${d.kind}:${d.key}`),
+      ['node:fe1', 'user:u1', 'user:u2'],
+    );
     assert.deepEqual((await store.snapshot([])).documents, []);
   });
 }

@@ -16,7 +16,14 @@ import type {
   WriteResult,
 } from '../document-store.ts';
 import { HeadPoller } from '../head-poller.ts';
-import { assertExpectation, decodeBody, documentId, encodeWriteBatch, trimToWholeBatches } from '../write-batch.ts';
+import {
+  assertExpectation,
+  decodeBody,
+  documentId,
+  encodeWriteBatch,
+  trimToWholeBatches,
+  checkChangeLimit,
+} from '../write-batch.ts';
 
 /** A document as held in memory: the body stays JSON text so every read returns a fresh copy. */
 interface HeldDocument {
@@ -90,12 +97,14 @@ export class MemoryDocumentStore implements DocumentStore {
     const bodies = encodeWriteBatch(operations);
     const data = this.#data;
     // Check every expectation before touching anything: a conflict leaves the store as it was.
-    for (const op of operations) assertExpectation(op, data.documents.get(documentId(op.kind, op.key))?.version);
+    for (const op of operations)
+      assertExpectation(op, data.documents.get(documentId(op.kind, op.key))?.version);
     const version = data.head + 1;
     const at = this.#clock.now().toISOString();
     operations.forEach((op, i) => {
       const id = documentId(op.kind, op.key);
-      if (op.op === 'put') data.documents.set(id, { kind: op.kind, key: op.key, text: bodies[i]!, version, updatedAt: at });
+      if (op.op === 'put')
+        data.documents.set(id, { kind: op.kind, key: op.key, text: bodies[i]!, version, updatedAt: at });
       else data.documents.delete(id);
       const entry: ChangeEntry = { version, kind: op.kind, key: op.key, op: op.op, at };
       data.changes.push(context.actor === undefined ? entry : { ...entry, actor: context.actor });
@@ -112,6 +121,7 @@ export class MemoryDocumentStore implements DocumentStore {
   }
 
   async changesSince(afterVersion: number, limit?: number): Promise<ChangeEntry[]> {
+    checkChangeLimit(limit);
     this.#check();
     const all = this.#data.changes.filter((c) => c.version > afterVersion).sort(compareChanges);
     if (limit === undefined) return all;
@@ -134,6 +144,7 @@ export class MemoryDocumentStore implements DocumentStore {
   }
 
   subscribe(listener: (version: number) => void): () => void {
+    if (this.#closed) return () => undefined;
     return this.#poller.add(listener);
   }
 
@@ -145,7 +156,8 @@ export class MemoryDocumentStore implements DocumentStore {
 
   #check(): void {
     if (this.#closed) throw sharedError('ERR_STORE_UNAVAILABLE', 'the in-memory store is closed');
-    if (this.#data.unavailable) throw sharedError('ERR_STORE_UNAVAILABLE', 'the in-memory store is unavailable (test hook)');
+    if (this.#data.unavailable)
+      throw sharedError('ERR_STORE_UNAVAILABLE', 'the in-memory store is unavailable (test hook)');
   }
 }
 

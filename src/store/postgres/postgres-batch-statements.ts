@@ -7,7 +7,10 @@ import type { DocumentKind, WriteOperation } from '../document-store.ts';
 import { assertExpectation, documentId } from '../write-batch.ts';
 
 /** Reads the current version of every document the batch names and checks each expectation. */
-export async function checkExpectations(client: pg.PoolClient, operations: readonly WriteOperation[]): Promise<void> {
+export async function checkExpectations(
+  client: pg.PoolClient,
+  operations: readonly WriteOperation[],
+): Promise<void> {
   const { rows } = await client.query<{ kind: DocumentKind; key: string; version: string }>(
     'SELECT d.kind, d.key, d.version FROM documents d JOIN unnest($1::text[], $2::text[]) AS w(kind, key) ON d.kind = w.kind AND d.key = w.key',
     [operations.map((op) => op.kind), operations.map((op) => op.key)],
@@ -44,6 +47,13 @@ export async function applyBatch(
   await client.query(
     `INSERT INTO changes (version, kind, key, op, at, actor)
      SELECT $1, kind, key, op, $2, $3 FROM unnest($4::text[], $5::text[], $6::text[]) AS w(kind, key, op)`,
-    [version, at, actor, operations.map((op) => op.kind), operations.map((op) => op.key), operations.map((op) => op.op)],
+    [
+      version,
+      at,
+      actor,
+      operations.map((op) => op.kind),
+      operations.map((op) => op.key),
+      operations.map((op) => op.op),
+    ],
   );
 }

@@ -4,5 +4,7 @@ import { PostgresDocumentStore } from './postgres-document-store.ts';
 
 runDocumentStoreContract('postgres', async (t) => {
   const url = await freshPostgresUrl(t);
-  return url === undefined ? undefined : { open: () => PostgresDocumentStore.open(url, { pollIntervalMs: 2000 }) };
+  return url === undefined
+    ? undefined
+    : { open: () => PostgresDocumentStore.open(url, { pollIntervalMs: 2000 }) };
 });

@@ -22,7 +22,7 @@ import type {
 } from '../document-store.ts';
 import { failpoint } from '../failpoint.ts';
 import { HeadPoller } from '../head-poller.ts';
-import { decodeBody, encodeWriteBatch, trimToWholeBatches } from '../write-batch.ts';
+import { decodeBody, encodeWriteBatch, trimToWholeBatches, checkChangeLimit } from '../write-batch.ts';
 import { applyBatch, checkExpectations } from './postgres-batch-statements.ts';
 import { CHANGES_CHANNEL, PostgresChangeListener } from './postgres-change-listener.ts';
 import { postgresFailure } from './postgres-failure.ts';
@@ -75,7 +75,12 @@ export class PostgresDocumentStore implements DocumentStore {
   readonly #listener: PostgresChangeListener;
   #closed = false;
 
-  private constructor(target: PostgresTarget, pool: pg.Pool, config: pg.ClientConfig, options: PostgresDocumentStoreOptions) {
+  private constructor(
+    target: PostgresTarget,
+    pool: pg.Pool,
+    config: pg.ClientConfig,
+    options: PostgresDocumentStoreOptions,
+  ) {
     this.#target = target;
     this.location = target.location;
     this.#pool = pool;
@@ -112,7 +117,11 @@ export class PostgresDocumentStore implements DocumentStore {
   }
 
   async get<T = unknown>(kind: DocumentKind, key: string): Promise<StoredDocument<T> | undefined> {
-    const rows = await this.#query<DocumentRow>('get', `SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND key = $2`, [kind, key]);
+    const rows = await this.#query<DocumentRow>(
+      'get',
+      `SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND key = $2`,
+      [kind, key],
+    );
     return rows[0] === undefined ? undefined : toDocument<T>(rows[0]);
   }
 
@@ -125,7 +134,10 @@ export class PostgresDocumentStore implements DocumentStore {
     const bodies = encodeWriteBatch(operations);
     const result = await this.#transaction('write', 'BEGIN', async (client) => {
       // FIRST the lock: from here to COMMIT no other batch can read the head or commit (see header).
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [WRITE_LOCK_CLASS, this.#target.schema]);
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        WRITE_LOCK_CLASS,
+        this.#target.schema,
+      ]);
       // clock_timestamp(), not now(): taken under the lock, so commit times follow version order.
       const head = await client.query<{ v: string; at: Date }>(HEAD_AND_TIME);
       const version = Number(head.rows[0]!.v) + 1;
@@ -145,8 +157,14 @@ export class PostgresDocumentStore implements DocumentStore {
   }
 
   async changesSince(afterVersion: number, limit?: number): Promise<ChangeEntry[]> {
+    checkChangeLimit(limit);
     const sql = `SELECT ${CHANGE_COLUMNS} FROM changes WHERE version > $1 ORDER BY version, kind, key LIMIT $2`;
-    const rows = (await this.#query<ChangeRow>('changesSince', sql, [afterVersion, limit === undefined ? null : limit + 1])).map(toChange);
+    const rows = (
+      await this.#query<ChangeRow>('changesSince', sql, [
+        afterVersion,
+        limit === undefined ? null : limit + 1,
+      ])
+    ).map(toChange);
     if (limit === undefined) return rows;
     const { entries, splitVersion } = trimToWholeBatches(rows, limit);
     if (splitVersion === undefined) return entries;
@@ -156,14 +174,21 @@ export class PostgresDocumentStore implements DocumentStore {
 
   async snapshot(kinds?: readonly DocumentKind[]): Promise<StoreSnapshot> {
     // One REPEATABLE READ transaction: the head and the documents come from the same MVCC snapshot.
-    return this.#transaction('snapshot', 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
-      const version = Number((await client.query<{ v: string }>(HEAD)).rows[0]!.v);
-      const { rows } =
-        kinds === undefined
-          ? await client.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents ORDER BY kind, key`)
-          : await client.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents WHERE kind = ANY($1::text[]) ORDER BY kind, key`, [kinds]);
-      return { version, documents: rows.map((row) => toDocument(row)) };
-    });
+    return this.#transaction(
+      'snapshot',
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+      async (client) => {
+        const version = Number((await client.query<{ v: string }>(HEAD)).rows[0]!.v);
+        const { rows } =
+          kinds === undefined
+            ? await client.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents ORDER BY kind, key`)
+            : await client.query<DocumentRow>(
+                `SELECT ${COLUMNS} FROM documents WHERE kind = ANY($1::text[]) ORDER BY kind, key`,
+                [kinds],
+              );
+        return { version, documents: rows.map((row) => toDocument(row)) };
+      },
+    );
   }
 
   async serverTime(): Promise<Date> {
@@ -172,6 +197,7 @@ export class PostgresDocumentStore implements DocumentStore {
 
   /** LISTEN/NOTIFY for speed, plus a slow poll so a notification lost to a reconnect is still seen. */
   subscribe(listener: (version: number) => void): () => void {
+    if (this.#closed) return () => undefined;
     const unsubscribe = this.#poller.add(listener);
     this.#listener.start();
     return unsubscribe;
@@ -185,7 +211,11 @@ export class PostgresDocumentStore implements DocumentStore {
     await this.#pool.end();
   }
 
-  async #query<R extends pg.QueryResultRow>(operation: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  async #query<R extends pg.QueryResultRow>(
+    operation: string,
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<R[]> {
     this.#assertOpen();
     try {
       return (await this.#pool.query<R>(sql, params)).rows;
@@ -194,7 +224,11 @@ export class PostgresDocumentStore implements DocumentStore {
     }
   }
 
-  async #transaction<R>(operation: string, begin: string, body: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+  async #transaction<R>(
+    operation: string,
+    begin: string,
+    body: (client: pg.PoolClient) => Promise<R>,
+  ): Promise<R> {
     this.#assertOpen();
     let client: pg.PoolClient | undefined;
     try {
@@ -206,14 +240,20 @@ export class PostgresDocumentStore implements DocumentStore {
       return result;
     } catch (err) {
       // ROLLBACK on a healthy connection; a broken one is destroyed rather than returned to the pool.
-      const rolledBack = await client?.query('ROLLBACK').then(() => true, () => false);
+      const rolledBack = await client?.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
       client?.release(rolledBack === true ? undefined : true);
       throw postgresFailure(err, operation, this.#target);
     }
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw sharedError('ERR_STORE_UNAVAILABLE', `the PostgreSQL store ${this.location} is closed`, { location: this.location });
+    if (this.#closed)
+      throw sharedError('ERR_STORE_UNAVAILABLE', `the PostgreSQL store ${this.location} is closed`, {
+        location: this.location,
+      });
   }
 }
 
@@ -223,6 +263,12 @@ function toDocument<T>(row: DocumentRow): StoredDocument<T> {
 }
 
 function toChange(row: ChangeRow): ChangeEntry {
-  const entry: ChangeEntry = { version: Number(row.version), kind: row.kind, key: row.key, op: row.op, at: row.at };
+  const entry: ChangeEntry = {
+    version: Number(row.version),
+    kind: row.kind,
+    key: row.key,
+    op: row.op,
+    at: row.at,
+  };
   return row.actor === null ? entry : { ...entry, actor: row.actor };
 }

@@ -8,8 +8,18 @@ import type { PostgresTarget } from './postgres-target.ts';
 
 /** SQLSTATE classes and Node error codes that mean "the database cannot be reached right now". */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-4]|57014|3D000|28)/;
-const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-const UNAVAILABLE_TEXT = /connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Connection terminated/i;
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+const UNAVAILABLE_TEXT =
+  /connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Connection terminated/i;
 
 /** Maps a thrown value from `operation` on the PostgreSQL store `target` to an S2sError. */
 export function postgresFailure(err: unknown, operation: string, target: PostgresTarget): S2sError {
@@ -18,9 +28,17 @@ export function postgresFailure(err: unknown, operation: string, target: Postgre
   const text = scrub(err instanceof Error ? err.message : String(err), target.secret);
   const details = { location: target.location, operation, reason: code || 'unknown' };
   if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code) || UNAVAILABLE_TEXT.test(text)) {
-    return sharedError('ERR_STORE_UNAVAILABLE', `the PostgreSQL store ${target.location} is unavailable (${code || text})`, details);
+    return sharedError(
+      'ERR_STORE_UNAVAILABLE',
+      `the PostgreSQL store ${target.location} is unavailable (${code || text})`,
+      details,
+    );
   }
-  return sharedError('ERR_INTERNAL', `PostgreSQL store ${operation} failed (${code ? `${code}: ` : ''}${text})`, details);
+  return sharedError(
+    'ERR_INTERNAL',
+    `PostgreSQL store ${operation} failed (${code ? `${code}: ` : ''}${text})`,
+    details,
+  );
 }
 
 /** Removes the password from a driver message, should a driver ever echo it. */

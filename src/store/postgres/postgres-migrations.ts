@@ -48,20 +48,28 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
 export async function migratePostgres(client: PoolClient, target: PostgresTarget): Promise<void> {
   await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, target.schema]);
   try {
-    if (target.explicitSchema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(target.schema)}`);
+    if (target.explicitSchema)
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(target.schema)}`);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ v: number }>('SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations');
+    const { rows } = await client.query<{ v: number }>(
+      'SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations',
+    );
     const current = rows[0]?.v ?? 0;
     const latest = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;
     if (current > latest) {
-      throw sharedError('ERR_STORE_SCHEMA_TOO_NEW', `the store schema is at version ${current}; this s2s knows up to ${latest}`, {
-        found: current,
-        supported: latest,
-        location: target.location,
-      });
+      throw sharedError(
+        'ERR_STORE_SCHEMA_TOO_NEW',
+        `the store schema is at version ${current}; this s2s knows up to ${latest}`,
+        {
+          found: current,
+          supported: latest,
+          location: target.location,
+        },
+      );
     }
-    for (const migration of POSTGRES_MIGRATIONS.filter((m) => m.version > current)) await apply(client, migration);
+    for (const migration of POSTGRES_MIGRATIONS.filter((m) => m.version > current))
+      await apply(client, migration);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, target.schema]);
   }
@@ -72,7 +80,10 @@ async function apply(client: PoolClient, migration: Migration): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query(migration.sql);
-    await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+    await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+      migration.version,
+      migration.name,
+    ]);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

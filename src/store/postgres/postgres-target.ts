@@ -28,19 +28,31 @@ export function parsePostgresUrl(url: string): PostgresTarget {
   try {
     parsed = new URL(url);
   } catch {
-    throw sharedError('ERR_STORE_URL', 'the PostgreSQL store URL is malformed (expected postgres://user@host:5432/db)');
+    throw sharedError(
+      'ERR_STORE_URL',
+      'the PostgreSQL store URL is malformed (expected postgres://user@host:5432/db)',
+    );
   }
   if (!/^postgres(ql)?:$/.test(parsed.protocol) || parsed.hostname === '') {
-    throw sharedError('ERR_STORE_URL', 'the PostgreSQL store URL needs the form postgres://user@host:5432/db');
+    throw sharedError(
+      'ERR_STORE_URL',
+      'the PostgreSQL store URL needs the form postgres://user@host:5432/db',
+    );
   }
   const schemaParam = parsed.searchParams.get('schema');
   if (schemaParam !== null && !SCHEMA_NAME.test(schemaParam)) {
-    throw sharedError('ERR_STORE_URL', `the schema name "${schemaParam.slice(0, 64)}" must match ${SCHEMA_NAME.source}`);
+    throw sharedError(
+      'ERR_STORE_URL',
+      `the schema name "${schemaParam.slice(0, 64)}" must match ${SCHEMA_NAME.source}`,
+    );
   }
   parsed.searchParams.delete('schema');
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || '(default)';
   const schema = schemaParam ?? 'public';
-  const host = parsed.hostname.includes(':') && !parsed.hostname.startsWith('[') ? `[${parsed.hostname}]` : parsed.hostname;
+  const host =
+    parsed.hostname.includes(':') && !parsed.hostname.startsWith('[')
+      ? `[${parsed.hostname}]`
+      : parsed.hostname;
   return {
     connectionString: parsed.toString(),
     schema,

@@ -22,7 +22,13 @@ import type {
   WriteResult,
 } from '../document-store.ts';
 import { failpoint } from '../failpoint.ts';
-import { assertExpectation, decodeBody, encodeWriteBatch, trimToWholeBatches } from '../write-batch.ts';
+import {
+  assertExpectation,
+  decodeBody,
+  encodeWriteBatch,
+  trimToWholeBatches,
+  checkChangeLimit,
+} from '../write-batch.ts';
 import { HeadPoller } from '../head-poller.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
 import { sqliteFailure } from './sqlite-failure.ts';
@@ -68,7 +74,8 @@ const SQL = {
         updated_at = excluded.updated_at`,
   delete: 'DELETE FROM documents WHERE kind = ? AND key = ?',
   change: 'INSERT INTO changes (version, kind, key, op, at, actor) VALUES (?, ?, ?, ?, ?, ?)',
-  since: 'SELECT version, kind, key, op, at, actor FROM changes WHERE version > ? ORDER BY version, kind, key LIMIT ?',
+  since:
+    'SELECT version, kind, key, op, at, actor FROM changes WHERE version > ? ORDER BY version, kind, key LIMIT ?',
   batch: 'SELECT version, kind, key, op, at, actor FROM changes WHERE version = ? ORDER BY kind, key',
 } as const;
 
@@ -88,7 +95,9 @@ export class SqliteDocumentStore implements DocumentStore {
     this.#db = db;
     this.location = location;
     this.#clock = options.clock ?? systemClock;
-    this.#sql = Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, db.prepare(text)])) as Statements;
+    this.#sql = Object.fromEntries(
+      Object.entries(SQL).map(([name, text]) => [name, db.prepare(text)]),
+    ) as Statements;
     this.#poller = new HeadPoller(() => this.headVersion(), options.pollIntervalMs ?? 200);
   }
 
@@ -147,11 +156,16 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async changesSince(afterVersion: number, limit?: number): Promise<ChangeEntry[]> {
+    checkChangeLimit(limit);
     return this.#run('changesSince', () => {
-      const rows = (this.#sql.since.all(afterVersion, limit === undefined ? -1 : limit + 1) as ChangeRow[]).map(toChange);
+      const rows = (
+        this.#sql.since.all(afterVersion, limit === undefined ? -1 : limit + 1) as ChangeRow[]
+      ).map(toChange);
       if (limit === undefined) return rows;
       const { entries, splitVersion } = trimToWholeBatches(rows, limit);
-      return splitVersion === undefined ? entries : (this.#sql.batch.all(splitVersion) as ChangeRow[]).map(toChange);
+      return splitVersion === undefined
+        ? entries
+        : (this.#sql.batch.all(splitVersion) as ChangeRow[]).map(toChange);
     });
   }
 
@@ -160,7 +174,9 @@ export class SqliteDocumentStore implements DocumentStore {
     const { version, rows } = this.#run('snapshot', () =>
       this.#db.transaction(() => ({
         version: this.#head(),
-        rows: (kinds === undefined ? this.#sql.all.all() : this.#sql.ofKinds.all(JSON.stringify(kinds))) as DocumentRow[],
+        rows: (kinds === undefined
+          ? this.#sql.all.all()
+          : this.#sql.ofKinds.all(JSON.stringify(kinds))) as DocumentRow[],
       }))(),
     );
     return { version, documents: rows.map((row) => toDocument(row)) };
@@ -174,6 +190,7 @@ export class SqliteDocumentStore implements DocumentStore {
 
   /** Polls the head version (other processes write the same file; SQLite cannot notify). */
   subscribe(listener: (version: number) => void): () => void {
+    if (this.#closed) return () => undefined;
     return this.#poller.add(listener);
   }
 
@@ -192,14 +209,23 @@ export class SqliteDocumentStore implements DocumentStore {
     return (this.#sql.versionOf.get(kind, key) as { version: number } | undefined)?.version;
   }
 
-  #apply(op: WriteOperation, body: string | undefined, version: number, at: string, actor: string | null): void {
+  #apply(
+    op: WriteOperation,
+    body: string | undefined,
+    version: number,
+    at: string,
+    actor: string | null,
+  ): void {
     if (op.op === 'put') this.#sql.put.run(op.kind, op.key, body, version, at);
     else this.#sql.delete.run(op.kind, op.key);
     this.#sql.change.run(version, op.kind, op.key, op.op, at, actor);
   }
 
   #run<R>(operation: string, fn: () => R): R {
-    if (this.#closed) throw sharedError('ERR_STORE_UNAVAILABLE', `the SQLite store ${this.location} is closed`, { location: this.location });
+    if (this.#closed)
+      throw sharedError('ERR_STORE_UNAVAILABLE', `the SQLite store ${this.location} is closed`, {
+        location: this.location,
+      });
     try {
       return fn();
     } catch (err) {

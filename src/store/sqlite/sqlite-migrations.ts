@@ -46,12 +46,18 @@ export function migrateSqlite(db: Database.Database, now: () => string): void {
   db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-    const row = db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number };
+    const row = db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as {
+      v: number;
+    };
     if (row.v > latest) {
-      throw sharedError('ERR_STORE_SCHEMA_TOO_NEW', `the store schema is at version ${row.v}; this s2s knows up to ${latest}`, {
-        found: row.v,
-        supported: latest,
-      });
+      throw sharedError(
+        'ERR_STORE_SCHEMA_TOO_NEW',
+        `the store schema is at version ${row.v}; this s2s knows up to ${latest}`,
+        {
+          found: row.v,
+          supported: latest,
+        },
+      );
     }
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version > row.v)) {

@@ -21,16 +21,27 @@ test('creates the data directory 0700 and the store file 0600, in WAL mode, migr
   assert.equal(statSync(join(path, '..')).mode & 0o777, 0o700);
   assert.equal(statSync(path).mode & 0o777, 0o600);
   await store.write([put('user', 'a', 1)]);
-  assert.equal(statSync(`${path}-wal`).mode & 0o777, 0o600, 'SQLite gives the WAL file the database file mode');
+  assert.equal(
+    statSync(`${path}-wal`).mode & 0o777,
+    0o600,
+    'SQLite gives the WAL file the database file mode',
+  );
   const raw = new Database(path, { readonly: true });
   t.after(() => raw.close());
   assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-  assert.deepEqual(raw.prepare('SELECT version FROM schema_migrations').all(), SQLITE_MIGRATIONS.map((m) => ({ version: m.version })));
+  assert.deepEqual(
+    raw.prepare('SELECT version FROM schema_migrations').all(),
+    SQLITE_MIGRATIONS.map((m) => ({ version: m.version })),
+  );
 });
 
 test('opening the same file again applies no migration twice', async (t) => {
   const path = join(tempDir(t), 'store.db');
-  const stores = [SqliteDocumentStore.open(path), SqliteDocumentStore.open(path), SqliteDocumentStore.open(path)];
+  const stores = [
+    SqliteDocumentStore.open(path),
+    SqliteDocumentStore.open(path),
+    SqliteDocumentStore.open(path),
+  ];
   t.after(() => Promise.all(stores.map((s) => s.close())));
   await stores[0]!.write([put('user', 'a', 1)]);
   assert.equal(await stores[2]!.headVersion(), 1);
@@ -47,7 +58,10 @@ test('a store migrated by a newer s2s is refused with ERR_STORE_SCHEMA_TOO_NEW',
 
 test('a file that is not SQLite is refused with ERR_STORE_CORRUPT', async (t) => {
   const path = join(tempDir(t), 'store.db');
-  writeFileSync(path, 'this is not a database, just some text that is long enough to have a header'.repeat(20));
+  writeFileSync(
+    path,
+    'this is not a database, just some text that is long enough to have a header'.repeat(20),
+  );
   assert.throws(() => SqliteDocumentStore.open(path), { code: 'ERR_STORE_CORRUPT' });
 });
 
