@@ -1,9 +1,288 @@
-/** Partner applications and their metadata refresh (being built: see issue 3). */
+/**
+ * Partner applications (New/Get/Set/Remove-CsPartnerApplication; protocol.md §4, §5.1) and the refresh of
+ * their metadata (§1.3, §7). Documents: kind `partner`, key = lower-cased identity, body PartnerApplication.
+ */
+import { OAUTH_DEFAULTS, S2sError, hasCode, sharedError } from '../../core/index.ts';
+import type { PartnerApplication, Warning } from '../../core/index.ts';
+import { readCertificateFile } from '../../core/metadata/index.ts';
+import type { AuthMetadataDocument, OpenIdConfiguration, ParsedPartnerMetadata, PublishedJwk } from '../../core/metadata/index.ts';
+import { partnerError } from '../../core/partners/partner-errors.ts';
+import { normalizeApplicationIdentifier, normalizePartnerIdentity, normalizePartnerRealm, parseTrustLevel } from '../../core/partners/partner-identity.ts';
+import { nextRefreshAt } from '../../core/partners/refresh-schedule.ts';
 import type { ServiceDeps } from '../service-deps.ts';
+import type { DocumentFetcher } from './document-fetcher.ts';
+import { PARTNER_KIND, readPartner, readPartners } from './partner-document.ts';
+import type { NewPartnerInput, PartnerPatch } from './partner-input.ts';
+import { OwnMetadata } from './own-metadata.ts';
+import { PartnerRefresher, assertSameIdentity } from './partner-refresher.ts';
+import type { RefreshReason, RefreshRequestStatus, RefreshResult } from './partner-refresher.ts';
+
+/** A partner with its concurrency token and refresh status at the time it was read. */
+export interface PartnerView {
+  readonly partner: PartnerApplication;
+  readonly version: number;
+  readonly status: {
+    readonly nextRefreshAt: string | null;
+    readonly lastSuccessAgeSeconds: number | null;
+    readonly lastErrorAgeSeconds: number | null;
+  };
+}
+
+/** Options of {@link PartnerService}. */
+export interface PartnerServiceOptions {
+  /** How metadata is fetched (src/adapters/http-client); without one, commands needing a fetch fail. */
+  readonly fetcher?: DocumentFetcher;
+}
+
+const noFetcher: DocumentFetcher = {
+  fetch: async (url) => {
+    throw partnerError('ERR_METADATA_UNREACHABLE', `no metadata fetcher is configured in this process to fetch ${url}`, { url });
+  },
+};
 
 export class PartnerService {
   protected readonly deps: ServiceDeps;
-  constructor(deps: ServiceDeps) {
+  readonly #refresher: PartnerRefresher;
+  readonly #own: OwnMetadata;
+
+  constructor(deps: ServiceDeps, options: PartnerServiceOptions = {}) {
     this.deps = deps;
+    this.#refresher = new PartnerRefresher(deps, options.fetcher ?? noFetcher);
+    this.#own = new OwnMetadata(deps);
   }
+
+  /** Registers a partner; with a metadata URL the document is fetched now and must parse. */
+  async create(input: NewPartnerInput): Promise<{ partner: PartnerView; warnings: Warning[] }> {
+    const identity = normalizePartnerIdentity(input.identity);
+    if (await readPartner(this.deps.store, identity)) {
+      throw partnerError('ERR_PARTNER_EXISTS', `a partner application named ${identity} already exists`, { identity });
+    }
+    const allowInsecureHttp = input.allowInsecureHttp ?? false;
+    const { source, warnings } = await this.#keySource(input, allowInsecureHttp);
+    const now = this.deps.clock.now().toISOString();
+    const partner: PartnerApplication = {
+      identity,
+      ...source,
+      trustLevel: parseTrustLevel(input.trustLevel ?? 'Full'),
+      enabled: input.enabled ?? true,
+      acceptSecurityIdentifierInformation: input.acceptSecurityIdentifierInformation ?? false,
+      allowInsecureHttp,
+      refresh: { lastSuccessAt: source.source === 'metadata' ? now : null, lastAttemptAt: source.source === 'metadata' ? now : null, lastError: null },
+      storageUrl: checkStorageUrl(input.storageUrl ?? null, allowInsecureHttp),
+    };
+    await this.#checkIssuer(partner);
+    await this.#write(partner, 'absent');
+    return { partner: await this.get(identity), warnings: [...warnings, ...insecureWarning(partner)] };
+  }
+
+  /** One partner, with its refresh status. */
+  async get(identity: string): Promise<PartnerView> {
+    const id = normalizePartnerIdentity(identity);
+    const record = await readPartner(this.deps.store, id);
+    if (!record) throw partnerError('ERR_PARTNER_NOT_FOUND', `no partner application named ${id}`, { identity: id });
+    return this.#view(record.partner, record.version, await this.#period());
+  }
+
+  /** Every partner, ordered by identity. */
+  async list(): Promise<PartnerView[]> {
+    const period = await this.#period();
+    return (await readPartners(this.deps.store)).map((r) => this.#view(r.partner, r.version, period));
+  }
+
+  /** Changes a partner; a new metadata URL is fetched now and must name the same service name and realm. */
+  async update(identity: string, patch: PartnerPatch): Promise<{ partner: PartnerView; warnings: Warning[] }> {
+    const { partner: old, version } = await this.get(identity);
+    const allowInsecureHttp = patch.allowInsecureHttp ?? old.allowInsecureHttp;
+    let next: PartnerApplication = {
+      ...old,
+      trustLevel: patch.trustLevel === undefined ? old.trustLevel : parseTrustLevel(patch.trustLevel),
+      enabled: patch.enabled ?? old.enabled,
+      acceptSecurityIdentifierInformation: patch.acceptSecurityIdentifierInformation ?? old.acceptSecurityIdentifierInformation,
+      allowInsecureHttp,
+      storageUrl: patch.storageUrl === undefined ? old.storageUrl : checkStorageUrl(patch.storageUrl, allowInsecureHttp),
+    };
+    const warnings: Warning[] = [];
+    if (patch.metadataUrl !== undefined && patch.certificate !== undefined) throw sourceError();
+    if (patch.metadataUrl !== undefined) {
+      const parsed = await this.#refresher.load(patch.metadataUrl, allowInsecureHttp);
+      assertSameIdentity(old, parsed);
+      const at = this.deps.clock.now().toISOString();
+      next = { ...next, ...fromMetadata(patch.metadataUrl, parsed), issuer: old.issuer ?? parsed.issuer, refresh: { lastSuccessAt: at, lastAttemptAt: at, lastError: null } };
+      warnings.push(...parsed.warnings);
+    } else if (patch.certificate !== undefined) {
+      next = { ...next, source: 'certificate', metadataUrl: null, keys: [certificateKey(patch.certificate)], refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null } };
+    }
+    await this.#write(next, version);
+    return { partner: await this.get(next.identity), warnings: [...warnings, ...insecureWarning(next)] };
+  }
+
+  /** Removes a partner. */
+  async remove(identity: string): Promise<void> {
+    const { partner, version } = await this.get(identity);
+    await this.deps.store.write([{ op: 'delete', kind: PARTNER_KIND, key: partner.identity, expect: version }], this.#context());
+  }
+
+  /** Refreshes one partner's metadata now; a failure is recorded (last good keys kept) and thrown. */
+  async refresh(identity: string): Promise<RefreshResult> {
+    const res = await this.#refresher.refresh(normalizePartnerIdentity(identity));
+    if (res.error) throw new S2sError(res.error.code, res.error.category, res.error.message, { identity: res.identity });
+    return res;
+  }
+
+  /** Refreshes every enabled metadata partner now; failures are recorded and returned, not thrown. */
+  async refreshAll(): Promise<RefreshResult[]> {
+    const partners = (await readPartners(this.deps.store)).filter((r) => r.partner.source === 'metadata' && r.partner.enabled);
+    return Promise.all(partners.map((r) => this.#refresher.refresh(r.partner.identity)));
+  }
+
+  /** For the token validator: an unknown `x5t` or a signature failure; rate-limited, coalesced, never throws. */
+  requestRefresh(identity: string, reason: RefreshReason): RefreshRequestStatus {
+    try {
+      return this.#refresher.requestRefresh(normalizePartnerIdentity(identity), reason);
+    } catch {
+      return 'not-applicable';
+    }
+  }
+
+  /** Refreshes what is due now (one pass of the loop). */
+  refreshDue(): Promise<RefreshResult[]> {
+    return this.#refresher.refreshDue();
+  }
+
+  /** Starts the periodic refresh (the server calls it); `tickMs` is how often due partners are looked for. */
+  startRefreshLoop(options: { tickMs?: number } = {}): void {
+    this.#refresher.start(options.tickMs);
+  }
+
+  /** Stops the periodic refresh and waits for fetches in flight. */
+  stopRefreshLoop(): Promise<void> {
+    return this.#refresher.stop();
+  }
+
+  /** Our `/metadata/json/1` document as requested on `requestUrl` (built now: a staged certificate shows at once). */
+  ownMetadata(requestUrl: string): Promise<AuthMetadataDocument> {
+    return this.#own.document(requestUrl);
+  }
+
+  /** Our OIDC discovery document for the host of `requestUrl`. */
+  ownOpenIdConfiguration(requestUrl: string): Promise<OpenIdConfiguration> {
+    return this.#own.openIdConfiguration(requestUrl);
+  }
+
+  /** Our JWKS. */
+  ownJwks(): Promise<{ keys: PublishedJwk[] }> {
+    return this.#own.jwks();
+  }
+
+  /** The URL our document is shown as requested on when none is given. */
+  ownMetadataDefaultUrl(): Promise<string> {
+    return this.#own.defaultUrl();
+  }
+
+  async #keySource(input: NewPartnerInput, allowInsecureHttp: boolean) {
+    const manual = input.applicationIdentifier !== undefined || input.realm !== undefined || input.certificate !== undefined;
+    if ((input.metadataUrl === undefined) === !manual) throw sourceError();
+    if (input.metadataUrl !== undefined) {
+      const parsed = await this.#refresher.load(input.metadataUrl, allowInsecureHttp);
+      return { source: fromMetadata(input.metadataUrl, parsed), warnings: [...parsed.warnings] };
+    }
+    if (input.applicationIdentifier === undefined || input.realm === undefined || input.certificate === undefined) throw sourceError();
+    const source = {
+      applicationIdentifier: normalizeApplicationIdentifier(input.applicationIdentifier),
+      realm: normalizePartnerRealm(input.realm),
+      issuer: null,
+      source: 'certificate' as const,
+      metadataUrl: null,
+      keys: [certificateKey(input.certificate)],
+    };
+    return { source, warnings: [] as Warning[] };
+  }
+
+  /** Refuses our own issuer and an issuer another partner already stands for. */
+  async #checkIssuer(partner: PartnerApplication): Promise<void> {
+    const config = (await this.deps.services.oauth.find())?.body;
+    if (config && config.serviceName === partner.applicationIdentifier && config.realm === partner.realm) {
+      throw partnerError('ERR_PARTNER_IS_SELF', `partner ${partner.identity} names our own service name and realm (${config.serviceName}@${config.realm})`, { identity: partner.identity });
+    }
+    const other = (await readPartners(this.deps.store)).find(
+      (r) => r.partner.identity !== partner.identity && r.partner.applicationIdentifier === partner.applicationIdentifier && r.partner.realm === partner.realm,
+    );
+    if (other) {
+      throw partnerError('ERR_PARTNER_ISSUER_IN_USE', `partner ${other.partner.identity} already stands for ${partner.applicationIdentifier}@${partner.realm}`, { identity: partner.identity, other: other.partner.identity });
+    }
+  }
+
+  async #write(partner: PartnerApplication, expect: number | 'absent'): Promise<void> {
+    try {
+      await this.deps.store.write([{ op: 'put', kind: PARTNER_KIND, key: partner.identity, body: partner, expect }], this.#context());
+    } catch (err) {
+      if (expect === 'absent' && hasCode(err, 'ERR_STORE_CONFLICT')) {
+        throw partnerError('ERR_PARTNER_EXISTS', `a partner application named ${partner.identity} already exists`, { identity: partner.identity });
+      }
+      throw err;
+    }
+  }
+
+  #context() {
+    return { actor: `service:partners@${this.deps.nodeName}` };
+  }
+
+  async #period(): Promise<number> {
+    return (await this.deps.services.oauth.find())?.body.metadataRefreshSeconds ?? OAUTH_DEFAULTS.metadataRefreshSeconds;
+  }
+
+  #view(partner: PartnerApplication, version: number, period: number): PartnerView {
+    const now = this.deps.clock.now();
+    const age = (iso: string | null | undefined) => (iso ? Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000)) : null);
+    return {
+      partner,
+      version,
+      status: {
+        nextRefreshAt: nextRefreshAt(partner, period)?.toISOString() ?? null,
+        lastSuccessAgeSeconds: age(partner.refresh.lastSuccessAt),
+        lastErrorAgeSeconds: age(partner.refresh.lastError?.at),
+      },
+    };
+  }
+}
+
+function fromMetadata(url: string, parsed: ParsedPartnerMetadata) {
+  return {
+    applicationIdentifier: parsed.serviceName,
+    realm: parsed.realm,
+    issuer: parsed.issuer,
+    source: 'metadata' as const,
+    metadataUrl: url,
+    keys: parsed.keys.map((k) => ({ thumbprint: k.thumbprint, certificate: k.certificate })),
+  };
+}
+
+function certificateKey(bytes: Buffer) {
+  const cert = readCertificateFile(bytes);
+  if (!cert) throw partnerError('ERR_PARTNER_CERTIFICATE_INVALID', 'the certificate file is not an X.509 certificate (DER, PEM or base64) with an RSA key', {});
+  return { thumbprint: cert.thumbprint, certificate: cert.certificate };
+}
+
+function sourceError(): S2sError {
+  return partnerError('ERR_PARTNER_SOURCE_INVALID', 'give either a metadata URL, or an application identifier with a realm and a certificate file', {});
+}
+
+function checkStorageUrl(url: string | null, allowInsecureHttp: boolean): string | null {
+  if (url === null || url.trim() === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw sharedError('ERR_INVALID_INPUT', `storage URL "${url.slice(0, 200)}" is not an absolute URL`, { field: 'storageUrl' });
+  }
+  const okScheme = parsed.protocol === 'https:' || (allowInsecureHttp && parsed.protocol === 'http:');
+  if (!okScheme || parsed.username !== '' || parsed.password !== '') {
+    throw sharedError('ERR_INVALID_INPUT', `storage URL ${parsed.host} must be https without user name or password`, { field: 'storageUrl' });
+  }
+  return parsed.href.replace(/\/+$/, '');
+}
+
+function insecureWarning(partner: PartnerApplication): Warning[] {
+  if (!partner.allowInsecureHttp || !partner.metadataUrl?.startsWith('http:')) return [];
+  return [{ code: 'WARN_METADATA_INSECURE_HTTP', message: `partner ${partner.identity} fetches its metadata over plain http: test hosts only` }];
 }

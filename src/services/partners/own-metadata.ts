@@ -1,0 +1,53 @@
+/**
+ * Our published documents, built at request time from the services (so a staged certificate appears at
+ * once): the legacy metadata document, OIDC discovery and the JWKS (protocol.md §1.1, §10, §11).
+ */
+import type { OAuthConfiguration, SigningMaterial } from '../../core/index.ts';
+import { buildJwks, buildMetadataDocument, buildOpenIdConfiguration } from '../../core/metadata/index.ts';
+import type { AuthMetadataDocument, OpenIdConfiguration, PublishedJwk } from '../../core/metadata/index.ts';
+import type { ServiceDeps } from '../service-deps.ts';
+
+/** What CertificateService offers for the OAuthTokenIssuer certificates (issue 2). */
+export interface SigningMaterialSource {
+  signingMaterial(usage: 'OAuthTokenIssuer'): SigningMaterial | Promise<SigningMaterial>;
+}
+
+/** Builds our documents from the OAuth configuration, the signing material and the clock. */
+export class OwnMetadata {
+  readonly #deps: ServiceDeps;
+  constructor(deps: ServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /** `/metadata/json/1`, as requested on `requestUrl`. */
+  async document(requestUrl: string): Promise<AuthMetadataDocument> {
+    const [config, material] = await Promise.all([this.#config(), this.#material()]);
+    return buildMetadataDocument(config, material, this.#deps.clock.now(), requestUrl);
+  }
+
+  /** `/.well-known/openid-configuration` for the host of `requestUrl`. */
+  async openIdConfiguration(requestUrl: string): Promise<OpenIdConfiguration> {
+    return buildOpenIdConfiguration(await this.#config(), requestUrl);
+  }
+
+  /** The JWKS. */
+  async jwks(): Promise<{ keys: PublishedJwk[] }> {
+    return buildJwks(await this.#material(), this.#deps.clock.now());
+  }
+
+  /** The URL `s2s metadata show` builds the document for when none is given: our first host name, else the node. */
+  async defaultUrl(): Promise<string> {
+    const config = await this.#config();
+    return `https://${config.hostNames[0] ?? this.#deps.nodeName}/metadata/json/1`;
+  }
+
+  #config(): Promise<OAuthConfiguration> {
+    return this.#deps.services.oauth.get();
+  }
+
+  async #material(): Promise<SigningMaterial> {
+    // CertificateService gains signingMaterial() in issue 2; typed through the port until then.
+    const source = this.#deps.services.certificates as unknown as SigningMaterialSource;
+    return source.signingMaterial('OAuthTokenIssuer');
+  }
+}

@@ -1,0 +1,28 @@
+/** What administrators pass to create or change a partner application (New/Set-CsPartnerApplication, protocol.md §5.1). */
+import type { TrustLevel } from '../../core/index.ts';
+
+/** `partner new`: exactly one key source — `metadataUrl`, or `applicationIdentifier` + `realm` + `certificate`. */
+export interface NewPartnerInput {
+  readonly identity: string;
+  readonly trustLevel?: TrustLevel | string;
+  readonly metadataUrl?: string | undefined;
+  readonly applicationIdentifier?: string | undefined;
+  readonly realm?: string | undefined;
+  /** Certificate file bytes (.cer as DER, PEM, or base64 DER). */
+  readonly certificate?: Buffer | undefined;
+  readonly acceptSecurityIdentifierInformation?: boolean | undefined;
+  readonly enabled?: boolean | undefined;
+  readonly allowInsecureHttp?: boolean | undefined;
+  readonly storageUrl?: string | undefined;
+}
+
+/** `partner set`: only the fields given change; `storageUrl: null` clears it. */
+export interface PartnerPatch {
+  readonly trustLevel?: TrustLevel | string | undefined;
+  readonly metadataUrl?: string | undefined;
+  readonly certificate?: Buffer | undefined;
+  readonly acceptSecurityIdentifierInformation?: boolean | undefined;
+  readonly enabled?: boolean | undefined;
+  readonly allowInsecureHttp?: boolean | undefined;
+  readonly storageUrl?: string | null | undefined;
+}
