@@ -132,6 +132,11 @@ export const PARTNER_ERRORS = defineErrors({
     meaning: 'The document now names another service name, realm or issuer than the one registered; the old keys are kept.',
     fix: 'If the partner really changed identity, remove it and register it again (`s2s partner remove` then `new`).',
   },
+  ERR_HTTP_NOT_FOUND: {
+    category: 'not_found',
+    meaning: 'No HTTP route answers this method and path.',
+    fix: 'Check the URL: metadata is served at /metadata/json/1, discovery at /.well-known/openid-configuration.',
+  },
 });
 
 export const PARTNER_WARNINGS = defineWarnings({

@@ -1,0 +1,56 @@
+/**
+ * The fastify application of s2s (issue 3; the serving process is issue 4's): metadata and discovery
+ * routes, the `requireS2sAuth` preHandler, the routes other modules pass in, and one error mapping.
+ */
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import { partnerError } from '../../core/partners/partner-errors.ts';
+import { httpErrorOf } from './http-error.ts';
+import { installS2sAuth } from './s2s-auth.ts';
+import type { AuthResultListener, BearerValidator } from './s2s-auth.ts';
+import { metadataRoutes } from './routes/metadata-routes.ts';
+import type { PublishedDocuments } from './routes/metadata-routes.ts';
+
+/** The services the app calls. */
+export interface HttpAppServices {
+  readonly partners: PublishedDocuments;
+  readonly tokens: BearerValidator;
+}
+
+export interface HttpAppOptions {
+  readonly services: HttpAppServices;
+  /** A pino logger; none: no logging. Never logs headers (tokens). */
+  readonly logger?: FastifyBaseLogger | undefined;
+  /** More plugins (storage routes, CA routes), registered in order. */
+  readonly extraRoutes?: readonly FastifyPluginAsync[] | undefined;
+  /** Told of every authentication outcome (metrics). */
+  readonly onAuthResult?: AuthResultListener | undefined;
+  /** TLS options; without them the app speaks plain http (tests with inject, or behind a TLS terminator). */
+  readonly https?: HttpsServerOptions | undefined;
+  /** Largest request body, bytes (default 1 MiB). */
+  readonly bodyLimit?: number | undefined;
+}
+
+/** Builds the app (not listening); call `app.listen()` or `app.inject()`. */
+export async function createHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+  const base = {
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    return503OnClosing: true,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+  };
+  const app = (options.https ? Fastify({ ...base, https: options.https }) : Fastify(base)) as unknown as FastifyInstance;
+  installS2sAuth(app, options.services.tokens, options.onAuthResult);
+  app.setErrorHandler(async (err, request, reply) => {
+    const { status, body } = httpErrorOf(err);
+    if (status >= 500) request.log.error({ code: body.code, err: (err as Error).name }, 'request failed');
+    return reply.code(status).type('application/json; charset=utf-8').send(body);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    const { status, body } = httpErrorOf(partnerError('ERR_HTTP_NOT_FOUND', `no route answers ${request.method} ${request.url.split('?')[0]}`));
+    return reply.code(status).send(body);
+  });
+  await app.register(metadataRoutes(options.services.partners));
+  for (const plugin of options.extraRoutes ?? []) await app.register(plugin);
+  return app;
+}

@@ -1,0 +1,64 @@
+/**
+ * Authentication of incoming S2S calls (protocol.md §2.6, §6.2): a preHandler that hands the
+ * `Authorization` header and the request URL to the token validator and either attaches the principal
+ * to the request or answers 401 with the challenge (`WWW-Authenticate`) and `x-ms-diagnostics`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { S2sPrincipal, ValidationOutcome } from '../../core/index.ts';
+
+/** The part of TokenService the HTTP adapter uses (issue 3 item 5). */
+export interface BearerValidator {
+  validate(input: { authorization: string | undefined; requestUrl: string }): ValidationOutcome | Promise<ValidationOutcome>;
+}
+
+/** Told of every authentication outcome (metrics); must not throw. */
+export type AuthResultListener = (outcome: ValidationOutcome, request: FastifyRequest) => void;
+
+/** A fastify preHandler. */
+export type S2sAuthHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler: authenticates the S2S bearer token; on success `request.s2sPrincipal` is set. */
+    requireS2sAuth: S2sAuthHandler;
+  }
+  interface FastifyRequest {
+    /** The authenticated caller, set by `requireS2sAuth`. */
+    s2sPrincipal: S2sPrincipal | null;
+  }
+}
+
+/** The URL the request was made on, as the validator checks the audience host against it. */
+export function requestUrlOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}${request.url}`;
+}
+
+/** Builds the preHandler. */
+export function s2sAuthHandler(tokens: BearerValidator, onAuthResult?: AuthResultListener): S2sAuthHandler {
+  return async (request, reply) => {
+    const outcome = await tokens.validate({ authorization: request.headers.authorization, requestUrl: requestUrlOf(request) });
+    notify(onAuthResult, outcome, request);
+    if (outcome.ok) {
+      request.s2sPrincipal = outcome.principal;
+      return;
+    }
+    const refusal = outcome.refusal;
+    reply.code(refusal.status).header('www-authenticate', refusal.wwwAuthenticate).header('cache-control', 'no-store');
+    if (refusal.msDiagnostics !== null) reply.header('x-ms-diagnostics', refusal.msDiagnostics);
+    await reply.send({ error: 'invalid_token', error_description: refusal.message, code: refusal.code });
+  };
+}
+
+/** Registers `requireS2sAuth` and `request.s2sPrincipal` on the root instance (visible to every plugin). */
+export function installS2sAuth(app: FastifyInstance, tokens: BearerValidator, onAuthResult?: AuthResultListener): void {
+  app.decorateRequest('s2sPrincipal', null);
+  app.decorate('requireS2sAuth', s2sAuthHandler(tokens, onAuthResult));
+}
+
+function notify(listener: AuthResultListener | undefined, outcome: ValidationOutcome, request: FastifyRequest): void {
+  try {
+    listener?.(outcome, request);
+  } catch (err) {
+    request.log.warn({ err: (err as Error).name }, 'onAuthResult listener failed');
+  }
+}
