@@ -52,9 +52,10 @@ export function diagnoseUnauthorized(res: PartnerResponse, partner: string): S2s
 /** Maps any non-2xx storage response. */
 export function diagnoseResponse(res: PartnerResponse, partner: string): S2sError {
   if (res.status === 401) return diagnoseUnauthorized(res, partner);
-  const body = safeJson(res.text) as { error?: { code?: unknown; message?: unknown } } | null;
-  const code = typeof body?.error?.code === 'string' ? body.error.code : null;
-  const message = typeof body?.error?.message === 'string' ? body.error.message.slice(0, 300) : `HTTP ${res.status}`;
+  // s2s answers `{ error, error_description, code }` (src/adapters/http/http-error.ts).
+  const body = safeJson(res.text) as { code?: unknown; error_description?: unknown } | null;
+  const code = typeof body?.code === 'string' ? body.code : null;
+  const message = typeof body?.error_description === 'string' ? body.error_description.slice(0, 300) : `HTTP ${res.status}`;
   const details = { status: res.status, remoteCode: code, requestId: res.headers['x-request-id'] ?? null };
   if (res.status === 403) return storageError('ERR_CONNECTIVITY_FORBIDDEN', `partner ${partner} refused the operation: ${message}`, details);
   if (res.status === 404 && code === 'ERR_USER_UNKNOWN') {

@@ -73,7 +73,7 @@ describe('storage routes', () => {
     assert.equal((await call('GET', `${base}/${id}`, 'ken')).json().subject, 'hi');
     assert.equal((await call('GET', base, 'ken')).json().items.length, 1);
     assert.equal((await call('DELETE', `${base}/${id}`, 'ken')).statusCode, 204);
-    assert.equal((await call('GET', `${base}/${id}`, 'ken')).json().error.code, 'ERR_MAILBOX_ITEM_NOT_FOUND');
+    assert.equal((await call('GET', `${base}/${id}`, 'ken')).json().code, 'ERR_MAILBOX_ITEM_NOT_FOUND');
   });
 
   test('a refused token gets 401 with the challenge and x-ms-diagnostics', async () => {
@@ -88,7 +88,7 @@ describe('storage routes', () => {
   test('an act-as user who does not exist here gets 401 invalid_user (6001)', async () => {
     const res = await call('POST', base, 'stranger', { subject: 'x' });
     assert.equal(res.statusCode, 401);
-    assert.equal(res.json().error.code, 'ERR_USER_CLAIMS_NO_MATCH');
+    assert.equal(res.json().code, 'ERR_USER_CLAIMS_NO_MATCH');
     assert.match(String(res.headers['x-ms-diagnostics']), /^2000005;reason=".*";error_category="invalid_user"$/);
     assert.match(String(res.headers['www-authenticate']), /^Bearer realm=.*error="invalid_token"$/);
   });
@@ -97,11 +97,11 @@ describe('storage routes', () => {
     assert.deepEqual((await call('GET', '/storage/v1/folders', 'app')).json().folders, ['ConversationHistory', 'Inbox', 'Dumpster', 'Contacts']);
     const res = await call('GET', base, 'app');
     assert.equal(res.statusCode, 403);
-    assert.equal(res.json().error.code, 'ERR_STORAGE_FORBIDDEN');
+    assert.equal(res.json().code, 'ERR_STORAGE_FORBIDDEN');
   });
 
   test('malformed input is a 400 naming the cause', async () => {
-    assert.equal((await call('POST', base, 'ken', { body: 'no subject' })).json().error.code, 'ERR_MAILBOX_ITEM_INVALID');
+    assert.equal((await call('POST', base, 'ken', { body: 'no subject' })).json().code, 'ERR_MAILBOX_ITEM_INVALID');
     assert.equal((await call('GET', base.replace('ConversationHistory', 'Drafts'), 'ken')).statusCode, 400);
   });
 });

@@ -7,6 +7,8 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { S2sError, sharedError } from '../../../core/index.ts';
 import type { S2sPrincipal, ValidationOutcome } from '../../../core/index.ts';
+import { httpErrorOf } from '../http-error.ts';
+import { requestUrlOf } from '../s2s-auth.ts';
 import { MAILBOX_FOLDERS, normalizeSip, STORAGE_API_PREFIX, STORAGE_ERRORS, storageOpenApi } from '../../../core/storage/index.ts';
 import type { StorageScope } from '../../../core/storage/index.ts';
 import type { StorageService } from '../../../services/index.ts';
@@ -26,9 +28,6 @@ export interface StorageRoutesOptions {
 /** Largest accepted request body, bytes (an item is at most 64 Ki characters of body plus a subject). */
 const BODY_LIMIT = 256 * 1024;
 
-/** HTTP status per error category (docs/errors.md "HTTP statuses"). */
-const STATUS: Readonly<Record<S2sError['category'], number>> = { usage: 400, not_found: 404, conflict: 409, refused: 403, unavailable: 503, internal: 500 };
-
 type Params = { sip: string; folder: string; id: string };
 
 /** Builds the storage plugin; register it on the HTTPS app. */
@@ -36,7 +35,7 @@ export function storageRoutes(options: StorageRoutesOptions): FastifyPluginAsync
   const { storage } = options;
   return async (app: FastifyInstance) => {
     const authorized = async (req: FastifyRequest, reply: FastifyReply, scope: StorageScope) => {
-      const principal = await authenticate(options, req, reply);
+      const principal = await authenticate(app, options, req, reply);
       if (!principal) return null;
       return storage.authorize(principal, scope);
     };
@@ -77,21 +76,23 @@ export function storageRoutes(options: StorageRoutesOptions): FastifyPluginAsync
   };
 }
 
-/** Authenticates the bearer token; on refusal replies 401 with the challenge and diagnostics, returns null. */
-async function authenticate(options: StorageRoutesOptions, req: FastifyRequest, reply: FastifyReply): Promise<S2sPrincipal | null> {
-  const outcome = await options.tokens.validate({ authorization: req.headers.authorization, requestUrl: requestUrl(req) });
+/**
+ * Authenticates the bearer token with the app's `requireS2sAuth` preHandler when the app has one (it
+ * answers 401 with the challenge and x-ms-diagnostics itself), else with the validator directly.
+ */
+async function authenticate(app: FastifyInstance, options: StorageRoutesOptions, req: FastifyRequest, reply: FastifyReply): Promise<S2sPrincipal | null> {
+  if (app.hasDecorator('requireS2sAuth')) {
+    await app.requireS2sAuth(req, reply);
+    return reply.sent ? null : req.s2sPrincipal;
+  }
+  const outcome = await options.tokens.validate({ authorization: req.headers.authorization, requestUrl: requestUrlOf(req) });
   options.onAuthResult?.(outcome);
   if (outcome.ok) return outcome.principal;
   const r = outcome.refusal;
-  reply.code(r.status).header('www-authenticate', r.wwwAuthenticate);
+  reply.code(r.status).header('www-authenticate', r.wwwAuthenticate).header('cache-control', 'no-store');
   if (r.msDiagnostics) reply.header('x-ms-diagnostics', r.msDiagnostics);
-  await reply.send({ error: { code: r.code, message: r.message } });
+  await reply.send({ error: 'invalid_token', error_description: r.message, code: r.code });
   return null;
-}
-
-/** The URL the caller addressed (the audience host is checked against its authority, protocol.md §2.2). */
-function requestUrl(req: FastifyRequest): string {
-  return `https://${req.headers.host ?? ''}${req.url}`;
 }
 
 /** Maps any failure of a handler to its HTTP answer, once. */
@@ -110,9 +111,9 @@ function guard(options: StorageRoutesOptions, handler: (req: FastifyRequest, rep
 /** User-resolution refusals are 401s with Exchange's invalid_user diagnostics (6001–6003); others by category. */
 async function sendFailure(options: StorageRoutesOptions, req: FastifyRequest, reply: FastifyReply, failure: S2sError) {
   const diagnostic = (STORAGE_ERRORS as Record<string, { diagnostic?: { code: number; category: string } }>)[failure.code]?.diagnostic;
-  const body = { error: { code: failure.code, message: failure.message } };
-  if (!diagnostic) return reply.code(STATUS[failure.category]).send(body);
-  const challenge = await options.tokens.validate({ authorization: 'Bearer', requestUrl: requestUrl(req) });
+  const { status, body } = httpErrorOf(failure);
+  if (!diagnostic) return reply.code(status).send(body);
+  const challenge = await options.tokens.validate({ authorization: 'Bearer', requestUrl: requestUrlOf(req) });
   const bare = challenge.ok ? 'Bearer' : challenge.refusal.wwwAuthenticate;
   const categoryCode = 2000000 + Math.floor(diagnostic.code / 1000) - 1;
   const reason = failure.message.replace(/["\\\r\n]/g, ' ');
@@ -120,5 +121,5 @@ async function sendFailure(options: StorageRoutesOptions, req: FastifyRequest, r
     .code(401)
     .header('www-authenticate', /error=/.test(bare) ? bare : `${bare}, error="invalid_token"`)
     .header('x-ms-diagnostics', `${categoryCode};reason="${reason}";error_category="${diagnostic.category}"`)
-    .send(body);
+    .send({ ...body, error: 'invalid_token' });
 }

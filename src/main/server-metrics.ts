@@ -1,0 +1,90 @@
+/**
+ * Prometheus metrics of a front-end server (issue 4), on a registry of its own (two servers in one
+ * process — as in the end-to-end tests — must not share counters). Gauges that describe stored state
+ * (partner metadata age, certificate expiry) are computed at scrape time from the services.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Clock, ValidationOutcome } from '../core/index.ts';
+import type { Services } from '../services/index.ts';
+
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly #issued: Counter<'partner'>;
+  readonly #validated: Counter<'result'>;
+  readonly #refused: Counter<'code' | 'diagnostic'>;
+  readonly #latency: Histogram<'method' | 'route' | 'status_code'>;
+
+  constructor(services: Services, clock: Clock, nodeName: string) {
+    const registers = [this.registry];
+    this.registry.setDefaultLabels({ node: nodeName });
+    collectDefaultMetrics({ register: this.registry, prefix: 's2s_process_' });
+    this.#issued = new Counter({ name: 's2s_tokens_issued_total', help: 'S2S tokens issued by this server, by target partner', labelNames: ['partner'], registers });
+    this.#validated = new Counter({ name: 's2s_tokens_validated_total', help: 'Incoming S2S tokens validated, by result (accepted|refused)', labelNames: ['result'], registers });
+    this.#refused = new Counter({ name: 's2s_tokens_refused_total', help: 'Incoming S2S tokens refused, by s2s code and Exchange diagnostic code', labelNames: ['code', 'diagnostic'], registers });
+    this.#latency = new Histogram({
+      name: 's2s_http_request_duration_seconds',
+      help: 'HTTP request latency by method, route and status',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    partnerGauges(services, clock, registers);
+    certificateGauge(services, clock, registers);
+  }
+
+  /** Counts an authentication outcome (wired to the HTTP app's onAuthResult). */
+  readonly onAuthResult = (outcome: ValidationOutcome): void => {
+    this.#validated.inc({ result: outcome.ok ? 'accepted' : 'refused' });
+    if (!outcome.ok) this.#refused.inc({ code: outcome.refusal.code, diagnostic: String(outcome.refusal.diagnostic.code) });
+  };
+
+  /** Counts a token issued to a partner. */
+  recordIssued(partner: string): void {
+    this.#issued.inc({ partner });
+  }
+
+  /** Records one request's latency. */
+  observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
+    this.#latency.observe({ method, route, status_code: String(statusCode) }, seconds);
+  }
+}
+
+function partnerGauges(services: Services, clock: Clock, registers: Registry[]): void {
+  const age = new Gauge({ name: 's2s_partner_metadata_age_seconds', help: 'Seconds since the partner metadata was last fetched successfully', labelNames: ['partner'], registers });
+  new Gauge({
+    name: 's2s_partner_metadata_refresh_ok',
+    help: '1 when the last metadata refresh of the partner succeeded, 0 when it failed',
+    labelNames: ['partner'],
+    registers,
+    async collect() {
+      this.reset();
+      age.reset();
+      for (const v of await services.partners.list().catch(() => [])) {
+        const p = v.partner;
+        if (p.source !== 'metadata') continue;
+        this.set({ partner: p.identity }, p.refresh.lastError ? 0 : 1);
+        if (p.refresh.lastSuccessAt) age.set({ partner: p.identity }, (clock.now().getTime() - Date.parse(p.refresh.lastSuccessAt)) / 1000);
+      }
+    },
+  });
+}
+
+function certificateGauge(services: Services, clock: Clock, registers: Registry[]): void {
+  const certs = services.certificates as unknown as { signingMaterial(u: string, i: string): Promise<Record<'current' | 'previous' | 'staged', { thumbprint: string; notAfter: Date } | null>> };
+  new Gauge({
+    name: 's2s_certificate_days_to_expiry',
+    help: 'Days until the certificate expires, by usage and slot (current|previous|staged)',
+    labelNames: ['usage', 'identity', 'slot', 'thumbprint'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const usage of ['OAuthTokenIssuer', 'WebServicesInternal', 'Default']) {
+        const m = await certs.signingMaterial(usage, 'global').catch(() => null);
+        for (const slot of ['current', 'previous', 'staged'] as const) {
+          const e = m?.[slot];
+          if (e) this.set({ usage, identity: 'global', slot, thumbprint: e.thumbprint }, (e.notAfter.getTime() - clock.now().getTime()) / 86_400_000);
+        }
+      }
+    },
+  });
+}
