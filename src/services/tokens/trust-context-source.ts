@@ -1,0 +1,106 @@
+/**
+ * Builds the validator's {@link TrustContext} from the store: OAuth configuration, partner documents
+ * and our OAuthTokenIssuer material. Rebuilt whenever the store version moves (a partner disabled, a
+ * certificate rolled...) or a staged certificate's effective date passes; partner certificates are
+ * parsed into KeyObjects once per thumbprint.
+ */
+import { X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { DEFAULT_TOKEN_LIMITS } from '../../core/tokens/index.ts';
+import type { TrustContext, TrustedKey, TrustedPartner } from '../../core/tokens/index.ts';
+import type { PartnerApplication, SigningMaterial, SigningMaterialEntry } from '../../core/index.ts';
+import { readPartners } from '../partners/partner-document.ts';
+import type { ServiceDeps } from '../service-deps.ts';
+
+/** The certificate service's signing-material port (CertificateService.signingMaterial). */
+export interface SigningMaterialProvider {
+  signingMaterial(usage: 'OAuthTokenIssuer'): SigningMaterial | Promise<SigningMaterial>;
+}
+
+/** The trust context without its instant, and the store version it was built at. */
+export interface TrustSnapshot {
+  readonly version: number;
+  readonly base: Omit<TrustContext, 'now'>;
+  /** When the snapshot must be rebuilt regardless of the version (a staged roll takes effect), ms. */
+  readonly validUntil: number;
+}
+
+/** Our OAuthTokenIssuer material, through the certificate service. */
+export async function signingMaterialOf(deps: ServiceDeps): Promise<SigningMaterial> {
+  const provider = deps.services.certificates as unknown as Partial<SigningMaterialProvider>;
+  if (typeof provider.signingMaterial !== 'function') return { current: null, previous: null, staged: null };
+  return provider.signingMaterial.call(deps.services.certificates, 'OAuthTokenIssuer');
+}
+
+export class TrustContextSource {
+  readonly #deps: ServiceDeps;
+  readonly #partnerKeys = new Map<string, KeyObject | null>();
+  #snapshot: TrustSnapshot | null = null;
+
+  constructor(deps: ServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /** The snapshot for the current store version (rebuilt when stale). */
+  async snapshot(): Promise<TrustSnapshot> {
+    const version = await this.#deps.store.headVersion();
+    const now = this.#deps.clock.now().getTime();
+    const held = this.#snapshot;
+    if (held && held.version === version && now < held.validUntil) return held;
+    this.#snapshot = await this.#build(version);
+    return this.#snapshot;
+  }
+
+  async #build(version: number): Promise<TrustSnapshot> {
+    const config = await this.#deps.services.oauth.get();
+    const [records, material] = await Promise.all([readPartners(this.#deps.store), signingMaterialOf(this.#deps)]);
+    const base: Omit<TrustContext, 'now'> = {
+      serviceName: config.serviceName.toLowerCase(),
+      realm: config.realm.toLowerCase(),
+      hostNames: config.hostNames,
+      clockSkewSeconds: config.clockSkewSeconds,
+      ownKeys: ownKeys(material),
+      partners: records.map((r) => this.#trusted(r.partner)),
+      limits: DEFAULT_TOKEN_LIMITS,
+    };
+    return { version, base, validUntil: material.staged ? material.staged.effectiveDate.getTime() : Number.POSITIVE_INFINITY };
+  }
+
+  #trusted(application: PartnerApplication): TrustedPartner {
+    const keys: TrustedKey[] = [];
+    for (const k of application.keys) {
+      const publicKey = this.#partnerKey(k.thumbprint, k.certificate);
+      if (!publicKey) continue;
+      keys.push({ thumbprint: k.thumbprint.toUpperCase(), x5t: Buffer.from(k.thumbprint, 'hex').toString('base64url'), publicKey, role: 'partner' });
+    }
+    return { application, keys };
+  }
+
+  /** Parses a partner certificate once per thumbprint; an unreadable one is skipped (never trusted). */
+  #partnerKey(thumbprint: string, certificateBase64: string): KeyObject | null {
+    const id = thumbprint.toUpperCase();
+    if (!this.#partnerKeys.has(id)) {
+      let key: KeyObject | null = null;
+      try {
+        const x509 = new X509Certificate(Buffer.from(certificateBase64, 'base64'));
+        // The thumbprint must be the certificate's own (never trust a thumbprint taken from metadata).
+        if (x509.fingerprint.replace(/:/g, '') === id) key = x509.publicKey;
+      } catch {
+        key = null;
+      }
+      this.#partnerKeys.set(id, key);
+    }
+    return this.#partnerKeys.get(id) ?? null;
+  }
+}
+
+function ownKeys(material: SigningMaterial): TrustedKey[] {
+  const keys: TrustedKey[] = [];
+  const add = (e: SigningMaterialEntry | null, role: TrustedKey['role']) => {
+    if (e && !keys.some((k) => k.thumbprint === e.thumbprint)) keys.push({ thumbprint: e.thumbprint, x5t: e.x5t, publicKey: e.publicKey, role });
+  };
+  add(material.current, 'current');
+  add(material.previous, 'previous');
+  add(material.staged, 'staged');
+  return keys;
+}
