@@ -6,3 +6,4 @@ export type { FollowerHealth } from './replica-follower.ts';
 export { claimSingleNodeStore } from './single-node-claim.ts';
 export { measureClockOffset } from './node-heartbeat.ts';
 export type { ReplicationLogger } from './replication-logger.ts';
+export { deferredStore } from './deferred-document-store.ts';

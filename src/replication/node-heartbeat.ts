@@ -76,6 +76,7 @@ export class NodeHeartbeat {
       lastSeenAt: now.toISOString(),
       appliedVersion: snapshot.version,
       clockOffsetMs,
+      heartbeatMs: this.#o.intervalMs,
       issuerThumbprints: issuerThumbprintsAt(assignment, now),
     };
     await central.write([{ op: 'put', kind: 'node', key: identity.fqdn, body: record, expect: 'any' }], { actor: `node:${identity.fqdn}` });

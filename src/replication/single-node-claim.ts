@@ -43,6 +43,7 @@ function ownerRecord(fqdn: string, now: Date, version: string): PoolNodeRecord {
     lastSeenAt: now.toISOString(),
     appliedVersion: 0,
     clockOffsetMs: 0,
+    heartbeatMs: 0,
     issuerThumbprints: { current: null, previous: null, staged: null },
   };
 }

@@ -28,6 +28,8 @@ export interface PoolNodeRecord {
   readonly appliedVersion: number;
   /** The node's clock minus the store's (`serverTime()`), in ms; null when it could not be measured. */
   readonly clockOffsetMs: number | null;
+  /** The node's heartbeat period (ms): status reports it silent after three missed beats. */
+  readonly heartbeatMs: number;
   readonly issuerThumbprints: IssuerThumbprints;
 }
 
@@ -44,6 +46,7 @@ export function parsePoolNode(key: string, body: unknown): PoolNodeRecord {
     typeof b.lastSeenAt === 'string' &&
     Number.isSafeInteger(b.appliedVersion) &&
     (b.clockOffsetMs === null || typeof b.clockOffsetMs === 'number') &&
+    typeof b.heartbeatMs === 'number' &&
     isThumbprints(b.issuerThumbprints);
   if (!ok) throw replicationError('ERR_NODE_RECORD_INVALID', `the pool record of node ${key} is malformed`, { node: key });
   return b as PoolNodeRecord;

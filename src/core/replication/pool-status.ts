@@ -10,7 +10,7 @@ import type { IssuerThumbprints, PoolNodeRecord } from './pool-node.ts';
 export const POOL_HEALTH = {
   /** A node whose clock differs from the store's by more than this is flagged (ms). */
   maxClockOffsetMs: 60_000,
-  /** Heartbeat period of a pool node (ms). */
+  /** Default heartbeat period of a pool node (ms). */
   heartbeatMs: 5_000,
   /** A node silent for this many heartbeat periods is reported as not in contact. */
   silentAfterHeartbeats: 3,
@@ -60,7 +60,7 @@ export function computePoolStatus(observations: readonly NodeObservation[], head
 function nodeStatus(o: NodeObservation, now: Date): PoolNodeStatus {
   const r = o.record;
   const age = Math.max(0, now.getTime() - o.contactAt.getTime());
-  const inContact = age <= POOL_HEALTH.heartbeatMs * POOL_HEALTH.silentAfterHeartbeats;
+  const inContact = age <= Math.max(r.heartbeatMs, 1) * POOL_HEALTH.silentAfterHeartbeats;
   const upToDate = o.pendingChanges === 0;
   const clockHealthy = r.clockOffsetMs === null || Math.abs(r.clockOffsetMs) <= POOL_HEALTH.maxClockOffsetMs;
   const state = !inContact ? 'silent' : !upToDate ? 'behind' : !clockHealthy ? 'clock-skew' : 'ok';

@@ -1,5 +1,9 @@
-/** `s2s replication` commands (not built yet). */
+/** `s2s replication …`: the pool's configuration replication (issue 6; Get-CsManagementStoreReplicationStatus). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
+import { registerReplicationStatusCommand } from './status.ts';
 
-export function registerReplicationCommands(_program: Command, _env: CliEnvironment): void {}
+export function registerReplicationCommands(program: Command, env: CliEnvironment): void {
+  const replication = program.command('replication').description('configuration replication to the servers of a pool');
+  registerReplicationStatusCommand(replication, env);
+}
