@@ -133,7 +133,10 @@ describe('CertificateService on the memory store', () => {
     const racing = (store: MemoryDocumentStore) =>
       new Proxy(store, {
         get(target, prop, receiver) {
-          if (prop !== 'write') return Reflect.get(target, prop, receiver);
+          if (prop !== 'write') {
+            const value: unknown = Reflect.get(target, prop, receiver);
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          }
           return async (...args: Parameters<MemoryDocumentStore['write']>) => {
             if (++writers === 2) release();
             await bothWriting;
