@@ -17,6 +17,10 @@ import { OwnMetadata } from './own-metadata.ts';
 import { PartnerRefresher, assertSameIdentity } from './partner-refresher.ts';
 import type { RefreshReason, RefreshRequestStatus, RefreshResult } from './partner-refresher.ts';
 
+export type { RefreshReason, RefreshRequestStatus, RefreshResult } from './partner-refresher.ts';
+export type { NewPartnerInput, PartnerPatch } from './partner-input.ts';
+export type { DocumentFetcher, FetchedDocument, FetchPolicy } from './document-fetcher.ts';
+
 /** A partner with its concurrency token and refresh status at the time it was read. */
 export interface PartnerView {
   readonly partner: PartnerApplication;

@@ -1,0 +1,45 @@
+/** `s2s metadata show`: prints our authentication metadata document (or discovery / JWKS) without a server. */
+import type { Command } from 'commander';
+import { sharedError } from '../../../../core/index.ts';
+import { defineAction, example } from '../../cli-context.ts';
+import type { CliEnvironment } from '../../cli-context.ts';
+
+interface ShowOptions {
+  url?: string;
+  document: string;
+}
+
+const DOCUMENTS = ['metadata', 'openid-configuration', 'jwks'] as const;
+
+export function registerMetadataShowCommand(metadata: Command, env: CliEnvironment): void {
+  const cmd = metadata
+    .command('show')
+    .description('print our metadata document as partners will see it')
+    .option('--url <url>', 'the URL to show it as requested on (fills endpoints[0].location; default https://<first host name>/metadata/json/1)')
+    .option('--document <name>', `${DOCUMENTS.join(' | ')}`, 'metadata')
+    .action(
+      defineAction<ShowOptions>(env, async ({ opts, printer, deployment }) => {
+        const { services } = await deployment();
+        const url = opts.url ?? (await services.partners.ownMetadataDefaultUrl());
+        try {
+          new URL(url);
+        } catch {
+          throw sharedError('ERR_USAGE', `--url "${url.slice(0, 200)}" is not an absolute URL`, {});
+        }
+        const doc = await documentNamed(opts.document, url, services.partners);
+        printer.result({ document: doc }, () => JSON.stringify(doc, null, 2));
+      }),
+    );
+  example(cmd, 's2s metadata show', 's2s metadata show --url https://pool.contoso.com/metadata/json/1', 's2s metadata show --document jwks');
+}
+
+async function documentNamed(
+  name: string,
+  url: string,
+  partners: { ownMetadata(u: string): Promise<unknown>; ownOpenIdConfiguration(u: string): Promise<unknown>; ownJwks(): Promise<unknown> },
+): Promise<unknown> {
+  if (name === 'metadata') return partners.ownMetadata(url);
+  if (name === 'openid-configuration') return partners.ownOpenIdConfiguration(url);
+  if (name === 'jwks') return partners.ownJwks();
+  throw sharedError('ERR_USAGE', `--document must be one of ${DOCUMENTS.join(', ')}`, {});
+}

@@ -1,0 +1,50 @@
+/** `s2s partner set` (Set-CsPartnerApplication): changes a partner; a new metadata URL is fetched at once. */
+import type { Command } from 'commander';
+import { defineAction, example } from '../../cli-context.ts';
+import type { CliEnvironment } from '../../cli-context.ts';
+import { formatList } from '../../printer.ts';
+import { readCertificateFile } from './new.ts';
+import { parseBoolean, partnerRows } from './partner-rows.ts';
+
+interface SetOptions {
+  identity: string;
+  trustLevel?: string;
+  metadataUrl?: string;
+  certificateFile?: string;
+  acceptSecurityIdentifierInformation?: string | boolean;
+  enabled?: string;
+  allowInsecureHttp?: string | boolean;
+  storageUrl?: string;
+}
+
+export function registerPartnerSetCommand(partner: Command, env: CliEnvironment): void {
+  const cmd = partner
+    .command('set')
+    .description('change a partner application')
+    .requiredOption('--identity <name>', 'the partner to change')
+    .option('--trust-level <level>', 'Full | Application | User')
+    .option('--metadata-url <url>', 'a new metadata URL (must name the same service name and realm)')
+    .option('--certificate-file <path>', 'replace the static signing certificate')
+    .option('--accept-security-identifier-information [bool]', 'true | false')
+    .option('--enabled <bool>', 'true | false')
+    .option('--allow-insecure-http [bool]', 'true | false (test hosts only)')
+    .option('--storage-url <url>', 'base URL of the partner\'s storage service ("" clears it)')
+    .action(
+      defineAction<SetOptions>(env, async ({ opts, printer, deployment }) => {
+        const certificate = opts.certificateFile === undefined ? undefined : await readCertificateFile(opts.certificateFile);
+        const { services } = await deployment();
+        const { partner, warnings } = await services.partners.update(opts.identity, {
+          trustLevel: opts.trustLevel,
+          metadataUrl: opts.metadataUrl,
+          certificate,
+          acceptSecurityIdentifierInformation: parseBoolean(opts.acceptSecurityIdentifierInformation, '--accept-security-identifier-information'),
+          enabled: parseBoolean(opts.enabled, '--enabled'),
+          allowInsecureHttp: parseBoolean(opts.allowInsecureHttp, '--allow-insecure-http'),
+          storageUrl: opts.storageUrl === undefined ? undefined : opts.storageUrl === '' ? null : opts.storageUrl,
+        });
+        printer.warnAll(warnings);
+        printer.result({ partner: partner.partner, status: partner.status }, () => formatList(partnerRows(partner)));
+      }),
+    );
+  example(cmd, 's2s partner set --identity microsoft.exchange --enabled false', 's2s partner set --identity microsoft.sharepoint --trust-level Application');
+}
