@@ -1,5 +1,21 @@
-/** `s2s ca` commands (not built yet). */
+/** `s2s ca …`: the deployment's built-in certification authority (issue 5; docs/ca.md). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
+import { registerCaInitCommand } from './init.ts';
+import { registerCaShowCommand } from './show.ts';
+import { registerCaTemplateCommands } from './template.ts';
+import { registerCaAccountCommands } from './account.ts';
+import { registerCaIssuedCommand } from './issued.ts';
+import { registerCaRevokeCommand } from './revoke.ts';
+import { registerCaCrlCommand } from './crl.ts';
 
-export function registerCaCommands(_program: Command, _env: CliEnvironment): void {}
+export function registerCaCommands(program: Command, env: CliEnvironment): void {
+  const ca = program.command('ca').description('the built-in certification authority: init, templates, accounts, revocation, CRL');
+  registerCaInitCommand(ca, env);
+  registerCaShowCommand(ca, env);
+  registerCaTemplateCommands(ca, env);
+  registerCaAccountCommands(ca, env);
+  registerCaIssuedCommand(ca, env);
+  registerCaRevokeCommand(ca, env);
+  registerCaCrlCommand(ca, env);
+}

@@ -1,5 +1,13 @@
-/** `s2s trusted-root` commands (not built yet). */
+/** `s2s trusted-root add|list|remove`: the deployment's trusted root CAs (issue 5 item 4). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
+import { registerTrustedRootAddCommand } from './add.ts';
+import { registerTrustedRootListCommand } from './list.ts';
+import { registerTrustedRootRemoveCommand } from './remove.ts';
 
-export function registerTrustedRootCommands(_program: Command, _env: CliEnvironment): void {}
+export function registerTrustedRootCommands(program: Command, env: CliEnvironment): void {
+  const root = program.command('trusted-root').description('root CAs the deployment trusts (certificate status, enrollment and metadata TLS)');
+  registerTrustedRootAddCommand(root, env);
+  registerTrustedRootListCommand(root, env);
+  registerTrustedRootRemoveCommand(root, env);
+}
