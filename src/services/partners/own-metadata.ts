@@ -7,11 +7,6 @@ import { buildJwks, buildMetadataDocument, buildOpenIdConfiguration } from '../.
 import type { AuthMetadataDocument, OpenIdConfiguration, PublishedJwk } from '../../core/metadata/index.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 
-/** What CertificateService offers for the OAuthTokenIssuer certificates (issue 2). */
-export interface SigningMaterialSource {
-  signingMaterial(usage: 'OAuthTokenIssuer'): SigningMaterial | Promise<SigningMaterial>;
-}
-
 /** Builds our documents from the OAuth configuration, the signing material and the clock. */
 export class OwnMetadata {
   readonly #deps: ServiceDeps;
@@ -45,9 +40,7 @@ export class OwnMetadata {
     return this.#deps.services.oauth.get();
   }
 
-  async #material(): Promise<SigningMaterial> {
-    // CertificateService gains signingMaterial() in issue 2; typed through the port until then.
-    const source = this.#deps.services.certificates as unknown as SigningMaterialSource;
-    return source.signingMaterial('OAuthTokenIssuer');
+  #material(): Promise<SigningMaterial> {
+    return this.#deps.services.certificates.signingMaterial('OAuthTokenIssuer');
   }
 }
