@@ -3,6 +3,7 @@ import { runCli, processIo } from '../adapters/cli/index.ts';
 import type { CliEnvironment, CliIo } from '../adapters/cli/index.ts';
 import { resolveNodeConfig } from '../config/node-config.ts';
 import { openDeployment } from './deployment.ts';
+import { startServerProcess } from './server-process.ts';
 import type { DeploymentOptions } from './deployment.ts';
 
 /** The CLI environment over real config resolution and deployment wiring. */
@@ -11,6 +12,7 @@ export function cliEnvironment(io: CliIo, options: DeploymentOptions = {}): CliE
     io,
     resolveConfig: (flags) => resolveNodeConfig(flags, io.env),
     openDeployment: (flags) => openDeployment(resolveNodeConfig(flags, io.env), options),
+    startServer: (flags) => startServerProcess(flags, io, options),
   };
 }
 

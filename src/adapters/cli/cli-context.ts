@@ -16,6 +16,21 @@ export interface CliDeployment {
   close(): Promise<void>;
 }
 
+/** Flags of `s2s server start`. */
+export interface ServerStartFlags extends NodeConfigFlags {
+  bootstrap?: boolean;
+}
+
+/** A started server (src/main/server-process.ts): where it is, and a promise settled once it stopped. */
+export interface StartedServer {
+  readonly url: string;
+  /** metadataUrl, storageUrl, … and, after --bootstrap, testCommand. */
+  readonly details: Readonly<Record<string, string>>;
+  /** Human start-up banner. */
+  readonly lines: readonly string[];
+  readonly closed: Promise<void>;
+}
+
 /** Supplied by the composition root (src/main/cli.ts) or by a test. */
 export interface CliEnvironment {
   readonly io: CliIo;
@@ -23,6 +38,8 @@ export interface CliEnvironment {
   openDeployment(flags: NodeConfigFlags): Promise<CliDeployment>;
   /** Resolves node config without opening anything (for `init`, which must create the data directory). */
   resolveConfig(flags: NodeConfigFlags): NodeConfig;
+  /** Starts the HTTPS server (`s2s server start`); absent in environments that cannot serve. */
+  startServer?(flags: ServerStartFlags): Promise<StartedServer>;
 }
 
 /** Options every command accepts (declared once on the root program). */

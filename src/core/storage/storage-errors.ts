@@ -1,4 +1,4 @@
-/** Error and warning codes of the storage service, users and the connectivity test (docs/errors.md is generated from these). */
+/** Error and warning codes of the storage service, users, the connectivity test and the front-end server (docs/errors.md is generated from these). */
 import { defineErrors, defineWarnings, errorFactory } from '../shared/errors.ts';
 
 export const STORAGE_ERRORS = defineErrors({
@@ -104,6 +104,16 @@ export const STORAGE_ERRORS = defineErrors({
     category: 'unavailable',
     meaning: 'The partner answered with an unexpected status or body, or the item read back differs from the one written.',
     fix: 'Check the partner\'s storage service logs for the request id shown.',
+  },
+  ERR_SERVER_NO_CERTIFICATE: {
+    category: 'refused',
+    meaning: 'The server has no certificate with a private key for WebServicesInternal or Default, so it cannot serve HTTPS.',
+    fix: 'Assign one (`s2s certificate import --type WebServicesInternal …`) or start with --bootstrap to create self-managed certificates.',
+  },
+  ERR_SERVER_LISTEN: {
+    category: 'unavailable',
+    meaning: 'The server could not listen on the requested address (in use, not local, or malformed).',
+    fix: 'Choose another --listen host:port (or S2S_LISTEN), or stop the process using the port.',
   },
 });
 

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { S2sError } from '../../core/index.ts';
-import type { PartnerApplication } from '../../core/index.ts';
 import { normalizeSip, parseMailboxFolder, storageError } from '../../core/storage/index.ts';
 import type { MailboxFolder } from '../../core/storage/index.ts';
 import type { ServiceDeps } from '../service-deps.ts';
@@ -13,7 +12,8 @@ import { ConnectivityStepRunner } from './connectivity-steps.ts';
 import type { ConnectivityEvent, ConnectivityStep } from './connectivity-steps.ts';
 import { isTransportFailure, PartnerHttpsClient } from './partner-https-client.ts';
 import { diagnoseResponse, diagnoseTransport, safeJson } from './partner-response-diagnosis.ts';
-import { findTestedPartner, storageEndpointOf } from './tested-partner.ts';
+import { findTestTarget } from './tested-partner.ts';
+import type { TestTarget } from './tested-partner.ts';
 import { issueActAsToken } from './act-as-token.ts';
 
 export interface ConnectivityOptions {
@@ -40,8 +40,7 @@ export interface ConnectivityReport {
 }
 
 interface RunState {
-  partner?: PartnerApplication;
-  endpoint?: string;
+  target?: TestTarget;
 }
 
 /** Runs the test; resolves the report, or throws the failing step's S2sError with `details.steps`. */
@@ -69,15 +68,14 @@ async function runSteps(
   o: { sip: string; folder: MailboxFolder; deleteItem: boolean; partner: string | undefined },
 ): Promise<ConnectivityReport> {
   const partner = await runner.run('partner', async () => {
-    state.partner = await findTestedPartner(deps.store, o.partner);
-    state.endpoint = storageEndpointOf(state.partner);
-    return { value: state.partner, detail: `${state.partner.identity} (trust ${state.partner.trustLevel}) at ${state.endpoint}` };
+    const target = (state.target = await findTestTarget(deps, o.partner));
+    return { value: target, detail: `${target.identity} (${target.kind === 'self' ? 'this deployment' : `trust ${target.trustLevel}`}) at ${target.endpoint}` };
   });
-  const endpoint = state.endpoint!;
+  const endpoint = partner.endpoint;
   await checkMetadata(client, runner, partner);
   const host = new URL(endpoint).host;
   const authorization = await runner.run('token', async () => ({
-    value: await issueActAsToken(deps, { partner: partner.identity, host, sip: o.sip }),
+    value: await issueActAsToken(deps, partner, host, o.sip),
     detail: `act-as token for sip:${o.sip}, audience host ${host}`,
   }));
   const call = callPartner(client, partner.identity, authorization);
@@ -103,7 +101,7 @@ async function runSteps(
 }
 
 /** Fetches the partner's metadata document: proves the partner is up and its TLS certificate is trusted. */
-async function checkMetadata(client: PartnerHttpsClient, runner: ConnectivityStepRunner, partner: PartnerApplication): Promise<void> {
+async function checkMetadata(client: PartnerHttpsClient, runner: ConnectivityStepRunner, partner: TestTarget): Promise<void> {
   const url = partner.metadataUrl;
   if (!url) {
     runner.skip('metadata', 'the partner is registered by certificate, not by metadata URL');
@@ -115,7 +113,7 @@ async function checkMetadata(client: PartnerHttpsClient, runner: ConnectivitySte
     if (res.status !== 200 || safeJson(res.text) === null) {
       throw storageError('ERR_CONNECTIVITY_METADATA_UNREACHABLE', `${url} answered ${res.status} without a metadata document`, { url, status: res.status });
     }
-    const age = partner.refresh.lastSuccessAt ? `; our copy was refreshed at ${partner.refresh.lastSuccessAt}` : '';
+    const age = partner.refreshedAt ? `; our copy was refreshed at ${partner.refreshedAt}` : '';
     return { value: undefined, detail: `${url} answered 200${age}` };
   });
 }
@@ -134,6 +132,6 @@ function callPartner(client: PartnerHttpsClient, partner: string, authorization:
 /** Re-raises a failure with the steps so far in its details (the CLI prints them; `--json` includes them). */
 function withSteps(err: unknown, steps: readonly ConnectivityStep[], state: RunState): unknown {
   if (!(err instanceof S2sError)) return err;
-  const details = { ...err.details, partner: state.partner?.identity ?? null, endpoint: state.endpoint ?? null, steps: [...steps] };
+  const details = { ...err.details, partner: state.target?.identity ?? null, endpoint: state.target?.endpoint ?? null, steps: [...steps] };
   return new S2sError(err.code, err.category, err.message, details, { cause: err });
 }

@@ -1,5 +1,9 @@
-/** `s2s server` commands (not built yet). */
+/** `s2s server …`: the front-end server process. */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
+import { registerServerStartCommand } from './start.ts';
 
-export function registerServerCommands(_program: Command, _env: CliEnvironment): void {}
+export function registerServerCommands(program: Command, env: CliEnvironment): void {
+  const server = program.command('server').description('the HTTPS front-end server (metadata, storage service, health, metrics)');
+  registerServerStartCommand(server, env);
+}

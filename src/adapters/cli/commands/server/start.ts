@@ -1,0 +1,27 @@
+/** `s2s server start`: runs the HTTPS server until SIGINT/SIGTERM (docs/server.md). */
+import type { Command } from 'commander';
+import { defineAction, example } from '../../cli-context.ts';
+import type { CliEnvironment } from '../../cli-context.ts';
+import { sharedError } from '../../../../core/index.ts';
+
+interface StartFlags {
+  listen?: string;
+  bootstrap?: boolean;
+}
+
+export function registerServerStartCommand(server: Command, env: CliEnvironment): void {
+  const cmd = server
+    .command('start')
+    .description('serve HTTPS with the WebServicesInternal (else Default) certificate until interrupted')
+    .option('--listen <host:port>', 'listen address (env S2S_LISTEN, default 127.0.0.1:8443)')
+    .option('--bootstrap', 'on a fresh deployment: initialize the store, create self-managed certificates and a demo user')
+    .action(
+      defineAction<StartFlags>(env, async ({ opts, printer }) => {
+        if (!env.startServer) throw sharedError('ERR_USAGE', 'this environment cannot start a server');
+        const started = await env.startServer({ ...opts, listen: opts.listen, bootstrap: opts.bootstrap === true });
+        printer.result({ ...started.details }, () => started.lines.join('\n'));
+        await started.closed;
+      }),
+    );
+  example(cmd, 'npm start        # = s2s server start --bootstrap', 's2s server start --listen 0.0.0.0:443 --node fe01.contoso.com');
+}

@@ -1,0 +1,73 @@
+/**
+ * `s2s server start` as a process (docs/server.md): opens the deployment, bootstraps it when asked,
+ * starts the server, prints where it is, and shuts down gracefully on SIGINT/SIGTERM.
+ */
+import { mkdirSync } from 'node:fs';
+import type { CliIo } from '../adapters/cli/index.ts';
+import type { ServerStartFlags, StartedServer } from '../adapters/cli/cli-context.ts';
+import { resolveNodeConfig } from '../config/node-config.ts';
+import { STORAGE_API_PREFIX } from '../core/storage/index.ts';
+import { finishBootstrap, prepareBootstrap } from './bootstrap.ts';
+import type { BootstrapReport } from './bootstrap.ts';
+import { openDeployment } from './deployment.ts';
+import type { DeploymentOptions } from './deployment.ts';
+import { createServerLogger } from './server-logger.ts';
+import { startServer } from './server.ts';
+import type { RunningServer } from './server.ts';
+
+/** Starts the server for the CLI; `closed` settles once a signal has shut it down. */
+export async function startServerProcess(flags: ServerStartFlags, io: CliIo, options: DeploymentOptions = {}): Promise<StartedServer> {
+  const config = resolveNodeConfig(flags, io.env);
+  if (flags.bootstrap) mkdirSync(config.home, { recursive: true, mode: 0o700 });
+  const logger = createServerLogger();
+  const deployment = await openDeployment(config, { logger, ...options });
+  try {
+    const report = flags.bootstrap ? await prepareBootstrap(deployment, io.env) : null;
+    const server = await startServer(deployment, { listen: config.listen, logger });
+    if (report) await finishBootstrap(deployment, report, server.host, server.port);
+    const details = describe(server, report);
+    logger.info({ ...details, actions: report?.actions ?? [] }, 's2s server ready');
+    return { url: server.url, details, lines: bannerLines(details, report), closed: untilSignal(server, () => deployment.close(), logger) };
+  } catch (err) {
+    await deployment.close();
+    throw err;
+  }
+}
+
+function describe(server: RunningServer, report: BootstrapReport | null): Record<string, string> {
+  const details: Record<string, string> = {
+    url: server.url,
+    metadataUrl: `${server.url}/metadata/json/1`,
+    storageUrl: `${server.url}${STORAGE_API_PREFIX}`,
+    openApiUrl: `${server.url}${STORAGE_API_PREFIX}/openapi.json`,
+    healthUrl: `${server.url}/readyz`,
+    metricsUrl: `${server.url}/metrics`,
+  };
+  if (report) details.testCommand = `npx s2s test storage-connectivity --sip-uri sip:${report.demoSip} --partner self --delete-item`;
+  return details;
+}
+
+function bannerLines(details: Record<string, string>, report: BootstrapReport | null): string[] {
+  const lines = [...(report?.actions ?? []).map((a) => `bootstrap: ${a}`)];
+  lines.push(`s2s server listening on ${details.url}`, `  metadata URL : ${details.metadataUrl}`, `  storage API  : ${details.storageUrl} (OpenAPI: ${details.openApiUrl})`);
+  lines.push(`  health       : ${details.healthUrl}   metrics: ${details.metricsUrl}`);
+  if (details.testCommand) lines.push('Test storage connectivity against this server (in another terminal, same directory):', `  ${details.testCommand}`);
+  return lines;
+}
+
+/** Resolves after SIGINT or SIGTERM closed the server and the deployment. */
+function untilSignal(server: RunningServer, closeDeployment: () => Promise<void>, logger: ReturnType<typeof createServerLogger>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      logger.info({ signal }, 's2s server shutting down');
+      server.close().then(closeDeployment).then(() => {
+        logger.info({}, 's2s server stopped');
+        resolve();
+      }, reject);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

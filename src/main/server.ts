@@ -1,0 +1,156 @@
+/**
+ * The front-end server (issue 4; docs/server.md): HTTPS with the WebServicesInternal (else Default)
+ * certificate, serving the metadata and discovery documents, the storage service, the CA endpoints,
+ * health, readiness and Prometheus metrics. Certificate changes take effect without a restart (the
+ * secure context is replaced when the resolved certificate changes); partner metadata is refreshed in
+ * the background.
+ */
+import type { Server as HttpsServer } from 'node:https';
+import type { FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { createHttpApp } from '../adapters/http/index.ts';
+import type { BearerValidator } from '../adapters/http/index.ts';
+import { storageRoutes } from '../adapters/http/routes/storage-routes.ts';
+import { caRoutes } from '../adapters/http/routes/ca-routes.ts';
+import { storageError } from '../core/storage/index.ts';
+import type { Deployment } from './deployment.ts';
+import { createServerLogger } from './server-logger.ts';
+import { ServerMetrics } from './server-metrics.ts';
+import { operationsRoutes } from './server-routes.ts';
+import { credentialsFingerprint, resolveTlsCredentials } from './server-tls.ts';
+import type { SigningMaterialSource, TlsCredentials } from './server-tls.ts';
+
+/** Timings, each declared once with its unit. */
+export const SERVER_DEFAULTS = {
+  /** Milliseconds between re-resolutions of the TLS certificate (a staged roll becomes current by the clock, with no store change). */
+  tlsRecheckMs: 30_000,
+  /** Milliseconds between partner metadata refresh ticks. */
+  refreshTickMs: 60_000,
+  /** Milliseconds open connections get to finish on shutdown. */
+  shutdownGraceMs: 5_000,
+} as const;
+
+export interface ServerStartOptions {
+  /** `host:port`; port 0 picks a free one. */
+  readonly listen: string;
+  readonly logger?: PinoLogger | undefined;
+  readonly refreshTickMs?: number | undefined;
+  readonly tlsRecheckMs?: number | undefined;
+}
+
+export interface RunningServer {
+  /** `https://host:port` as listened on. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly app: FastifyInstance;
+  readonly metrics: ServerMetrics;
+  /** Re-resolves the TLS certificate now (also done on every store change). */
+  reloadTls(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the server over an open deployment; resolves once it listens. */
+export async function startServer(deployment: Deployment, options: ServerStartOptions): Promise<RunningServer> {
+  const { services, clock, config, store } = deployment;
+  const logger = options.logger ?? createServerLogger();
+  const certificates = services.certificates as unknown as SigningMaterialSource;
+  let tls = await resolveTlsCredentials(certificates, config.nodeName);
+  if (!tls) {
+    throw storageError('ERR_SERVER_NO_CERTIFICATE', `no certificate with a private key is assigned to WebServicesInternal or Default for ${config.nodeName} or globally`);
+  }
+  const metrics = new ServerMetrics(services, clock, config.nodeName);
+  const app = await createHttpApp({
+    services: { partners: services.partners, tokens: services.tokens as unknown as BearerValidator },
+    logger,
+    onAuthResult: metrics.onAuthResult,
+    https: { key: tls.key, cert: tls.cert },
+    extraRoutes: [
+      storageRoutes({ storage: services.storage, tokens: services.tokens as unknown as BearerValidator }),
+      caRoutes({ ca: services.ca }),
+      operationsRoutes({ services, clock, headVersion: () => store.headVersion(), metrics }),
+    ],
+  });
+  instrument(app, metrics);
+  const { host, port } = await listen(app, options.listen);
+  const reloadTls = async () => {
+    const next = await resolveTlsCredentials(certificates, config.nodeName);
+    if (!next || credentialsFingerprint(next) === credentialsFingerprint(tls)) return;
+    (app.server as HttpsServer).setSecureContext({ key: next.key, cert: next.cert });
+    logger.info({ thumbprint: next.thumbprint, usage: next.usage, identity: next.identity }, 'TLS certificate replaced');
+    tls = next;
+  };
+  const stopWatching = watchTls(deployment, logger, reloadTls, options.tlsRecheckMs ?? SERVER_DEFAULTS.tlsRecheckMs);
+  services.partners.startRefreshLoop({ tickMs: options.refreshTickMs ?? SERVER_DEFAULTS.refreshTickMs });
+  logTls(logger, tls, `https://${hostForUrl(host)}:${port}`);
+  return {
+    url: `https://${hostForUrl(host)}:${port}`,
+    host,
+    port,
+    app,
+    metrics,
+    reloadTls,
+    close: async () => {
+      stopWatching();
+      await services.partners.stopRefreshLoop();
+      await closeApp(app);
+    },
+  };
+}
+
+/** Request ids on every answer and the latency histogram. */
+function instrument(app: FastifyInstance, metrics: ServerMetrics): void {
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+}
+
+async function listen(app: FastifyInstance, address: string): Promise<{ host: string; port: number }> {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(address.trim());
+  if (!m) throw storageError('ERR_SERVER_LISTEN', `--listen must be host:port, got '${address}'`);
+  const host = m[1]!.replace(/^\[|\]$/g, '');
+  try {
+    await app.listen({ host, port: Number(m[2]) });
+  } catch (err) {
+    await app.close().catch(() => {});
+    throw storageError('ERR_SERVER_LISTEN', `cannot listen on ${address}: ${(err as { code?: string }).code ?? (err as Error).message}`, { listen: address });
+  }
+  const bound = app.server.address();
+  return { host, port: typeof bound === 'object' && bound ? bound.port : Number(m[2]) };
+}
+
+/** Re-resolves TLS on store changes (debounced) and periodically (roll effective dates). */
+function watchTls(deployment: Deployment, logger: PinoLogger, reload: () => Promise<void>, everyMs: number): () => void {
+  let pending: Promise<void> | null = null;
+  const run = () => {
+    pending ??= reload()
+      .catch((err: unknown) => logger.warn({ err: (err as Error).name, code: (err as { code?: string }).code }, 'TLS certificate reload failed'))
+      .finally(() => (pending = null));
+  };
+  const unsubscribe = deployment.store.subscribe(run);
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
+}
+
+async function closeApp(app: FastifyInstance): Promise<void> {
+  const force = setTimeout(() => (app.server as HttpsServer).closeAllConnections(), SERVER_DEFAULTS.shutdownGraceMs);
+  force.unref();
+  (app.server as HttpsServer).closeIdleConnections();
+  await app.close();
+  clearTimeout(force);
+}
+
+function logTls(logger: PinoLogger, tls: TlsCredentials, url: string): void {
+  logger.info({ url, thumbprint: tls.thumbprint, usage: tls.usage, identity: tls.identity, notAfter: tls.notAfter.toISOString() }, 's2s server listening');
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
