@@ -1,6 +1,5 @@
 /** The JOSE header members S2S uses, read under RFC 8725 rules (protocol.md §2.1, §10). */
 import { tokenError } from './token-errors.ts';
-import { decodeBase64UrlCanonical } from './base64url.ts';
 import type { JsonObject } from './strict-json.ts';
 
 /** A header we may act on. */
@@ -37,11 +36,14 @@ export function readS2sHeader(header: JsonObject, what: string): S2sHeader {
   return { alg, x5t: x5t ?? kid };
 }
 
+const SHA1_B64URL = /^[A-Za-z0-9_-]{26}[AEIMQUYcgkosw048]$/;
+
 /** A SHA-1 thumbprint member: canonical base64url of exactly 20 bytes. */
 function thumbprintMember(header: JsonObject, name: 'x5t' | 'kid', what: string): string | null {
   const value = header[name];
   if (value === undefined) return null;
-  if (typeof value !== 'string' || value.length !== 27 || decodeBase64UrlCanonical(value)?.length !== 20) {
+  // 27 canonical base64url characters = 20 bytes (the last character carries 2 unused zero bits).
+  if (typeof value !== 'string' || !SHA1_B64URL.test(value)) {
     throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header "${name}" is not a base64url SHA-1 thumbprint`);
   }
   return value;

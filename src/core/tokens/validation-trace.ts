@@ -22,6 +22,12 @@ export class ValidationTrace {
   readonly steps: ValidationStep[] = [];
   /** Set when a partner's keys may be stale (unknown `x5t`): the service requests a metadata refresh. */
   refreshPartner: string | null = null;
+  /** False on the hot path: pass details are only built for an explanation. */
+  readonly #record: boolean;
+
+  constructor(record = true) {
+    this.#record = record;
+  }
 
   /** Runs one step: `fn` returns the step's value, `describe` the pass detail. */
   step<T>(name: StepName, fn: () => T, describe: (value: T) => string): T {
@@ -33,7 +39,7 @@ export class ValidationTrace {
       this.steps.push({ name, verdict: 'fail', detail: message, code: err instanceof S2sError ? err.code : 'ERR_TOKEN_VALIDATION_FAULT' });
       throw err;
     }
-    this.steps.push({ name, verdict: 'pass', detail: describe(value) });
+    if (this.#record) this.steps.push({ name, verdict: 'pass', detail: describe(value) });
     return value;
   }
 }
