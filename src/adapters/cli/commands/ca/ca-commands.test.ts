@@ -8,14 +8,13 @@ import { memoryIo } from '../../cli-io.ts';
 import type { CliDeployment, CliEnvironment } from '../../cli-context.ts';
 import { resolveNodeConfig } from '../../../../config/node-config.ts';
 import { toPem } from '../../../../ca/index.ts';
-import type { Services } from '../../../../services/index.ts';
 import { testCaDeployment, testCaKeys } from '../../../../services/ca/ca-test-deployment.ts';
 
 async function cli() {
   const d = await testCaDeployment();
   await d.ca.authority.init({ keys: testCaKeys() });
   const config = resolveNodeConfig({ node: 'fe1.contoso.com' }, {});
-  const deployment: CliDeployment = { config, store: d.store, clock: d.clock, services: d.deps.services as Services, close: async () => {} };
+  const deployment: CliDeployment = { config, store: d.store, clock: d.clock, services: d.deps.services, close: async () => {} };
   const run = async (...argv: string[]) => {
     const { io, out, err } = memoryIo();
     const env: CliEnvironment = { io, openDeployment: async () => deployment, resolveConfig: () => config };
