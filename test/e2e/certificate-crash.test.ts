@@ -15,6 +15,9 @@ import { makeCertificate } from '../fixtures/certificates.ts';
 import type { TestCertificate } from '../fixtures/certificates.ts';
 import { opensslPfx } from '../fixtures/pfx.ts';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's --json output, asserted field by field
+type CliJson = Record<string, any>;
+
 const PASSWORD = 'crash-test-password';
 const BIN = new URL('../../bin/s2s.mjs', import.meta.url).pathname;
 let root: string;
@@ -23,11 +26,11 @@ let certB: TestCertificate;
 let pfxA: string;
 let pfxB: string;
 
-async function inProcess(home: string, ...argv: string[]): Promise<Record<string, any>> {
+async function inProcess(home: string, ...argv: string[]): Promise<CliJson> {
   const mem = memoryIo({ S2S_HOME: home, PFX_PASS: PASSWORD });
   const code = await runCli([...argv, '--json'], cliEnvironment(mem.io));
   assert.equal(code, 0, mem.out() + mem.err());
-  return JSON.parse(mem.out()) as Record<string, any>;
+  return JSON.parse(mem.out()) as CliJson;
 }
 
 function killedAt(home: string, failpoint: string, ...argv: string[]): void {
@@ -41,8 +44,13 @@ function killedAt(home: string, failpoint: string, ...argv: string[]): void {
 
 async function state(home: string) {
   const list = (await inProcess(home, 'certificate', 'list')).certificates as Array<{ thumbprint: string }>;
-  const assignments = (await inProcess(home, 'certificate', 'get')).assignments as Array<Record<string, string | null>>;
-  return { thumbprints: list.map((c) => c.thumbprint).sort(), assignments: assignments.map((a) => [a.Use, a.Thumbprint, a.PreviousThumbprint]) };
+  const assignments = (await inProcess(home, 'certificate', 'get')).assignments as Array<
+    Record<string, string | null>
+  >;
+  return {
+    thumbprints: list.map((c) => c.thumbprint).sort(),
+    assignments: assignments.map((a) => [a.Use, a.Thumbprint, a.PreviousThumbprint]),
+  };
 }
 
 async function freshHome(name: string): Promise<string> {
@@ -63,7 +71,16 @@ describe('a process killed mid-write leaves the store before or after, never bet
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  const importArgs = () => ['certificate', 'import', '--path', pfxA, '--password-env', 'PFX_PASS', '--type', 'OAuthTokenIssuer'];
+  const importArgs = () => [
+    'certificate',
+    'import',
+    '--path',
+    pfxA,
+    '--password-env',
+    'PFX_PASS',
+    '--type',
+    'OAuthTokenIssuer',
+  ];
 
   test('import --type OAuthTokenIssuer killed before commit: nothing written', async () => {
     const home = await freshHome('import-before');
@@ -74,7 +91,10 @@ describe('a process killed mid-write leaves the store before or after, never bet
   test('import --type OAuthTokenIssuer killed after commit: certificate and assignment both there', async () => {
     const home = await freshHome('import-after');
     killedAt(home, 'store.write.after-commit', ...importArgs());
-    assert.deepEqual(await state(home), { thumbprints: [certA.thumbprint], assignments: [['OAuthTokenIssuer', certA.thumbprint, null]] });
+    assert.deepEqual(await state(home), {
+      thumbprints: [certA.thumbprint],
+      assignments: [['OAuthTokenIssuer', certA.thumbprint, null]],
+    });
   });
 
   for (const [failpoint, expected] of [
@@ -85,9 +105,22 @@ describe('a process killed mid-write leaves the store before or after, never bet
       const home = await freshHome(`set-${expected}`);
       await inProcess(home, ...importArgs());
       await inProcess(home, 'certificate', 'import', '--path', pfxB, '--password-env', 'PFX_PASS');
-      killedAt(home, failpoint, 'certificate', 'set', '--type', 'OAuthTokenIssuer', '--thumbprint', certB.thumbprint);
+      killedAt(
+        home,
+        failpoint,
+        'certificate',
+        'set',
+        '--type',
+        'OAuthTokenIssuer',
+        '--thumbprint',
+        certB.thumbprint,
+      );
       const { assignments } = await state(home);
-      assert.deepEqual(assignments, [expected === 'before' ? ['OAuthTokenIssuer', certA.thumbprint, null] : ['OAuthTokenIssuer', certB.thumbprint, certA.thumbprint]]);
+      assert.deepEqual(assignments, [
+        expected === 'before'
+          ? ['OAuthTokenIssuer', certA.thumbprint, null]
+          : ['OAuthTokenIssuer', certB.thumbprint, certA.thumbprint],
+      ]);
     });
   }
 });

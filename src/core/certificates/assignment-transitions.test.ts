@@ -1,13 +1,27 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyAssignment, removeAssignment, resolveAssignment, setCurrent, stageRoll } from './assignment-transitions.ts';
+import {
+  emptyAssignment,
+  removeAssignment,
+  resolveAssignment,
+  setCurrent,
+  stageRoll,
+} from './assignment-transitions.ts';
 import type { CertificateAssignment } from './certificate-assignment.ts';
 import { S2sError } from '../shared/errors.ts';
 
 const T0 = new Date('2030-01-01T00:00:00Z');
 const at = (hours: number) => new Date(T0.getTime() + hours * 3600_000);
-const base: CertificateAssignment = { ...emptyAssignment('OAuthTokenIssuer', 'global'), current: 'A', currentSince: T0.toISOString() };
-const staged: CertificateAssignment = { ...base, previous: 'P', staged: { thumbprint: 'B', effectiveDate: at(48).toISOString() } };
+const base: CertificateAssignment = {
+  ...emptyAssignment('OAuthTokenIssuer', 'global'),
+  current: 'A',
+  currentSince: T0.toISOString(),
+};
+const staged: CertificateAssignment = {
+  ...base,
+  previous: 'P',
+  staged: { thumbprint: 'B', effectiveDate: at(48).toISOString() },
+};
 
 describe('resolveAssignment(now)', () => {
   const rows: Array<[string, CertificateAssignment, Date, string | null, string | null, string | null]> = [
@@ -33,7 +47,10 @@ describe('resolveAssignment(now)', () => {
 describe('transitions', () => {
   test('set makes the certificate current at once; old current becomes previous', () => {
     const { assignment } = setCurrent(base, 'C', at(1));
-    assert.deepEqual([assignment.current, assignment.previous, assignment.currentSince], ['C', 'A', at(1).toISOString()]);
+    assert.deepEqual(
+      [assignment.current, assignment.previous, assignment.currentSince],
+      ['C', 'A', at(1).toISOString()],
+    );
   });
   test('set on an empty assignment has no previous', () => {
     const { assignment } = setCurrent(emptyAssignment('Default', 'global'), 'C', T0);
@@ -60,12 +77,21 @@ describe('transitions', () => {
   const codes: Array<[string, () => unknown, string]> = [
     ['roll with a past date', () => stageRoll(base, 'B', at(-1), at(0)), 'ERR_CERTIFICATE_ROLL_DATE_PAST'],
     ['roll with now as date', () => stageRoll(base, 'B', at(0), at(0)), 'ERR_CERTIFICATE_ROLL_DATE_PAST'],
-    ['roll to the current certificate', () => stageRoll(base, 'A', at(5), at(0)), 'ERR_CERTIFICATE_ROLL_SAME'],
+    [
+      'roll to the current certificate',
+      () => stageRoll(base, 'A', at(5), at(0)),
+      'ERR_CERTIFICATE_ROLL_SAME',
+    ],
     ['remove of nothing', () => removeAssignment(null, false, T0), 'ERR_CERTIFICATE_NOT_ASSIGNED'],
-    ['remove --previous without previous', () => removeAssignment(base, true, T0), 'ERR_CERTIFICATE_NOT_ASSIGNED'],
+    [
+      'remove --previous without previous',
+      () => removeAssignment(base, true, T0),
+      'ERR_CERTIFICATE_NOT_ASSIGNED',
+    ],
   ];
   for (const [title, fn, code] of codes) {
-    test(`${title} is ${code}`, () => assert.throws(fn, (e: unknown) => e instanceof S2sError && e.code === code));
+    test(`${title} is ${code}`, () =>
+      assert.throws(fn, (e: unknown) => e instanceof S2sError && e.code === code));
   }
   test('remove un-assigns everything; remove --previous only the previous', () => {
     assert.equal(removeAssignment(staged, false, at(1)), null);

@@ -36,20 +36,39 @@ export function setCurrent(a: CertificateAssignment, thumbprint: string, now: Da
   const cancelledStaged = r.staged !== null;
   if (r.current === thumbprint) return { assignment: { ...r, staged: null }, cancelledStaged };
   return {
-    assignment: { ...r, current: thumbprint, currentSince: now.toISOString(), previous: r.current ?? r.previous, staged: null },
+    assignment: {
+      ...r,
+      current: thumbprint,
+      currentSince: now.toISOString(),
+      previous: r.current ?? r.previous,
+      staged: null,
+    },
     cancelledStaged,
   };
 }
 
 /** Set-CsCertificate -Roll -EffectiveDate: stages `thumbprint` to become current at `effectiveDate`. */
-export function stageRoll(a: CertificateAssignment, thumbprint: string, effectiveDate: Date, now: Date): TransitionResult {
+export function stageRoll(
+  a: CertificateAssignment,
+  thumbprint: string,
+  effectiveDate: Date,
+  now: Date,
+): TransitionResult {
   if (effectiveDate.getTime() <= now.getTime()) {
-    throw certificateError('ERR_CERTIFICATE_ROLL_DATE_PAST', `the effective date ${effectiveDate.toISOString()} is not in the future`, {
-      effectiveDate: effectiveDate.toISOString(),
-    });
+    throw certificateError(
+      'ERR_CERTIFICATE_ROLL_DATE_PAST',
+      `the effective date ${effectiveDate.toISOString()} is not in the future`,
+      {
+        effectiveDate: effectiveDate.toISOString(),
+      },
+    );
   }
   const r = resolveAssignment(a, now);
-  if (r.current === thumbprint) throw certificateError('ERR_CERTIFICATE_ROLL_SAME', `${thumbprint} is already the current ${a.usage} certificate`);
+  if (r.current === thumbprint)
+    throw certificateError(
+      'ERR_CERTIFICATE_ROLL_SAME',
+      `${thumbprint} is already the current ${a.usage} certificate`,
+    );
   return {
     assignment: { ...r, staged: { thumbprint, effectiveDate: effectiveDate.toISOString() } },
     cancelledStaged: r.staged !== null && r.staged.thumbprint !== thumbprint,
@@ -60,13 +79,24 @@ export function stageRoll(a: CertificateAssignment, thumbprint: string, effectiv
  * Remove-CsCertificate: without `previous`, the usage is un-assigned entirely (current, previous and any
  * staged roll; returns null); with `previous`, only the previous certificate is dropped.
  */
-export function removeAssignment(a: CertificateAssignment | null, previous: boolean, now: Date): CertificateAssignment | null {
+export function removeAssignment(
+  a: CertificateAssignment | null,
+  previous: boolean,
+  now: Date,
+): CertificateAssignment | null {
   const r = a ? resolveAssignment(a, now) : null;
   if (!r || (r.current === null && r.staged === null && r.previous === null)) {
-    throw certificateError('ERR_CERTIFICATE_NOT_ASSIGNED', `no certificate is assigned to ${a?.usage ?? 'this usage'}`);
+    throw certificateError(
+      'ERR_CERTIFICATE_NOT_ASSIGNED',
+      `no certificate is assigned to ${a?.usage ?? 'this usage'}`,
+    );
   }
   if (!previous) return null;
-  if (r.previous === null) throw certificateError('ERR_CERTIFICATE_NOT_ASSIGNED', `${r.usage} at ${r.identity} has no previous certificate`);
+  if (r.previous === null)
+    throw certificateError(
+      'ERR_CERTIFICATE_NOT_ASSIGNED',
+      `${r.usage} at ${r.identity} has no previous certificate`,
+    );
   return { ...r, previous: null };
 }
 

@@ -8,7 +8,9 @@ export function orderChain(leaf: X509Certificate, pool: readonly X509Certificate
   let current = leaf;
   for (;;) {
     if (current.checkIssued(current)) break; // self-signed: the root
-    const index = remaining.findIndex((candidate) => current.checkIssued(candidate) && current.verify(candidate.publicKey));
+    const index = remaining.findIndex(
+      (candidate) => current.checkIssued(candidate) && current.verify(candidate.publicKey),
+    );
     if (index < 0) break;
     current = remaining.splice(index, 1)[0]!;
     ordered.push(current);

@@ -39,12 +39,14 @@ export const CERTIFICATE_ERRORS = defineErrors({
   },
   ERR_PFX_UNSUPPORTED_ALGORITHM: {
     category: 'refused',
-    meaning: 'The PFX uses an encryption, MAC or content type s2s does not read (RC4, DES, public-key privacy).',
+    meaning:
+      'The PFX uses an encryption, MAC or content type s2s does not read (RC4, DES, public-key privacy).',
     fix: 'Export the PFX again with AES-256 (openssl default) or 3DES (-legacy, Windows "TripleDES-SHA1").',
   },
   ERR_CERTIFICATE_PASSWORD_WRONG: {
     category: 'refused',
-    meaning: 'The password does not open the file (the PFX MAC or the encrypted key did not verify), or none was given.',
+    meaning:
+      'The password does not open the file (the PFX MAC or the encrypted key did not verify), or none was given.',
     fix: 'Pass the right password with --password-file or --password-env.',
   },
   ERR_CERTIFICATE_NO_CERTIFICATE: {
@@ -69,7 +71,8 @@ export const CERTIFICATE_ERRORS = defineErrors({
   },
   ERR_CERTIFICATE_KEY_TOO_SMALL: {
     category: 'refused',
-    meaning: 'The key is smaller than 2048 bits, which OAuthTokenIssuer and web usages require (partners refuse such tokens).',
+    meaning:
+      'The key is smaller than 2048 bits, which OAuthTokenIssuer and web usages require (partners refuse such tokens).',
     fix: 'Request or import a certificate with a 2048-bit (or larger) RSA key.',
   },
   ERR_CERTIFICATE_KEY_ALGORITHM: {
@@ -79,7 +82,7 @@ export const CERTIFICATE_ERRORS = defineErrors({
   },
   ERR_CERTIFICATE_EXPIRED: {
     category: 'refused',
-    meaning: 'The certificate is expired (or expires before the roll\'s effective date).',
+    meaning: "The certificate is expired (or expires before the roll's effective date).",
     fix: 'Renew the certificate and import the new one.',
   },
   ERR_CERTIFICATE_NOT_YET_VALID: {
@@ -89,7 +92,8 @@ export const CERTIFICATE_ERRORS = defineErrors({
   },
   ERR_CERTIFICATE_SHA1_SIGNATURE: {
     category: 'refused',
-    meaning: 'The certificate is signed with SHA-1 and the OAuth configuration forbids that (sha1CertificatePolicy error).',
+    meaning:
+      'The certificate is signed with SHA-1 and the OAuth configuration forbids that (sha1CertificatePolicy error).',
     fix: 'Use a SHA-256 signed certificate, or `s2s oauth set --sha1-policy warn`.',
   },
   ERR_CERTIFICATE_NOT_FOUND: {
@@ -109,7 +113,8 @@ export const CERTIFICATE_ERRORS = defineErrors({
   },
   ERR_CERTIFICATE_GLOBAL_ONLY: {
     category: 'refused',
-    meaning: 'OAuthTokenIssuer exists only at global scope: every server must sign with the same certificate.',
+    meaning:
+      'OAuthTokenIssuer exists only at global scope: every server must sign with the same certificate.',
     fix: 'Use --identity global (the default).',
   },
   ERR_CERTIFICATE_ROLL_DATE_REQUIRED: {
@@ -119,7 +124,7 @@ export const CERTIFICATE_ERRORS = defineErrors({
   },
   ERR_CERTIFICATE_ROLL_DATE_PAST: {
     category: 'refused',
-    meaning: 'The roll\'s effective date is not in the future.',
+    meaning: "The roll's effective date is not in the future.",
     fix: 'Pass a future date (at least 24 hours ahead is recommended), or set the certificate without --roll.',
   },
   ERR_CERTIFICATE_ROLL_SAME: {
@@ -134,7 +139,8 @@ export const CERTIFICATE_ERRORS = defineErrors({
   },
   ERR_CERTIFICATE_NOT_EXPORTABLE: {
     category: 'refused',
-    meaning: 'The certificate was not imported as exportable (or has no private key), so its key cannot leave the store.',
+    meaning:
+      'The certificate was not imported as exportable (or has no private key), so its key cannot leave the store.',
     fix: 'Re-import the original file with --exportable if the key must be exported.',
   },
   ERR_CERTIFICATE_PASSWORD_REQUIRED: {
@@ -160,11 +166,13 @@ export const CERTIFICATE_WARNINGS = defineWarnings({
     fix: 'Replace it with a SHA-256 signed certificate (`s2s oauth set --sha1-policy error` makes this an error).',
   },
   WARN_CERTIFICATE_REALM_NOT_IN_NAMES: {
-    meaning: 'The OAuthTokenIssuer certificate names neither the SIP domain (realm) in its Subject nor in its SANs.',
+    meaning:
+      'The OAuthTokenIssuer certificate names neither the SIP domain (realm) in its Subject nor in its SANs.',
     fix: 'Use a certificate whose Subject or SANs contain the SIP domain (product.md §1).',
   },
   WARN_CERTIFICATE_EFFECTIVE_DATE_SOON: {
-    meaning: 'The roll takes effect in less than 24 hours; partners may still cache the old key material (protocol.md §7).',
+    meaning:
+      'The roll takes effect in less than 24 hours; partners may still cache the old key material (protocol.md §7).',
     fix: 'Roll with an effective date at least 24 hours (ideally 36 hours) ahead.',
   },
   WARN_CERTIFICATE_EXPIRES_SOON: {

@@ -26,7 +26,11 @@ let other: TestCertificate;
 
 describe('reading certificate files', async () => {
   ca = await makeCertificate({ subject: 'CN=Contoso Test Root', ca: true, keySize: 3072 });
-  leaf = await makeCertificate({ subject: 'CN=pool.contoso.com', dnsNames: ['pool.contoso.com', 'contoso.com'], issuer: ca });
+  leaf = await makeCertificate({
+    subject: 'CN=pool.contoso.com',
+    dnsNames: ['pool.contoso.com', 'contoso.com'],
+    issuer: ca,
+  });
   other = await makeCertificate({ subject: 'CN=other.contoso.com', keySize: 4096 });
 
   for (const style of ['default', 'legacy', 'windows'] as const) {
@@ -64,39 +68,70 @@ describe('reading certificate files', async () => {
 
   test('a truncated PFX is ERR_CERTIFICATE_FILE_TRUNCATED', () => {
     const bytes = opensslPfx(leaf, { password: PASSWORD });
-    assertCode(() => readCertificateFile({ bytes: bytes.subarray(0, bytes.length - 100), password: PASSWORD }), 'ERR_CERTIFICATE_FILE_TRUNCATED');
+    assertCode(
+      () => readCertificateFile({ bytes: bytes.subarray(0, bytes.length - 100), password: PASSWORD }),
+      'ERR_CERTIFICATE_FILE_TRUNCATED',
+    );
   });
 
   test('PEM or base64 text given as a PFX is ERR_PFX_NOT_BINARY', () => {
     const bytes = opensslPfx(leaf, { password: PASSWORD });
-    assertCode(() => readCertificateFile({ bytes: Buffer.from(bytes.toString('base64')), password: PASSWORD }), 'ERR_PFX_NOT_BINARY');
-    assertCode(() => readCertificateFile({ bytes: Buffer.from(leaf.pem + leaf.keyPem), fileName: 'c.pfx' }), 'ERR_PFX_NOT_BINARY');
+    assertCode(
+      () => readCertificateFile({ bytes: Buffer.from(bytes.toString('base64')), password: PASSWORD }),
+      'ERR_PFX_NOT_BINARY',
+    );
+    assertCode(
+      () => readCertificateFile({ bytes: Buffer.from(leaf.pem + leaf.keyPem), fileName: 'c.pfx' }),
+      'ERR_PFX_NOT_BINARY',
+    );
   });
 
   test('a PFX without MAC is ERR_PFX_MAC_MISSING', () => {
-    assertCode(() => readCertificateFile({ bytes: opensslPfx(leaf, { password: PASSWORD, style: 'nomac' }), password: PASSWORD }), 'ERR_PFX_MAC_MISSING');
+    assertCode(
+      () =>
+        readCertificateFile({
+          bytes: opensslPfx(leaf, { password: PASSWORD, style: 'nomac' }),
+          password: PASSWORD,
+        }),
+      'ERR_PFX_MAC_MISSING',
+    );
   });
 
   test('a huge iteration count is refused before any key derivation', () => {
     const hostile = inflateIterations(opensslPfx(leaf, { password: PASSWORD, iterations: 65535 }));
     const started = process.hrtime.bigint();
-    assertCode(() => readCertificateFile({ bytes: hostile, password: PASSWORD }), 'ERR_PFX_ITERATIONS_TOO_HIGH');
+    assertCode(
+      () => readCertificateFile({ bytes: hostile, password: PASSWORD }),
+      'ERR_PFX_ITERATIONS_TOO_HIGH',
+    );
     assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 200, 'refused fast');
   });
 
   test('a file over the size cap is refused before parsing', () => {
-    assertCode(() => readCertificateFile({ bytes: Buffer.alloc(1024 * 1024 + 1, 0x30) }), 'ERR_CERTIFICATE_FILE_TOO_LARGE');
+    assertCode(
+      () => readCertificateFile({ bytes: Buffer.alloc(1024 * 1024 + 1, 0x30) }),
+      'ERR_CERTIFICATE_FILE_TOO_LARGE',
+    );
   });
 
   test('a PFX with no key reads as certificates only; with no certificate is ERR_CERTIFICATE_NO_CERTIFICATE', () => {
-    const file = readCertificateFile({ bytes: opensslPfx(leaf, { password: PASSWORD, noKey: true, chain: [ca] }), password: PASSWORD });
+    const file = readCertificateFile({
+      bytes: opensslPfx(leaf, { password: PASSWORD, noKey: true, chain: [ca] }),
+      password: PASSWORD,
+    });
     assert.equal(file.privateKey, null);
     assert.ok(file.certificate.equals(leaf.der));
-    assertCode(() => readCertificateFile({ bytes: Buffer.from(leaf.keyPem) }), 'ERR_CERTIFICATE_NO_CERTIFICATE');
+    assertCode(
+      () => readCertificateFile({ bytes: Buffer.from(leaf.keyPem) }),
+      'ERR_CERTIFICATE_NO_CERTIFICATE',
+    );
   });
 
   test('a key that matches no certificate is ERR_CERTIFICATE_KEY_MISMATCH (PFX and PEM)', () => {
-    assertCode(() => readCertificateFile({ bytes: Buffer.from(leaf.pem + other.keyPem) }), 'ERR_CERTIFICATE_KEY_MISMATCH');
+    assertCode(
+      () => readCertificateFile({ bytes: Buffer.from(leaf.pem + other.keyPem) }),
+      'ERR_CERTIFICATE_KEY_MISMATCH',
+    );
   });
 
   test('PEM pairs: PKCS#8, PKCS#1, encrypted PKCS#8, separate key file', () => {
@@ -106,10 +141,22 @@ describe('reading certificate files', async () => {
       assert.ok(file.chain[0]!.equals(ca.der));
     }
     const encrypted = opensslEncryptedKey(leaf.keyPem, PASSWORD);
-    const file = readCertificateFile({ bytes: Buffer.from(leaf.pem), keyBytes: Buffer.from(encrypted), password: PASSWORD });
-    assert.ok(createPrivateKey({ key: file.privateKey!, format: 'der', type: 'pkcs8' }).equals(leaf.privateKey));
-    assertCode(() => readCertificateFile({ bytes: Buffer.from(leaf.pem + encrypted), password: 'wrong' }), 'ERR_CERTIFICATE_PASSWORD_WRONG');
-    assertCode(() => readCertificateFile({ bytes: Buffer.from(leaf.pem + encrypted) }), 'ERR_CERTIFICATE_PASSWORD_WRONG');
+    const file = readCertificateFile({
+      bytes: Buffer.from(leaf.pem),
+      keyBytes: Buffer.from(encrypted),
+      password: PASSWORD,
+    });
+    assert.ok(
+      createPrivateKey({ key: file.privateKey!, format: 'der', type: 'pkcs8' }).equals(leaf.privateKey),
+    );
+    assertCode(
+      () => readCertificateFile({ bytes: Buffer.from(leaf.pem + encrypted), password: 'wrong' }),
+      'ERR_CERTIFICATE_PASSWORD_WRONG',
+    );
+    assertCode(
+      () => readCertificateFile({ bytes: Buffer.from(leaf.pem + encrypted) }),
+      'ERR_CERTIFICATE_PASSWORD_WRONG',
+    );
   });
 
   test('a DER certificate reads without key', () => {
@@ -119,10 +166,13 @@ describe('reading certificate files', async () => {
   });
 
   test('garbage is ERR_CERTIFICATE_FILE_UNRECOGNIZED', () => {
-    assertCode(() => readCertificateFile({ bytes: Buffer.from('hello world, not a certificate') }), 'ERR_CERTIFICATE_FILE_UNRECOGNIZED');
+    assertCode(
+      () => readCertificateFile({ bytes: Buffer.from('hello world, not a certificate') }),
+      'ERR_CERTIFICATE_FILE_UNRECOGNIZED',
+    );
   });
 
-  test('the thumbprint equals openssl\'s SHA-1 fingerprint without colons', () => {
+  test("the thumbprint equals openssl's SHA-1 fingerprint without colons", () => {
     const info = describeCertificate(leaf.der);
     assert.equal(info.thumbprint, opensslThumbprint(leaf.der));
     assert.equal(info.thumbprint, leaf.thumbprint);

@@ -44,17 +44,25 @@ interface RawContents {
 }
 
 /** Reads and checks a certificate file. Throws a certificate error code for each kind of bad file. */
-export function readCertificateFile(input: CertificateFileInput, limits: CertificateFileLimits = CERTIFICATE_FILE_LIMITS): CertificateFileContents {
+export function readCertificateFile(
+  input: CertificateFileInput,
+  limits: CertificateFileLimits = CERTIFICATE_FILE_LIMITS,
+): CertificateFileContents {
   checkSize(input.bytes, limits);
   if (input.keyBytes) checkSize(input.keyBytes, limits);
   const raw = decode(input, limits);
-  if (input.keyBytes) raw.keys.push(...readPem(input.keyBytes.toString('latin1'), input.password, limits).keys);
+  if (input.keyBytes)
+    raw.keys.push(...readPem(input.keyBytes.toString('latin1'), input.password, limits).keys);
   return selectLeaf(raw, limits);
 }
 
 function checkSize(bytes: Buffer, limits: CertificateFileLimits): void {
   if (bytes.length > limits.maxFileBytes) {
-    throw certificateError('ERR_CERTIFICATE_FILE_TOO_LARGE', `the file has ${bytes.length} bytes; at most ${limits.maxFileBytes} are read`, { size: bytes.length });
+    throw certificateError(
+      'ERR_CERTIFICATE_FILE_TOO_LARGE',
+      `the file has ${bytes.length} bytes; at most ${limits.maxFileBytes} are read`,
+      { size: bytes.length },
+    );
   }
   if (bytes.length === 0) throw certificateError('ERR_CERTIFICATE_FILE_UNRECOGNIZED', 'the file is empty');
 }
@@ -65,17 +73,31 @@ function decode(input: CertificateFileInput, limits: CertificateFileLimits): Raw
   if (bytes[0] === 0x30) return decodeBinary(bytes, input.password, limits);
   const text = bytes.toString('latin1');
   if (text.includes('-----BEGIN ')) {
-    if (looksPfxByName) throw certificateError('ERR_PFX_NOT_BINARY', 'the .pfx/.p12 file is PEM text, not binary PKCS#12: import it as PEM (e.g. rename it .pem)');
+    if (looksPfxByName)
+      throw certificateError(
+        'ERR_PFX_NOT_BINARY',
+        'the .pfx/.p12 file is PEM text, not binary PKCS#12: import it as PEM (e.g. rename it .pem)',
+      );
     return readPem(text, input.password, limits);
   }
   const compact = text.replace(/\s/g, '');
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(compact) && Buffer.from(compact, 'base64')[0] === 0x30) {
-    throw certificateError('ERR_PFX_NOT_BINARY', 'the file is base64 text: decode it first (base64 -d file > file.pfx)');
+    throw certificateError(
+      'ERR_PFX_NOT_BINARY',
+      'the file is base64 text: decode it first (base64 -d file > file.pfx)',
+    );
   }
-  throw certificateError('ERR_CERTIFICATE_FILE_UNRECOGNIZED', 'the file is neither PKCS#12, PEM nor a DER certificate');
+  throw certificateError(
+    'ERR_CERTIFICATE_FILE_UNRECOGNIZED',
+    'the file is neither PKCS#12, PEM nor a DER certificate',
+  );
 }
 
-function decodeBinary(bytes: Buffer, password: string | undefined, limits: CertificateFileLimits): RawContents {
+function decodeBinary(
+  bytes: Buffer,
+  password: string | undefined,
+  limits: CertificateFileLimits,
+): RawContents {
   const top = readTlv(bytes);
   if (looksLikePfx(top)) {
     const pfx = readPfx(bytes, password, limits);
@@ -96,7 +118,11 @@ function readPem(text: string, password: string | undefined, limits: Certificate
   const blocks = pemBlocks(text);
   const certificates = blocks.filter((b) => b.label === 'CERTIFICATE').map((b) => b.der);
   const keys = blocks.filter(isKeyBlock).map((b) => pemPrivateKey(b, password, limits.maxIterations));
-  if (certificates.length === 0 && keys.length === 0) throw certificateError('ERR_CERTIFICATE_FILE_UNRECOGNIZED', 'the PEM text holds no certificate and no private key');
+  if (certificates.length === 0 && keys.length === 0)
+    throw certificateError(
+      'ERR_CERTIFICATE_FILE_UNRECOGNIZED',
+      'the PEM text holds no certificate and no private key',
+    );
   for (const der of certificates) parseCertificate(der);
   return { format: 'pem', certificates, keys, friendlyName: null, algorithms: [] };
 }
@@ -106,7 +132,12 @@ export function parseCertificate(der: Buffer): X509Certificate {
   try {
     return new X509Certificate(der);
   } catch (cause) {
-    throw certificateError('ERR_CERTIFICATE_FILE_UNRECOGNIZED', 'a certificate in the file cannot be parsed', {}, cause);
+    throw certificateError(
+      'ERR_CERTIFICATE_FILE_UNRECOGNIZED',
+      'a certificate in the file cannot be parsed',
+      {},
+      cause,
+    );
   }
 }
 
@@ -117,24 +148,44 @@ function spki(key: ReturnType<typeof createPublicKey>): Buffer {
 function selectLeaf(raw: RawContents, limits: CertificateFileLimits): CertificateFileContents {
   const certificates = dedupe(raw.certificates);
   const keys = dedupe(raw.keys);
-  if (certificates.length === 0) throw certificateError('ERR_CERTIFICATE_NO_CERTIFICATE', 'the file holds a private key but no certificate');
-  if (certificates.length > limits.maxCertificates) throw certificateError('ERR_CERTIFICATE_FILE_UNRECOGNIZED', `the file holds ${certificates.length} certificates; at most ${limits.maxCertificates} are read`);
-  if (keys.length > 1) throw certificateError('ERR_CERTIFICATE_MULTIPLE_KEYS', `the file holds ${keys.length} private keys; export one certificate and its key per file`);
+  if (certificates.length === 0)
+    throw certificateError(
+      'ERR_CERTIFICATE_NO_CERTIFICATE',
+      'the file holds a private key but no certificate',
+    );
+  if (certificates.length > limits.maxCertificates)
+    throw certificateError(
+      'ERR_CERTIFICATE_FILE_UNRECOGNIZED',
+      `the file holds ${certificates.length} certificates; at most ${limits.maxCertificates} are read`,
+    );
+  if (keys.length > 1)
+    throw certificateError(
+      'ERR_CERTIFICATE_MULTIPLE_KEYS',
+      `the file holds ${keys.length} private keys; export one certificate and its key per file`,
+    );
   const parsed = certificates.map((der) => ({ der, x509: parseCertificate(der) }));
   const keyDer = keys[0] ?? null;
   // Without a key, the leaf is the certificate that issued none of the others.
-  let leaf = parsed.find((c) => !parsed.some((other) => other !== c && other.x509.checkIssued(c.x509))) ?? parsed[0]!;
+  let leaf =
+    parsed.find((c) => !parsed.some((other) => other !== c && other.x509.checkIssued(c.x509))) ?? parsed[0]!;
   if (keyDer) {
     const publicKey = spki(createPublicKey(createPrivateKey({ key: keyDer, format: 'der', type: 'pkcs8' })));
     const match = parsed.find((c) => spki(c.x509.publicKey).equals(publicKey));
-    if (!match) throw certificateError('ERR_CERTIFICATE_KEY_MISMATCH', 'the private key does not belong to any certificate in the file');
+    if (!match)
+      throw certificateError(
+        'ERR_CERTIFICATE_KEY_MISMATCH',
+        'the private key does not belong to any certificate in the file',
+      );
     leaf = match;
   }
   const others = parsed.filter((c) => c !== leaf);
   return {
     format: raw.format,
     certificate: leaf.der,
-    chain: orderChain(leaf.x509, others.map((o) => o.x509)).map((c) => c.raw),
+    chain: orderChain(
+      leaf.x509,
+      others.map((o) => o.x509),
+    ).map((c) => c.raw),
     privateKey: keyDer,
     friendlyName: raw.friendlyName,
     algorithms: raw.algorithms,

@@ -83,7 +83,12 @@ export function describeCertificate(der: Buffer): CertificateInfo {
     node = new NodeX509(der);
     cert = new x509.X509Certificate(der);
   } catch (cause) {
-    throw certificateError('ERR_CERTIFICATE_FILE_UNRECOGNIZED', 'the certificate cannot be parsed', {}, cause);
+    throw certificateError(
+      'ERR_CERTIFICATE_FILE_UNRECOGNIZED',
+      'the certificate cannot be parsed',
+      {},
+      cause,
+    );
   }
   const sha1 = createHash('sha1').update(der).digest();
   const signatureAlgorithm = signatureAlgorithmOf(der);
@@ -105,7 +110,9 @@ export function describeCertificate(der: Buffer): CertificateInfo {
     isCa: constraints?.ca ?? false,
     pathLength: constraints?.pathLength ?? null,
     keyUsage: keyUsages(cert),
-    extendedKeyUsage: (cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? []).map((u) => EKU_NAMES[String(u)] ?? String(u)),
+    extendedKeyUsage: (cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? []).map(
+      (u) => EKU_NAMES[String(u)] ?? String(u),
+    ),
     selfSigned: node.checkIssued(node),
   };
 }
@@ -119,8 +126,10 @@ function signatureAlgorithmOf(der: Buffer): string {
 function keyFacts(node: NodeX509): Pick<CertificateInfo, 'keyAlgorithm' | 'keySize'> {
   const key = node.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
-  if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') return { keyAlgorithm: 'RSA', keySize: details.modulusLength ?? 0 };
-  if (key.asymmetricKeyType === 'ec') return { keyAlgorithm: 'EC', keySize: CURVE_BITS[details.namedCurve ?? ''] ?? 0 };
+  if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss')
+    return { keyAlgorithm: 'RSA', keySize: details.modulusLength ?? 0 };
+  if (key.asymmetricKeyType === 'ec')
+    return { keyAlgorithm: 'EC', keySize: CURVE_BITS[details.namedCurve ?? ''] ?? 0 };
   if (key.asymmetricKeyType === 'ed25519') return { keyAlgorithm: 'Ed25519', keySize: 256 };
   return { keyAlgorithm: 'other', keySize: 0 };
 }

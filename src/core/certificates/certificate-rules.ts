@@ -8,7 +8,12 @@ import type { CertificateInfo } from './certificate-info.ts';
 import { certificateNamesDomain } from './certificate-info.ts';
 import { certificateError } from './certificate-errors.ts';
 import type { AnyUsage, CertificateIdentity } from './certificate-usage.ts';
-import { GLOBAL_IDENTITY, GLOBAL_ONLY_USAGES, SIGNING_USAGES, STRONG_KEY_USAGES } from './certificate-usage.ts';
+import {
+  GLOBAL_IDENTITY,
+  GLOBAL_ONLY_USAGES,
+  SIGNING_USAGES,
+  STRONG_KEY_USAGES,
+} from './certificate-usage.ts';
 
 /** Thresholds, each declared once with its unit. */
 export const CERTIFICATE_RULES = {
@@ -44,19 +49,35 @@ export function checkAssignment(check: AssignmentCheck): Warning[] {
 
 function checkScope({ usage, identity }: AssignmentCheck): void {
   if (GLOBAL_ONLY_USAGES.has(usage) && identity !== GLOBAL_IDENTITY) {
-    throw certificateError('ERR_CERTIFICATE_GLOBAL_ONLY', `${usage} can only be assigned at --identity global, not ${identity}`, { usage, identity });
+    throw certificateError(
+      'ERR_CERTIFICATE_GLOBAL_ONLY',
+      `${usage} can only be assigned at --identity global, not ${identity}`,
+      { usage, identity },
+    );
   }
 }
 
 function checkKey({ info, hasPrivateKey, usage }: AssignmentCheck): void {
   const t = info.thumbprint;
   if (SIGNING_USAGES.has(usage) && !hasPrivateKey) {
-    throw certificateError('ERR_CERTIFICATE_NO_PRIVATE_KEY', `certificate ${t} has no private key, which ${usage} needs`, { thumbprint: t, usage });
+    throw certificateError(
+      'ERR_CERTIFICATE_NO_PRIVATE_KEY',
+      `certificate ${t} has no private key, which ${usage} needs`,
+      { thumbprint: t, usage },
+    );
   }
   if (usage === 'OAuthTokenIssuer' && info.keyAlgorithm !== 'RSA') {
-    throw certificateError('ERR_CERTIFICATE_KEY_ALGORITHM', `certificate ${t} has a ${info.keyAlgorithm} key; OAuthTokenIssuer signs RS256 and needs RSA`, { thumbprint: t });
+    throw certificateError(
+      'ERR_CERTIFICATE_KEY_ALGORITHM',
+      `certificate ${t} has a ${info.keyAlgorithm} key; OAuthTokenIssuer signs RS256 and needs RSA`,
+      { thumbprint: t },
+    );
   }
-  if (STRONG_KEY_USAGES.has(usage) && info.keyAlgorithm === 'RSA' && info.keySize < CERTIFICATE_RULES.minimumKeyBits) {
+  if (
+    STRONG_KEY_USAGES.has(usage) &&
+    info.keyAlgorithm === 'RSA' &&
+    info.keySize < CERTIFICATE_RULES.minimumKeyBits
+  ) {
     throw certificateError(
       'ERR_CERTIFICATE_KEY_TOO_SMALL',
       `certificate ${t} has a ${info.keySize}-bit key; ${usage} needs at least ${CERTIFICATE_RULES.minimumKeyBits} bits`,
@@ -69,32 +90,56 @@ function checkValidity({ info, now, effectiveDate }: AssignmentCheck): void {
   const t = info.thumbprint;
   const from = effectiveDate ?? now;
   if (info.notAfter.getTime() <= now.getTime() || info.notAfter.getTime() <= from.getTime()) {
-    throw certificateError('ERR_CERTIFICATE_EXPIRED', `certificate ${t} expired (or expires) on ${info.notAfter.toISOString()}`, {
-      thumbprint: t,
-      notAfter: info.notAfter.toISOString(),
-    });
+    throw certificateError(
+      'ERR_CERTIFICATE_EXPIRED',
+      `certificate ${t} expired (or expires) on ${info.notAfter.toISOString()}`,
+      {
+        thumbprint: t,
+        notAfter: info.notAfter.toISOString(),
+      },
+    );
   }
   if (info.notBefore.getTime() > from.getTime()) {
-    throw certificateError('ERR_CERTIFICATE_NOT_YET_VALID', `certificate ${t} is not valid before ${info.notBefore.toISOString()}`, {
-      thumbprint: t,
-      notBefore: info.notBefore.toISOString(),
-    });
+    throw certificateError(
+      'ERR_CERTIFICATE_NOT_YET_VALID',
+      `certificate ${t} is not valid before ${info.notBefore.toISOString()}`,
+      {
+        thumbprint: t,
+        notBefore: info.notBefore.toISOString(),
+      },
+    );
   }
 }
 
 function signatureWarnings({ info, sha1Policy }: AssignmentCheck): Warning[] {
   if (!info.weakSignature) return [];
   if (sha1Policy === 'error') {
-    throw certificateError('ERR_CERTIFICATE_SHA1_SIGNATURE', `certificate ${info.thumbprint} is signed with ${info.signatureAlgorithm}, which the SHA-1 policy forbids`, {
-      thumbprint: info.thumbprint,
-    });
+    throw certificateError(
+      'ERR_CERTIFICATE_SHA1_SIGNATURE',
+      `certificate ${info.thumbprint} is signed with ${info.signatureAlgorithm}, which the SHA-1 policy forbids`,
+      {
+        thumbprint: info.thumbprint,
+      },
+    );
   }
-  return [{ code: 'WARN_CERTIFICATE_SHA1_SIGNATURE', message: `certificate ${info.thumbprint} is signed with ${info.signatureAlgorithm}`, details: { thumbprint: info.thumbprint } }];
+  return [
+    {
+      code: 'WARN_CERTIFICATE_SHA1_SIGNATURE',
+      message: `certificate ${info.thumbprint} is signed with ${info.signatureAlgorithm}`,
+      details: { thumbprint: info.thumbprint },
+    },
+  ];
 }
 
 function realmWarnings({ info, usage, realm }: AssignmentCheck): Warning[] {
   if (usage !== 'OAuthTokenIssuer' || !realm || certificateNamesDomain(info, realm)) return [];
-  return [{ code: 'WARN_CERTIFICATE_REALM_NOT_IN_NAMES', message: `the OAuthTokenIssuer certificate names the SIP domain ${realm} neither in its Subject nor in its SANs`, details: { realm } }];
+  return [
+    {
+      code: 'WARN_CERTIFICATE_REALM_NOT_IN_NAMES',
+      message: `the OAuthTokenIssuer certificate names the SIP domain ${realm} neither in its Subject nor in its SANs`,
+      details: { realm },
+    },
+  ];
 }
 
 function timingWarnings({ info, now, effectiveDate }: AssignmentCheck): Warning[] {
@@ -113,5 +158,11 @@ function timingWarnings({ info, now, effectiveDate }: AssignmentCheck): Warning[
 /** WARN_CERTIFICATE_EXPIRES_SOON when the certificate ends within 30 days of `now` (or has ended). */
 export function expiryWarnings(info: CertificateInfo, now: Date): Warning[] {
   if (info.notAfter.getTime() - now.getTime() >= CERTIFICATE_RULES.expiryWarningMs) return [];
-  return [{ code: 'WARN_CERTIFICATE_EXPIRES_SOON', message: `certificate ${info.thumbprint} expires on ${info.notAfter.toISOString()}`, details: { thumbprint: info.thumbprint, notAfter: info.notAfter.toISOString() } }];
+  return [
+    {
+      code: 'WARN_CERTIFICATE_EXPIRES_SOON',
+      message: `certificate ${info.thumbprint} expires on ${info.notAfter.toISOString()}`,
+      details: { thumbprint: info.thumbprint, notAfter: info.notAfter.toISOString() },
+    },
+  ];
 }

@@ -1,7 +1,12 @@
 /** Certificate usages (Skype `-Type` values) and their scope rules (protocol.md §5.4; product.md §2). */
 
 /** The usages s2s acts on. */
-export const CERTIFICATE_USAGES = ['Default', 'WebServicesInternal', 'WebServicesExternal', 'OAuthTokenIssuer'] as const;
+export const CERTIFICATE_USAGES = [
+  'Default',
+  'WebServicesInternal',
+  'WebServicesExternal',
+  'OAuthTokenIssuer',
+] as const;
 export type CertificateUsage = (typeof CERTIFICATE_USAGES)[number];
 
 /** Other Skype certificate type names, accepted as labels (assignable, but s2s does not use them). */
@@ -27,13 +32,17 @@ export type LabelUsage = (typeof LABEL_USAGES)[number];
 export type AnyUsage = CertificateUsage | LabelUsage;
 
 /** `global` (Central Management Store scope, replicated everywhere) or a node FQDN (local computer). */
-export type CertificateIdentity = 'global' | string;
+export type CertificateIdentity = string;
 export const GLOBAL_IDENTITY = 'global';
 
 /** Usages whose certificate signs or serves TLS, so it must come with its private key. */
 export const SIGNING_USAGES: ReadonlySet<AnyUsage> = new Set<AnyUsage>(CERTIFICATE_USAGES);
 /** Usages that need a key of at least 2048 bits (product.md §1; protocol.md §5.4). */
-export const STRONG_KEY_USAGES: ReadonlySet<AnyUsage> = new Set<AnyUsage>(['OAuthTokenIssuer', 'WebServicesInternal', 'WebServicesExternal']);
+export const STRONG_KEY_USAGES: ReadonlySet<AnyUsage> = new Set<AnyUsage>([
+  'OAuthTokenIssuer',
+  'WebServicesInternal',
+  'WebServicesExternal',
+]);
 /** Usages that exist only at global scope (the same certificate on every server). */
 export const GLOBAL_ONLY_USAGES: ReadonlySet<AnyUsage> = new Set<AnyUsage>(['OAuthTokenIssuer']);
 

@@ -19,7 +19,17 @@ export interface Tlv {
 }
 
 /** Universal tag numbers used by s2s. */
-export const TAG = { INTEGER: 2, BIT_STRING: 3, OCTET_STRING: 4, NULL: 5, OID: 6, UTF8: 12, SEQUENCE: 16, SET: 17, BMP: 30 } as const;
+export const TAG = {
+  INTEGER: 2,
+  BIT_STRING: 3,
+  OCTET_STRING: 4,
+  NULL: 5,
+  OID: 6,
+  UTF8: 12,
+  SEQUENCE: 16,
+  SET: 17,
+  BMP: 30,
+} as const;
 
 const MAX_DEPTH = 32;
 
@@ -61,7 +71,13 @@ export function readTlv(buf: Buffer, offset = 0, depth = 0): Tlv {
   };
 }
 
-function readIndefinite(buf: Buffer, offset: number, contentStart: number, first: number, depth: number): Tlv {
+function readIndefinite(
+  buf: Buffer,
+  offset: number,
+  contentStart: number,
+  first: number,
+  depth: number,
+): Tlv {
   if ((first & 0x20) === 0) malformed('indefinite length on a primitive element');
   let pos = contentStart;
   for (;;) {
@@ -100,7 +116,8 @@ export function sequence(tlv: Tlv | undefined, what: string): Tlv[] {
 
 /** The single element wrapped by an EXPLICIT context tag `[n]`. */
 export function explicit(tlv: Tlv | undefined, n: number, what: string): Tlv {
-  if (!tlv || tlv.cls !== 2 || tlv.tag !== n || !tlv.constructed) malformed(`${what} lacks its [${n}] wrapper`);
+  if (!tlv || tlv.cls !== 2 || tlv.tag !== n || !tlv.constructed)
+    malformed(`${what} lacks its [${n}] wrapper`);
   const inner = childrenOf(tlv)[0];
   if (!inner) malformed(`${what} is empty`);
   return inner;
@@ -108,14 +125,16 @@ export function explicit(tlv: Tlv | undefined, n: number, what: string): Tlv {
 
 /** Dotted OBJECT IDENTIFIER. */
 export function oidOf(tlv: Tlv | undefined, what: string): string {
-  if (!tlv || tlv.cls !== 0 || tlv.tag !== TAG.OID || tlv.content.length === 0) malformed(`${what} is not an OID`);
+  if (!tlv || tlv.cls !== 0 || tlv.tag !== TAG.OID || tlv.content.length === 0)
+    malformed(`${what} is not an OID`);
   const parts: number[] = [];
   let value = 0;
   for (const byte of tlv.content) {
     value = value * 128 + (byte & 0x7f);
     if (value > Number.MAX_SAFE_INTEGER / 256) malformed(`${what} has an oversized arc`);
     if ((byte & 0x80) === 0) {
-      if (parts.length === 0) parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
+      if (parts.length === 0)
+        parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
       else parts.push(value);
       value = 0;
     }
@@ -132,9 +151,12 @@ export function octetsOf(tlv: Tlv | undefined, what: string): Buffer {
 
 /** A non-negative INTEGER that fits a safe JS number (iteration counts, versions, key lengths). */
 export function smallIntOf(tlv: Tlv | undefined, what: string): number {
-  if (!tlv || tlv.cls !== 0 || tlv.tag !== TAG.INTEGER || tlv.content.length === 0) malformed(`${what} is not an INTEGER`);
+  if (!tlv || tlv.cls !== 0 || tlv.tag !== TAG.INTEGER || tlv.content.length === 0)
+    malformed(`${what} is not an INTEGER`);
   if (tlv.content[0]! & 0x80) malformed(`${what} is negative`);
-  const bytes = tlv.content.subarray(tlv.content.findIndex((b) => b !== 0) === -1 ? tlv.content.length : tlv.content.findIndex((b) => b !== 0));
+  const bytes = tlv.content.subarray(
+    tlv.content.findIndex((b) => b !== 0) === -1 ? tlv.content.length : tlv.content.findIndex((b) => b !== 0),
+  );
   // Larger than 2^48 is out of every range we check; report it as such rather than losing precision.
   if (bytes.length > 6) return Number.MAX_SAFE_INTEGER;
   return bytes.reduce((acc, b) => acc * 256 + b, 0);

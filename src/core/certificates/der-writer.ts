@@ -15,7 +15,8 @@ export function tlv(identifier: number, content: Buffer): Buffer {
 /** SEQUENCE of already-encoded elements. */
 export const derSequence = (...items: Buffer[]): Buffer => tlv(0x30, Buffer.concat(items));
 /** SET OF already-encoded elements, sorted as DER requires (X.690 §11.6). */
-export const derSet = (...items: Buffer[]): Buffer => tlv(0x31, Buffer.concat([...items].sort(Buffer.compare)));
+export const derSet = (...items: Buffer[]): Buffer =>
+  tlv(0x31, Buffer.concat([...items].sort((a, b) => Buffer.compare(a, b))));
 /** OCTET STRING. */
 export const derOctets = (bytes: Buffer): Buffer => tlv(0x04, bytes);
 /** NULL. */

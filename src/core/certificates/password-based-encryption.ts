@@ -55,9 +55,17 @@ function unsupported(oid: string, what: string): never {
 
 /** Refuses an iteration count above `max` before anything is derived (a hostile-file guard). */
 export function checkIterations(iterations: number, max: number, what: string): void {
-  if (iterations < 1) throw certificateError('ERR_CERTIFICATE_FILE_UNRECOGNIZED', `${what} has an iteration count of ${iterations}`);
+  if (iterations < 1)
+    throw certificateError(
+      'ERR_CERTIFICATE_FILE_UNRECOGNIZED',
+      `${what} has an iteration count of ${iterations}`,
+    );
   if (iterations > max) {
-    throw certificateError('ERR_PFX_ITERATIONS_TOO_HIGH', `${what} asks for ${iterations} iterations; at most ${max} are accepted`, { iterations, max });
+    throw certificateError(
+      'ERR_PFX_ITERATIONS_TOO_HIGH',
+      `${what} asks for ${iterations} iterations; at most ${max} are accepted`,
+      { iterations, max },
+    );
   }
 }
 
@@ -79,7 +87,9 @@ export function parsePasswordCipher(algorithm: Tlv | undefined, maxIterations: n
       const pw = bmpPassword(password);
       const key = pkcs12Kdf('sha1', pw, saltBytes, KDF_ID.key, iterations, legacy.keyLength);
       const iv = pkcs12Kdf('sha1', pw, saltBytes, KDF_ID.iv, iterations, 8);
-      return legacy.rc2Bits ? rc2Decrypt(key, iv, data, legacy.rc2Bits) : decipher(legacy.cipher, key, iv, data);
+      return legacy.rc2Bits
+        ? rc2Decrypt(key, iv, data, legacy.rc2Bits)
+        : decipher(legacy.cipher, key, iv, data);
     },
   };
 }
@@ -94,7 +104,9 @@ function parsePbes2(params: Tlv | undefined, maxIterations: number): PasswordCip
   const iterations = smallIntOf(fields[1], 'the PBKDF2 iteration count');
   checkIterations(iterations, maxIterations, 'the PBKDF2 key derivation');
   const rest = fields.slice(2).filter((f) => !isUniversal(f, TAG.INTEGER));
-  const prfOid = rest[0] ? oidOf(sequence(rest[0], 'the PBKDF2 PRF')[0], 'the PBKDF2 PRF') : '1.2.840.113549.2.7';
+  const prfOid = rest[0]
+    ? oidOf(sequence(rest[0], 'the PBKDF2 PRF')[0], 'the PBKDF2 PRF')
+    : '1.2.840.113549.2.7';
   const hash = PRFS[prfOid] ?? unsupported(prfOid, 'PBKDF2 PRF');
   const [cipherOid, ivTlv] = sequence(scheme, 'the PBES2 encryption scheme');
   const cipherName = oidOf(cipherOid, 'the PBES2 encryption scheme');
@@ -148,19 +160,30 @@ export function encryptPbes2(plaintext: Buffer, password: string, iterations: nu
   const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   const kdf = derSequence(
     derOid(OID_PBKDF2),
-    derSequence(derOctets(salt), derInteger(iterations), derSequence(derOid(PRF_OID_BY_HASH.sha256!), Buffer.from([0x05, 0x00]))),
+    derSequence(
+      derOctets(salt),
+      derInteger(iterations),
+      derSequence(derOid(PRF_OID_BY_HASH.sha256!), Buffer.from([0x05, 0x00])),
+    ),
   );
   const scheme = derSequence(derOid('2.16.840.1.101.3.4.1.42'), derOctets(iv));
   return { algorithm: derSequence(derOid(OID_PBES2), derSequence(kdf, scheme)), data };
 }
 
 /** pbeWithSHAAnd3-KeyTripleDES-CBC: what Windows Server 2012–2016 reads. */
-export function encryptPkcs12TripleDes(plaintext: Buffer, password: string, iterations: number): PasswordEncrypted {
+export function encryptPkcs12TripleDes(
+  plaintext: Buffer,
+  password: string,
+  iterations: number,
+): PasswordEncrypted {
   const salt = randomBytes(8);
   const pw = bmpPassword(password);
   const key = pkcs12Kdf('sha1', pw, salt, KDF_ID.key, iterations, 24);
   const iv = pkcs12Kdf('sha1', pw, salt, KDF_ID.iv, iterations, 8);
   const cipher = createCipheriv('des-ede3-cbc', key, iv);
   const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return { algorithm: derSequence(derOid(OID_PBE_SHA1_3DES), derSequence(derOctets(salt), derInteger(iterations))), data };
+  return {
+    algorithm: derSequence(derOid(OID_PBE_SHA1_3DES), derSequence(derOctets(salt), derInteger(iterations))),
+    data,
+  };
 }

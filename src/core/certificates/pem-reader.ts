@@ -24,7 +24,8 @@ export function pemBlocks(text: string): PemBlock[] {
     let i = 0;
     const headers: string[] = [];
     // RFC 1421 headers (Proc-Type, DEK-Info) precede a blank line.
-    if (lines[0]?.includes(':')) while (i < lines.length && lines[i]!.trim() !== '') headers.push(lines[i++]!);
+    if (lines[0]?.includes(':'))
+      while (i < lines.length && lines[i]!.trim() !== '') headers.push(lines[i++]!);
     const base64 = lines.slice(i).join('').replace(/\s/g, '');
     return { label: m[1]!, headers: headers.join('\n'), der: Buffer.from(base64, 'base64'), text: m[0] };
   });
@@ -42,14 +43,30 @@ export function pemPrivateKey(block: PemBlock, password: string | undefined, max
   if (block.label === 'ENCRYPTED PRIVATE KEY') return decryptPkcs8(block.der, password, maxIterations);
   const encrypted = /Proc-Type:\s*4,ENCRYPTED/.test(block.headers);
   if (encrypted && password === undefined) {
-    throw certificateError('ERR_CERTIFICATE_PASSWORD_WRONG', 'the private key is encrypted: pass --password-file or --password-env');
+    throw certificateError(
+      'ERR_CERTIFICATE_PASSWORD_WRONG',
+      'the private key is encrypted: pass --password-file or --password-env',
+    );
   }
   try {
-    const key = createPrivateKey(encrypted ? { key: block.text, format: 'pem', passphrase: password ?? '' } : { key: block.text, format: 'pem' });
+    const key = createPrivateKey(
+      encrypted
+        ? { key: block.text, format: 'pem', passphrase: password ?? '' }
+        : { key: block.text, format: 'pem' },
+    );
     return key.export({ format: 'der', type: 'pkcs8' });
   } catch (cause) {
-    if (encrypted) throw certificateError('ERR_CERTIFICATE_PASSWORD_WRONG', 'wrong password: the private key does not decrypt');
-    throw certificateError('ERR_CERTIFICATE_FILE_UNRECOGNIZED', `the ${block.label} block is not a valid private key`, {}, cause);
+    if (encrypted)
+      throw certificateError(
+        'ERR_CERTIFICATE_PASSWORD_WRONG',
+        'wrong password: the private key does not decrypt',
+      );
+    throw certificateError(
+      'ERR_CERTIFICATE_FILE_UNRECOGNIZED',
+      `the ${block.label} block is not a valid private key`,
+      {},
+      cause,
+    );
   }
 }
 
@@ -58,13 +75,22 @@ export function decryptPkcs8(der: Buffer, password: string | undefined, maxItera
   const [algorithm, data] = sequence(readTlv(der), 'the encrypted private key');
   const cipher = parsePasswordCipher(algorithm, maxIterations);
   if (password === undefined) {
-    throw certificateError('ERR_CERTIFICATE_PASSWORD_WRONG', 'the private key is encrypted: pass --password-file or --password-env');
+    throw certificateError(
+      'ERR_CERTIFICATE_PASSWORD_WRONG',
+      'the private key is encrypted: pass --password-file or --password-env',
+    );
   }
   const plain = cipher.decrypt(password, octetsOf(data, 'the encrypted private key'));
   try {
-    return createPrivateKey({ key: plain, format: 'der', type: 'pkcs8' }).export({ format: 'der', type: 'pkcs8' });
+    return createPrivateKey({ key: plain, format: 'der', type: 'pkcs8' }).export({
+      format: 'der',
+      type: 'pkcs8',
+    });
   } catch {
     // Padding can check out by chance with a wrong key; the garbage then fails to parse.
-    throw certificateError('ERR_CERTIFICATE_PASSWORD_WRONG', 'wrong password: the private key does not decrypt');
+    throw certificateError(
+      'ERR_CERTIFICATE_PASSWORD_WRONG',
+      'wrong password: the private key does not decrypt',
+    );
   }
 }

@@ -7,7 +7,18 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { certificateError } from './certificate-errors.ts';
-import { explicit, malformed, octetsOf, oidOf, readTlv, sequence, smallIntOf, childrenOf, isUniversal, TAG } from './der-reader.ts';
+import {
+  explicit,
+  malformed,
+  octetsOf,
+  oidOf,
+  readTlv,
+  sequence,
+  smallIntOf,
+  childrenOf,
+  isUniversal,
+  TAG,
+} from './der-reader.ts';
 import type { Tlv } from './der-reader.ts';
 import { checkIterations, parsePasswordCipher } from './password-based-encryption.ts';
 import { bmpPassword, isPkcs12KdfHash, KDF_ID, pkcs12Kdf } from './pkcs12-kdf.ts';
@@ -61,7 +72,11 @@ export interface PfxContents {
 export function looksLikePfx(top: Tlv): boolean {
   try {
     const [version, authSafe] = sequence(top, 'PFX');
-    return isUniversal(version, TAG.INTEGER) && smallIntOf(version, 'version') === 3 && isUniversal(authSafe, TAG.SEQUENCE);
+    return (
+      isUniversal(version, TAG.INTEGER) &&
+      smallIntOf(version, 'version') === 3 &&
+      isUniversal(authSafe, TAG.SEQUENCE)
+    );
   } catch {
     return false;
   }
@@ -76,15 +91,24 @@ export function readPfx(bytes: Buffer, password: string | undefined, limits: Pfx
   const [ctOid, ctContent] = sequence(authSafe, 'the PFX content');
   const contentType = oidOf(ctOid, 'the PFX content type');
   if (contentType !== OID.data) {
-    throw certificateError('ERR_PFX_UNSUPPORTED_ALGORITHM', `PFX integrity mode ${contentType} is not supported (public-key integrity)`, { oid: contentType });
+    throw certificateError(
+      'ERR_PFX_UNSUPPORTED_ALGORITHM',
+      `PFX integrity mode ${contentType} is not supported (public-key integrity)`,
+      { oid: contentType },
+    );
   }
   const authContent = octetsOf(explicit(ctContent, 0, 'the PFX content'), 'the PFX content');
-  if (!macData) throw certificateError('ERR_PFX_MAC_MISSING', 'the PFX has no integrity MAC; it is refused because tampering could not be detected');
+  if (!macData)
+    throw certificateError(
+      'ERR_PFX_MAC_MISSING',
+      'the PFX has no integrity MAC; it is refused because tampering could not be detected',
+    );
   const mac = parseMac(macData, limits.maxIterations);
   const out: PfxContents = { certificates: [], keys: [], algorithms: [], macAlgorithm: `HMAC-${mac.hash}` };
   const tasks: Task[] = [];
   const budget = { left: limits.maxEncryptedItems };
-  for (const info of sequence(readTlv(authContent), 'the authenticated safe')) planContentInfo(info, out, tasks, limits, budget);
+  for (const info of sequence(readTlv(authContent), 'the authenticated safe'))
+    planContentInfo(info, out, tasks, limits, budget);
   const verified = mac.verify(authContent, password);
   for (const task of tasks) task(verified);
   return out;
@@ -100,7 +124,10 @@ function parseMac(macData: Tlv, maxIterations: number): ParsedMac {
   const [algorithm, digestTlv] = sequence(digestInfo, 'the PFX MAC digest');
   const oid = oidOf(sequence(algorithm, 'the PFX MAC algorithm')[0], 'the PFX MAC algorithm');
   const hash = MAC_HASHES[oid];
-  if (!hash || !isPkcs12KdfHash(hash)) throw certificateError('ERR_PFX_UNSUPPORTED_ALGORITHM', `unsupported PFX MAC algorithm (${oid})`, { oid });
+  if (!hash || !isPkcs12KdfHash(hash))
+    throw certificateError('ERR_PFX_UNSUPPORTED_ALGORITHM', `unsupported PFX MAC algorithm (${oid})`, {
+      oid,
+    });
   const iterations = iterTlv ? smallIntOf(iterTlv, 'the MAC iteration count') : 1;
   checkIterations(iterations, maxIterations, 'the PFX MAC');
   const salt = octetsOf(saltTlv, 'the MAC salt');
@@ -118,7 +145,9 @@ function parseMac(macData: Tlv, maxIterations: number): ParsedMac {
       if (!password && matches(Buffer.alloc(0), content)) return '';
       throw certificateError(
         'ERR_CERTIFICATE_PASSWORD_WRONG',
-        password === undefined ? 'the PFX is password-protected: pass --password-file or --password-env' : 'wrong password: the PFX integrity MAC does not verify',
+        password === undefined
+          ? 'the PFX is password-protected: pass --password-file or --password-env'
+          : 'wrong password: the PFX integrity MAC does not verify',
       );
     },
   };
@@ -128,19 +157,37 @@ function spend(budget: { left: number }): void {
   if (--budget.left < 0) malformed('too many encrypted items');
 }
 
-function planContentInfo(info: Tlv, out: PfxContents, tasks: Task[], limits: PfxLimits, budget: { left: number }): void {
+function planContentInfo(
+  info: Tlv,
+  out: PfxContents,
+  tasks: Task[],
+  limits: PfxLimits,
+  budget: { left: number },
+): void {
   const [oidTlv, content] = sequence(info, 'a PFX content');
   const oid = oidOf(oidTlv, 'a PFX content type');
   if (oid === OID.data) {
-    planSafeContents(octetsOf(explicit(content, 0, 'a PFX data content'), 'a PFX data content'), out, tasks, limits, budget, 0);
+    planSafeContents(
+      octetsOf(explicit(content, 0, 'a PFX data content'), 'a PFX data content'),
+      out,
+      tasks,
+      limits,
+      budget,
+      0,
+    );
     return;
   }
-  if (oid !== OID.encryptedData) throw certificateError('ERR_PFX_UNSUPPORTED_ALGORITHM', `unsupported PFX content type (${oid})`, { oid });
-  const [, encryptedContentInfo] = sequence(explicit(content, 0, 'a PFX encrypted content'), 'a PFX encrypted content');
+  if (oid !== OID.encryptedData)
+    throw certificateError('ERR_PFX_UNSUPPORTED_ALGORITHM', `unsupported PFX content type (${oid})`, { oid });
+  const [, encryptedContentInfo] = sequence(
+    explicit(content, 0, 'a PFX encrypted content'),
+    'a PFX encrypted content',
+  );
   const [, algorithm, encrypted] = sequence(encryptedContentInfo, 'a PFX encrypted content');
   const cipher = parsePasswordCipher(algorithm, limits.maxIterations);
   out.algorithms.push(cipher.name);
-  if (!encrypted || encrypted.cls !== 2 || encrypted.tag !== 0) malformed('a PFX encrypted content has no data');
+  if (!encrypted || encrypted.cls !== 2 || encrypted.tag !== 0)
+    malformed('a PFX encrypted content has no data');
   const data = octetsOf(encrypted, 'a PFX encrypted content');
   spend(budget);
   // Certificates in encrypted safes: their bags are only visible after decryption.
@@ -151,7 +198,14 @@ function planContentInfo(info: Tlv, out: PfxContents, tasks: Task[], limits: Pfx
   });
 }
 
-function planSafeContents(der: Buffer, out: PfxContents, tasks: Task[], limits: PfxLimits, budget: { left: number }, depth: number): void {
+function planSafeContents(
+  der: Buffer,
+  out: PfxContents,
+  tasks: Task[],
+  limits: PfxLimits,
+  budget: { left: number },
+  depth: number,
+): void {
   if (depth > 4) malformed('safe contents nested too deep');
   for (const bag of sequence(readTlv(der), 'a PFX safe contents')) {
     const [bagIdTlv, valueTlv, attributes] = sequence(bag, 'a PFX bag');
@@ -161,7 +215,10 @@ function planSafeContents(der: Buffer, out: PfxContents, tasks: Task[], limits: 
     if (bagId === OID.certBag) {
       const [certType, certValue] = sequence(value, 'a certificate bag');
       if (oidOf(certType, 'a certificate bag type') === OID.x509Certificate) {
-        out.certificates.push({ der: octetsOf(explicit(certValue, 0, 'a certificate bag'), 'a certificate'), ...attrs });
+        out.certificates.push({
+          der: octetsOf(explicit(certValue, 0, 'a certificate bag'), 'a certificate'),
+          ...attrs,
+        });
       }
     } else if (bagId === OID.keyBag) {
       out.keys.push({ der: value.raw, ...attrs });
@@ -186,7 +243,8 @@ function readAttributes(set: Tlv | undefined): { friendlyName: string | null; lo
     const [oidTlv, values] = sequence(attribute, 'a bag attribute');
     const first = values && values.constructed ? childrenOf(values)[0] : undefined;
     const oid = oidOf(oidTlv, 'a bag attribute');
-    if (oid === OID.friendlyName && isUniversal(first, TAG.BMP)) result.friendlyName = decodeBmp(first!.content);
+    if (oid === OID.friendlyName && isUniversal(first, TAG.BMP))
+      result.friendlyName = decodeBmp(first!.content);
     if (oid === OID.localKeyId && first) result.localKeyId = Buffer.from(first.content);
   }
   return result;

@@ -16,7 +16,14 @@ describe('writing PFX files', async () => {
   for (const legacy of [false, true]) {
     const style = legacy ? 'legacy 3DES/SHA-1' : 'modern AES-256/SHA-256';
     test(`${style}: openssl verifies the MAC and reads the key`, () => {
-      const pfx = writePfx({ certificate: leaf.der, chain: [root.der], privateKey, password: PASSWORD, friendlyName: 'exported', legacy });
+      const pfx = writePfx({
+        certificate: leaf.der,
+        chain: [root.der],
+        privateKey,
+        password: PASSWORD,
+        friendlyName: 'exported',
+        legacy,
+      });
       const info = opensslPfxInfo(pfx, PASSWORD);
       assert.ok(info.ok, info.output);
       assert.match(info.output, legacy ? /MAC: sha1/ : /MAC: sha256/);
@@ -25,7 +32,14 @@ describe('writing PFX files', async () => {
       assert.equal(opensslPfxInfo(pfx, 'wrong').ok, false);
     });
     test(`${style}: round trip through our reader keeps leaf, chain, key and name`, () => {
-      const pfx = writePfx({ certificate: leaf.der, chain: [root.der], privateKey, password: PASSWORD, friendlyName: 'exported', legacy });
+      const pfx = writePfx({
+        certificate: leaf.der,
+        chain: [root.der],
+        privateKey,
+        password: PASSWORD,
+        friendlyName: 'exported',
+        legacy,
+      });
       const file = readCertificateFile({ bytes: pfx, password: PASSWORD });
       assert.ok(file.certificate.equals(leaf.der));
       assert.ok(file.chain[0]!.equals(root.der));

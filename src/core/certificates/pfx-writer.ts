@@ -51,15 +51,28 @@ export function writePfx(input: PfxWriteInput): Buffer {
   const legacy = input.legacy === true;
   const iterations = legacy ? PFX_WRITE_ITERATIONS.legacy : PFX_WRITE_ITERATIONS.modern;
   const encrypt = (plain: Buffer): PasswordEncrypted =>
-    legacy ? encryptPkcs12TripleDes(plain, input.password, iterations) : encryptPbes2(plain, input.password, iterations);
+    legacy
+      ? encryptPkcs12TripleDes(plain, input.password, iterations)
+      : encryptPbes2(plain, input.password, iterations);
   const localKeyId = createHash('sha1').update(input.certificate).digest();
   const leafAttributes = attributes(localKeyId, input.friendlyName);
-  const certBags = [certBag(input.certificate, leafAttributes), ...input.chain.map((der) => certBag(der, null))];
+  const certBags = [
+    certBag(input.certificate, leafAttributes),
+    ...input.chain.map((der) => certBag(der, null)),
+  ];
   const encryptedCerts = encrypt(derSequence(...certBags));
   const key = encrypt(input.privateKey);
-  const keyBag = derSequence(derOid(OID.shroudedKeyBag), derExplicit(0, derSequence(key.algorithm, derOctets(key.data))), leafAttributes);
+  const keyBag = derSequence(
+    derOid(OID.shroudedKeyBag),
+    derExplicit(0, derSequence(key.algorithm, derOctets(key.data))),
+    leafAttributes,
+  );
   const authSafe = derSequence(encryptedContentInfo(encryptedCerts), dataContentInfo(derSequence(keyBag)));
-  return derSequence(derInteger(3), dataContentInfo(authSafe), macData(authSafe, input.password, legacy ? 'sha1' : 'sha256', iterations));
+  return derSequence(
+    derInteger(3),
+    dataContentInfo(authSafe),
+    macData(authSafe, input.password, legacy ? 'sha1' : 'sha256', iterations),
+  );
 }
 
 function attributes(localKeyId: Buffer, friendlyName: string | undefined): Buffer {
@@ -87,5 +100,9 @@ function macData(authSafe: Buffer, password: string, hash: 'sha1' | 'sha256', it
   const size = hash === 'sha1' ? 20 : 32;
   const key = pkcs12Kdf(hash, bmpPassword(password), salt, KDF_ID.mac, iterations, size);
   const mac = createHmac(hash, key).update(authSafe).digest();
-  return derSequence(derSequence(derSequence(derOid(OID[hash]), derNull()), derOctets(mac)), derOctets(salt), derInteger(iterations));
+  return derSequence(
+    derSequence(derSequence(derOid(OID[hash]), derNull()), derOctets(mac)),
+    derOctets(salt),
+    derInteger(iterations),
+  );
 }

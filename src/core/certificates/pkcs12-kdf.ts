@@ -36,7 +36,14 @@ function fill(source: Buffer, v: number): Buffer {
 }
 
 /** Derives `length` bytes (RFC 7292 B.2). The caller has checked `iterations` against its cap. */
-export function pkcs12Kdf(hash: string, password: Buffer, salt: Buffer, id: number, iterations: number, length: number): Buffer {
+export function pkcs12Kdf(
+  hash: string,
+  password: Buffer,
+  salt: Buffer,
+  id: number,
+  iterations: number,
+  length: number,
+): Buffer {
   const sizes = HASH_SIZES[hash];
   if (!sizes) throw new TypeError(`unsupported PKCS#12 KDF hash ${hash}`);
   const { u, v } = sizes;

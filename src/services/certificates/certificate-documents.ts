@@ -1,7 +1,17 @@
 /** Typed access to the `certificate` and `assignment` documents, validated on every read. */
 import { sharedError } from '../../core/index.ts';
-import type { AnyUsage, CertificateAssignment, CertificateIdentity, CertificateRecord } from '../../core/certificates/index.ts';
-import { certificateError, GLOBAL_IDENTITY, isCertificateIdentity, usageNamed } from '../../core/certificates/index.ts';
+import type {
+  AnyUsage,
+  CertificateAssignment,
+  CertificateIdentity,
+  CertificateRecord,
+} from '../../core/certificates/index.ts';
+import {
+  certificateError,
+  GLOBAL_IDENTITY,
+  isCertificateIdentity,
+  usageNamed,
+} from '../../core/certificates/index.ts';
 import type { DocumentStore, StoredDocument } from '../../store/document-store.ts';
 
 /** Key of an assignment document. */
@@ -11,12 +21,20 @@ export function assignmentKey(identity: CertificateIdentity, usage: AnyUsage): s
 
 /** Canonical usages from names (case-insensitive); refuses unknown names and an empty list when required. */
 export function parseUsages(names: readonly string[]): AnyUsage[] {
-  const usages = names.flatMap((n) => n.split(',')).map((n) => n.trim()).filter((n) => n !== '');
+  const usages = names
+    .flatMap((n) => n.split(','))
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
   return [
     ...new Set(
       usages.map((name) => {
         const usage = usageNamed(name);
-        if (!usage) throw certificateError('ERR_CERTIFICATE_USAGE_UNKNOWN', `unknown certificate type ${JSON.stringify(name)}`, { type: name });
+        if (!usage)
+          throw certificateError(
+            'ERR_CERTIFICATE_USAGE_UNKNOWN',
+            `unknown certificate type ${JSON.stringify(name)}`,
+            { type: name },
+          );
         return usage;
       }),
     ),
@@ -26,7 +44,11 @@ export function parseUsages(names: readonly string[]): AnyUsage[] {
 /** `global` or a lower-cased FQDN. */
 export function parseIdentity(identity: string | undefined): CertificateIdentity {
   const value = (identity ?? GLOBAL_IDENTITY).trim().toLowerCase();
-  if (!isCertificateIdentity(value)) throw certificateError('ERR_CERTIFICATE_IDENTITY_INVALID', `identity ${JSON.stringify(identity)} is neither global nor a server FQDN`);
+  if (!isCertificateIdentity(value))
+    throw certificateError(
+      'ERR_CERTIFICATE_IDENTITY_INVALID',
+      `identity ${JSON.stringify(identity)} is neither global nor a server FQDN`,
+    );
   return value;
 }
 
@@ -36,13 +58,21 @@ function corrupt(kind: string, key: string): never {
 
 function checkRecord(doc: StoredDocument<CertificateRecord>): StoredDocument<CertificateRecord> {
   const r = doc.body as Partial<CertificateRecord> | null;
-  if (!r || typeof r.thumbprint !== 'string' || typeof r.certificate !== 'string' || !Array.isArray(r.chain) || r.thumbprint !== doc.key) corrupt('certificate', doc.key);
+  if (
+    !r ||
+    typeof r.thumbprint !== 'string' ||
+    typeof r.certificate !== 'string' ||
+    !Array.isArray(r.chain) ||
+    r.thumbprint !== doc.key
+  )
+    corrupt('certificate', doc.key);
   return doc;
 }
 
 function checkAssignment(doc: StoredDocument<CertificateAssignment>): StoredDocument<CertificateAssignment> {
   const a = doc.body as Partial<CertificateAssignment> | null;
-  if (!a || typeof a.usage !== 'string' || typeof a.identity !== 'string' || !('current' in a)) corrupt('assignment', doc.key);
+  if (!a || typeof a.usage !== 'string' || typeof a.identity !== 'string' || !('current' in a))
+    corrupt('assignment', doc.key);
   return doc;
 }
 
@@ -61,7 +91,12 @@ export class CertificateDocuments {
   /** The record, or ERR_CERTIFICATE_NOT_FOUND. */
   async requireRecord(thumbprint: string): Promise<StoredDocument<CertificateRecord>> {
     const doc = await this.record(thumbprint);
-    if (!doc) throw certificateError('ERR_CERTIFICATE_NOT_FOUND', `no certificate with thumbprint ${thumbprint} is known; import it first`, { thumbprint });
+    if (!doc)
+      throw certificateError(
+        'ERR_CERTIFICATE_NOT_FOUND',
+        `no certificate with thumbprint ${thumbprint} is known; import it first`,
+        { thumbprint },
+      );
     return doc;
   }
 
@@ -69,13 +104,19 @@ export class CertificateDocuments {
     return (await this.#store.list<CertificateRecord>('certificate')).map(checkRecord);
   }
 
-  async assignment(identity: CertificateIdentity, usage: AnyUsage): Promise<StoredDocument<CertificateAssignment> | undefined> {
+  async assignment(
+    identity: CertificateIdentity,
+    usage: AnyUsage,
+  ): Promise<StoredDocument<CertificateAssignment> | undefined> {
     const doc = await this.#store.get<CertificateAssignment>('assignment', assignmentKey(identity, usage));
     return doc && checkAssignment(doc);
   }
 
   async assignments(identity?: CertificateIdentity): Promise<StoredDocument<CertificateAssignment>[]> {
-    const docs = await this.#store.list<CertificateAssignment>('assignment', identity === undefined ? undefined : `${identity}/`);
+    const docs = await this.#store.list<CertificateAssignment>(
+      'assignment',
+      identity === undefined ? undefined : `${identity}/`,
+    );
     return docs.map(checkAssignment);
   }
 }
@@ -83,6 +124,7 @@ export class CertificateDocuments {
 /** Normalizes a thumbprint as typed by an administrator (spaces and colons removed, upper case). */
 export function normalizeThumbprint(text: string): string {
   const t = text.replace(/[\s:]/g, '').toUpperCase();
-  if (!/^[0-9A-F]{40}$/.test(t)) throw sharedError('ERR_INVALID_INPUT', 'a thumbprint is 40 hexadecimal characters (SHA-1)');
+  if (!/^[0-9A-F]{40}$/.test(t))
+    throw sharedError('ERR_INVALID_INPUT', 'a thumbprint is 40 hexadecimal characters (SHA-1)');
   return t;
 }

@@ -4,7 +4,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CERTIFICATE_FILE_LIMITS, certificateError } from '../../core/certificates/index.ts';
-import type { CertificateFileContents, CertificateFileInput, CertificateFileLimits } from '../../core/certificates/index.ts';
+import type {
+  CertificateFileContents,
+  CertificateFileInput,
+  CertificateFileLimits,
+} from '../../core/certificates/index.ts';
 import { S2sError } from '../../core/index.ts';
 import type { ErrorCategory } from '../../core/index.ts';
 
@@ -18,7 +22,7 @@ const { workerData } = require('node:worker_threads');
 (async () => {
   try { await import(workerData.entry); }
   catch (e) {
-    if (!e || e.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
+    if (!e || !String(e.code).endsWith('UNKNOWN_FILE_EXTENSION')) throw e;
     (await import(workerData.tsx)).register();
     await import(workerData.entry + '?tsx'); // a new URL: the failed load is cached under the old one
   }
@@ -27,7 +31,10 @@ const { workerData } = require('node:worker_threads');
 
 type WorkerReply =
   | { ok: true; contents: CertificateFileContents }
-  | { ok: false; error: { code: string; category: ErrorCategory; message: string; details: Record<string, unknown> } };
+  | {
+      ok: false;
+      error: { code: string; category: ErrorCategory; message: string; details: Record<string, unknown> };
+    };
 
 /** Reads a certificate file off the event loop (see `readCertificateFile` for formats and errors). */
 export function readCertificateFileOffThread(
@@ -35,7 +42,12 @@ export function readCertificateFileOffThread(
   limits: CertificateFileLimits = CERTIFICATE_FILE_LIMITS,
 ): Promise<CertificateFileContents> {
   if (input.bytes.length > limits.maxFileBytes) {
-    return Promise.reject(certificateError('ERR_CERTIFICATE_FILE_TOO_LARGE', `the file has ${input.bytes.length} bytes; at most ${limits.maxFileBytes} are read`));
+    return Promise.reject(
+      certificateError(
+        'ERR_CERTIFICATE_FILE_TOO_LARGE',
+        `the file has ${input.bytes.length} bytes; at most ${limits.maxFileBytes} are read`,
+      ),
+    );
   }
   return new Promise((resolve, reject) => {
     const worker = new Worker(BOOTSTRAP, {
@@ -45,16 +57,37 @@ export function readCertificateFileOffThread(
     });
     const timer = setTimeout(() => {
       void worker.terminate();
-      reject(certificateError('ERR_CERTIFICATE_PARSE_TIMEOUT', `reading the certificate file took more than ${limits.parseTimeoutMs} ms`));
+      reject(
+        certificateError(
+          'ERR_CERTIFICATE_PARSE_TIMEOUT',
+          `reading the certificate file took more than ${limits.parseTimeoutMs} ms`,
+        ),
+      );
     }, limits.parseTimeoutMs);
     const settle = (fn: () => void) => {
       clearTimeout(timer);
       fn();
       void worker.terminate();
     };
-    worker.once('message', (reply: WorkerReply) => settle(() => (reply.ok ? resolve(revive(reply.contents)) : reject(revert(reply.error)))));
-    worker.once('error', (err) => settle(() => reject(new S2sError('ERR_INTERNAL', 'internal', `the certificate reader failed: ${err.message.split('\n')[0]}`))));
-    worker.once('exit', (code) => settle(() => reject(new S2sError('ERR_INTERNAL', 'internal', `the certificate reader stopped (exit ${code})`))));
+    worker.once('message', (reply: WorkerReply) =>
+      settle(() => (reply.ok ? resolve(revive(reply.contents)) : reject(revert(reply.error)))),
+    );
+    worker.once('error', (err) =>
+      settle(() =>
+        reject(
+          new S2sError(
+            'ERR_INTERNAL',
+            'internal',
+            `the certificate reader failed: ${err.message.split('\n')[0]}`,
+          ),
+        ),
+      ),
+    );
+    worker.once('exit', (code) =>
+      settle(() =>
+        reject(new S2sError('ERR_INTERNAL', 'internal', `the certificate reader stopped (exit ${code})`)),
+      ),
+    );
   });
 }
 
@@ -67,6 +100,11 @@ function revive(c: CertificateFileContents): CertificateFileContents {
   };
 }
 
-function revert(e: { code: string; category: ErrorCategory; message: string; details: Record<string, unknown> }): S2sError {
+function revert(e: {
+  code: string;
+  category: ErrorCategory;
+  message: string;
+  details: Record<string, unknown>;
+}): S2sError {
   return new S2sError(e.code, e.category, e.message, e.details);
 }

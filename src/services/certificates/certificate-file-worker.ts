@@ -22,7 +22,15 @@ function run(job: CertificateFileJob): void {
   try {
     parentPort?.postMessage({ ok: true, contents: readCertificateFile(input, job.limits) });
   } catch (err) {
-    const error = err instanceof S2sError ? err.toJSON() : { code: 'ERR_INTERNAL', category: 'internal', message: 'reading the certificate file failed unexpectedly', details: {} };
+    const error =
+      err instanceof S2sError
+        ? err.toJSON()
+        : {
+            code: 'ERR_INTERNAL',
+            category: 'internal',
+            message: 'reading the certificate file failed unexpectedly',
+            details: {},
+          };
     parentPort?.postMessage({ ok: false, error });
   }
 }

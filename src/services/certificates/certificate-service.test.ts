@@ -18,7 +18,15 @@ const box = new SecretBox(randomBytes(32));
 
 function deployment(store = new MemoryDocumentStore(), clock = new ManualClock(START), ca: object = {}) {
   const services = {} as { -readonly [K in keyof Services]: Services[K] };
-  const deps: ServiceDeps = { store, clock, secretBox: () => box, logger: silentLogger, nodeName: 'fe01.contoso.com', home: '/nonexistent', services };
+  const deps: ServiceDeps = {
+    store,
+    clock,
+    secretBox: () => box,
+    logger: silentLogger,
+    nodeName: 'fe01.contoso.com',
+    home: '/nonexistent',
+    services,
+  };
   services.oauth = new OAuthService(deps);
   services.certificates = new CertificateService(deps);
   services.ca = ca as Services['ca'];
@@ -37,8 +45,17 @@ let pfxB: Buffer;
 
 describe('CertificateService on the memory store', () => {
   before(async () => {
-    oauthA = await makeCertificate({ subject: 'CN=s2s.contoso.com', dnsNames: ['s2s.contoso.com'], ...validity });
-    oauthB = await makeCertificate({ subject: 'CN=s2s2.contoso.com', dnsNames: ['s2s2.contoso.com'], keySize: 3072, ...validity });
+    oauthA = await makeCertificate({
+      subject: 'CN=s2s.contoso.com',
+      dnsNames: ['s2s.contoso.com'],
+      ...validity,
+    });
+    oauthB = await makeCertificate({
+      subject: 'CN=s2s2.contoso.com',
+      dnsNames: ['s2s2.contoso.com'],
+      keySize: 3072,
+      ...validity,
+    });
     pfxA = opensslPfx(oauthA, { password: PASSWORD, friendlyName: 'OAuth A' });
     pfxB = opensslPfx(oauthB, { password: PASSWORD });
   });
@@ -46,7 +63,11 @@ describe('CertificateService on the memory store', () => {
   test('import --type OAuthTokenIssuer assigns it; get shows Get-CsCertificate properties; key is sealed', async () => {
     const d = deployment();
     await d.services.oauth.initialize({ realm: 'contoso.com' });
-    const result = await d.certificates.import({ file: pfxA, password: PASSWORD, usages: ['oauthtokenissuer'] });
+    const result = await d.certificates.import({
+      file: pfxA,
+      password: PASSWORD,
+      usages: ['oauthtokenissuer'],
+    });
     assert.equal(result.thumbprint, oauthA.thumbprint);
     assert.deepEqual(result.warnings, []);
     const { assignments } = await d.certificates.get();
@@ -70,7 +91,12 @@ describe('CertificateService on the memory store', () => {
     await d.certificates.import({ file: pfxA, password: PASSWORD, usages: ['OAuthTokenIssuer'] });
     await d.certificates.import({ file: pfxB, password: PASSWORD });
     const effective = new Date(START.getTime() + 48 * 3600_000);
-    const change = await d.certificates.set({ usages: ['OAuthTokenIssuer'], thumbprint: oauthB.thumbprint, roll: true, effectiveDate: effective });
+    const change = await d.certificates.set({
+      usages: ['OAuthTokenIssuer'],
+      thumbprint: oauthB.thumbprint,
+      roll: true,
+      effectiveDate: effective,
+    });
     assert.equal(change.assignments[0]!.StagedThumbprint, oauthB.thumbprint);
     let m = await d.certificates.signingMaterial('OAuthTokenIssuer');
     assert.equal(m.current?.thumbprint, oauthA.thumbprint);
@@ -90,19 +116,51 @@ describe('CertificateService on the memory store', () => {
     const d = deployment();
     await d.certificates.import({ file: pfxA, password: PASSWORD, usages: ['Default'] });
     await d.certificates.import({ file: pfxB, password: PASSWORD });
-    const change = await d.certificates.set({ usages: ['Default'], thumbprint: oauthB.thumbprint.toLowerCase() });
+    const change = await d.certificates.set({
+      usages: ['Default'],
+      thumbprint: oauthB.thumbprint.toLowerCase(),
+    });
     assert.equal(change.assignments[0]!.Thumbprint, oauthB.thumbprint);
     assert.equal(change.assignments[0]!.PreviousThumbprint, oauthA.thumbprint);
-    await rejectsWith(d.certificates.set({ usages: ['Default'], thumbprint: 'AB'.repeat(20) }), 'ERR_CERTIFICATE_NOT_FOUND');
-    await rejectsWith(d.certificates.set({ usages: ['Default'], thumbprint: oauthB.thumbprint, roll: true }), 'ERR_CERTIFICATE_ROLL_DATE_REQUIRED');
-    await rejectsWith(d.certificates.set({ usages: ['Default'], thumbprint: oauthA.thumbprint, roll: true, effectiveDate: new Date(START.getTime() - 1000) }), 'ERR_CERTIFICATE_ROLL_DATE_PAST');
-    await rejectsWith(d.certificates.set({ usages: ['OAuthTokenIssuer'], identity: 'fe01.contoso.com', thumbprint: oauthA.thumbprint }), 'ERR_CERTIFICATE_GLOBAL_ONLY');
-    await rejectsWith(d.certificates.set({ usages: ['Bogus'], thumbprint: oauthA.thumbprint }), 'ERR_CERTIFICATE_USAGE_UNKNOWN');
+    await rejectsWith(
+      d.certificates.set({ usages: ['Default'], thumbprint: 'AB'.repeat(20) }),
+      'ERR_CERTIFICATE_NOT_FOUND',
+    );
+    await rejectsWith(
+      d.certificates.set({ usages: ['Default'], thumbprint: oauthB.thumbprint, roll: true }),
+      'ERR_CERTIFICATE_ROLL_DATE_REQUIRED',
+    );
+    await rejectsWith(
+      d.certificates.set({
+        usages: ['Default'],
+        thumbprint: oauthA.thumbprint,
+        roll: true,
+        effectiveDate: new Date(START.getTime() - 1000),
+      }),
+      'ERR_CERTIFICATE_ROLL_DATE_PAST',
+    );
+    await rejectsWith(
+      d.certificates.set({
+        usages: ['OAuthTokenIssuer'],
+        identity: 'fe01.contoso.com',
+        thumbprint: oauthA.thumbprint,
+      }),
+      'ERR_CERTIFICATE_GLOBAL_ONLY',
+    );
+    await rejectsWith(
+      d.certificates.set({ usages: ['Bogus'], thumbprint: oauthA.thumbprint }),
+      'ERR_CERTIFICATE_USAGE_UNKNOWN',
+    );
   });
 
   test('delete is refused while assigned; list shows assignments', async () => {
     const d = deployment();
-    await d.certificates.import({ file: pfxA, password: PASSWORD, usages: ['WebServicesInternal'], identity: 'FE01.contoso.com' });
+    await d.certificates.import({
+      file: pfxA,
+      password: PASSWORD,
+      usages: ['WebServicesInternal'],
+      identity: 'FE01.contoso.com',
+    });
     const list = await d.certificates.list();
     assert.deepEqual(list[0]!.assignedTo, ['fe01.contoso.com/WebServicesInternal (current)']);
     await rejectsWith(d.certificates.delete({ thumbprint: oauthA.thumbprint }), 'ERR_CERTIFICATE_IN_USE');
@@ -114,12 +172,22 @@ describe('CertificateService on the memory store', () => {
   test('export: refused unless exportable; the PFX opens in openssl with the password', async () => {
     const d = deployment();
     await d.certificates.import({ file: pfxA, password: PASSWORD });
-    await rejectsWith(d.certificates.export({ thumbprint: oauthA.thumbprint, password: 'long-enough' }), 'ERR_CERTIFICATE_NOT_EXPORTABLE');
+    await rejectsWith(
+      d.certificates.export({ thumbprint: oauthA.thumbprint, password: 'long-enough' }),
+      'ERR_CERTIFICATE_NOT_EXPORTABLE',
+    );
     const d2 = deployment();
     await d2.certificates.import({ file: pfxA, password: PASSWORD, exportable: true });
-    await rejectsWith(d2.certificates.export({ thumbprint: oauthA.thumbprint, password: undefined }), 'ERR_CERTIFICATE_PASSWORD_REQUIRED');
+    await rejectsWith(
+      d2.certificates.export({ thumbprint: oauthA.thumbprint, password: undefined }),
+      'ERR_CERTIFICATE_PASSWORD_REQUIRED',
+    );
     for (const legacy of [false, true]) {
-      const pfx = await d2.certificates.export({ thumbprint: oauthA.thumbprint, password: 'long-enough', legacy });
+      const pfx = await d2.certificates.export({
+        thumbprint: oauthA.thumbprint,
+        password: 'long-enough',
+        legacy,
+      });
       assert.ok(opensslPfxInfo(pfx, 'long-enough').ok);
     }
   });
@@ -158,16 +226,33 @@ describe('CertificateService on the memory store', () => {
 
   test('a certificate-only file without --type goes to the CA request flow when present, else is refused', async () => {
     const noKey = opensslPfx(oauthA, { password: PASSWORD, noKey: true });
-    await rejectsWith(deployment().certificates.import({ file: noKey, password: PASSWORD }), 'ERR_CERTIFICATE_NO_PRIVATE_KEY');
+    await rejectsWith(
+      deployment().certificates.import({ file: noKey, password: PASSWORD }),
+      'ERR_CERTIFICATE_NO_PRIVATE_KEY',
+    );
     let received: Buffer[] = [];
-    const ca = { importResponse: async (input: { certificates: Buffer[] }) => ((received = input.certificates), { requestId: 7 }) };
-    const result = await deployment(undefined, undefined, ca).certificates.import({ file: noKey, password: PASSWORD });
+    const ca = {
+      importResponse: async (input: { certificates: Buffer[] }) => (
+        (received = input.certificates),
+        { requestId: 7 }
+      ),
+    };
+    const result = await deployment(undefined, undefined, ca).certificates.import({
+      file: noKey,
+      password: PASSWORD,
+    });
     assert.deepEqual(result.caResponse, { requestId: 7 });
     assert.ok(received[0]!.equals(oauthA.der));
-    await rejectsWith(deployment().certificates.import({ file: noKey, password: PASSWORD, usages: ['OAuthTokenIssuer'] }), 'ERR_CERTIFICATE_NO_PRIVATE_KEY');
+    await rejectsWith(
+      deployment().certificates.import({ file: noKey, password: PASSWORD, usages: ['OAuthTokenIssuer'] }),
+      'ERR_CERTIFICATE_NO_PRIVATE_KEY',
+    );
   });
 
   test('import reports a wrong password from the worker with its code', async () => {
-    await rejectsWith(deployment().certificates.import({ file: pfxA, password: 'wrong' }), 'ERR_CERTIFICATE_PASSWORD_WRONG');
+    await rejectsWith(
+      deployment().certificates.import({ file: pfxA, password: 'wrong' }),
+      'ERR_CERTIFICATE_PASSWORD_WRONG',
+    );
   });
 });

@@ -18,12 +18,26 @@ import {
   stageRoll,
   writePfx,
 } from '../../core/certificates/index.ts';
-import type { AnyUsage, CertificateAssignment, CertificateIdentity, CertificateInfo, CertificateRecord, CertificateUsage, SigningMaterial } from '../../core/certificates/index.ts';
+import type {
+  AnyUsage,
+  CertificateAssignment,
+  CertificateIdentity,
+  CertificateInfo,
+  CertificateRecord,
+  CertificateUsage,
+  SigningMaterial,
+} from '../../core/certificates/index.ts';
 import type { Warning } from '../../core/index.ts';
 import type { WriteOperation } from '../../store/document-store.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { readCertificateFileOffThread } from './certificate-file-reader.ts';
-import { assignmentKey, CertificateDocuments, normalizeThumbprint, parseIdentity, parseUsages } from './certificate-documents.ts';
+import {
+  assignmentKey,
+  CertificateDocuments,
+  normalizeThumbprint,
+  parseIdentity,
+  parseUsages,
+} from './certificate-documents.ts';
 import { assignmentView, CertificateInfoCache, listEntry } from './certificate-views.ts';
 import type { CertificateAssignmentView, CertificateListEntry } from './certificate-views.ts';
 import { SigningMaterialSource } from './signing-material-source.ts';
@@ -96,15 +110,31 @@ export class CertificateService {
       ...(request.password !== undefined ? { password: request.password } : {}),
       ...(request.fileName ? { fileName: request.fileName } : {}),
     });
-    if (!contents.privateKey && usages.length === 0) return this.#importWithoutKey([contents.certificate, ...contents.chain]);
+    if (!contents.privateKey && usages.length === 0)
+      return this.#importWithoutKey([contents.certificate, ...contents.chain]);
     const info = describeCertificate(contents.certificate);
     const existing = await this.#documents.record(info.thumbprint);
     const hasKey = contents.privateKey !== null || existing?.body.privateKey !== undefined;
-    const record = existing && (existing.body.privateKey || !contents.privateKey) ? existing.body : this.#newRecord(info, contents, request);
+    const record =
+      existing && (existing.body.privateKey || !contents.privateKey)
+        ? existing.body
+        : this.#newRecord(info, contents, request);
     const plan = await this.#planAssignments(info, hasKey, usages, identity, request);
-    const ops: WriteOperation[] = [{ op: 'put', kind: 'certificate', key: info.thumbprint, body: record, expect: existing ? existing.version : 'absent' }, ...plan.ops];
+    const ops: WriteOperation[] = [
+      {
+        op: 'put',
+        kind: 'certificate',
+        key: info.thumbprint,
+        body: record,
+        expect: existing ? existing.version : 'absent',
+      },
+      ...plan.ops,
+    ];
     await this.deps.store.write(ops, this.#context());
-    const warnings = usages.length === 0 ? [...expiryWarnings(info, this.deps.clock.now()), ...plan.warnings] : plan.warnings;
+    const warnings =
+      usages.length === 0
+        ? [...expiryWarnings(info, this.deps.clock.now()), ...plan.warnings]
+        : plan.warnings;
     return {
       thumbprint: info.thumbprint,
       created: !existing,
@@ -119,12 +149,31 @@ export class CertificateService {
     if (ca && typeof ca.importResponse === 'function') {
       const caResponse = await ca.importResponse({ certificates });
       const info = describeCertificate(certificates[0]!);
-      return { thumbprint: info.thumbprint, created: true, certificate: null, assignments: [], warnings: [], caResponse };
+      return {
+        thumbprint: info.thumbprint,
+        created: true,
+        certificate: null,
+        assignments: [],
+        warnings: [],
+        caResponse,
+      };
     }
-    throw certificateError('ERR_CERTIFICATE_NO_PRIVATE_KEY', 'the file holds no private key; import the PFX exported with its key, or pass --type for a certificate-only usage');
+    throw certificateError(
+      'ERR_CERTIFICATE_NO_PRIVATE_KEY',
+      'the file holds no private key; import the PFX exported with its key, or pass --type for a certificate-only usage',
+    );
   }
 
-  #newRecord(info: CertificateInfo, contents: { certificate: Buffer; chain: Buffer[]; privateKey: Buffer | null; friendlyName: string | null }, request: ImportCertificateRequest): CertificateRecord {
+  #newRecord(
+    info: CertificateInfo,
+    contents: {
+      certificate: Buffer;
+      chain: Buffer[];
+      privateKey: Buffer | null;
+      friendlyName: string | null;
+    },
+    request: ImportCertificateRequest,
+  ): CertificateRecord {
     const friendlyName = request.friendlyName ?? contents.friendlyName ?? defaultFriendlyName(info);
     const record: CertificateRecord = {
       thumbprint: info.thumbprint,
@@ -134,7 +183,9 @@ export class CertificateService {
       friendlyName,
       source: 'import',
       addedAt: this.deps.clock.now().toISOString(),
-      ...(contents.privateKey ? { privateKey: this.deps.secretBox().seal(contents.privateKey, info.thumbprint) } : {}),
+      ...(contents.privateKey
+        ? { privateKey: this.deps.secretBox().seal(contents.privateKey, info.thumbprint) }
+        : {}),
     };
     return record;
   }
@@ -142,19 +193,38 @@ export class CertificateService {
   /** Set-CsCertificate: assigns a known certificate now, or stages a roll at an effective date. */
   async set(options: AssignOptions & { readonly thumbprint: string }): Promise<AssignmentChange> {
     const usages = parseUsages(options.usages ?? []);
-    if (usages.length === 0) throw certificateError('ERR_CERTIFICATE_USAGE_UNKNOWN', 'pass at least one usage with --type');
+    if (usages.length === 0)
+      throw certificateError('ERR_CERTIFICATE_USAGE_UNKNOWN', 'pass at least one usage with --type');
     const identity = parseIdentity(options.identity);
     checkRollOptions(options);
     const doc = await this.#documents.requireRecord(normalizeThumbprint(options.thumbprint));
     const info = this.#infos.of(doc.body);
-    const plan = await this.#planAssignments(info, doc.body.privateKey !== undefined, usages, identity, options);
+    const plan = await this.#planAssignments(
+      info,
+      doc.body.privateKey !== undefined,
+      usages,
+      identity,
+      options,
+    );
     // Re-putting the record at its version makes a concurrent `delete` of it conflict instead of dangling.
-    const touch: WriteOperation = { op: 'put', kind: 'certificate', key: doc.key, body: doc.body, expect: doc.version };
+    const touch: WriteOperation = {
+      op: 'put',
+      kind: 'certificate',
+      key: doc.key,
+      body: doc.body,
+      expect: doc.version,
+    };
     await this.deps.store.write([touch, ...plan.ops], this.#context());
     return { assignments: await this.#views(plan.assignments), warnings: dedupeWarnings(plan.warnings) };
   }
 
-  async #planAssignments(info: CertificateInfo, hasKey: boolean, usages: AnyUsage[], identity: CertificateIdentity, options: AssignOptions): Promise<Planned> {
+  async #planAssignments(
+    info: CertificateInfo,
+    hasKey: boolean,
+    usages: AnyUsage[],
+    identity: CertificateIdentity,
+    options: AssignOptions,
+  ): Promise<Planned> {
     const now = this.deps.clock.now();
     const config = (await this.deps.services.oauth.find())?.body;
     const plan: Planned = { ops: [], assignments: [], warnings: [] };
@@ -173,18 +243,37 @@ export class CertificateService {
       );
       const doc = await this.#documents.assignment(identity, usage);
       const before = doc?.body ?? emptyAssignment(usage, identity);
-      const result = options.roll && options.effectiveDate ? stageRoll(before, info.thumbprint, options.effectiveDate, now) : setCurrent(before, info.thumbprint, now);
-      if (result.cancelledStaged) plan.warnings.push({ code: 'WARN_CERTIFICATE_STAGED_CANCELLED', message: `a staged ${usage} roll was replaced`, details: { usage, identity } });
-      plan.ops.push({ op: 'put', kind: 'assignment', key: assignmentKey(identity, usage), body: result.assignment, expect: doc ? doc.version : 'absent' });
+      const result =
+        options.roll && options.effectiveDate
+          ? stageRoll(before, info.thumbprint, options.effectiveDate, now)
+          : setCurrent(before, info.thumbprint, now);
+      if (result.cancelledStaged)
+        plan.warnings.push({
+          code: 'WARN_CERTIFICATE_STAGED_CANCELLED',
+          message: `a staged ${usage} roll was replaced`,
+          details: { usage, identity },
+        });
+      plan.ops.push({
+        op: 'put',
+        kind: 'assignment',
+        key: assignmentKey(identity, usage),
+        body: result.assignment,
+        expect: doc ? doc.version : 'absent',
+      });
       plan.assignments.push(result.assignment);
     }
     return plan;
   }
 
   /** Remove-CsCertificate: un-assigns the usages (or only their previous certificate); certificates stay known. */
-  async remove(options: { readonly usages: readonly string[]; readonly identity?: string; readonly previous?: boolean }): Promise<AssignmentChange> {
+  async remove(options: {
+    readonly usages: readonly string[];
+    readonly identity?: string;
+    readonly previous?: boolean;
+  }): Promise<AssignmentChange> {
     const usages = parseUsages(options.usages);
-    if (usages.length === 0) throw certificateError('ERR_CERTIFICATE_USAGE_UNKNOWN', 'pass at least one usage with --type');
+    if (usages.length === 0)
+      throw certificateError('ERR_CERTIFICATE_USAGE_UNKNOWN', 'pass at least one usage with --type');
     const identity = parseIdentity(options.identity);
     const now = this.deps.clock.now();
     const ops: WriteOperation[] = [];
@@ -194,20 +283,37 @@ export class CertificateService {
       const next = removeAssignment(doc?.body ?? null, options.previous === true, now);
       const key = assignmentKey(identity, usage);
       if (next) kept.push(next);
-      ops.push(next ? { op: 'put', kind: 'assignment', key, body: next, expect: doc!.version } : { op: 'delete', kind: 'assignment', key, expect: doc!.version });
+      ops.push(
+        next
+          ? { op: 'put', kind: 'assignment', key, body: next, expect: doc!.version }
+          : { op: 'delete', kind: 'assignment', key, expect: doc!.version },
+      );
     }
     await this.deps.store.write(ops, this.#context());
     return { assignments: await this.#views(kept), warnings: [] };
   }
 
   /** Get-CsCertificate: every assigned usage (optionally one usage / one identity), resolved at now. */
-  async get(options: { readonly usage?: string; readonly identity?: string } = {}): Promise<{ assignments: CertificateAssignmentView[]; warnings: Warning[] }> {
+  async get(
+    options: { readonly usage?: string; readonly identity?: string } = {},
+  ): Promise<{ assignments: CertificateAssignmentView[]; warnings: Warning[] }> {
     const usage = options.usage === undefined ? undefined : parseUsages([options.usage])[0];
     const identity = options.identity === undefined ? undefined : parseIdentity(options.identity);
-    const docs = (await this.#documents.assignments(identity)).filter((d) => usage === undefined || d.body.usage === usage);
+    const docs = (await this.#documents.assignments(identity)).filter(
+      (d) => usage === undefined || d.body.usage === usage,
+    );
     const now = this.deps.clock.now();
     const views = await this.#views(docs.map((d) => resolveAssignment(d.body, now)));
-    const warnings = views.flatMap((v) => (v.NotAfter && Date.parse(v.NotAfter) - now.getTime() < 30 * 86400_000 ? [{ code: 'WARN_CERTIFICATE_EXPIRES_SOON', message: `the ${v.Use} certificate ${v.Thumbprint} expires on ${v.NotAfter}` }] : []));
+    const warnings = views.flatMap((v) =>
+      v.NotAfter && Date.parse(v.NotAfter) - now.getTime() < 30 * 86400_000
+        ? [
+            {
+              code: 'WARN_CERTIFICATE_EXPIRES_SOON',
+              message: `the ${v.Use} certificate ${v.Thumbprint} expires on ${v.NotAfter}`,
+            },
+          ]
+        : [],
+    );
     return { assignments: views, warnings };
   }
 
@@ -217,23 +323,37 @@ export class CertificateService {
     const uses = new Map<string, string[]>();
     for (const doc of await this.#documents.assignments()) {
       const a = resolveAssignment(doc.body, now);
-      const add = (t: string | null, role: string) => t && uses.set(t, [...(uses.get(t) ?? []), `${a.identity}/${a.usage} (${role})`]);
+      const add = (t: string | null, role: string) =>
+        t && uses.set(t, [...(uses.get(t) ?? []), `${a.identity}/${a.usage} (${role})`]);
       add(a.current, 'current');
       add(a.previous, 'previous');
       add(a.staged?.thumbprint ?? null, 'staged');
     }
-    return (await this.#documents.records()).map((d) => listEntry(d.body, this.#infos.of(d.body), uses.get(d.key) ?? []));
+    return (await this.#documents.records()).map((d) =>
+      listEntry(d.body, this.#infos.of(d.body), uses.get(d.key) ?? []),
+    );
   }
 
   /** Writes the certificate, chain and private key as a password-protected PFX (only when exportable). */
-  async export(options: { readonly thumbprint: string; readonly password: string | undefined; readonly legacy?: boolean }): Promise<Buffer> {
+  async export(options: {
+    readonly thumbprint: string;
+    readonly password: string | undefined;
+    readonly legacy?: boolean;
+  }): Promise<Buffer> {
     const doc = await this.#documents.requireRecord(normalizeThumbprint(options.thumbprint));
     const record = doc.body;
     if (!record.exportable || !record.privateKey) {
-      throw certificateError('ERR_CERTIFICATE_NOT_EXPORTABLE', `certificate ${record.thumbprint} was not imported as exportable`, { thumbprint: record.thumbprint });
+      throw certificateError(
+        'ERR_CERTIFICATE_NOT_EXPORTABLE',
+        `certificate ${record.thumbprint} was not imported as exportable`,
+        { thumbprint: record.thumbprint },
+      );
     }
     if (!options.password || options.password.length < 8) {
-      throw certificateError('ERR_CERTIFICATE_PASSWORD_REQUIRED', 'exporting a private key needs a password of at least 8 characters');
+      throw certificateError(
+        'ERR_CERTIFICATE_PASSWORD_REQUIRED',
+        'exporting a private key needs a password of at least 8 characters',
+      );
     }
     const privateKey = this.deps.secretBox().open(record.privateKey, record.thumbprint);
     try {
@@ -254,18 +374,30 @@ export class CertificateService {
   /** Deletes a certificate; refused while any usage refers to it (current, previous or staged). */
   async delete(options: { readonly thumbprint: string }): Promise<void> {
     const doc = await this.#documents.requireRecord(normalizeThumbprint(options.thumbprint));
-    const users = (await this.#documents.assignments()).filter((a) => assignedThumbprints(a.body).includes(doc.key));
+    const users = (await this.#documents.assignments()).filter((a) =>
+      assignedThumbprints(a.body).includes(doc.key),
+    );
     if (users.length > 0) {
-      throw certificateError('ERR_CERTIFICATE_IN_USE', `certificate ${doc.key} is assigned to ${users.map((u) => u.key).join(', ')}`, { assignments: users.map((u) => u.key) });
+      throw certificateError(
+        'ERR_CERTIFICATE_IN_USE',
+        `certificate ${doc.key} is assigned to ${users.map((u) => u.key).join(', ')}`,
+        { assignments: users.map((u) => u.key) },
+      );
     }
-    await this.deps.store.write([{ op: 'delete', kind: 'certificate', key: doc.key, expect: doc.version }], this.#context());
+    await this.deps.store.write(
+      [{ op: 'delete', kind: 'certificate', key: doc.key, expect: doc.version }],
+      this.#context(),
+    );
   }
 
   /**
    * The certificates a usage signs / serves with, resolved at the clock's now. A node identity without an
    * assignment of its own falls back to the global one.
    */
-  async signingMaterial(usage: CertificateUsage, identity: CertificateIdentity = GLOBAL_IDENTITY): Promise<SigningMaterial> {
+  async signingMaterial(
+    usage: CertificateUsage,
+    identity: CertificateIdentity = GLOBAL_IDENTITY,
+  ): Promise<SigningMaterial> {
     let doc = await this.#documents.assignment(identity, usage);
     if (!doc && identity !== GLOBAL_IDENTITY) doc = await this.#documents.assignment(GLOBAL_IDENTITY, usage);
     return this.#material.resolve(doc?.body, this.deps.clock.now());
@@ -287,10 +419,16 @@ export class CertificateService {
 
 function checkRollOptions(options: AssignOptions): void {
   if ((options.roll === true) !== (options.effectiveDate !== undefined)) {
-    throw certificateError('ERR_CERTIFICATE_ROLL_DATE_REQUIRED', options.roll ? '--roll needs --effective-date' : '--effective-date needs --roll');
+    throw certificateError(
+      'ERR_CERTIFICATE_ROLL_DATE_REQUIRED',
+      options.roll ? '--roll needs --effective-date' : '--effective-date needs --roll',
+    );
   }
   if (options.effectiveDate && Number.isNaN(options.effectiveDate.getTime())) {
-    throw certificateError('ERR_CERTIFICATE_ROLL_DATE_REQUIRED', 'the effective date is not a valid ISO 8601 date');
+    throw certificateError(
+      'ERR_CERTIFICATE_ROLL_DATE_REQUIRED',
+      'the effective date is not a valid ISO 8601 date',
+    );
   }
 }
 
@@ -300,5 +438,7 @@ function defaultFriendlyName(info: CertificateInfo): string {
 }
 
 function dedupeWarnings(warnings: Warning[]): Warning[] {
-  return warnings.filter((w, i) => warnings.findIndex((o) => o.code === w.code && o.message === w.message) === i);
+  return warnings.filter(
+    (w, i) => warnings.findIndex((o) => o.code === w.code && o.message === w.message) === i,
+  );
 }

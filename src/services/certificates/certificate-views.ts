@@ -1,5 +1,9 @@
 /** What `certificate get` and `certificate list` show: Get-CsCertificate's properties, from records. */
-import type { CertificateAssignment, CertificateInfo, CertificateRecord } from '../../core/certificates/index.ts';
+import type {
+  CertificateAssignment,
+  CertificateInfo,
+  CertificateRecord,
+} from '../../core/certificates/index.ts';
 import { describeCertificate } from '../../core/certificates/index.ts';
 
 /** One assigned usage, as Get-CsCertificate prints it (property names kept for scripts that know them). */
@@ -58,7 +62,11 @@ export class CertificateInfoCache {
 }
 
 /** Builds the Get-CsCertificate view of a resolved assignment. */
-export function assignmentView(a: CertificateAssignment, records: ReadonlyMap<string, CertificateRecord>, infos: CertificateInfoCache): CertificateAssignmentView {
+export function assignmentView(
+  a: CertificateAssignment,
+  records: ReadonlyMap<string, CertificateRecord>,
+  infos: CertificateInfoCache,
+): CertificateAssignmentView {
   const current = a.current ? records.get(a.current) : undefined;
   const info = current && infos.of(current);
   const previous = a.previous ? records.get(a.previous) : undefined;
@@ -86,7 +94,11 @@ export function assignmentView(a: CertificateAssignment, records: ReadonlyMap<st
 }
 
 /** Builds a list entry. */
-export function listEntry(record: CertificateRecord, info: CertificateInfo, assignedTo: string[]): CertificateListEntry {
+export function listEntry(
+  record: CertificateRecord,
+  info: CertificateInfo,
+  assignedTo: string[],
+): CertificateListEntry {
   return {
     thumbprint: record.thumbprint,
     subject: info.subject,

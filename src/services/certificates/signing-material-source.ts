@@ -5,7 +5,12 @@
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { resolveAssignment } from '../../core/certificates/index.ts';
-import type { CertificateAssignment, CertificateRecord, SigningMaterial, SigningMaterialEntry } from '../../core/certificates/index.ts';
+import type {
+  CertificateAssignment,
+  CertificateRecord,
+  SigningMaterial,
+  SigningMaterialEntry,
+} from '../../core/certificates/index.ts';
 import type { SecretBox } from '../../core/index.ts';
 import type { CertificateDocuments } from './certificate-documents.ts';
 
@@ -28,7 +33,8 @@ export class SigningMaterialSource {
     return {
       current: a.current ? await this.#entry(a.current) : null,
       previous: a.previous ? await this.#entry(a.previous) : null,
-      staged: stagedEntry && a.staged ? { ...stagedEntry, effectiveDate: new Date(a.staged.effectiveDate) } : null,
+      staged:
+        stagedEntry && a.staged ? { ...stagedEntry, effectiveDate: new Date(a.staged.effectiveDate) } : null,
     };
   }
 

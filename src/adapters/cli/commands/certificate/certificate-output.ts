@@ -35,12 +35,20 @@ export function parseEffectiveDate(text: string | undefined): Date | undefined {
   const withZone = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? `${text}Z` : text;
   const date = new Date(withZone);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
-    throw sharedError('ERR_INVALID_INPUT', `--effective-date ${JSON.stringify(text)} is not an ISO 8601 date such as 2030-01-31T12:00:00Z`);
+    throw sharedError(
+      'ERR_INVALID_INPUT',
+      `--effective-date ${JSON.stringify(text)} is not an ISO 8601 date such as 2030-01-31T12:00:00Z`,
+    );
   }
   return date;
 }
 
 /** Splits `--type a,b`. */
 export function splitTypes(text: string | undefined): string[] {
-  return text === undefined ? [] : text.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  return text === undefined
+    ? []
+    : text
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
 }

@@ -13,8 +13,8 @@ export function registerCertificateDeleteCommand(certificate: Command, env: CliE
     .description('delete a certificate and its sealed key from the store (refused while assigned)')
     .requiredOption('--thumbprint <sha1>', 'the certificate')
     .action(
-      defineAction<DeleteOptions>(env, async ({ opts, printer, deployment }) => {
-        const { services } = await deployment();
+      defineAction<DeleteOptions>(env, async ({ opts, printer, ...ctx }) => {
+        const { services } = await ctx.deployment();
         await services.certificates.delete({ thumbprint: opts.thumbprint });
         printer.result({ deleted: opts.thumbprint }, () => `deleted ${opts.thumbprint}`);
       }),

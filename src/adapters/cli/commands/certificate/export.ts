@@ -23,17 +23,31 @@ export function registerCertificateExportCommand(certificate: Command, env: CliE
   )
     .option('--legacy', '3DES / SHA-1 MAC, for Windows Server 2016 and older')
     .action(
-      defineAction<ExportOptions>(env, async ({ opts, printer, io, deployment }) => {
+      defineAction<ExportOptions>(env, async ({ opts, printer, io, ...ctx }) => {
         const password = await readPassword(opts, io);
-        const { services } = await deployment();
-        const pfx = await services.certificates.export({ thumbprint: opts.thumbprint, password, legacy: opts.legacy === true });
+        const { services } = await ctx.deployment();
+        const pfx = await services.certificates.export({
+          thumbprint: opts.thumbprint,
+          password,
+          legacy: opts.legacy === true,
+        });
         try {
           writeFileSync(opts.path, pfx, { mode: 0o600, flag: 'wx' });
         } catch (err) {
           const exists = (err as NodeJS.ErrnoException).code === 'EEXIST';
-          throw sharedError('ERR_INVALID_INPUT', exists ? `${opts.path} exists; choose another --path` : `cannot write ${opts.path}`);
+          throw sharedError(
+            'ERR_INVALID_INPUT',
+            exists ? `${opts.path} exists; choose another --path` : `cannot write ${opts.path}`,
+          );
         }
-        printer.result({ path: opts.path, bytes: pfx.length, format: opts.legacy ? 'pkcs12-3des-sha1' : 'pkcs12-aes256-sha256' }, () => `wrote ${opts.path}`);
+        printer.result(
+          {
+            path: opts.path,
+            bytes: pfx.length,
+            format: opts.legacy ? 'pkcs12-3des-sha1' : 'pkcs12-aes256-sha256',
+          },
+          () => `wrote ${opts.path}`,
+        );
       }),
     );
   example(cmd, 's2s certificate export --thumbprint 1E6F9B4D… --path oauth.pfx --password-file - < pass.txt');

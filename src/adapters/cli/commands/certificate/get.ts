@@ -16,8 +16,8 @@ export function registerCertificateGetCommand(certificate: Command, env: CliEnvi
     .option('--type <usage>', 'only this usage')
     .option('--identity <global|fqdn>', 'only this scope')
     .action(
-      defineAction<GetOptions>(env, async ({ opts, printer, deployment }) => {
-        const { services } = await deployment();
+      defineAction<GetOptions>(env, async ({ opts, printer, ...ctx }) => {
+        const { services } = await ctx.deployment();
         const result = await services.certificates.get({
           ...(opts.type !== undefined ? { usage: opts.type } : {}),
           ...(opts.identity !== undefined ? { identity: opts.identity } : {}),

@@ -30,7 +30,11 @@ export function readCertificateInput(path: string): Buffer {
     throw certificateError('ERR_CERTIFICATE_FILE_NOT_FOUND', `cannot read ${path}`, { path });
   }
   if (size > CERTIFICATE_FILE_LIMITS.maxFileBytes) {
-    throw certificateError('ERR_CERTIFICATE_FILE_TOO_LARGE', `${path} has ${size} bytes; at most ${CERTIFICATE_FILE_LIMITS.maxFileBytes} are read`, { size });
+    throw certificateError(
+      'ERR_CERTIFICATE_FILE_TOO_LARGE',
+      `${path} has ${size} bytes; at most ${CERTIFICATE_FILE_LIMITS.maxFileBytes} are read`,
+      { size },
+    );
   }
   try {
     return readFileSync(path);
@@ -50,16 +54,16 @@ export function registerCertificateImportCommand(certificate: Command, env: CliE
     .option('--type <usages>', 'assign to these usages (comma-separated), e.g. OAuthTokenIssuer')
     .option('--identity <global|fqdn>', 'scope of the assignment', 'global')
     .option('--exportable', 'allow `certificate export` of the private key later')
-    .option('--friendly-name <name>', 'friendly name (default: the file\'s, else CN and expiry)')
+    .option('--friendly-name <name>', "friendly name (default: the file's, else CN and expiry)")
     .option('--roll', 'stage the assignment as a roll (needs --effective-date)')
     .option('--effective-date <ISO 8601>', 'when a rolled certificate becomes current')
     .action(
-      defineAction<ImportOptions>(env, async ({ opts, printer, io, deployment }) => {
+      defineAction<ImportOptions>(env, async ({ opts, printer, io, ...ctx }) => {
         const file = readCertificateInput(opts.path);
         const keyFile = opts.keyPath === undefined ? undefined : readCertificateInput(opts.keyPath);
         const password = await readPassword(opts, io);
         const effectiveDate = parseEffectiveDate(opts.effectiveDate);
-        const { services } = await deployment();
+        const { services } = await ctx.deployment();
         const result = await services.certificates.import({
           file,
           fileName: basename(opts.path),
@@ -75,7 +79,15 @@ export function registerCertificateImportCommand(certificate: Command, env: CliE
         printer.warnAll(result.warnings);
         printer.result({ ...result, warnings: undefined }, () =>
           result.certificate
-            ? [formatList({ Thumbprint: result.thumbprint, Subject: result.certificate.subject, NotAfter: result.certificate.notAfter, Imported: result.created ? 'new' : 'already known' }), result.assignments.length ? renderAssignments(result.assignments) : '']
+            ? [
+                formatList({
+                  Thumbprint: result.thumbprint,
+                  Subject: result.certificate.subject,
+                  NotAfter: result.certificate.notAfter,
+                  Imported: result.created ? 'new' : 'already known',
+                }),
+                result.assignments.length ? renderAssignments(result.assignments) : '',
+              ]
                 .filter(Boolean)
                 .join('\n\n')
             : `certificate ${result.thumbprint} completed a certificate request`,

@@ -11,7 +11,9 @@ import { registerCertificateRequestCommand } from './request.ts';
 import { registerCertificateSetCommand } from './set.ts';
 
 export function registerCertificateCommands(program: Command, env: CliEnvironment): void {
-  const certificate = program.command('certificate').description('certificates: import, assign to usages, roll, export');
+  const certificate = program
+    .command('certificate')
+    .description('certificates: import, assign to usages, roll, export');
   registerCertificateImportCommand(certificate, env);
   registerCertificateGetCommand(certificate, env);
   registerCertificateSetCommand(certificate, env);

@@ -9,8 +9,8 @@ export function registerCertificateListCommand(certificate: Command, env: CliEnv
     .command('list')
     .description('list every certificate in the store, with where it is assigned')
     .action(
-      defineAction<object>(env, async ({ printer, deployment }) => {
-        const { services } = await deployment();
+      defineAction<object>(env, async ({ printer, ...ctx }) => {
+        const { services } = await ctx.deployment();
         const certificates = await services.certificates.list();
         printer.result({ certificates }, () => renderCertificates(certificates));
       }),

@@ -16,12 +16,14 @@ export async function readPassword(opts: PasswordOptions, io: CliIo): Promise<st
   }
   if (opts.passwordEnv !== undefined) {
     const value = io.env[opts.passwordEnv];
-    if (value === undefined) throw sharedError('ERR_USAGE', `environment variable ${opts.passwordEnv} is not set`);
+    if (value === undefined)
+      throw sharedError('ERR_USAGE', `environment variable ${opts.passwordEnv} is not set`);
     return value;
   }
   if (opts.passwordFile === undefined) return undefined;
   if (opts.passwordFile === '-') {
-    if (!io.readStdin) throw sharedError('ERR_USAGE', 'standard input is not available for --password-file -');
+    if (!io.readStdin)
+      throw sharedError('ERR_USAGE', 'standard input is not available for --password-file -');
     return stripNewline(await io.readStdin());
   }
   try {

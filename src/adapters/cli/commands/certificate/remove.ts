@@ -13,15 +13,23 @@ interface RemoveOptions {
 export function registerCertificateRemoveCommand(certificate: Command, env: CliEnvironment): void {
   const cmd = certificate
     .command('remove')
-    .description('un-assign a usage (current, previous and staged), or with --previous only its previous certificate')
+    .description(
+      'un-assign a usage (current, previous and staged), or with --previous only its previous certificate',
+    )
     .requiredOption('--type <usages>', 'usages (comma-separated)')
     .option('--identity <global|fqdn>', 'scope of the assignment', 'global')
     .option('--previous', 'remove only the previous (rolled-out) certificate')
     .action(
-      defineAction<RemoveOptions>(env, async ({ opts, printer, deployment }) => {
-        const { services } = await deployment();
-        const change = await services.certificates.remove({ usages: splitTypes(opts.type), identity: opts.identity ?? 'global', previous: opts.previous === true });
-        printer.result({ assignments: change.assignments }, () => (change.assignments.length ? renderAssignments(change.assignments) : `un-assigned ${opts.type}`));
+      defineAction<RemoveOptions>(env, async ({ opts, printer, ...ctx }) => {
+        const { services } = await ctx.deployment();
+        const change = await services.certificates.remove({
+          usages: splitTypes(opts.type),
+          identity: opts.identity ?? 'global',
+          previous: opts.previous === true,
+        });
+        printer.result({ assignments: change.assignments }, () =>
+          change.assignments.length ? renderAssignments(change.assignments) : `un-assigned ${opts.type}`,
+        );
       }),
     );
   example(cmd, 's2s certificate remove --type OAuthTokenIssuer --previous');

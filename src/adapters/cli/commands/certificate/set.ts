@@ -20,11 +20,14 @@ export function registerCertificateSetCommand(certificate: Command, env: CliEnvi
     .requiredOption('--thumbprint <sha1>', 'thumbprint of an imported certificate')
     .option('--identity <global|fqdn>', 'scope of the assignment', 'global')
     .option('--roll', 'stage it: it becomes current at --effective-date, the old one previous')
-    .option('--effective-date <ISO 8601>', 'when the rolled certificate becomes current (≥ 24 h ahead recommended)')
+    .option(
+      '--effective-date <ISO 8601>',
+      'when the rolled certificate becomes current (≥ 24 h ahead recommended)',
+    )
     .action(
-      defineAction<SetOptions>(env, async ({ opts, printer, deployment }) => {
+      defineAction<SetOptions>(env, async ({ opts, printer, ...ctx }) => {
         const effectiveDate = parseEffectiveDate(opts.effectiveDate);
-        const { services } = await deployment();
+        const { services } = await ctx.deployment();
         const change = await services.certificates.set({
           usages: splitTypes(opts.type),
           thumbprint: opts.thumbprint,

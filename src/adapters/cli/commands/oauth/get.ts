@@ -10,8 +10,8 @@ export function registerOAuthGetCommand(oauth: Command, env: CliEnvironment): vo
     .command('get')
     .description('show the OAuth configuration (realm, service name, lifetimes, host names)')
     .action(
-      defineAction<object>(env, async ({ printer, deployment }) => {
-        const { services } = await deployment();
+      defineAction<object>(env, async ({ printer, ...ctx }) => {
+        const { services } = await ctx.deployment();
         const config = await services.oauth.get();
         printer.result({ oauth: config }, () => formatList(oauthRows(config)));
       }),

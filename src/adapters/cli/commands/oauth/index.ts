@@ -5,7 +5,9 @@ import { registerOAuthGetCommand } from './get.ts';
 import { registerOAuthSetCommand } from './set.ts';
 
 export function registerOAuthCommands(program: Command, env: CliEnvironment): void {
-  const oauth = program.command('oauth').description('the global OAuth configuration: realm, service name, lifetimes');
+  const oauth = program
+    .command('oauth')
+    .description('the global OAuth configuration: realm, service name, lifetimes');
   registerOAuthGetCommand(oauth, env);
   registerOAuthSetCommand(oauth, env);
 }

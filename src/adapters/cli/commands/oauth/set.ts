@@ -27,13 +27,21 @@ function toPatch(o: SetOptions): OAuthConfigurationPatch {
   const patch: OAuthConfigurationPatch = {};
   if (o.realm !== undefined) patch.realm = o.realm;
   if (o.serviceName !== undefined) patch.serviceName = o.serviceName;
-  if (o.tokenLifetime !== undefined) patch.actorTokenLifetimeSeconds = parseDurationSeconds(o.tokenLifetime, '--token-lifetime');
-  if (o.outerTokenLifetime !== undefined) patch.outerTokenLifetimeSeconds = parseDurationSeconds(o.outerTokenLifetime, '--outer-token-lifetime');
+  if (o.tokenLifetime !== undefined)
+    patch.actorTokenLifetimeSeconds = parseDurationSeconds(o.tokenLifetime, '--token-lifetime');
+  if (o.outerTokenLifetime !== undefined)
+    patch.outerTokenLifetimeSeconds = parseDurationSeconds(o.outerTokenLifetime, '--outer-token-lifetime');
   if (o.clockSkew !== undefined) patch.clockSkewSeconds = parseDurationSeconds(o.clockSkew, '--clock-skew');
-  if (o.hostNames !== undefined) patch.hostNames = o.hostNames.split(',').map((h) => h.trim()).filter(Boolean);
-  if (o.sha1Policy !== undefined) patch.sha1CertificatePolicy = o.sha1Policy as 'warn' | 'error';
-  if (o.metadataRefresh !== undefined) patch.metadataRefreshSeconds = parseDurationSeconds(o.metadataRefresh, '--metadata-refresh');
-  if (Object.keys(patch).length === 0) throw sharedError('ERR_USAGE', 'nothing to change: pass at least one setting (see --help)');
+  if (o.hostNames !== undefined)
+    patch.hostNames = o.hostNames
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
+  if (o.sha1Policy !== undefined) patch.sha1CertificatePolicy = o.sha1Policy;
+  if (o.metadataRefresh !== undefined)
+    patch.metadataRefreshSeconds = parseDurationSeconds(o.metadataRefresh, '--metadata-refresh');
+  if (Object.keys(patch).length === 0)
+    throw sharedError('ERR_USAGE', 'nothing to change: pass at least one setting (see --help)');
   return patch;
 }
 
@@ -41,7 +49,10 @@ export function registerOAuthSetCommand(oauth: Command, env: CliEnvironment): vo
   const cmd = oauth
     .command('set')
     .description('change the OAuth configuration')
-    .option('--realm <sip domain>', 'the OAuth realm (changing it re-keys partner trust: needs --force while partners exist)')
+    .option(
+      '--realm <sip domain>',
+      'the OAuth realm (changing it re-keys partner trust: needs --force while partners exist)',
+    )
     .option('--service-name <guid>', 'our principal id')
     .option('--token-lifetime <duration>', 'actor / app-only token lifetime (seconds, or 30s, 15m, 8h, 1d)')
     .option('--outer-token-lifetime <duration>', 'outer (user) token lifetime')
@@ -51,13 +62,17 @@ export function registerOAuthSetCommand(oauth: Command, env: CliEnvironment): vo
     .option('--metadata-refresh <duration>', 'partner metadata refresh period')
     .option('--force', 'allow changing realm or service name while partners trust the current issuer')
     .action(
-      defineAction<SetOptions>(env, async ({ opts, printer, deployment }) => {
+      defineAction<SetOptions>(env, async ({ opts, printer, ...ctx }) => {
         const patch = toPatch(opts);
-        const { services } = await deployment();
+        const { services } = await ctx.deployment();
         const { config, warnings } = await services.oauth.update(patch, { force: opts.force === true });
         printer.warnAll(warnings);
         printer.result({ oauth: config }, () => formatList(oauthRows(config)));
       }),
     );
-  example(cmd, 's2s oauth set --token-lifetime 8h --clock-skew 5m --host-names s2s.contoso.com,pool.contoso.com', 's2s oauth set --sha1-policy error');
+  example(
+    cmd,
+    's2s oauth set --token-lifetime 8h --clock-skew 5m --host-names s2s.contoso.com,pool.contoso.com',
+    's2s oauth set --sha1-policy error',
+  );
 }
