@@ -13,3 +13,4 @@ export * from './partners/partner-application.ts';
 export * from './error-catalog.ts';
 export * from './certificates/signing-material.ts';
 export * from './tokens/validation-outcome.ts';
+export * from './ca/ca-errors.ts';

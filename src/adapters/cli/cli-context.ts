@@ -55,7 +55,7 @@ export interface ActionContext<O> {
   readonly io: CliIo;
   readonly env: CliEnvironment;
   /** Opens (once) and returns the deployment; closed automatically after the action. */
-  deployment(): Promise<CliDeployment>;
+  readonly deployment: () => Promise<CliDeployment>;
   readonly command: Command;
 }
 
