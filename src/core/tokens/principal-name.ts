@@ -64,7 +64,7 @@ export function formatPrincipalName(id: string, realm: string): string {
  * The URL authority as an audience carries it: lower-case host, plus `:port` only when not the scheme's
  * default (protocol.md §2.2; .NET `Uri.Authority`). `host:443` in an audience is read as `host`.
  */
-export function normalizeAuthority(authority: string, scheme: 'https:' | 'http:' | string = 'https:'): string {
+export function normalizeAuthority(authority: string, scheme = 'https:'): string {
   const lower = authority.toLowerCase();
   const defaultPort = scheme === 'http:' ? ':80' : ':443';
   return lower.endsWith(defaultPort) ? lower.slice(0, -defaultPort.length) : lower;

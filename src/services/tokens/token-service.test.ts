@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { makeCertificate } from '../../../test/fixtures/certificates.ts';
 import type { TestCertificate } from '../../../test/fixtures/certificates.ts';
 import { ManualClock, PRINCIPAL_IDS } from '../../core/index.ts';
-import type { PartnerApplication, SigningMaterial, SigningMaterialEntry, TrustLevel } from '../../core/index.ts';
+import type { PartnerApplication, SigningMaterial, SigningMaterialEntry } from '../../core/index.ts';
 import { MemoryDocumentStore } from '../../store/memory/memory-document-store.ts';
 import { OAuthService } from '../oauth/oauth-service.ts';
 import { silentLogger } from '../service-deps.ts';
@@ -36,7 +36,7 @@ async function deployment(serviceName: string, realm: string, host: string) {
     async trust(identity: string, peer: { serviceName: string; realm: string; certs: TestCertificate[] }, over: Partial<PartnerApplication> = {}) {
       const existing = await store.get('partner', identity);
       const body: PartnerApplication = {
-        identity, applicationIdentifier: peer.serviceName, realm: peer.realm, issuer: `${peer.serviceName}@${peer.realm}`, trustLevel: 'Full' as TrustLevel,
+        identity, applicationIdentifier: peer.serviceName, realm: peer.realm, issuer: `${peer.serviceName}@${peer.realm}`, trustLevel: 'Full',
         enabled: true, acceptSecurityIdentifierInformation: false, source: 'certificate', metadataUrl: null, allowInsecureHttp: false,
         keys: peer.certs.map((c) => ({ thumbprint: createHash('sha1').update(c.der).digest('hex').toUpperCase(), certificate: c.der.toString('base64') })),
         refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null }, storageUrl: null, ...over,

@@ -27,8 +27,9 @@ export function registerTokenNewCommand(token: Command, env: CliEnvironment): vo
     .option('--upn <upn>', 'the user\'s UPN (default: the SMTP address)')
     .option('--sid <sid>', 'the user\'s AD SID: sent as nameid with nii urn:office:idp:activedirectory')
     .action(
-      defineAction<NewOptions>(env, async ({ opts, printer, deployment }) => {
-        const { services } = await deployment();
+      defineAction<NewOptions>(env, async (ctx) => {
+        const { opts, printer } = ctx;
+        const { services } = await ctx.deployment();
         const issued = await services.tokens.issue({ partner: opts.partner, host: opts.host, ...(opts.user ? { user: userOf(opts) } : {}) });
         printer.result(
           { token: issued.token, audience: issued.audience, expiresAt: issued.expiresAt.toISOString(), x5t: issued.x5t, mode: opts.user ? 'user' : 'app' },

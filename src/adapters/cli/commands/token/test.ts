@@ -17,10 +17,11 @@ export function registerTokenTestCommand(token: Command, env: CliEnvironment): v
     .argument('<token>', 'the token, `Bearer <token>`, or - to read it from standard input')
     .requiredOption('--url <request url>', 'the URL the token is presented to (its host is checked against the audience)')
     .action(
-      defineAction<{ url: string }>(env, async ({ opts, args, io, printer, deployment }) => {
-        const raw = args[0] === '-' ? await readStdin(io.readStdin) : (args[0] ?? '');
+      defineAction<{ url: string }>(env, async (ctx) => {
+        const { opts, args, io, printer } = ctx;
+        const raw = args[0] === '-' ? await readStdin(io) : (args[0] ?? '');
         const tokenText = raw.trim().replace(/^Bearer\s+/i, '');
-        const { services } = await deployment();
+        const { services } = await ctx.deployment();
         const report = await services.tokens.explain(tokenText, opts.url);
         const steps = report.steps.map((s) => ({ ...s }));
         if (report.outcome.ok) {
@@ -41,9 +42,9 @@ export function registerTokenTestCommand(token: Command, env: CliEnvironment): v
   example(cmd, 's2s token test "$TOKEN" --url https://pool.contoso.com/ucwa', 's2s token test - --url https://pool.contoso.com/ --json < token.txt');
 }
 
-async function readStdin(read: (() => Promise<string>) | undefined): Promise<string> {
-  if (!read) throw sharedError('ERR_USAGE', 'standard input is not available: pass the token as an argument');
-  return read();
+async function readStdin(io: { readonly readStdin?: () => Promise<string> }): Promise<string> {
+  if (!io.readStdin) throw sharedError('ERR_USAGE', 'standard input is not available: pass the token as an argument');
+  return io.readStdin();
 }
 
 function renderSteps(steps: readonly ValidationStep[]): string {
