@@ -53,20 +53,35 @@ async function loopbackTls(ca: TestCertificate): Promise<{ cert: string; key: st
 
 async function startNode(name: string, ca: TestCertificate): Promise<Node> {
   const dir = mkdtempSync(join(tmpdir(), `s2s-e2e-${name}-`));
-  const config = resolveNodeConfig({ home: dir, node: `${name}.test` }, { S2S_MASTER_KEY: randomBytes(32).toString('base64') });
+  const config = resolveNodeConfig(
+    { home: dir, node: `${name}.test` },
+    { S2S_MASTER_KEY: randomBytes(32).toString('base64') },
+  );
   const store = await openStore(config.store);
   const deployment = buildDeployment(config, store, { logger: silentLogger });
   const services = deployment.services as { -readonly [K in keyof Services]: Services[K] };
   const fetcher = new MetadataFetcher();
   // The composition root does not wire a fetcher yet: give the partner service one over the same deps.
   services.partners = new PartnerService(
-    { store, clock: deployment.clock, secretBox: () => assert.fail('partners need no secrets'), logger: silentLogger, nodeName: config.nodeName, home: dir, services },
+    {
+      store,
+      clock: deployment.clock,
+      secretBox: () => assert.fail('partners need no secrets'),
+      logger: silentLogger,
+      nodeName: config.nodeName,
+      home: dir,
+      services,
+    },
     { fetcher },
   );
   await services.oauth.initialize({ realm: `${name}.test` });
   await services.ca.trustedRoots.add(Buffer.from(ca.pem));
   const issuer = await makeCertificate({ subject: `CN=${name}.test OAuth`, freshKey: true });
-  await services.certificates.import({ file: Buffer.from(issuer.pem), keyFile: Buffer.from(issuer.keyPem), usages: ['OAuthTokenIssuer'] });
+  await services.certificates.import({
+    file: Buffer.from(issuer.pem),
+    keyFile: Buffer.from(issuer.keyPem),
+    usages: ['OAuthTokenIssuer'],
+  });
   const app = await createHttpApp({
     services: { partners: services.partners, tokens: services.tokens },
     https: await loopbackTls(ca),
@@ -106,13 +121,28 @@ describe('two deployments trust each other by metadata URL', () => {
   });
 
   async function call(target: Node, token: string) {
-    const res = await request(`https://${target.authority}/whoami`, { dispatcher: client, headers: { authorization: `Bearer ${token}` } });
-    return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Record<string, unknown> };
+    const res = await request(`https://${target.authority}/whoami`, {
+      dispatcher: client,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      body: (await res.body.json()) as Record<string, unknown>,
+    };
   }
 
   test('each registers the other by metadata URL over HTTPS', async () => {
-    const toB = await a.deployment.services.partners.create({ identity: 'bravo', trustLevel: 'Full', metadataUrl: `https://${b.authority}/metadata/json/1` });
-    const toA = await b.deployment.services.partners.create({ identity: 'alpha', trustLevel: 'Full', metadataUrl: `https://${a.authority}/metadata/json/1` });
+    const toB = await a.deployment.services.partners.create({
+      identity: 'bravo',
+      trustLevel: 'Full',
+      metadataUrl: `https://${b.authority}/metadata/json/1`,
+    });
+    const toA = await b.deployment.services.partners.create({
+      identity: 'alpha',
+      trustLevel: 'Full',
+      metadataUrl: `https://${a.authority}/metadata/json/1`,
+    });
     assert.equal(toB.partner.partner.applicationIdentifier, '00000004-0000-0ff1-ce00-000000000000');
     assert.equal(toB.partner.partner.realm, 'bravo.test');
     assert.equal(toA.partner.partner.realm, 'alpha.test');
@@ -132,12 +162,20 @@ describe('two deployments trust each other by metadata URL', () => {
   });
 
   test('act-as tokens are accepted both ways', async () => {
-    const fromB = await b.deployment.services.tokens.issue({ partner: 'alpha', host: a.authority, user: { sip: 'sip:kenmyer@alpha.test' } });
+    const fromB = await b.deployment.services.tokens.issue({
+      partner: 'alpha',
+      host: a.authority,
+      user: { sip: 'sip:kenmyer@alpha.test' },
+    });
     const atA = await call(a, fromB.token);
     assert.equal(atA.status, 200, JSON.stringify(atA.body));
     assert.equal(atA.body.mode, 'user');
     assert.equal((atA.body.user as { sip: string }).sip, 'kenmyer@alpha.test');
-    const fromA = await a.deployment.services.tokens.issue({ partner: 'bravo', host: b.authority, user: { sip: 'sip:davidl@bravo.test' } });
+    const fromA = await a.deployment.services.tokens.issue({
+      partner: 'bravo',
+      host: b.authority,
+      user: { sip: 'sip:davidl@bravo.test' },
+    });
     assert.equal((await call(b, fromA.token)).status, 200);
   });
 
@@ -148,6 +186,32 @@ describe('two deployments trust each other by metadata URL', () => {
     assert.match(String(res.headers['www-authenticate']), /^Bearer /);
     assert.ok(res.headers['x-ms-diagnostics']);
     assert.equal(res.body.error, 'invalid_token');
+  });
+
+  test('a staged roll certificate is published before its effective date and the partner learns it on refresh', async () => {
+    const next = await makeCertificate({ subject: 'CN=alpha.test OAuth next', freshKey: true });
+    await a.deployment.services.certificates.import({
+      file: Buffer.from(next.pem),
+      keyFile: Buffer.from(next.keyPem),
+      usages: ['OAuthTokenIssuer'],
+      roll: true,
+      effectiveDate: new Date(Date.now() + 2 * 86400_000),
+    });
+    const res = await request(`https://${a.authority}/metadata/json/1`, { dispatcher: client });
+    const doc = (await res.body.json()) as { keys: Array<{ keyinfo: { x5t: string } }> };
+    assert.equal(doc.keys.length, 2);
+    assert.equal(doc.keys[1]!.keyinfo.x5t, next.x5t);
+    const refreshed = await b.deployment.services.partners.refresh('alpha');
+    assert.equal(refreshed.outcome, 'updated');
+    assert.ok(
+      (await b.deployment.services.partners.get('alpha')).partner.keys.some(
+        (k) => k.thumbprint === next.thumbprint,
+      ),
+    );
+    // Still signed with the current certificate until the effective date: B keeps accepting A's tokens.
+    const fromA = await a.deployment.services.tokens.issue({ partner: 'bravo', host: b.authority });
+    assert.notEqual(fromA.x5t, next.x5t);
+    assert.equal((await call(b, fromA.token)).status, 200);
   });
 
   test('a disabled partner is refused', async () => {

@@ -17,7 +17,12 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
   'HOSTNAME_MISMATCH',
 ]);
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
 
 /** The S2sError for a failed request to `url`; `deadlinePassed` when the overall deadline aborted it. */
 export function transportError(err: unknown, url: string, deadlinePassed: boolean): S2sError {
@@ -27,9 +32,19 @@ export function transportError(err: unknown, url: string, deadlinePassed: boolea
     return partnerError('ERR_METADATA_TIMEOUT', `fetching ${url} timed out`, { url }, err);
   }
   if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) {
-    return partnerError('ERR_METADATA_TLS_UNTRUSTED', `the TLS certificate of ${new URL(url).host} is not trusted (${code})`, { url, reason: code }, err);
+    return partnerError(
+      'ERR_METADATA_TLS_UNTRUSTED',
+      `the TLS certificate of ${new URL(url).host} is not trusted (${code})`,
+      { url, reason: code },
+      err,
+    );
   }
-  return partnerError('ERR_METADATA_UNREACHABLE', `${new URL(url).host} could not be reached for ${url} (${code || 'connection failed'})`, { url, reason: code }, err);
+  return partnerError(
+    'ERR_METADATA_UNREACHABLE',
+    `${new URL(url).host} could not be reached for ${url} (${code || 'connection failed'})`,
+    { url, reason: code },
+    err,
+  );
 }
 
 /** The first `code` found on the error or its causes. */

@@ -41,13 +41,19 @@ describe('metadata fetcher', () => {
   let http: Server;
   let base: string;
   let plain: string;
-  const fetcher = new MetadataFetcher({ readTimeoutMs: 300, connectTimeoutMs: 500, totalTimeoutMs: 2000, maxBytes: 1024 });
+  const fetcher = new MetadataFetcher({
+    readTimeoutMs: 300,
+    connectTimeoutMs: 500,
+    totalTimeoutMs: 2000,
+    maxBytes: 1024,
+  });
   const trusted = () => ({ allowInsecureHttp: false, trustedRoots: [ca.der] });
 
   before(async () => {
     ca = await makeCertificate({ subject: 'CN=Test Root', ca: true });
     const tls = await loopbackCertificate(ca);
-    const dispatch: Handler = (req, res) => (routes[req.url ?? ''] ?? ((_q, r) => r.writeHead(404).end()))(req, res);
+    const dispatch: Handler = (req, res) =>
+      (routes[req.url ?? ''] ?? ((_q, r) => r.writeHead(404).end()))(req, res);
     https = createHttpsServer({ cert: tls.pem, key: tls.keyPem }, dispatch);
     http = createHttpServer(dispatch);
     base = `https://127.0.0.1:${await listen(https)}`;
@@ -70,7 +76,11 @@ describe('metadata fetcher', () => {
   after(async () => {
     https.closeAllConnections();
     http.closeAllConnections();
-    await Promise.all([new Promise((r) => https.close(r)), new Promise((r) => http.close(r)), fetcher.close()]);
+    await Promise.all([
+      new Promise((r) => https.close(r)),
+      new Promise((r) => http.close(r)),
+      fetcher.close(),
+    ]);
   });
 
   test('fetches over https verified against a deployment trusted root, any content type', async () => {
@@ -79,31 +89,44 @@ describe('metadata fetcher', () => {
   });
 
   test('refuses a server whose CA is not trusted', async () => {
-    await assert.rejects(fetcher.fetch(`${base}/metadata/json/1`, { allowInsecureHttp: false, trustedRoots: [] }), { code: 'ERR_METADATA_TLS_UNTRUSTED' });
+    await assert.rejects(
+      fetcher.fetch(`${base}/metadata/json/1`, { allowInsecureHttp: false, trustedRoots: [] }),
+      { code: 'ERR_METADATA_TLS_UNTRUSTED' },
+    );
   });
 
   test('refuses plain http unless the partner opted in', async () => {
-    await assert.rejects(fetcher.fetch(`${plain}/metadata/json/1`, trusted()), { code: 'ERR_METADATA_INSECURE_URL' });
+    await assert.rejects(fetcher.fetch(`${plain}/metadata/json/1`, trusted()), {
+      code: 'ERR_METADATA_INSECURE_URL',
+    });
     const doc = await fetcher.fetch(`${plain}/metadata/json/1`, { ...trusted(), allowInsecureHttp: true });
     assert.equal(doc.text, '{"ok":true}');
   });
 
   test('refuses URLs with credentials or other schemes', async () => {
-    await assert.rejects(fetcher.fetch('https://user:pw@127.0.0.1/x', trusted()), { code: 'ERR_METADATA_URL_INVALID' });
+    await assert.rejects(fetcher.fetch('https://user:pw@127.0.0.1/x', trusted()), {
+      code: 'ERR_METADATA_URL_INVALID',
+    });
     await assert.rejects(fetcher.fetch('ftp://127.0.0.1/x', trusted()), { code: 'ERR_METADATA_URL_INVALID' });
     await assert.rejects(fetcher.fetch('not a url', trusted()), { code: 'ERR_METADATA_URL_INVALID' });
   });
 
   test('refuses a body over the cap while streaming, and a declared length over the cap', async () => {
     await assert.rejects(fetcher.fetch(`${base}/big`, trusted()), { code: 'ERR_METADATA_TOO_LARGE' });
-    await assert.rejects(fetcher.fetch(`${base}/declared-big`, trusted()), { code: 'ERR_METADATA_TOO_LARGE' });
+    await assert.rejects(fetcher.fetch(`${base}/declared-big`, trusted()), {
+      code: 'ERR_METADATA_TOO_LARGE',
+    });
   });
 
   test('follows a redirect, refuses a loop past the cap and an https→http downgrade', async () => {
     const doc = await fetcher.fetch(`${base}/redirect-once`, trusted());
     assert.equal(doc.url, `${base}/metadata/json/1`);
-    await assert.rejects(fetcher.fetch(`${base}/loop`, trusted()), { code: 'ERR_METADATA_TOO_MANY_REDIRECTS' });
-    await assert.rejects(fetcher.fetch(`${base}/downgrade`, { ...trusted(), allowInsecureHttp: true }), { code: 'ERR_METADATA_INSECURE_URL' });
+    await assert.rejects(fetcher.fetch(`${base}/loop`, trusted()), {
+      code: 'ERR_METADATA_TOO_MANY_REDIRECTS',
+    });
+    await assert.rejects(fetcher.fetch(`${base}/downgrade`, { ...trusted(), allowInsecureHttp: true }), {
+      code: 'ERR_METADATA_INSECURE_URL',
+    });
   });
 
   test('times out on a server that never answers', async () => {
@@ -119,6 +142,8 @@ describe('metadata fetcher', () => {
     const closed = createHttpServer();
     const port = await listen(closed);
     await new Promise((r) => closed.close(r));
-    await assert.rejects(fetcher.fetch(`https://127.0.0.1:${port}/metadata/json/1`, trusted()), { code: 'ERR_METADATA_UNREACHABLE' });
+    await assert.rejects(fetcher.fetch(`https://127.0.0.1:${port}/metadata/json/1`, trusted()), {
+      code: 'ERR_METADATA_UNREACHABLE',
+    });
   });
 });

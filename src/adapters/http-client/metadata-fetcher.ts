@@ -10,7 +10,11 @@ import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { partnerError } from '../../core/partners/partner-errors.ts';
-import type { DocumentFetcher, FetchedDocument, FetchPolicy } from '../../services/partners/document-fetcher.ts';
+import type {
+  DocumentFetcher,
+  FetchedDocument,
+  FetchPolicy,
+} from '../../services/partners/document-fetcher.ts';
 import { transportError } from './fetch-failure.ts';
 
 /** Limits of {@link MetadataFetcher}; every default declared once, with its unit. */
@@ -57,14 +61,22 @@ export class MetadataFetcher implements DocumentFetcher {
       if (REDIRECTS.has(response.statusCode) && typeof location === 'string') {
         await response.body.dump();
         if (hop >= this.#limits.maxRedirects) {
-          throw partnerError('ERR_METADATA_TOO_MANY_REDIRECTS', `${url} redirected more than ${this.#limits.maxRedirects} times`, { url });
+          throw partnerError(
+            'ERR_METADATA_TOO_MANY_REDIRECTS',
+            `${url} redirected more than ${this.#limits.maxRedirects} times`,
+            { url },
+          );
         }
         current = nextHop(current, location, policy.allowInsecureHttp, url);
         continue;
       }
       if (response.statusCode !== 200) {
         await response.body.dump();
-        throw partnerError('ERR_METADATA_HTTP_STATUS', `${current.href} answered HTTP ${response.statusCode}`, { url: current.href, status: response.statusCode });
+        throw partnerError(
+          'ERR_METADATA_HTTP_STATUS',
+          `${current.href} answered HTTP ${response.statusCode}`,
+          { url: current.href, status: response.statusCode },
+        );
       }
       return { url: current.href, text: await this.#readBody(response, current.href, signal) };
     }
@@ -94,7 +106,11 @@ export class MetadataFetcher implements DocumentFetcher {
   /** Reads the body, refusing it as soon as it passes the cap (a declared length over the cap is refused at once). */
   async #readBody(response: Dispatcher.ResponseData, url: string, signal: AbortSignal): Promise<string> {
     const max = this.#limits.maxBytes;
-    const tooLarge = () => partnerError('ERR_METADATA_TOO_LARGE', `the document at ${url} is larger than ${max} bytes`, { url, maxBytes: max });
+    const tooLarge = () =>
+      partnerError('ERR_METADATA_TOO_LARGE', `the document at ${url} is larger than ${max} bytes`, {
+        url,
+        maxBytes: max,
+      });
     if (Number(response.headers['content-length'] ?? 0) > max) {
       discard(response.body);
       throw tooLarge();
@@ -118,11 +134,17 @@ export class MetadataFetcher implements DocumentFetcher {
   }
 
   #agentFor(roots: readonly Buffer[]): Agent {
-    const key = createHash('sha256').update(Buffer.concat([...roots].sort(Buffer.compare))).digest('hex');
+    const key = createHash('sha256')
+      .update(Buffer.concat([...roots].sort((x, y) => Buffer.compare(x, y))))
+      .digest('hex');
     let agent = this.#agents.get(key);
     if (agent === undefined) {
       agent = new Agent({
-        connect: { ca: [...rootCertificates, ...roots.map(toPem)], timeout: this.#limits.connectTimeoutMs, rejectUnauthorized: true },
+        connect: {
+          ca: [...rootCertificates, ...roots.map(toPem)],
+          timeout: this.#limits.connectTimeoutMs,
+          rejectUnauthorized: true,
+        },
         headersTimeout: this.#limits.readTimeoutMs,
         bodyTimeout: this.#limits.readTimeoutMs,
       });
@@ -141,10 +163,18 @@ function checkUrl(raw: string, allowInsecureHttp: boolean, original: string): UR
     throw partnerError('ERR_METADATA_URL_INVALID', `"${raw.slice(0, 200)}" is not an absolute URL`, {});
   }
   if (url.username !== '' || url.password !== '' || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw partnerError('ERR_METADATA_URL_INVALID', `${url.protocol}//${url.host}${url.pathname} must be an https URL without user name or password`, {});
+    throw partnerError(
+      'ERR_METADATA_URL_INVALID',
+      `${url.protocol}//${url.host}${url.pathname} must be an https URL without user name or password`,
+      {},
+    );
   }
   if (url.protocol === 'http:' && !allowInsecureHttp) {
-    throw partnerError('ERR_METADATA_INSECURE_URL', `${url.href} uses plain http (reached from ${original}) and insecure http is not allowed for this partner`, { url: url.href });
+    throw partnerError(
+      'ERR_METADATA_INSECURE_URL',
+      `${url.href} uses plain http (reached from ${original}) and insecure http is not allowed for this partner`,
+      { url: url.href },
+    );
   }
   return url;
 }
@@ -153,7 +183,11 @@ function checkUrl(raw: string, allowInsecureHttp: boolean, original: string): UR
 function nextHop(from: URL, location: string, allowInsecureHttp: boolean, original: string): URL {
   const to = checkUrl(new URL(location, from).href, allowInsecureHttp, original);
   if (from.protocol === 'https:' && to.protocol === 'http:') {
-    throw partnerError('ERR_METADATA_INSECURE_URL', `${from.href} redirected to plain http ${to.href}: downgrade refused`, { url: from.href, location: to.href });
+    throw partnerError(
+      'ERR_METADATA_INSECURE_URL',
+      `${from.href} redirected to plain http ${to.href}: downgrade refused`,
+      { url: from.href, location: to.href },
+    );
   }
   return to;
 }

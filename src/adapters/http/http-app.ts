@@ -39,7 +39,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     return503OnClosing: true,
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
   };
-  const app = (options.https ? Fastify({ ...base, https: options.https }) : Fastify(base)) as unknown as FastifyInstance;
+  const app = (options.https
+    ? Fastify({ ...base, https: options.https })
+    : Fastify(base)) as unknown as FastifyInstance;
   installS2sAuth(app, options.services.tokens, options.onAuthResult);
   app.setErrorHandler(async (err, request, reply) => {
     const { status, body } = httpErrorOf(err);
@@ -47,7 +49,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     return reply.code(status).type('application/json; charset=utf-8').send(body);
   });
   app.setNotFoundHandler(async (request, reply) => {
-    const { status, body } = httpErrorOf(partnerError('ERR_HTTP_NOT_FOUND', `no route answers ${request.method} ${request.url.split('?')[0]}`));
+    const { status, body } = httpErrorOf(
+      partnerError('ERR_HTTP_NOT_FOUND', `no route answers ${request.method} ${request.url.split('?')[0]}`),
+    );
     return reply.code(status).send(body);
   });
   await app.register(metadataRoutes(options.services.partners));

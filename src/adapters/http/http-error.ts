@@ -29,13 +29,27 @@ export function httpErrorOf(err: unknown): { status: number; body: HttpErrorBody
     const internal = err.category === 'internal';
     return {
       status: HTTP_STATUS_BY_CATEGORY[err.category],
-      body: { error: err.category, error_description: internal ? 'internal error' : err.message, code: internal ? 'ERR_INTERNAL' : err.code },
+      body: {
+        error: err.category,
+        error_description: internal ? 'internal error' : err.message,
+        code: internal ? 'ERR_INTERNAL' : err.code,
+      },
     };
   }
   const status = (err as { statusCode?: unknown }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Framework errors (bad JSON, body too large, unsupported media type): the status is informative, the text generic.
-    return { status, body: { error: 'usage', error_description: `the request was refused (HTTP ${status})`, code: 'ERR_USAGE' } };
+    return {
+      status,
+      body: {
+        error: 'usage',
+        error_description: `the request was refused (HTTP ${status})`,
+        code: 'ERR_USAGE',
+      },
+    };
   }
-  return { status: 500, body: { error: 'internal', error_description: 'internal error', code: 'ERR_INTERNAL' } };
+  return {
+    status: 500,
+    body: { error: 'internal', error_description: 'internal error', code: 'ERR_INTERNAL' },
+  };
 }

@@ -8,7 +8,10 @@ import type { S2sPrincipal, ValidationOutcome } from '../../core/index.ts';
 
 /** The part of TokenService the HTTP adapter uses (issue 3 item 5). */
 export interface BearerValidator {
-  validate(input: { authorization: string | undefined; requestUrl: string }): ValidationOutcome | Promise<ValidationOutcome>;
+  validate(input: {
+    authorization: string | undefined;
+    requestUrl: string;
+  }): ValidationOutcome | Promise<ValidationOutcome>;
 }
 
 /** Told of every authentication outcome (metrics); must not throw. */
@@ -36,26 +39,40 @@ export function requestUrlOf(request: FastifyRequest): string {
 /** Builds the preHandler. */
 export function s2sAuthHandler(tokens: BearerValidator, onAuthResult?: AuthResultListener): S2sAuthHandler {
   return async (request, reply) => {
-    const outcome = await tokens.validate({ authorization: request.headers.authorization, requestUrl: requestUrlOf(request) });
+    const outcome = await tokens.validate({
+      authorization: request.headers.authorization,
+      requestUrl: requestUrlOf(request),
+    });
     notify(onAuthResult, outcome, request);
     if (outcome.ok) {
       request.s2sPrincipal = outcome.principal;
       return;
     }
     const refusal = outcome.refusal;
-    reply.code(refusal.status).header('www-authenticate', refusal.wwwAuthenticate).header('cache-control', 'no-store');
+    reply
+      .code(refusal.status)
+      .header('www-authenticate', refusal.wwwAuthenticate)
+      .header('cache-control', 'no-store');
     if (refusal.msDiagnostics !== null) reply.header('x-ms-diagnostics', refusal.msDiagnostics);
     await reply.send({ error: 'invalid_token', error_description: refusal.message, code: refusal.code });
   };
 }
 
 /** Registers `requireS2sAuth` and `request.s2sPrincipal` on the root instance (visible to every plugin). */
-export function installS2sAuth(app: FastifyInstance, tokens: BearerValidator, onAuthResult?: AuthResultListener): void {
+export function installS2sAuth(
+  app: FastifyInstance,
+  tokens: BearerValidator,
+  onAuthResult?: AuthResultListener,
+): void {
   app.decorateRequest('s2sPrincipal', null);
   app.decorate('requireS2sAuth', s2sAuthHandler(tokens, onAuthResult));
 }
 
-function notify(listener: AuthResultListener | undefined, outcome: ValidationOutcome, request: FastifyRequest): void {
+function notify(
+  listener: AuthResultListener | undefined,
+  outcome: ValidationOutcome,
+  request: FastifyRequest,
+): void {
   try {
     listener?.(outcome, request);
   } catch (err) {

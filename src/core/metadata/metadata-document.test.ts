@@ -31,20 +31,57 @@ describe('our metadata document', () => {
   let expired: TestCertificate;
   let staged: TestCertificate;
   before(async () => {
-    current = await makeCertificate({ subject: 'CN=current', notBefore: new Date('2026-01-01Z'), notAfter: new Date('2027-01-01Z') });
-    previous = await makeCertificate({ subject: 'CN=previous', notBefore: new Date('2025-01-01Z'), notAfter: new Date('2026-06-01Z') });
-    expired = await makeCertificate({ subject: 'CN=expired', notBefore: new Date('2025-01-01Z'), notAfter: new Date('2026-02-01Z') });
-    staged = await makeCertificate({ subject: 'CN=staged', notBefore: new Date('2026-04-01Z'), notAfter: new Date('2028-01-01Z') });
+    current = await makeCertificate({
+      subject: 'CN=current',
+      notBefore: new Date('2026-01-01Z'),
+      notAfter: new Date('2027-01-01Z'),
+    });
+    previous = await makeCertificate({
+      subject: 'CN=previous',
+      notBefore: new Date('2025-01-01Z'),
+      notAfter: new Date('2026-06-01Z'),
+    });
+    expired = await makeCertificate({
+      subject: 'CN=expired',
+      notBefore: new Date('2025-01-01Z'),
+      notAfter: new Date('2026-02-01Z'),
+    });
+    staged = await makeCertificate({
+      subject: 'CN=staged',
+      notBefore: new Date('2026-04-01Z'),
+      notAfter: new Date('2028-01-01Z'),
+    });
   });
 
   test('has the Exchange superset shape in Exchange key order', () => {
-    const doc = buildMetadataDocument(config, { current: entry(current), previous: null, staged: null }, now, url);
-    assert.deepEqual(Object.keys(doc), ['id', 'version', 'name', 'realm', 'serviceName', 'issuer', 'allowedAudiences', 'keys', 'endpoints']);
+    const doc = buildMetadataDocument(
+      config,
+      { current: entry(current), previous: null, staged: null },
+      now,
+      url,
+    );
+    assert.deepEqual(Object.keys(doc), [
+      'id',
+      'version',
+      'name',
+      'realm',
+      'serviceName',
+      'issuer',
+      'allowedAudiences',
+      'keys',
+      'endpoints',
+    ]);
     assert.match(doc.id, /^_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     assert.equal(doc.version, '1.0');
     assert.equal(doc.issuer, '00000004-0000-0ff1-ce00-000000000000@contoso.com');
     assert.deepEqual(doc.allowedAudiences, [doc.issuer]);
-    assert.deepEqual(doc.keys, [{ usage: 'signing', keyinfo: { x5t: current.x5t }, keyvalue: { type: 'x509Certificate', value: current.der.toString('base64') } }]);
+    assert.deepEqual(doc.keys, [
+      {
+        usage: 'signing',
+        keyinfo: { x5t: current.x5t },
+        keyvalue: { type: 'x509Certificate', value: current.der.toString('base64') },
+      },
+    ]);
     assert.deepEqual(doc.endpoints, [{ location: url, protocol: 'OAuth2', usage: 'metadata' }]);
   });
 
@@ -55,29 +92,61 @@ describe('our metadata document', () => {
       staged: { ...entry(staged), effectiveDate: new Date('2026-04-02Z') },
     };
     const doc = buildMetadataDocument(config, material, now, url);
-    assert.deepEqual(doc.keys.map((k) => k.keyinfo.x5t), [current.x5t, previous.x5t, staged.x5t]);
+    assert.deepEqual(
+      doc.keys.map((k) => k.keyinfo.x5t),
+      [current.x5t, previous.x5t, staged.x5t],
+    );
     const withExpired = buildMetadataDocument(config, { ...material, previous: entry(expired) }, now, url);
-    assert.deepEqual(withExpired.keys.map((k) => k.keyinfo.x5t), [current.x5t, staged.x5t]);
+    assert.deepEqual(
+      withExpired.keys.map((k) => k.keyinfo.x5t),
+      [current.x5t, staged.x5t],
+    );
   });
 
   test('id is stable for a key set and changes with it', () => {
-    const a = buildMetadataDocument(config, { current: entry(current), previous: null, staged: null }, now, url);
-    const b = buildMetadataDocument(config, { current: entry(current), previous: null, staged: null }, now, 'https://other/metadata/json/1');
-    const c = buildMetadataDocument(config, { current: entry(current), previous: entry(previous), staged: null }, now, url);
+    const a = buildMetadataDocument(
+      config,
+      { current: entry(current), previous: null, staged: null },
+      now,
+      url,
+    );
+    const b = buildMetadataDocument(
+      config,
+      { current: entry(current), previous: null, staged: null },
+      now,
+      'https://other/metadata/json/1',
+    );
+    const c = buildMetadataDocument(
+      config,
+      { current: entry(current), previous: entry(previous), staged: null },
+      now,
+      url,
+    );
     assert.equal(a.id, b.id);
     assert.notEqual(a.id, c.id);
   });
 
   test('our own document parses with the partner reader (round trip)', () => {
-    const doc = buildMetadataDocument(config, { current: entry(current), previous: entry(previous), staged: null }, now, url);
+    const doc = buildMetadataDocument(
+      config,
+      { current: entry(current), previous: entry(previous), staged: null },
+      now,
+      url,
+    );
     const parsed = parseAuthMetadataDocument(JSON.stringify(doc), url, now);
     assert.equal(parsed.serviceName, config.serviceName);
     assert.equal(parsed.realm, 'contoso.com');
-    assert.deepEqual(parsed.keys.map((k) => k.thumbprint), [current.thumbprint, previous.thumbprint]);
+    assert.deepEqual(
+      parsed.keys.map((k) => k.thumbprint),
+      [current.thumbprint, previous.thumbprint],
+    );
   });
 
   test('OIDC discovery names an https issuer and the JWKS', () => {
-    const oidc = buildOpenIdConfiguration(config, 'http://pool.contoso.com:8443/.well-known/openid-configuration');
+    const oidc = buildOpenIdConfiguration(
+      config,
+      'http://pool.contoso.com:8443/.well-known/openid-configuration',
+    );
     assert.equal(oidc.issuer, 'https://pool.contoso.com:8443/');
     assert.equal(oidc.jwks_uri, 'https://pool.contoso.com:8443/.well-known/jwks.json');
     assert.equal(oidc.s2s_issuer, '00000004-0000-0ff1-ce00-000000000000@contoso.com');

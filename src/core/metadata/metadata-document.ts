@@ -53,7 +53,10 @@ export function buildMetadataDocument(
   const issuer = issuerOf(config);
   const entries = publishedCertificates(material, now);
   return {
-    id: documentId(issuer, entries.map((e) => e.thumbprint)),
+    id: documentId(
+      issuer,
+      entries.map((e) => e.thumbprint),
+    ),
     version: '1.0',
     // [U] protocol.md §12.1: no parser reads `name`; we write our principal id as SharePoint does.
     name: config.serviceName,
@@ -75,7 +78,9 @@ export function buildMetadataDocument(
  * so it changes exactly when the published keys change and is equal on every server of a pool.
  */
 function documentId(issuer: string, thumbprints: readonly string[]): string {
-  const hex = createHash('sha256').update([issuer, ...thumbprints].join('\n')).digest('hex');
+  const hex = createHash('sha256')
+    .update([issuer, ...thumbprints].join('\n'))
+    .digest('hex');
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `_${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -46,18 +46,27 @@ export function parseAuthMetadataDocument(text: string, source: string, now: Dat
 }
 
 /** protocol.md §1.3 step 2: principal id and realm. */
-function principalOf(doc: JsonObject, source: string): { serviceName: string; realm: string; issuer: string | null } {
+function principalOf(
+  doc: JsonObject,
+  source: string,
+): { serviceName: string; realm: string; issuer: string | null } {
   const issuer = stringMember(doc, 'issuer') ?? null;
   if (sameToken(member(doc, 'version'), 'Exchange/1.0')) {
     // An `Exchange/1.0` document is taken verbatim, and must carry its issuer.
     if (issuer === null) throw invalid(source, 'an Exchange/1.0 document has no issuer');
-    return checked({ serviceName: stringMember(doc, 'serviceName'), realm: stringMember(doc, 'realm'), issuer }, source);
+    return checked(
+      { serviceName: stringMember(doc, 'serviceName'), realm: stringMember(doc, 'realm'), issuer },
+      source,
+    );
   }
   const at = issuer?.indexOf('@') ?? -1;
   if (issuer !== null && at > 0 && at < issuer.length - 1) {
     return checked({ serviceName: issuer.slice(0, at), realm: issuer.slice(at + 1), issuer }, source);
   }
-  return checked({ serviceName: stringMember(doc, 'serviceName'), realm: stringMember(doc, 'realm'), issuer }, source);
+  return checked(
+    { serviceName: stringMember(doc, 'serviceName'), realm: stringMember(doc, 'realm'), issuer },
+    source,
+  );
 }
 
 function checked(
@@ -88,10 +97,16 @@ function signingCertificates(keys: unknown, source: string): ReadCertificate[] {
 /** Zero keys and more than 10 keys are refused (protocol.md §1.3 step 3). */
 export function checkKeyCount<T>(keys: T[], source: string): T[] {
   if (keys.length === 0) {
-    throw partnerError('ERR_METADATA_NO_KEYS', `the document from ${source} lists no signing certificate`, { source });
+    throw partnerError('ERR_METADATA_NO_KEYS', `the document from ${source} lists no signing certificate`, {
+      source,
+    });
   }
   if (keys.length > MAX_PARTNER_KEYS) {
-    throw partnerError('ERR_METADATA_TOO_MANY_KEYS', `the document from ${source} lists ${keys.length} signing certificates (at most ${MAX_PARTNER_KEYS})`, { source, count: keys.length });
+    throw partnerError(
+      'ERR_METADATA_TOO_MANY_KEYS',
+      `the document from ${source} lists ${keys.length} signing certificates (at most ${MAX_PARTNER_KEYS})`,
+      { source, count: keys.length },
+    );
   }
   return keys;
 }
@@ -101,7 +116,11 @@ export function certificateAt(value: string, index: number, source: string): Rea
   const der = decodeBase64Value(value);
   const cert = der ? readCertificate(der) : null;
   if (cert === null) {
-    throw partnerError('ERR_METADATA_INVALID_CERTIFICATE', `key ${index} of the document from ${source} is not a base64 DER X.509 certificate with an RSA key`, { source, index });
+    throw partnerError(
+      'ERR_METADATA_INVALID_CERTIFICATE',
+      `key ${index} of the document from ${source} is not a base64 DER X.509 certificate with an RSA key`,
+      { source, index },
+    );
   }
   return cert;
 }
@@ -128,5 +147,9 @@ export function expiredKeyWarnings(keys: readonly ReadCertificate[], source: str
 
 /** ERR_METADATA_INVALID naming the source and what is wrong. */
 export function invalid(source: string, why: string) {
-  return partnerError('ERR_METADATA_INVALID', `the document from ${source} is not a valid metadata document: ${why}`, { source });
+  return partnerError(
+    'ERR_METADATA_INVALID',
+    `the document from ${source} is not a valid metadata document: ${why}`,
+    { source },
+  );
 }

@@ -18,9 +18,17 @@ export interface SafeJsonLimits {
 export const SAFE_JSON_DEFAULTS: SafeJsonLimits = { maxBytes: 256 * 1024, maxDepth: 16 };
 
 /** Parses `text`; throws ERR_METADATA_TOO_LARGE, ERR_METADATA_INVALID or ERR_METADATA_DUPLICATE_MEMBER. */
-export function parseSafeJson(text: string, source: string, limits: SafeJsonLimits = SAFE_JSON_DEFAULTS): unknown {
+export function parseSafeJson(
+  text: string,
+  source: string,
+  limits: SafeJsonLimits = SAFE_JSON_DEFAULTS,
+): unknown {
   if (Buffer.byteLength(text, 'utf8') > limits.maxBytes) {
-    throw partnerError('ERR_METADATA_TOO_LARGE', `the document from ${source} is larger than ${limits.maxBytes} bytes`, { source });
+    throw partnerError(
+      'ERR_METADATA_TOO_LARGE',
+      `the document from ${source} is larger than ${limits.maxBytes} bytes`,
+      { source },
+    );
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
@@ -52,7 +60,11 @@ function scanStructure(text: string, source: string, maxDepth: number): void {
     } else if (c === '{' || c === '[') {
       stack.push({ object: c === '{', names: new Set(), expectName: c === '{' });
       if (stack.length > maxDepth) {
-        throw partnerError('ERR_METADATA_INVALID', `the document from ${source} is nested deeper than ${maxDepth} levels`, { source });
+        throw partnerError(
+          'ERR_METADATA_INVALID',
+          `the document from ${source} is nested deeper than ${maxDepth} levels`,
+          { source },
+        );
       }
     } else if (c === '}' || c === ']') {
       stack.pop();
@@ -75,7 +87,11 @@ function checkName(frame: Frame, rawName: string, source: string): void {
   const name = (JSON.parse(rawName) as string).toLowerCase();
   frame.expectName = false;
   if (frame.names.has(name)) {
-    throw partnerError('ERR_METADATA_DUPLICATE_MEMBER', `the document from ${source} has the member "${name.slice(0, 64)}" twice in one object`, { source, member: name.slice(0, 64) });
+    throw partnerError(
+      'ERR_METADATA_DUPLICATE_MEMBER',
+      `the document from ${source} has the member "${name.slice(0, 64)}" twice in one object`,
+      { source, member: name.slice(0, 64) },
+    );
   }
   frame.names.add(name);
 }

@@ -14,7 +14,8 @@ export const PARTNER_ERRORS = defineErrors({
   },
   ERR_PARTNER_IDENTITY_INVALID: {
     category: 'usage',
-    meaning: 'The partner identity is not a name such as microsoft.exchange (letters, digits, dot, dash, underscore; at most 128).',
+    meaning:
+      'The partner identity is not a name such as microsoft.exchange (letters, digits, dot, dash, underscore; at most 128).',
     fix: 'Use a short name such as microsoft.exchange or microsoft.sharepoint.',
   },
   ERR_PARTNER_TRUST_LEVEL_INVALID: {
@@ -24,23 +25,25 @@ export const PARTNER_ERRORS = defineErrors({
   },
   ERR_PARTNER_SOURCE_INVALID: {
     category: 'usage',
-    meaning: 'A partner needs exactly one key source: a metadata URL, or an application identifier with a realm and a certificate.',
+    meaning:
+      'A partner needs exactly one key source: a metadata URL, or an application identifier with a realm and a certificate.',
     fix: 'Pass either --metadata-url, or --application-identifier with --realm and --certificate-file (they are mutually exclusive).',
   },
   ERR_PARTNER_APPLICATION_ID_INVALID: {
     category: 'usage',
     meaning: 'The application identifier is empty, too long, or contains `@`, `/` or white space.',
-    fix: 'Use the partner\'s principal id, e.g. 00000002-0000-0ff1-ce00-000000000000 for Exchange.',
+    fix: "Use the partner's principal id, e.g. 00000002-0000-0ff1-ce00-000000000000 for Exchange.",
   },
   ERR_PARTNER_REALM_INVALID: {
     category: 'usage',
     meaning: 'The realm is empty, too long, or contains `@`, `/` or white space.',
-    fix: 'Use the partner\'s realm: a DNS domain (contoso.com) or a GUID (SharePoint farms, tenants).',
+    fix: "Use the partner's realm: a DNS domain (contoso.com) or a GUID (SharePoint farms, tenants).",
   },
   ERR_PARTNER_CERTIFICATE_INVALID: {
     category: 'usage',
-    meaning: 'The certificate file is not an X.509 certificate (.cer as DER, PEM or base64) with an RSA public key.',
-    fix: 'Export the partner\'s signing certificate (public part only) as a .cer file and pass it with --certificate-file.',
+    meaning:
+      'The certificate file is not an X.509 certificate (.cer as DER, PEM or base64) with an RSA public key.',
+    fix: "Export the partner's signing certificate (public part only) as a .cer file and pass it with --certificate-file.",
   },
   ERR_PARTNER_ISSUER_IN_USE: {
     category: 'conflict',
@@ -49,8 +52,9 @@ export const PARTNER_ERRORS = defineErrors({
   },
   ERR_PARTNER_IS_SELF: {
     category: 'refused',
-    meaning: 'The partner\'s service name and realm are our own: servers of one deployment trust each other through the shared certificate.',
-    fix: 'Do not register our own metadata as a partner; register the other product\'s metadata URL.',
+    meaning:
+      "The partner's service name and realm are our own: servers of one deployment trust each other through the shared certificate.",
+    fix: "Do not register our own metadata as a partner; register the other product's metadata URL.",
   },
   ERR_PARTNER_NOT_METADATA: {
     category: 'usage',
@@ -60,11 +64,12 @@ export const PARTNER_ERRORS = defineErrors({
   ERR_METADATA_URL_INVALID: {
     category: 'usage',
     meaning: 'The metadata URL is not an absolute https URL without user name or password.',
-    fix: 'Use the partner\'s metadata URL, e.g. https://mail.contoso.com/autodiscover/metadata/json/1.',
+    fix: "Use the partner's metadata URL, e.g. https://mail.contoso.com/autodiscover/metadata/json/1.",
   },
   ERR_METADATA_INSECURE_URL: {
     category: 'refused',
-    meaning: 'The metadata URL (or a redirect) uses plain http, and the partner did not opt in to insecure http.',
+    meaning:
+      'The metadata URL (or a redirect) uses plain http, and the partner did not opt in to insecure http.',
     fix: 'Use https; only on test hosts pass --allow-insecure-http for that partner.',
   },
   ERR_METADATA_UNREACHABLE: {
@@ -74,13 +79,14 @@ export const PARTNER_ERRORS = defineErrors({
   },
   ERR_METADATA_TLS_UNTRUSTED: {
     category: 'refused',
-    meaning: 'The metadata host\'s TLS certificate is not trusted (unknown CA, expired, or not issued for that host name).',
-    fix: 'Add the issuing root CA with `s2s trusted-root add`, or fix the certificate on the partner\'s server.',
+    meaning:
+      "The metadata host's TLS certificate is not trusted (unknown CA, expired, or not issued for that host name).",
+    fix: "Add the issuing root CA with `s2s trusted-root add`, or fix the certificate on the partner's server.",
   },
   ERR_METADATA_TIMEOUT: {
     category: 'unavailable',
     meaning: 'Connecting to the metadata host or reading its answer took longer than the timeout.',
-    fix: 'Check the partner server\'s health and the network path; the partner keeps its last good keys meanwhile.',
+    fix: "Check the partner server's health and the network path; the partner keeps its last good keys meanwhile.",
   },
   ERR_METADATA_HTTP_STATUS: {
     category: 'unavailable',
@@ -100,36 +106,40 @@ export const PARTNER_ERRORS = defineErrors({
   ERR_METADATA_UNSUPPORTED_FORMAT: {
     category: 'refused',
     meaning: 'The URL names a document type s2s does not read (WS-Federation XML metadata).',
-    fix: 'Use the partner\'s JSON metadata (/metadata/json/1) or OpenID Connect discovery URL.',
+    fix: "Use the partner's JSON metadata (/metadata/json/1) or OpenID Connect discovery URL.",
   },
   ERR_METADATA_INVALID: {
     category: 'refused',
-    meaning: 'The document is not a valid authentication metadata document (not JSON, too deep, or no service name or realm).',
-    fix: 'Open the URL in a browser and check it serves the partner\'s metadata document; the message names what is missing.',
+    meaning:
+      'The document is not a valid authentication metadata document (not JSON, too deep, or no service name or realm).',
+    fix: "Open the URL in a browser and check it serves the partner's metadata document; the message names what is missing.",
   },
   ERR_METADATA_DUPLICATE_MEMBER: {
     category: 'refused',
-    meaning: 'A JSON object in the document has the same member twice (compared case-insensitively), which makes it ambiguous.',
-    fix: 'Fix the document on the partner\'s server; s2s refuses ambiguous documents.',
+    meaning:
+      'A JSON object in the document has the same member twice (compared case-insensitively), which makes it ambiguous.',
+    fix: "Fix the document on the partner's server; s2s refuses ambiguous documents.",
   },
   ERR_METADATA_NO_KEYS: {
     category: 'refused',
-    meaning: 'The document lists no signing certificate (usage signing, type x509Certificate, non-empty value).',
+    meaning:
+      'The document lists no signing certificate (usage signing, type x509Certificate, non-empty value).',
     fix: 'Make sure the partner has a token-signing certificate configured (Exchange: the Auth certificate).',
   },
   ERR_METADATA_TOO_MANY_KEYS: {
     category: 'refused',
     meaning: 'The document lists more than 10 signing certificates.',
-    fix: 'Remove old certificates from the partner\'s configuration.',
+    fix: "Remove old certificates from the partner's configuration.",
   },
   ERR_METADATA_INVALID_CERTIFICATE: {
     category: 'refused',
     meaning: 'A signing key in the document is not a base64 DER X.509 certificate with an RSA public key.',
-    fix: 'Fix the certificate published by the partner; the message names the key\'s position.',
+    fix: "Fix the certificate published by the partner; the message names the key's position.",
   },
   ERR_METADATA_IDENTITY_CHANGED: {
     category: 'refused',
-    meaning: 'The document now names another service name, realm or issuer than the one registered; the old keys are kept.',
+    meaning:
+      'The document now names another service name, realm or issuer than the one registered; the old keys are kept.',
     fix: 'If the partner really changed identity, remove it and register it again (`s2s partner remove` then `new`).',
   },
   ERR_HTTP_NOT_FOUND: {
@@ -141,11 +151,12 @@ export const PARTNER_ERRORS = defineErrors({
 
 export const PARTNER_WARNINGS = defineWarnings({
   WARN_METADATA_INSECURE_HTTP: {
-    meaning: 'The partner\'s metadata is fetched over plain http (opt-in): anyone on the path could replace its keys.',
+    meaning:
+      "The partner's metadata is fetched over plain http (opt-in): anyone on the path could replace its keys.",
     fix: 'Use https for every production partner; keep --allow-insecure-http for test hosts only.',
   },
   WARN_METADATA_KEY_EXPIRED: {
-    meaning: 'A signing certificate in the partner\'s document is already expired or not yet valid.',
+    meaning: "A signing certificate in the partner's document is already expired or not yet valid.",
     fix: 'Ask the partner to remove expired certificates; tokens signed with them will be refused anyway.',
   },
 });

@@ -14,7 +14,11 @@ const TOKEN = /^[^\s@/]{1,253}$/;
 export function normalizePartnerIdentity(identity: string): string {
   const id = identity.trim().toLowerCase();
   if (!IDENTITY.test(id)) {
-    throw partnerError('ERR_PARTNER_IDENTITY_INVALID', `partner identity "${identity.slice(0, 64)}" is not a name such as microsoft.exchange`, { identity: identity.slice(0, 64) });
+    throw partnerError(
+      'ERR_PARTNER_IDENTITY_INVALID',
+      `partner identity "${identity.slice(0, 64)}" is not a name such as microsoft.exchange`,
+      { identity: identity.slice(0, 64) },
+    );
   }
   return id;
 }
@@ -23,7 +27,11 @@ export function normalizePartnerIdentity(identity: string): string {
 export function parseTrustLevel(value: string): TrustLevel {
   const level = TRUST_LEVELS.find((l) => l.toLowerCase() === value.trim().toLowerCase());
   if (level === undefined) {
-    throw partnerError('ERR_PARTNER_TRUST_LEVEL_INVALID', `trust level "${value.slice(0, 32)}" is not Full, Application or User`, { value: value.slice(0, 32) });
+    throw partnerError(
+      'ERR_PARTNER_TRUST_LEVEL_INVALID',
+      `trust level "${value.slice(0, 32)}" is not Full, Application or User`,
+      { value: value.slice(0, 32) },
+    );
   }
   return level;
 }
@@ -32,7 +40,11 @@ export function parseTrustLevel(value: string): TrustLevel {
 export function normalizeApplicationIdentifier(value: string): string {
   const id = value.trim().toLowerCase();
   if (!TOKEN.test(id)) {
-    throw partnerError('ERR_PARTNER_APPLICATION_ID_INVALID', `application identifier "${value.slice(0, 64)}" must be non-empty, without @, / or spaces`, {});
+    throw partnerError(
+      'ERR_PARTNER_APPLICATION_ID_INVALID',
+      `application identifier "${value.slice(0, 64)}" must be non-empty, without @, / or spaces`,
+      {},
+    );
   }
   return id;
 }
@@ -41,7 +53,11 @@ export function normalizeApplicationIdentifier(value: string): string {
 export function normalizePartnerRealm(value: string): string {
   const realm = value.trim().toLowerCase();
   if (!TOKEN.test(realm)) {
-    throw partnerError('ERR_PARTNER_REALM_INVALID', `realm "${value.slice(0, 64)}" must be non-empty, without @, / or spaces`, {});
+    throw partnerError(
+      'ERR_PARTNER_REALM_INVALID',
+      `realm "${value.slice(0, 64)}" must be non-empty, without @, / or spaces`,
+      {},
+    );
   }
   return realm;
 }

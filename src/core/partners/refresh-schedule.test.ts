@@ -7,16 +7,40 @@ const H = 3600;
 const state = (s: string | null, a: string | null, failed: boolean) => ({
   source: 'metadata' as const,
   enabled: true,
-  refresh: { lastSuccessAt: s, lastAttemptAt: a, lastError: failed ? { code: 'ERR_METADATA_TIMEOUT', message: 'x', at: a ?? '' } : null },
+  refresh: {
+    lastSuccessAt: s,
+    lastAttemptAt: a,
+    lastError: failed ? { code: 'ERR_METADATA_TIMEOUT', message: 'x', at: a ?? '' } : null,
+  },
 });
 
 describe('refresh schedule', () => {
   const cases: Array<[string, ReturnType<typeof state>, string, boolean]> = [
     ['never fetched → due', state(null, null, false), '2026-01-01T00:00:00Z', true],
-    ['fetched 11 h ago → not due', state('2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', false), '2026-01-01T11:00:00Z', false],
-    ['fetched 12 h ago → due', state('2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', false), '2026-01-01T12:00:00Z', true],
-    ['failed 10 min ago after the period → not due', state('2026-01-01T00:00:00Z', '2026-01-01T12:50:00Z', true), '2026-01-01T13:00:00Z', false],
-    ['failed 15 min ago → due', state('2026-01-01T00:00:00Z', '2026-01-01T12:45:00Z', true), '2026-01-01T13:00:00Z', true],
+    [
+      'fetched 11 h ago → not due',
+      state('2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', false),
+      '2026-01-01T11:00:00Z',
+      false,
+    ],
+    [
+      'fetched 12 h ago → due',
+      state('2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', false),
+      '2026-01-01T12:00:00Z',
+      true,
+    ],
+    [
+      'failed 10 min ago after the period → not due',
+      state('2026-01-01T00:00:00Z', '2026-01-01T12:50:00Z', true),
+      '2026-01-01T13:00:00Z',
+      false,
+    ],
+    [
+      'failed 15 min ago → due',
+      state('2026-01-01T00:00:00Z', '2026-01-01T12:45:00Z', true),
+      '2026-01-01T13:00:00Z',
+      true,
+    ],
   ];
   for (const [title, partner, now, due] of cases) {
     test(title, () => assert.equal(isRefreshDue(partner, 12 * H, new Date(now)), due));
@@ -35,7 +59,10 @@ describe('refresh schedule', () => {
     assert.equal(limiter.tryAcquire('b', new Date(t0 + 10_000)).allowed, true);
     assert.equal(limiter.tryAcquire('a', new Date(t0 + 31_000)).allowed, true);
     assert.equal(limiter.tryAcquire('a', new Date(t0 + 62_000)).allowed, true);
-    assert.deepEqual(limiter.tryAcquire('a', new Date(t0 + 93_000)), { allowed: false, reason: 'daily-limit' });
+    assert.deepEqual(limiter.tryAcquire('a', new Date(t0 + 93_000)), {
+      allowed: false,
+      reason: 'daily-limit',
+    });
     assert.equal(limiter.tryAcquire('a', new Date(t0 + 86_400_000 + 1000)).allowed, true);
   });
 

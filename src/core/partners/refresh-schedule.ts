@@ -29,7 +29,11 @@ export function nextRefreshAt(
 }
 
 /** True when an enabled metadata partner is due for its periodic refresh at `now`. */
-export function isRefreshDue(partner: Pick<PartnerApplication, 'source' | 'refresh' | 'enabled'>, periodSeconds: number, now: Date): boolean {
+export function isRefreshDue(
+  partner: Pick<PartnerApplication, 'source' | 'refresh' | 'enabled'>,
+  periodSeconds: number,
+  now: Date,
+): boolean {
   if (!partner.enabled) return false;
   const next = nextRefreshAt(partner, periodSeconds);
   return next !== null && next.getTime() <= now.getTime();
@@ -47,7 +51,10 @@ export class OnDemandRefreshLimiter {
   }
 
   /** Records and allows a refresh of `identity` at `now`, or returns why it is refused. */
-  tryAcquire(identity: string, now: Date): { allowed: true } | { allowed: false; reason: 'interval' | 'daily-limit' } {
+  tryAcquire(
+    identity: string,
+    now: Date,
+  ): { allowed: true } | { allowed: false; reason: 'interval' | 'daily-limit' } {
     const t = now.getTime();
     const recent = (this.#history.get(identity) ?? []).filter((at) => t - at < 86_400_000);
     const last = recent[recent.length - 1];

@@ -19,7 +19,11 @@ const partnerSchema = z.object({
   metadataUrl: z.string().nullable(),
   allowInsecureHttp: z.boolean(),
   keys: z.array(z.object({ thumbprint: z.string(), certificate: z.string() })),
-  refresh: z.object({ lastSuccessAt: z.string().nullable(), lastAttemptAt: z.string().nullable(), lastError: refreshError.nullable() }),
+  refresh: z.object({
+    lastSuccessAt: z.string().nullable(),
+    lastAttemptAt: z.string().nullable(),
+    lastError: refreshError.nullable(),
+  }),
   storageUrl: z.string().nullable(),
 });
 
@@ -33,13 +37,20 @@ export interface PartnerRecord {
 export function toPartnerRecord(doc: StoredDocument): PartnerRecord {
   const parsed = partnerSchema.safeParse(doc.body);
   if (!parsed.success) {
-    throw sharedError('ERR_STORE_CORRUPT', `partner document ${doc.key} does not match the partner schema (${parsed.error.issues[0]?.path.join('.') ?? '?'})`, { kind: doc.kind, key: doc.key });
+    throw sharedError(
+      'ERR_STORE_CORRUPT',
+      `partner document ${doc.key} does not match the partner schema (${parsed.error.issues[0]?.path.join('.') ?? '?'})`,
+      { kind: doc.kind, key: doc.key },
+    );
   }
-  return { partner: parsed.data as PartnerApplication, version: doc.version };
+  return { partner: parsed.data, version: doc.version };
 }
 
 /** Reads one partner by (lower-cased) identity. */
-export async function readPartner(store: DocumentStore, identity: string): Promise<PartnerRecord | undefined> {
+export async function readPartner(
+  store: DocumentStore,
+  identity: string,
+): Promise<PartnerRecord | undefined> {
   const doc = await store.get(PARTNER_KIND, identity);
   return doc === undefined ? undefined : toPartnerRecord(doc);
 }

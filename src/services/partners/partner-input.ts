@@ -1,10 +1,9 @@
 /** What administrators pass to create or change a partner application (New/Set-CsPartnerApplication, protocol.md §5.1). */
-import type { TrustLevel } from '../../core/index.ts';
 
 /** `partner new`: exactly one key source — `metadataUrl`, or `applicationIdentifier` + `realm` + `certificate`. */
 export interface NewPartnerInput {
   readonly identity: string;
-  readonly trustLevel?: TrustLevel | string;
+  readonly trustLevel?: string;
   readonly metadataUrl?: string | undefined;
   readonly applicationIdentifier?: string | undefined;
   readonly realm?: string | undefined;
@@ -18,7 +17,7 @@ export interface NewPartnerInput {
 
 /** `partner set`: only the fields given change; `storageUrl: null` clears it. */
 export interface PartnerPatch {
-  readonly trustLevel?: TrustLevel | string | undefined;
+  readonly trustLevel?: string | undefined;
   readonly metadataUrl?: string | undefined;
   readonly certificate?: Buffer | undefined;
   readonly acceptSecurityIdentifierInformation?: boolean | undefined;

@@ -2,16 +2,31 @@
  * Fetches and reads a partner's metadata: the document type comes from the URL (protocol.md §1.3 step 1);
  * an OIDC discovery document is followed to its `jwks_uri` under the same fetch policy.
  */
-import { parseAuthMetadataDocument, parseJwks, parseOpenIdConfiguration, metadataFormatForUrl, expiredKeyWarnings } from '../../core/metadata/index.ts';
+import {
+  parseAuthMetadataDocument,
+  parseJwks,
+  parseOpenIdConfiguration,
+  metadataFormatForUrl,
+  expiredKeyWarnings,
+} from '../../core/metadata/index.ts';
 import type { ParsedPartnerMetadata } from '../../core/metadata/index.ts';
 import { partnerError } from '../../core/partners/partner-errors.ts';
 import type { DocumentFetcher, FetchPolicy } from './document-fetcher.ts';
 
 /** Fetches `url` and parses it into the partner's identity and keys. */
-export async function loadPartnerMetadata(fetcher: DocumentFetcher, url: string, policy: FetchPolicy, now: Date): Promise<ParsedPartnerMetadata> {
+export async function loadPartnerMetadata(
+  fetcher: DocumentFetcher,
+  url: string,
+  policy: FetchPolicy,
+  now: Date,
+): Promise<ParsedPartnerMetadata> {
   const format = metadataFormatForUrl(url);
   if (format === 'ws-federation') {
-    throw partnerError('ERR_METADATA_UNSUPPORTED_FORMAT', `${url} names WS-Federation XML metadata, which s2s does not read`, { url });
+    throw partnerError(
+      'ERR_METADATA_UNSUPPORTED_FORMAT',
+      `${url} names WS-Federation XML metadata, which s2s does not read`,
+      { url },
+    );
   }
   const fetched = await fetcher.fetch(url, policy);
   if (format === 'auth-metadata') return parseAuthMetadataDocument(fetched.text, url, now);

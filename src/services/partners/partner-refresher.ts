@@ -20,7 +20,11 @@ export interface RefreshResult {
   readonly identity: string;
   readonly outcome: 'updated' | 'unchanged' | 'failed';
   readonly keysChanged: boolean;
-  readonly error: { readonly code: string; readonly category: ErrorCategory; readonly message: string } | null;
+  readonly error: {
+    readonly code: string;
+    readonly category: ErrorCategory;
+    readonly message: string;
+  } | null;
   readonly warnings: readonly Warning[];
 }
 
@@ -48,13 +52,20 @@ export class PartnerRefresher {
   /** The fetch policy for a partner: its http opt-in and the deployment's trusted roots (read now). */
   async policy(allowInsecureHttp: boolean): Promise<FetchPolicy> {
     const roots = await this.#deps.store.list<{ certificate?: unknown }>('trusted-root');
-    const trustedRoots = roots.flatMap((d) => (typeof d.body.certificate === 'string' ? [Buffer.from(d.body.certificate, 'base64')] : []));
+    const trustedRoots = roots.flatMap((d) =>
+      typeof d.body.certificate === 'string' ? [Buffer.from(d.body.certificate, 'base64')] : [],
+    );
     return { allowInsecureHttp, trustedRoots };
   }
 
   /** Fetches and parses a metadata URL now (used by `partner new` / `set`). */
   async load(url: string, allowInsecureHttp: boolean): Promise<ParsedPartnerMetadata> {
-    return loadPartnerMetadata(this.#fetcher, url, await this.policy(allowInsecureHttp), this.#deps.clock.now());
+    return loadPartnerMetadata(
+      this.#fetcher,
+      url,
+      await this.policy(allowInsecureHttp),
+      this.#deps.clock.now(),
+    );
   }
 
   /** Refreshes one partner now; concurrent callers share the fetch in flight. */
@@ -72,7 +83,10 @@ export class PartnerRefresher {
     if (!this.#limiter.tryAcquire(identity, this.#deps.clock.now()).allowed) return 'rate-limited';
     this.refresh(identity).catch((err: unknown) => {
       if (!hasCode(err, 'ERR_PARTNER_NOT_FOUND') && !hasCode(err, 'ERR_PARTNER_NOT_METADATA')) {
-        this.#deps.logger.warn({ partner: identity, reason, code: (err as S2sError).code }, 'on-demand metadata refresh failed');
+        this.#deps.logger.warn(
+          { partner: identity, reason, code: (err as S2sError).code },
+          'on-demand metadata refresh failed',
+        );
       }
     });
     this.#deps.logger.info({ partner: identity, reason }, 'on-demand metadata refresh');
@@ -94,7 +108,9 @@ export class PartnerRefresher {
   start(tickMs = 60_000): void {
     if (this.#timer) return;
     const tick = () => {
-      this.refreshDue().catch((err: unknown) => this.#deps.logger.warn({ code: (err as S2sError).code ?? 'unknown' }, 'metadata refresh loop failed'));
+      this.refreshDue().catch((err: unknown) =>
+        this.#deps.logger.warn({ code: (err as S2sError).code ?? 'unknown' }, 'metadata refresh loop failed'),
+      );
     };
     this.#timer = setInterval(tick, tickMs);
     this.#timer.unref();
@@ -110,10 +126,15 @@ export class PartnerRefresher {
 
   async #refreshOnce(identity: string): Promise<RefreshResult> {
     const record = await readPartner(this.#deps.store, identity);
-    if (!record) throw partnerError('ERR_PARTNER_NOT_FOUND', `no partner application named ${identity}`, { identity });
+    if (!record)
+      throw partnerError('ERR_PARTNER_NOT_FOUND', `no partner application named ${identity}`, { identity });
     const { partner } = record;
     if (partner.source !== 'metadata' || partner.metadataUrl === null) {
-      throw partnerError('ERR_PARTNER_NOT_METADATA', `partner ${identity} has a static certificate and no metadata URL`, { identity });
+      throw partnerError(
+        'ERR_PARTNER_NOT_METADATA',
+        `partner ${identity} has a static certificate and no metadata URL`,
+        { identity },
+      );
     }
     const at = this.#deps.clock.now().toISOString();
     const attempt = await this.#attempt(partner);
@@ -126,7 +147,15 @@ export class PartnerRefresher {
       assertSameIdentity(partner, parsed);
       return { ok: true, parsed };
     } catch (err) {
-      const error = err instanceof S2sError ? err : sharedError('ERR_INTERNAL', `refreshing partner ${partner.identity} failed unexpectedly`, {}, err);
+      const error =
+        err instanceof S2sError
+          ? err
+          : sharedError(
+              'ERR_INTERNAL',
+              `refreshing partner ${partner.identity} failed unexpectedly`,
+              {},
+              err,
+            );
       return { ok: false, error };
     }
   }
@@ -135,13 +164,19 @@ export class PartnerRefresher {
   async #persist(identity: string, url: string, attempt: Attempt, at: string): Promise<RefreshResult> {
     for (let tries = 0; ; tries++) {
       const record = await readPartner(this.#deps.store, identity);
-      if (!record) throw partnerError('ERR_PARTNER_NOT_FOUND', `partner ${identity} was removed during its refresh`, { identity });
+      if (!record)
+        throw partnerError('ERR_PARTNER_NOT_FOUND', `partner ${identity} was removed during its refresh`, {
+          identity,
+        });
       const current = record.partner;
       if (current.metadataUrl !== url) return result(identity, 'unchanged', false, null, []); // changed by an admin meanwhile
       const outcome = attempt.ok ? checkAgain(current, attempt) : attempt;
       const { body, res } = apply(current, outcome, at);
       try {
-        await this.#deps.store.write([{ op: 'put', kind: PARTNER_KIND, key: identity, body, expect: record.version }], { actor: `node:${this.#deps.nodeName}` });
+        await this.#deps.store.write(
+          [{ op: 'put', kind: PARTNER_KIND, key: identity, body, expect: record.version }],
+          { actor: `node:${this.#deps.nodeName}` },
+        );
       } catch (err) {
         if (hasCode(err, 'ERR_STORE_CONFLICT') && tries < 3) continue;
         throw err;
@@ -152,25 +187,42 @@ export class PartnerRefresher {
   }
 
   #log(res: RefreshResult): void {
-    if (res.error) this.#deps.logger.warn({ partner: res.identity, code: res.error.code }, `metadata refresh failed: ${res.error.message}`);
-    else if (res.keysChanged) this.#deps.logger.info({ partner: res.identity }, 'partner keys updated from metadata');
+    if (res.error)
+      this.#deps.logger.warn(
+        { partner: res.identity, code: res.error.code },
+        `metadata refresh failed: ${res.error.message}`,
+      );
+    else if (res.keysChanged)
+      this.#deps.logger.info({ partner: res.identity }, 'partner keys updated from metadata');
   }
 }
 
 /** Only the key list may change on a refresh (protocol.md §1.3 step 5). */
 export function assertSameIdentity(partner: PartnerApplication, parsed: ParsedPartnerMetadata): void {
   const changed: string[] = [];
-  if (parsed.serviceName !== partner.applicationIdentifier) changed.push(`service name ${partner.applicationIdentifier} → ${parsed.serviceName}`);
+  if (parsed.serviceName !== partner.applicationIdentifier)
+    changed.push(`service name ${partner.applicationIdentifier} → ${parsed.serviceName}`);
   if (parsed.realm !== partner.realm) changed.push(`realm ${partner.realm} → ${parsed.realm}`);
-  if (partner.issuer !== null && parsed.issuer !== null && parsed.issuer.toLowerCase() !== partner.issuer.toLowerCase()) {
+  if (
+    partner.issuer !== null &&
+    parsed.issuer !== null &&
+    parsed.issuer.toLowerCase() !== partner.issuer.toLowerCase()
+  ) {
     changed.push(`issuer ${partner.issuer} → ${parsed.issuer}`);
   }
   if (changed.length > 0) {
-    throw partnerError('ERR_METADATA_IDENTITY_CHANGED', `the metadata of partner ${partner.identity} changed its ${changed.join(', ')}; keeping the registered keys`, { identity: partner.identity });
+    throw partnerError(
+      'ERR_METADATA_IDENTITY_CHANGED',
+      `the metadata of partner ${partner.identity} changed its ${changed.join(', ')}; keeping the registered keys`,
+      { identity: partner.identity },
+    );
   }
 }
 
-function checkAgain(partner: PartnerApplication, attempt: { ok: true; parsed: ParsedPartnerMetadata }): Attempt {
+function checkAgain(
+  partner: PartnerApplication,
+  attempt: { ok: true; parsed: ParsedPartnerMetadata },
+): Attempt {
   try {
     assertSameIdentity(partner, attempt.parsed);
     return attempt;
@@ -179,18 +231,40 @@ function checkAgain(partner: PartnerApplication, attempt: { ok: true; parsed: Pa
   }
 }
 
-function apply(partner: PartnerApplication, attempt: Attempt, at: string): { body: PartnerApplication; res: RefreshResult } {
+function apply(
+  partner: PartnerApplication,
+  attempt: Attempt,
+  at: string,
+): { body: PartnerApplication; res: RefreshResult } {
   if (!attempt.ok) {
     const { code, category, message } = attempt.error;
-    const body = { ...partner, refresh: { ...partner.refresh, lastAttemptAt: at, lastError: { code, message, at } } };
+    const body = {
+      ...partner,
+      refresh: { ...partner.refresh, lastAttemptAt: at, lastError: { code, message, at } },
+    };
     return { body, res: result(partner.identity, 'failed', false, { code, category, message }, []) };
   }
   const keys = attempt.parsed.keys.map((k) => ({ thumbprint: k.thumbprint, certificate: k.certificate }));
   const keysChanged = keys.map((k) => k.thumbprint).join() !== partner.keys.map((k) => k.thumbprint).join();
   const body = { ...partner, keys, refresh: { lastSuccessAt: at, lastAttemptAt: at, lastError: null } };
-  return { body, res: result(partner.identity, keysChanged ? 'updated' : 'unchanged', keysChanged, null, attempt.parsed.warnings) };
+  return {
+    body,
+    res: result(
+      partner.identity,
+      keysChanged ? 'updated' : 'unchanged',
+      keysChanged,
+      null,
+      attempt.parsed.warnings,
+    ),
+  };
 }
 
-function result(identity: string, outcome: RefreshResult['outcome'], keysChanged: boolean, error: RefreshResult['error'], warnings: readonly Warning[]): RefreshResult {
+function result(
+  identity: string,
+  outcome: RefreshResult['outcome'],
+  keysChanged: boolean,
+  error: RefreshResult['error'],
+  warnings: readonly Warning[],
+): RefreshResult {
   return { identity, outcome, keysChanged, error, warnings };
 }

@@ -5,9 +5,19 @@
 import { OAUTH_DEFAULTS, S2sError, hasCode, sharedError } from '../../core/index.ts';
 import type { PartnerApplication, Warning } from '../../core/index.ts';
 import { readCertificateFile } from '../../core/metadata/index.ts';
-import type { AuthMetadataDocument, OpenIdConfiguration, ParsedPartnerMetadata, PublishedJwk } from '../../core/metadata/index.ts';
+import type {
+  AuthMetadataDocument,
+  OpenIdConfiguration,
+  ParsedPartnerMetadata,
+  PublishedJwk,
+} from '../../core/metadata/index.ts';
 import { partnerError } from '../../core/partners/partner-errors.ts';
-import { normalizeApplicationIdentifier, normalizePartnerIdentity, normalizePartnerRealm, parseTrustLevel } from '../../core/partners/partner-identity.ts';
+import {
+  normalizeApplicationIdentifier,
+  normalizePartnerIdentity,
+  normalizePartnerRealm,
+  parseTrustLevel,
+} from '../../core/partners/partner-identity.ts';
 import { nextRefreshAt } from '../../core/partners/refresh-schedule.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { DocumentFetcher } from './document-fetcher.ts';
@@ -40,7 +50,11 @@ export interface PartnerServiceOptions {
 
 const noFetcher: DocumentFetcher = {
   fetch: async (url) => {
-    throw partnerError('ERR_METADATA_UNREACHABLE', `no metadata fetcher is configured in this process to fetch ${url}`, { url });
+    throw partnerError(
+      'ERR_METADATA_UNREACHABLE',
+      `no metadata fetcher is configured in this process to fetch ${url}`,
+      { url },
+    );
   },
 };
 
@@ -59,7 +73,9 @@ export class PartnerService {
   async create(input: NewPartnerInput): Promise<{ partner: PartnerView; warnings: Warning[] }> {
     const identity = normalizePartnerIdentity(input.identity);
     if (await readPartner(this.deps.store, identity)) {
-      throw partnerError('ERR_PARTNER_EXISTS', `a partner application named ${identity} already exists`, { identity });
+      throw partnerError('ERR_PARTNER_EXISTS', `a partner application named ${identity} already exists`, {
+        identity,
+      });
     }
     const allowInsecureHttp = input.allowInsecureHttp ?? false;
     const { source, warnings } = await this.#keySource(input, allowInsecureHttp);
@@ -71,7 +87,11 @@ export class PartnerService {
       enabled: input.enabled ?? true,
       acceptSecurityIdentifierInformation: input.acceptSecurityIdentifierInformation ?? false,
       allowInsecureHttp,
-      refresh: { lastSuccessAt: source.source === 'metadata' ? now : null, lastAttemptAt: source.source === 'metadata' ? now : null, lastError: null },
+      refresh: {
+        lastSuccessAt: source.source === 'metadata' ? now : null,
+        lastAttemptAt: source.source === 'metadata' ? now : null,
+        lastError: null,
+      },
       storageUrl: checkStorageUrl(input.storageUrl ?? null, allowInsecureHttp),
     };
     await this.#checkIssuer(partner);
@@ -83,7 +103,8 @@ export class PartnerService {
   async get(identity: string): Promise<PartnerView> {
     const id = normalizePartnerIdentity(identity);
     const record = await readPartner(this.deps.store, id);
-    if (!record) throw partnerError('ERR_PARTNER_NOT_FOUND', `no partner application named ${id}`, { identity: id });
+    if (!record)
+      throw partnerError('ERR_PARTNER_NOT_FOUND', `no partner application named ${id}`, { identity: id });
     return this.#view(record.partner, record.version, await this.#period());
   }
 
@@ -94,16 +115,23 @@ export class PartnerService {
   }
 
   /** Changes a partner; a new metadata URL is fetched now and must name the same service name and realm. */
-  async update(identity: string, patch: PartnerPatch): Promise<{ partner: PartnerView; warnings: Warning[] }> {
+  async update(
+    identity: string,
+    patch: PartnerPatch,
+  ): Promise<{ partner: PartnerView; warnings: Warning[] }> {
     const { partner: old, version } = await this.get(identity);
     const allowInsecureHttp = patch.allowInsecureHttp ?? old.allowInsecureHttp;
     let next: PartnerApplication = {
       ...old,
       trustLevel: patch.trustLevel === undefined ? old.trustLevel : parseTrustLevel(patch.trustLevel),
       enabled: patch.enabled ?? old.enabled,
-      acceptSecurityIdentifierInformation: patch.acceptSecurityIdentifierInformation ?? old.acceptSecurityIdentifierInformation,
+      acceptSecurityIdentifierInformation:
+        patch.acceptSecurityIdentifierInformation ?? old.acceptSecurityIdentifierInformation,
       allowInsecureHttp,
-      storageUrl: patch.storageUrl === undefined ? old.storageUrl : checkStorageUrl(patch.storageUrl, allowInsecureHttp),
+      storageUrl:
+        patch.storageUrl === undefined
+          ? old.storageUrl
+          : checkStorageUrl(patch.storageUrl, allowInsecureHttp),
     };
     const warnings: Warning[] = [];
     if (patch.metadataUrl !== undefined && patch.certificate !== undefined) throw sourceError();
@@ -111,10 +139,21 @@ export class PartnerService {
       const parsed = await this.#refresher.load(patch.metadataUrl, allowInsecureHttp);
       assertSameIdentity(old, parsed);
       const at = this.deps.clock.now().toISOString();
-      next = { ...next, ...fromMetadata(patch.metadataUrl, parsed), issuer: old.issuer ?? parsed.issuer, refresh: { lastSuccessAt: at, lastAttemptAt: at, lastError: null } };
+      next = {
+        ...next,
+        ...fromMetadata(patch.metadataUrl, parsed),
+        issuer: old.issuer ?? parsed.issuer,
+        refresh: { lastSuccessAt: at, lastAttemptAt: at, lastError: null },
+      };
       warnings.push(...parsed.warnings);
     } else if (patch.certificate !== undefined) {
-      next = { ...next, source: 'certificate', metadataUrl: null, keys: [certificateKey(patch.certificate)], refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null } };
+      next = {
+        ...next,
+        source: 'certificate',
+        metadataUrl: null,
+        keys: [certificateKey(patch.certificate)],
+        refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null },
+      };
     }
     await this.#write(next, version);
     return { partner: await this.get(next.identity), warnings: [...warnings, ...insecureWarning(next)] };
@@ -123,19 +162,25 @@ export class PartnerService {
   /** Removes a partner. */
   async remove(identity: string): Promise<void> {
     const { partner, version } = await this.get(identity);
-    await this.deps.store.write([{ op: 'delete', kind: PARTNER_KIND, key: partner.identity, expect: version }], this.#context());
+    await this.deps.store.write(
+      [{ op: 'delete', kind: PARTNER_KIND, key: partner.identity, expect: version }],
+      this.#context(),
+    );
   }
 
   /** Refreshes one partner's metadata now; a failure is recorded (last good keys kept) and thrown. */
   async refresh(identity: string): Promise<RefreshResult> {
     const res = await this.#refresher.refresh(normalizePartnerIdentity(identity));
-    if (res.error) throw new S2sError(res.error.code, res.error.category, res.error.message, { identity: res.identity });
+    if (res.error)
+      throw new S2sError(res.error.code, res.error.category, res.error.message, { identity: res.identity });
     return res;
   }
 
   /** Refreshes every enabled metadata partner now; failures are recorded and returned, not thrown. */
   async refreshAll(): Promise<RefreshResult[]> {
-    const partners = (await readPartners(this.deps.store)).filter((r) => r.partner.source === 'metadata' && r.partner.enabled);
+    const partners = (await readPartners(this.deps.store)).filter(
+      (r) => r.partner.source === 'metadata' && r.partner.enabled,
+    );
     return Promise.all(partners.map((r) => this.#refresher.refresh(r.partner.identity)));
   }
 
@@ -184,13 +229,21 @@ export class PartnerService {
   }
 
   async #keySource(input: NewPartnerInput, allowInsecureHttp: boolean) {
-    const manual = input.applicationIdentifier !== undefined || input.realm !== undefined || input.certificate !== undefined;
+    const manual =
+      input.applicationIdentifier !== undefined ||
+      input.realm !== undefined ||
+      input.certificate !== undefined;
     if ((input.metadataUrl === undefined) === !manual) throw sourceError();
     if (input.metadataUrl !== undefined) {
       const parsed = await this.#refresher.load(input.metadataUrl, allowInsecureHttp);
       return { source: fromMetadata(input.metadataUrl, parsed), warnings: [...parsed.warnings] };
     }
-    if (input.applicationIdentifier === undefined || input.realm === undefined || input.certificate === undefined) throw sourceError();
+    if (
+      input.applicationIdentifier === undefined ||
+      input.realm === undefined ||
+      input.certificate === undefined
+    )
+      throw sourceError();
     const source = {
       applicationIdentifier: normalizeApplicationIdentifier(input.applicationIdentifier),
       realm: normalizePartnerRealm(input.realm),
@@ -206,22 +259,40 @@ export class PartnerService {
   async #checkIssuer(partner: PartnerApplication): Promise<void> {
     const config = (await this.deps.services.oauth.find())?.body;
     if (config && config.serviceName === partner.applicationIdentifier && config.realm === partner.realm) {
-      throw partnerError('ERR_PARTNER_IS_SELF', `partner ${partner.identity} names our own service name and realm (${config.serviceName}@${config.realm})`, { identity: partner.identity });
+      throw partnerError(
+        'ERR_PARTNER_IS_SELF',
+        `partner ${partner.identity} names our own service name and realm (${config.serviceName}@${config.realm})`,
+        { identity: partner.identity },
+      );
     }
     const other = (await readPartners(this.deps.store)).find(
-      (r) => r.partner.identity !== partner.identity && r.partner.applicationIdentifier === partner.applicationIdentifier && r.partner.realm === partner.realm,
+      (r) =>
+        r.partner.identity !== partner.identity &&
+        r.partner.applicationIdentifier === partner.applicationIdentifier &&
+        r.partner.realm === partner.realm,
     );
     if (other) {
-      throw partnerError('ERR_PARTNER_ISSUER_IN_USE', `partner ${other.partner.identity} already stands for ${partner.applicationIdentifier}@${partner.realm}`, { identity: partner.identity, other: other.partner.identity });
+      throw partnerError(
+        'ERR_PARTNER_ISSUER_IN_USE',
+        `partner ${other.partner.identity} already stands for ${partner.applicationIdentifier}@${partner.realm}`,
+        { identity: partner.identity, other: other.partner.identity },
+      );
     }
   }
 
   async #write(partner: PartnerApplication, expect: number | 'absent'): Promise<void> {
     try {
-      await this.deps.store.write([{ op: 'put', kind: PARTNER_KIND, key: partner.identity, body: partner, expect }], this.#context());
+      await this.deps.store.write(
+        [{ op: 'put', kind: PARTNER_KIND, key: partner.identity, body: partner, expect }],
+        this.#context(),
+      );
     } catch (err) {
       if (expect === 'absent' && hasCode(err, 'ERR_STORE_CONFLICT')) {
-        throw partnerError('ERR_PARTNER_EXISTS', `a partner application named ${partner.identity} already exists`, { identity: partner.identity });
+        throw partnerError(
+          'ERR_PARTNER_EXISTS',
+          `a partner application named ${partner.identity} already exists`,
+          { identity: partner.identity },
+        );
       }
       throw err;
     }
@@ -232,12 +303,16 @@ export class PartnerService {
   }
 
   async #period(): Promise<number> {
-    return (await this.deps.services.oauth.find())?.body.metadataRefreshSeconds ?? OAUTH_DEFAULTS.metadataRefreshSeconds;
+    return (
+      (await this.deps.services.oauth.find())?.body.metadataRefreshSeconds ??
+      OAUTH_DEFAULTS.metadataRefreshSeconds
+    );
   }
 
   #view(partner: PartnerApplication, version: number, period: number): PartnerView {
     const now = this.deps.clock.now();
-    const age = (iso: string | null | undefined) => (iso ? Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000)) : null);
+    const age = (iso: string | null | undefined) =>
+      iso ? Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000)) : null;
     return {
       partner,
       version,
@@ -263,12 +338,21 @@ function fromMetadata(url: string, parsed: ParsedPartnerMetadata) {
 
 function certificateKey(bytes: Buffer) {
   const cert = readCertificateFile(bytes);
-  if (!cert) throw partnerError('ERR_PARTNER_CERTIFICATE_INVALID', 'the certificate file is not an X.509 certificate (DER, PEM or base64) with an RSA key', {});
+  if (!cert)
+    throw partnerError(
+      'ERR_PARTNER_CERTIFICATE_INVALID',
+      'the certificate file is not an X.509 certificate (DER, PEM or base64) with an RSA key',
+      {},
+    );
   return { thumbprint: cert.thumbprint, certificate: cert.certificate };
 }
 
 function sourceError(): S2sError {
-  return partnerError('ERR_PARTNER_SOURCE_INVALID', 'give either a metadata URL, or an application identifier with a realm and a certificate file', {});
+  return partnerError(
+    'ERR_PARTNER_SOURCE_INVALID',
+    'give either a metadata URL, or an application identifier with a realm and a certificate file',
+    {},
+  );
 }
 
 function checkStorageUrl(url: string | null, allowInsecureHttp: boolean): string | null {
@@ -277,16 +361,27 @@ function checkStorageUrl(url: string | null, allowInsecureHttp: boolean): string
   try {
     parsed = new URL(url.trim());
   } catch {
-    throw sharedError('ERR_INVALID_INPUT', `storage URL "${url.slice(0, 200)}" is not an absolute URL`, { field: 'storageUrl' });
+    throw sharedError('ERR_INVALID_INPUT', `storage URL "${url.slice(0, 200)}" is not an absolute URL`, {
+      field: 'storageUrl',
+    });
   }
   const okScheme = parsed.protocol === 'https:' || (allowInsecureHttp && parsed.protocol === 'http:');
   if (!okScheme || parsed.username !== '' || parsed.password !== '') {
-    throw sharedError('ERR_INVALID_INPUT', `storage URL ${parsed.host} must be https without user name or password`, { field: 'storageUrl' });
+    throw sharedError(
+      'ERR_INVALID_INPUT',
+      `storage URL ${parsed.host} must be https without user name or password`,
+      { field: 'storageUrl' },
+    );
   }
   return parsed.href.replace(/\/+$/, '');
 }
 
 function insecureWarning(partner: PartnerApplication): Warning[] {
   if (!partner.allowInsecureHttp || !partner.metadataUrl?.startsWith('http:')) return [];
-  return [{ code: 'WARN_METADATA_INSECURE_HTTP', message: `partner ${partner.identity} fetches its metadata over plain http: test hosts only` }];
+  return [
+    {
+      code: 'WARN_METADATA_INSECURE_HTTP',
+      message: `partner ${partner.identity} fetches its metadata over plain http: test hosts only`,
+    },
+  ];
 }

@@ -5,7 +5,11 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { JWKS_PATH, METADATA_PATH } from '../../../core/metadata/index.ts';
-import type { AuthMetadataDocument, OpenIdConfiguration, PublishedJwk } from '../../../core/metadata/index.ts';
+import type {
+  AuthMetadataDocument,
+  OpenIdConfiguration,
+  PublishedJwk,
+} from '../../../core/metadata/index.ts';
 import { requestUrlOf } from '../s2s-auth.ts';
 
 /** What the routes need from PartnerService. */
@@ -33,7 +37,10 @@ export function metadataRoutes(documents: PublishedDocuments): FastifyPluginAsyn
       return reply.type(JSON_UTF8).header('cache-control', cache).send(JSON.stringify(doc));
     });
     app.get(JWKS_PATH, async (_request, reply) => {
-      return reply.type(JSON_UTF8).header('cache-control', cache).send(JSON.stringify(await documents.ownJwks()));
+      return reply
+        .type(JSON_UTF8)
+        .header('cache-control', cache)
+        .send(JSON.stringify(await documents.ownJwks()));
     });
   };
 }

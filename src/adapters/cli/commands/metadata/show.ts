@@ -15,11 +15,15 @@ export function registerMetadataShowCommand(metadata: Command, env: CliEnvironme
   const cmd = metadata
     .command('show')
     .description('print our metadata document as partners will see it')
-    .option('--url <url>', 'the URL to show it as requested on (fills endpoints[0].location; default https://<first host name>/metadata/json/1)')
+    .option(
+      '--url <url>',
+      'the URL to show it as requested on (fills endpoints[0].location; default https://<first host name>/metadata/json/1)',
+    )
     .option('--document <name>', `${DOCUMENTS.join(' | ')}`, 'metadata')
     .action(
-      defineAction<ShowOptions>(env, async ({ opts, printer, deployment }) => {
-        const { services } = await deployment();
+      defineAction<ShowOptions>(env, async (ctx) => {
+        const { opts, printer } = ctx;
+        const { services } = await ctx.deployment();
         const url = opts.url ?? (await services.partners.ownMetadataDefaultUrl());
         try {
           new URL(url);
@@ -30,13 +34,22 @@ export function registerMetadataShowCommand(metadata: Command, env: CliEnvironme
         printer.result({ document: doc }, () => JSON.stringify(doc, null, 2));
       }),
     );
-  example(cmd, 's2s metadata show', 's2s metadata show --url https://pool.contoso.com/metadata/json/1', 's2s metadata show --document jwks');
+  example(
+    cmd,
+    's2s metadata show',
+    's2s metadata show --url https://pool.contoso.com/metadata/json/1',
+    's2s metadata show --document jwks',
+  );
 }
 
 async function documentNamed(
   name: string,
   url: string,
-  partners: { ownMetadata(u: string): Promise<unknown>; ownOpenIdConfiguration(u: string): Promise<unknown>; ownJwks(): Promise<unknown> },
+  partners: {
+    ownMetadata(u: string): Promise<unknown>;
+    ownOpenIdConfiguration(u: string): Promise<unknown>;
+    ownJwks(): Promise<unknown>;
+  },
 ): Promise<unknown> {
   if (name === 'metadata') return partners.ownMetadata(url);
   if (name === 'openid-configuration') return partners.ownOpenIdConfiguration(url);

@@ -11,12 +11,17 @@ export function registerPartnerGetCommand(partner: Command, env: CliEnvironment)
     .description('show partner applications and the state of their metadata refresh')
     .option('--identity <name>', 'only this partner')
     .action(
-      defineAction<{ identity?: string }>(env, async ({ opts, printer, deployment }) => {
-        const { services } = await deployment();
-        const views = opts.identity === undefined ? await services.partners.list() : [await services.partners.get(opts.identity)];
-        printer.result(
-          { partners: views.map((v) => ({ ...v.partner, status: v.status })) },
-          () => (views.length === 0 ? 'no partner applications' : views.map((v) => formatList(partnerRows(v))).join('\n\n')),
+      defineAction<{ identity?: string }>(env, async (ctx) => {
+        const { opts, printer } = ctx;
+        const { services } = await ctx.deployment();
+        const views =
+          opts.identity === undefined
+            ? await services.partners.list()
+            : [await services.partners.get(opts.identity)];
+        printer.result({ partners: views.map((v) => ({ ...v.partner, status: v.status })) }, () =>
+          views.length === 0
+            ? 'no partner applications'
+            : views.map((v) => formatList(partnerRows(v))).join('\n\n'),
         );
       }),
     );

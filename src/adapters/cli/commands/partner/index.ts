@@ -8,7 +8,9 @@ import { registerPartnerRemoveCommand } from './remove.ts';
 import { registerPartnerRefreshCommand } from './refresh.ts';
 
 export function registerPartnerCommands(program: Command, env: CliEnvironment): void {
-  const partner = program.command('partner').description('partner applications: the servers whose tokens we accept');
+  const partner = program
+    .command('partner')
+    .description('partner applications: the servers whose tokens we accept');
   registerPartnerNewCommand(partner, env);
   registerPartnerGetCommand(partner, env);
   registerPartnerSetCommand(partner, env);

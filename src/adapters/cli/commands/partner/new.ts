@@ -23,21 +23,31 @@ interface NewOptions {
 export function registerPartnerNewCommand(partner: Command, env: CliEnvironment): void {
   const cmd = partner
     .command('new')
-    .description('register a partner application (Exchange, SharePoint, another s2s) by metadata URL or certificate')
+    .description(
+      'register a partner application (Exchange, SharePoint, another s2s) by metadata URL or certificate',
+    )
     .requiredOption('--identity <name>', 'a name for the partner, e.g. microsoft.exchange')
     .option('--trust-level <level>', 'Full | Application | User', 'Full')
-    .option('--metadata-url <url>', 'the partner\'s metadata document (fetched now; refreshed every 12 h)')
-    .option('--application-identifier <id>', 'the partner\'s principal id (with --realm and --certificate-file)')
-    .option('--realm <realm>', 'the partner\'s realm (with --application-identifier)')
-    .option('--certificate-file <path>', 'the partner\'s signing certificate: .cer (DER), PEM or base64')
-    .option('--accept-security-identifier-information [bool]', 'accept SIDs in nameid from this partner (default false)')
+    .option('--metadata-url <url>', "the partner's metadata document (fetched now; refreshed every 12 h)")
+    .option(
+      '--application-identifier <id>',
+      "the partner's principal id (with --realm and --certificate-file)",
+    )
+    .option('--realm <realm>', "the partner's realm (with --application-identifier)")
+    .option('--certificate-file <path>', "the partner's signing certificate: .cer (DER), PEM or base64")
+    .option(
+      '--accept-security-identifier-information [bool]',
+      'accept SIDs in nameid from this partner (default false)',
+    )
     .option('--enabled <bool>', 'true | false (default true)')
     .option('--allow-insecure-http [bool]', 'allow a plain-http metadata URL (test hosts only)')
-    .option('--storage-url <url>', 'base URL of the partner\'s storage service')
+    .option('--storage-url <url>', "base URL of the partner's storage service")
     .action(
-      defineAction<NewOptions>(env, async ({ opts, printer, deployment }) => {
-        const certificate = opts.certificateFile === undefined ? undefined : await readCertificateFile(opts.certificateFile);
-        const { services } = await deployment();
+      defineAction<NewOptions>(env, async (ctx) => {
+        const { opts, printer } = ctx;
+        const certificate =
+          opts.certificateFile === undefined ? undefined : await readCertificateFile(opts.certificateFile);
+        const { services } = await ctx.deployment();
         const { partner, warnings } = await services.partners.create({
           identity: opts.identity,
           trustLevel: opts.trustLevel,
@@ -45,13 +55,18 @@ export function registerPartnerNewCommand(partner: Command, env: CliEnvironment)
           applicationIdentifier: opts.applicationIdentifier,
           realm: opts.realm,
           certificate,
-          acceptSecurityIdentifierInformation: parseBoolean(opts.acceptSecurityIdentifierInformation, '--accept-security-identifier-information'),
+          acceptSecurityIdentifierInformation: parseBoolean(
+            opts.acceptSecurityIdentifierInformation,
+            '--accept-security-identifier-information',
+          ),
           enabled: parseBoolean(opts.enabled, '--enabled'),
           allowInsecureHttp: parseBoolean(opts.allowInsecureHttp, '--allow-insecure-http'),
           storageUrl: opts.storageUrl,
         });
         printer.warnAll(warnings);
-        printer.result({ partner: partner.partner, status: partner.status }, () => formatList(partnerRows(partner)));
+        printer.result({ partner: partner.partner, status: partner.status }, () =>
+          formatList(partnerRows(partner)),
+        );
       }),
     );
   example(
@@ -66,6 +81,10 @@ export async function readCertificateFile(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {
-    throw sharedError('ERR_USAGE', `cannot read certificate file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { path });
+    throw sharedError(
+      'ERR_USAGE',
+      `cannot read certificate file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { path },
+    );
   }
 }

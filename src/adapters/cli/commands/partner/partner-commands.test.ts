@@ -36,20 +36,46 @@ describe('partner and metadata commands', () => {
     clock = new ManualClock('2026-03-01T00:00:00Z');
     store = new MemoryDocumentStore({ clock });
     const s = {} as { -readonly [K in keyof Services]: Services[K] };
-    const deps: ServiceDeps = { store, clock, secretBox: () => assert.fail(), logger: silentLogger, nodeName: 'fe1.contoso.com', home: dir, services: s };
-    const doc = JSON.stringify({ serviceName: EXCHANGE, realm: 'fabrikam.com', issuer: `${EXCHANGE}@fabrikam.com`, keys: [{ usage: 'signing', keyvalue: { type: 'x509Certificate', value: cert.der.toString('base64') } }] });
+    const deps: ServiceDeps = {
+      store,
+      clock,
+      secretBox: () => assert.fail(),
+      logger: silentLogger,
+      nodeName: 'fe1.contoso.com',
+      home: dir,
+      services: s,
+    };
+    const doc = JSON.stringify({
+      serviceName: EXCHANGE,
+      realm: 'fabrikam.com',
+      issuer: `${EXCHANGE}@fabrikam.com`,
+      keys: [{ usage: 'signing', keyvalue: { type: 'x509Certificate', value: cert.der.toString('base64') } }],
+    });
     s.oauth = new OAuthService(deps);
     s.partners = new PartnerService(deps, {
       fetcher: {
         fetch: async (url) => {
-          if (!online) throw partnerError('ERR_METADATA_UNREACHABLE', `mail.fabrikam.com could not be reached for ${url}`);
+          if (!online)
+            throw partnerError(
+              'ERR_METADATA_UNREACHABLE',
+              `mail.fabrikam.com could not be reached for ${url}`,
+            );
           return { url, text: doc };
         },
       },
     });
     const x = new X509Certificate(cert.der);
     const material: SigningMaterial = {
-      current: { thumbprint: cert.thumbprint, x5t: cert.x5t, certificateDer: cert.der, chainDer: [], privateKey: null, publicKey: cert.publicKey, notBefore: new Date(x.validFrom), notAfter: new Date(x.validTo) },
+      current: {
+        thumbprint: cert.thumbprint,
+        x5t: cert.x5t,
+        certificateDer: cert.der,
+        chainDer: [],
+        privateKey: null,
+        publicKey: cert.publicKey,
+        notBefore: new Date(x.validFrom),
+        notAfter: new Date(x.validTo),
+      },
       previous: null,
       staged: null,
     };
@@ -64,20 +90,50 @@ describe('partner and metadata commands', () => {
     const env: CliEnvironment = {
       io: mem.io,
       resolveConfig: (flags) => resolveNodeConfig(flags, {}, dir),
-      openDeployment: async (flags) => ({ config: resolveNodeConfig(flags, {}, dir), store, clock, services, close: async () => {} }),
+      openDeployment: async (flags) => ({
+        config: resolveNodeConfig(flags, {}, dir),
+        store,
+        clock,
+        services,
+        close: async () => {},
+      }),
     };
     const code = await runCli(argv, env);
     return { code, out: mem.out(), err: mem.err() };
   }
 
   test('partner new by certificate file, then get, set, remove', async () => {
-    const created = await run('partner', 'new', '--identity', 'Lab.Exchange', '--trust-level', 'Application', '--application-identifier', EXCHANGE, '--realm', 'lab.test', '--certificate-file', join(dir, 'exchange.cer'), '--accept-security-identifier-information');
+    const created = await run(
+      'partner',
+      'new',
+      '--identity',
+      'Lab.Exchange',
+      '--trust-level',
+      'Application',
+      '--application-identifier',
+      EXCHANGE,
+      '--realm',
+      'lab.test',
+      '--certificate-file',
+      join(dir, 'exchange.cer'),
+      '--accept-security-identifier-information',
+    );
     assert.equal(created.code, 0, created.err);
     assert.match(created.out, /Identity\s+: lab\.exchange/);
     assert.match(created.out, /ApplicationTrustLevel\s+: Application/);
     assert.match(created.out, /AcceptSecurityIdentifierInformation\s+: true/);
     assert.match(created.out, new RegExp(`Certificates\\s+: ${cert.thumbprint}`));
-    const set = await run('--json', 'partner', 'set', '--identity', 'lab.exchange', '--enabled', 'false', '--certificate-file', join(dir, 'exchange.pem'));
+    const set = await run(
+      '--json',
+      'partner',
+      'set',
+      '--identity',
+      'lab.exchange',
+      '--enabled',
+      'false',
+      '--certificate-file',
+      join(dir, 'exchange.pem'),
+    );
     assert.equal(set.code, 0, set.out);
     assert.equal(JSON.parse(set.out).partner.enabled, false);
     const bad = await run('partner', 'set', '--identity', 'lab.exchange', '--enabled', 'maybe');
@@ -90,7 +146,10 @@ describe('partner and metadata commands', () => {
   });
 
   test('an unreachable partner keeps its keys and get shows the error with its age', async () => {
-    assert.equal((await run('partner', 'new', '--identity', 'microsoft.exchange', '--metadata-url', URL_EX)).code, 0);
+    assert.equal(
+      (await run('partner', 'new', '--identity', 'microsoft.exchange', '--metadata-url', URL_EX)).code,
+      0,
+    );
     online = false;
     clock.advance(60_000);
     const failed = await run('partner', 'refresh', '--identity', 'microsoft.exchange');
@@ -108,7 +167,16 @@ describe('partner and metadata commands', () => {
   });
 
   test('partner new refuses both sources at once', async () => {
-    const res = await run('partner', 'new', '--identity', 'x', '--metadata-url', URL_EX, '--application-identifier', EXCHANGE);
+    const res = await run(
+      'partner',
+      'new',
+      '--identity',
+      'x',
+      '--metadata-url',
+      URL_EX,
+      '--application-identifier',
+      EXCHANGE,
+    );
     assert.equal(res.code, 2);
     assert.match(res.err, /ERR_PARTNER_SOURCE_INVALID/);
   });

@@ -18,8 +18,12 @@ export function partnerRows(view: PartnerView): Record<string, unknown> {
     AllowInsecureHttp: p.allowInsecureHttp,
     StorageUrl: p.storageUrl ?? '',
     Certificates: p.keys.map((k) => k.thumbprint),
-    LastRefresh: p.refresh.lastSuccessAt ? `${p.refresh.lastSuccessAt} (${formatAge(s.lastSuccessAgeSeconds)} ago)` : '',
-    LastError: p.refresh.lastError ? `${p.refresh.lastError.code}: ${p.refresh.lastError.message} (${formatAge(s.lastErrorAgeSeconds)} ago)` : '',
+    LastRefresh: p.refresh.lastSuccessAt
+      ? `${p.refresh.lastSuccessAt} (${formatAge(s.lastSuccessAgeSeconds)} ago)`
+      : '',
+    LastError: p.refresh.lastError
+      ? `${p.refresh.lastError.code}: ${p.refresh.lastError.message} (${formatAge(s.lastErrorAgeSeconds)} ago)`
+      : '',
     NextRefresh: s.nextRefreshAt ?? '',
   };
 }

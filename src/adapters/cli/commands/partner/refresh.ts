@@ -10,11 +10,17 @@ export function registerPartnerRefreshCommand(partner: Command, env: CliEnvironm
     .description('re-fetch partner metadata now (one partner, or every enabled metadata partner)')
     .option('--identity <name>', 'only this partner (fails when its refresh fails)')
     .action(
-      defineAction<{ identity?: string }>(env, async ({ opts, printer, deployment }) => {
-        const { services } = await deployment();
-        const results = opts.identity === undefined ? await services.partners.refreshAll() : [await services.partners.refresh(opts.identity)];
+      defineAction<{ identity?: string }>(env, async (ctx) => {
+        const { opts, printer } = ctx;
+        const { services } = await ctx.deployment();
+        const results =
+          opts.identity === undefined
+            ? await services.partners.refreshAll()
+            : [await services.partners.refresh(opts.identity)];
         for (const r of results) printer.warnAll(r.warnings);
-        printer.result({ results }, () => (results.length === 0 ? 'no metadata partners to refresh' : results.map(describe).join('\n')));
+        printer.result({ results }, () =>
+          results.length === 0 ? 'no metadata partners to refresh' : results.map(describe).join('\n'),
+        );
       }),
     );
   example(cmd, 's2s partner refresh', 's2s partner refresh --identity microsoft.exchange');

@@ -9,10 +9,14 @@ export function registerPartnerRemoveCommand(partner: Command, env: CliEnvironme
     .description('remove a partner application (its tokens are refused at once)')
     .requiredOption('--identity <name>', 'the partner to remove')
     .action(
-      defineAction<{ identity: string }>(env, async ({ opts, printer, deployment }) => {
-        const { services } = await deployment();
+      defineAction<{ identity: string }>(env, async (ctx) => {
+        const { opts, printer } = ctx;
+        const { services } = await ctx.deployment();
         await services.partners.remove(opts.identity);
-        printer.result({ removed: opts.identity.trim().toLowerCase() }, () => `removed partner ${opts.identity.trim().toLowerCase()}`);
+        printer.result(
+          { removed: opts.identity.trim().toLowerCase() },
+          () => `removed partner ${opts.identity.trim().toLowerCase()}`,
+        );
       }),
     );
   example(cmd, 's2s partner remove --identity microsoft.exchange');

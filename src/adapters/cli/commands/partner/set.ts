@@ -30,21 +30,33 @@ export function registerPartnerSetCommand(partner: Command, env: CliEnvironment)
     .option('--allow-insecure-http [bool]', 'true | false (test hosts only)')
     .option('--storage-url <url>', 'base URL of the partner\'s storage service ("" clears it)')
     .action(
-      defineAction<SetOptions>(env, async ({ opts, printer, deployment }) => {
-        const certificate = opts.certificateFile === undefined ? undefined : await readCertificateFile(opts.certificateFile);
-        const { services } = await deployment();
+      defineAction<SetOptions>(env, async (ctx) => {
+        const { opts, printer } = ctx;
+        const certificate =
+          opts.certificateFile === undefined ? undefined : await readCertificateFile(opts.certificateFile);
+        const { services } = await ctx.deployment();
         const { partner, warnings } = await services.partners.update(opts.identity, {
           trustLevel: opts.trustLevel,
           metadataUrl: opts.metadataUrl,
           certificate,
-          acceptSecurityIdentifierInformation: parseBoolean(opts.acceptSecurityIdentifierInformation, '--accept-security-identifier-information'),
+          acceptSecurityIdentifierInformation: parseBoolean(
+            opts.acceptSecurityIdentifierInformation,
+            '--accept-security-identifier-information',
+          ),
           enabled: parseBoolean(opts.enabled, '--enabled'),
           allowInsecureHttp: parseBoolean(opts.allowInsecureHttp, '--allow-insecure-http'),
-          storageUrl: opts.storageUrl === undefined ? undefined : opts.storageUrl === '' ? null : opts.storageUrl,
+          storageUrl:
+            opts.storageUrl === undefined ? undefined : opts.storageUrl === '' ? null : opts.storageUrl,
         });
         printer.warnAll(warnings);
-        printer.result({ partner: partner.partner, status: partner.status }, () => formatList(partnerRows(partner)));
+        printer.result({ partner: partner.partner, status: partner.status }, () =>
+          formatList(partnerRows(partner)),
+        );
       }),
     );
-  example(cmd, 's2s partner set --identity microsoft.exchange --enabled false', 's2s partner set --identity microsoft.sharepoint --trust-level Application');
+  example(
+    cmd,
+    's2s partner set --identity microsoft.exchange --enabled false',
+    's2s partner set --identity microsoft.sharepoint --trust-level Application',
+  );
 }
