@@ -20,28 +20,73 @@ import type { Services } from '../../src/services/index.ts';
 const clock = new ManualClock('2026-06-01T12:00:00Z');
 
 function material(c: TestCertificate): SigningMaterial {
-  return { current: { thumbprint: c.thumbprint, x5t: c.x5t, certificateDer: c.der, chainDer: [], privateKey: c.privateKey, publicKey: c.publicKey, notBefore: new Date(0), notAfter: new Date('2030-01-01') }, previous: null, staged: null };
+  return {
+    current: {
+      thumbprint: c.thumbprint,
+      x5t: c.x5t,
+      certificateDer: c.der,
+      chainDer: [],
+      privateKey: c.privateKey,
+      publicKey: c.publicKey,
+      notBefore: new Date(0),
+      notAfter: new Date('2030-01-01'),
+    },
+    previous: null,
+    staged: null,
+  };
 }
 
 async function deployment(serviceName: string, host: string, cert: TestCertificate): Promise<Deployment> {
   const store = new MemoryDocumentStore({ clock });
-  const config = { home: '/nonexistent', store: ':memory:', nodeName: host, masterKey: undefined, masterKeyFile: '/nonexistent/master.key', listen: '127.0.0.1:0' };
+  const config = {
+    home: '/nonexistent',
+    store: ':memory:',
+    nodeName: host,
+    masterKey: undefined,
+    masterKeyFile: '/nonexistent/master.key',
+    listen: '127.0.0.1:0',
+  };
   const d = buildDeployment(config, store, { clock });
   // The OAuthTokenIssuer material through the certificate-service port (the certificate service is issue 2's).
-  (d.services as { certificates: Services['certificates'] }).certificates = { signingMaterial: async () => material(cert) } as unknown as Services['certificates'];
+  (d.services as { certificates: Services['certificates'] }).certificates = {
+    signingMaterial: async () => material(cert),
+  } as unknown as Services['certificates'];
   await d.services.oauth.initialize({ realm: 'contoso.com', serviceName, hostNames: [host] });
   return d;
 }
 
-async function trust(d: Deployment, identity: string, serviceName: string, cert: TestCertificate, over: Partial<PartnerApplication> = {}) {
+async function trust(
+  d: Deployment,
+  identity: string,
+  serviceName: string,
+  cert: TestCertificate,
+  over: Partial<PartnerApplication> = {},
+) {
   const body: PartnerApplication = {
-    identity, applicationIdentifier: serviceName, realm: 'contoso.com', issuer: `${serviceName}@contoso.com`, trustLevel: 'Full', enabled: true,
-    acceptSecurityIdentifierInformation: false, source: 'certificate', metadataUrl: null, allowInsecureHttp: false,
-    keys: [{ thumbprint: createHash('sha1').update(cert.der).digest('hex').toUpperCase(), certificate: cert.der.toString('base64') }],
-    refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null }, storageUrl: null, ...over,
+    identity,
+    applicationIdentifier: serviceName,
+    realm: 'contoso.com',
+    issuer: `${serviceName}@contoso.com`,
+    trustLevel: 'Full',
+    enabled: true,
+    acceptSecurityIdentifierInformation: false,
+    source: 'certificate',
+    metadataUrl: null,
+    allowInsecureHttp: false,
+    keys: [
+      {
+        thumbprint: createHash('sha1').update(cert.der).digest('hex').toUpperCase(),
+        certificate: cert.der.toString('base64'),
+      },
+    ],
+    refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null },
+    storageUrl: null,
+    ...over,
   };
   const existing = await d.store.get('partner', identity);
-  await d.store.write([{ op: 'put', kind: 'partner', key: identity, body, expect: existing ? existing.version : 'absent' }]);
+  await d.store.write([
+    { op: 'put', kind: 'partner', key: identity, body, expect: existing ? existing.version : 'absent' },
+  ]);
 }
 
 function cli(d: Deployment, stdin = '') {
@@ -68,10 +113,26 @@ before(async () => {
 describe('s2s token new | s2s token test', () => {
   test('token new prints only the token; --json adds audience, expiry and x5t', async () => {
     const plain = cli(lync);
-    assert.equal(await plain.run('token', 'new', '--partner', 'microsoft.exchange', '--host', 'mail.contoso.com'), 0);
+    assert.equal(
+      await plain.run('token', 'new', '--partner', 'microsoft.exchange', '--host', 'mail.contoso.com'),
+      0,
+    );
     assert.match(plain.out().trim(), /^[\w-]+\.[\w-]+\.[\w-]+$/);
     const json = cli(lync);
-    assert.equal(await json.run('token', 'new', '--partner', 'microsoft.exchange', '--host', 'mail.contoso.com', '--user', 'sip:alice@contoso.com', '--json'), 0);
+    assert.equal(
+      await json.run(
+        'token',
+        'new',
+        '--partner',
+        'microsoft.exchange',
+        '--host',
+        'mail.contoso.com',
+        '--user',
+        'sip:alice@contoso.com',
+        '--json',
+      ),
+      0,
+    );
     const doc = JSON.parse(json.out());
     assert.equal(doc.audience, `${PRINCIPAL_IDS.exchange}/mail.contoso.com@contoso.com`);
     assert.equal(doc.mode, 'user');
@@ -80,10 +141,22 @@ describe('s2s token new | s2s token test', () => {
 
   test('token test on the receiving deployment accepts, step by step, from an argument or stdin', async () => {
     const issued = cli(lync);
-    await issued.run('token', 'new', '--partner', 'microsoft.exchange', '--host', 'mail.contoso.com', '--user', 'sip:alice@contoso.com');
+    await issued.run(
+      'token',
+      'new',
+      '--partner',
+      'microsoft.exchange',
+      '--host',
+      'mail.contoso.com',
+      '--user',
+      'sip:alice@contoso.com',
+    );
     const token = issued.out().trim();
     const human = cli(exchange);
-    assert.equal(await human.run('token', 'test', token, '--url', 'https://mail.contoso.com/EWS/Exchange.asmx'), 0);
+    assert.equal(
+      await human.run('token', 'test', token, '--url', 'https://mail.contoso.com/EWS/Exchange.asmx'),
+      0,
+    );
     assert.match(human.out(), /PASS {2}signature/);
     assert.match(human.out(), /accepted/);
     assert.ok(!human.out().includes(token.split('.')[1]!), 'the token is never echoed');
@@ -100,10 +173,23 @@ describe('s2s token new | s2s token test', () => {
     await issued.run('token', 'new', '--partner', 'microsoft.exchange', '--host', 'mail.contoso.com');
     const token = issued.out().trim();
     const human = cli(exchange);
-    assert.equal(await human.run('token', 'test', token, '--url', 'https://pool.contoso.com/'), 0, 'configured host names decide, not the URL');
-    await trust(exchange, 'lync', PRINCIPAL_IDS.lync, (await makeCertificate({ subject: 'CN=other', freshKey: false })), { enabled: true });
+    assert.equal(
+      await human.run('token', 'test', token, '--url', 'https://pool.contoso.com/'),
+      0,
+      'configured host names decide, not the URL',
+    );
+    await trust(
+      exchange,
+      'lync',
+      PRINCIPAL_IDS.lync,
+      await makeCertificate({ subject: 'CN=other', freshKey: false }),
+      { enabled: true },
+    );
     const refused = cli(exchange);
-    assert.equal(await refused.run('token', 'test', token, '--url', 'https://mail.contoso.com/', '--json'), 5);
+    assert.equal(
+      await refused.run('token', 'test', token, '--url', 'https://mail.contoso.com/', '--json'),
+      5,
+    );
     const doc = JSON.parse(refused.out());
     assert.equal(doc.ok, false);
     assert.equal(doc.error.code, 'ERR_TOKEN_KEY_UNKNOWN');

@@ -38,17 +38,38 @@ export interface VerifiedSigner {
 export const ACTOR_USER_CLAIMS = ['scp', 'upn', 'unique_name', 'altsecid'] as const;
 
 /** §2.6 step 1: audience id = our service name, host one of ours, realm ours. */
-export function checkAudience(claims: ClaimSet, ctx: TrustContext, requestUrl: string | URL, what: string): Audience {
+export function checkAudience(
+  claims: ClaimSet,
+  ctx: TrustContext,
+  requestUrl: string | URL,
+  what: string,
+): Audience {
   const aud = parseAudience(requiredStringClaim(claims, 'aud', ctx.limits.maxClaimLength, what));
-  if (!aud || aud.realm.length === 0) throw tokenError('ERR_TOKEN_AUDIENCE_MALFORMED', `the ${what} "aud" is not <principal id>/<host>@<realm>`);
+  if (!aud || aud.realm.length === 0)
+    throw tokenError(
+      'ERR_TOKEN_AUDIENCE_MALFORMED',
+      `the ${what} "aud" is not <principal id>/<host>@<realm>`,
+    );
   if (!sameName(aud.id, ctx.serviceName)) {
-    throw tokenError('ERR_TOKEN_AUDIENCE_ID', `the ${what} is addressed to principal ${aud.id}, not to us (${ctx.serviceName})`, { audienceId: aud.id });
+    throw tokenError(
+      'ERR_TOKEN_AUDIENCE_ID',
+      `the ${what} is addressed to principal ${aud.id}, not to us (${ctx.serviceName})`,
+      { audienceId: aud.id },
+    );
   }
   if (!acceptedHost(aud.host, ctx, requestUrl)) {
-    throw tokenError('ERR_TOKEN_AUDIENCE_HOST', `the ${what} is addressed to host ${aud.host}, which is not one of our host names`, { audienceHost: aud.host });
+    throw tokenError(
+      'ERR_TOKEN_AUDIENCE_HOST',
+      `the ${what} is addressed to host ${aud.host}, which is not one of our host names`,
+      { audienceHost: aud.host },
+    );
   }
   if (!sameName(aud.realm, ctx.realm)) {
-    throw tokenError('ERR_TOKEN_AUDIENCE_REALM', `the tenant for realm '${aud.realm}' does not exist here (our realm is ${ctx.realm})`, { audienceRealm: aud.realm });
+    throw tokenError(
+      'ERR_TOKEN_AUDIENCE_REALM',
+      `the tenant for realm '${aud.realm}' does not exist here (our realm is ${ctx.realm})`,
+      { audienceRealm: aud.realm },
+    );
   }
   return aud;
 }
@@ -73,22 +94,31 @@ export function matchIssuer(claims: ClaimSet, ctx: TrustContext): MatchedIssuer 
   const iss = stringClaim(claims, 'iss', ctx.limits.maxClaimLength, 'actor token');
   if (iss === null) throw tokenError('ERR_TOKEN_ISSUER_MISSING', 'the actor token has no "iss" claim');
   const name = parsePrincipalName(iss);
-  if (!name) throw tokenError('ERR_TOKEN_ISSUER_INVALID', 'the actor token "iss" is not <principal id>@<realm>');
+  if (!name)
+    throw tokenError('ERR_TOKEN_ISSUER_INVALID', 'the actor token "iss" is not <principal id>@<realm>');
   const candidates: IssuerCandidate[] = [];
   if (sameName(name.id, ctx.serviceName) && sameName(name.realm, ctx.realm)) {
     candidates.push({ kind: 'self', application: null, keys: ctx.ownKeys });
   }
   let disabled = 0;
   for (const p of ctx.partners) {
-    if (!sameName(p.application.applicationIdentifier, name.id) || !sameName(p.application.realm, name.realm)) continue;
+    if (!sameName(p.application.applicationIdentifier, name.id) || !sameName(p.application.realm, name.realm))
+      continue;
     if (p.application.enabled) candidates.push({ kind: 'partner', application: p.application, keys: p.keys });
     else disabled++;
   }
   if (candidates.length === 0 && disabled > 0) {
-    throw tokenError('ERR_TOKEN_PARTNER_DISABLED', `the partner application for issuer ${name.id}@${name.realm} is disabled`);
+    throw tokenError(
+      'ERR_TOKEN_PARTNER_DISABLED',
+      `the partner application for issuer ${name.id}@${name.realm} is disabled`,
+    );
   }
   if (candidates.length === 0) {
-    throw tokenError('ERR_TOKEN_ISSUER_UNKNOWN', `no partner application matches issuer ${name.id}@${name.realm}`, { issuer: `${name.id}@${name.realm}` });
+    throw tokenError(
+      'ERR_TOKEN_ISSUER_UNKNOWN',
+      `no partner application matches issuer ${name.id}@${name.realm}`,
+      { issuer: `${name.id}@${name.realm}` },
+    );
   }
   return { name, candidates };
 }
@@ -97,13 +127,21 @@ export function matchIssuer(claims: ClaimSet, ctx: TrustContext): MatchedIssuer 
  * §2.6 step 3, key half: `x5t` picks the certificate among the keys of the parties `iss` names — and
  * only theirs. Without `x5t`/`kid` every key of those parties is tried (Exchange does the same).
  */
-export function selectKeys(header: S2sHeader, issuer: MatchedIssuer, trace: ValidationTrace): VerifiedSigner[] {
+export function selectKeys(
+  header: S2sHeader,
+  issuer: MatchedIssuer,
+  trace: ValidationTrace,
+): VerifiedSigner[] {
   const all = issuer.candidates.flatMap((candidate) => candidate.keys.map((key) => ({ candidate, key })));
   const chosen = header.x5t === null ? all : all.filter((s) => s.key.x5t === header.x5t);
   if (chosen.length === 0) {
     const partner = issuer.candidates.find((c) => c.application !== null)?.application ?? null;
     trace.refreshPartner = partner?.identity ?? null;
-    throw tokenError('ERR_TOKEN_KEY_UNKNOWN', `the signing certificate ${header.x5t ?? '(none named)'} is not registered for issuer ${issuer.name.id}@${issuer.name.realm}`, { x5t: header.x5t });
+    throw tokenError(
+      'ERR_TOKEN_KEY_UNKNOWN',
+      `the signing certificate ${header.x5t ?? '(none named)'} is not registered for issuer ${issuer.name.id}@${issuer.name.realm}`,
+      { x5t: header.x5t },
+    );
   }
   return chosen;
 }
@@ -113,17 +151,29 @@ export function verifySignature(jws: CompactJws, signers: readonly VerifiedSigne
   for (const signer of signers) {
     if (verifyRs256(jws.signingInput, jws.signature, signer.key.publicKey)) return signer;
   }
-  throw tokenError('ERR_TOKEN_INVALID_SIGNATURE', 'the actor token signature does not verify with the issuer\'s certificate');
+  throw tokenError(
+    'ERR_TOKEN_INVALID_SIGNATURE',
+    "the actor token signature does not verify with the issuer's certificate",
+  );
 }
 
 /** §2.6 step 4: nbf/exp with the allowed skew (RFC 7519 §4.1.4–5). Returns the expiry in seconds. */
-export function checkLifetime(claims: ClaimSet, ctx: TrustContext, what: string): { nbf: number; exp: number } {
+export function checkLifetime(
+  claims: ClaimSet,
+  ctx: TrustContext,
+  what: string,
+): { nbf: number; exp: number } {
   const nbf = timeClaim(claims, 'nbf', what);
   const exp = timeClaim(claims, 'exp', what);
-  if (exp <= nbf) throw tokenError('ERR_TOKEN_LIFETIME_INVALID', `the ${what} expires before it becomes valid`);
+  if (exp <= nbf)
+    throw tokenError('ERR_TOKEN_LIFETIME_INVALID', `the ${what} expires before it becomes valid`);
   const now = ctx.now.getTime() / 1000;
-  if (nbf > now + ctx.clockSkewSeconds) throw tokenError('ERR_TOKEN_NOT_YET_VALID', `the ${what} is not valid before ${iso(nbf)}`, { nbf: iso(nbf) });
-  if (now >= exp + ctx.clockSkewSeconds) throw tokenError('ERR_TOKEN_EXPIRED', `the ${what} expired at ${iso(exp)}`, { exp: iso(exp) });
+  if (nbf > now + ctx.clockSkewSeconds)
+    throw tokenError('ERR_TOKEN_NOT_YET_VALID', `the ${what} is not valid before ${iso(nbf)}`, {
+      nbf: iso(nbf),
+    });
+  if (now >= exp + ctx.clockSkewSeconds)
+    throw tokenError('ERR_TOKEN_EXPIRED', `the ${what} expired at ${iso(exp)}`, { exp: iso(exp) });
   return { nbf, exp };
 }
 
@@ -132,16 +182,28 @@ export function checkNameId(claims: ClaimSet, issuer: PrincipalName, ctx: TrustC
   const raw = stringClaim(claims, 'nameid', ctx.limits.maxClaimLength, 'actor token');
   if (raw === null) throw tokenError('ERR_TOKEN_NAMEID_MISSING', 'the actor token has no "nameid" claim');
   const nameid = parsePrincipalName(raw);
-  if (!nameid) throw tokenError('ERR_TOKEN_NAMEID_INVALID', 'the actor token "nameid" is not <application id>@<realm>');
-  if (!sameName(nameid.id, issuer.id)) throw tokenError('ERR_TOKEN_NAMEID_APP_MISMATCH', `the actor nameid application ${nameid.id} is not the issuer ${issuer.id}`);
-  if (!sameName(nameid.realm, issuer.realm)) throw tokenError('ERR_TOKEN_NAMEID_REALM_MISMATCH', `the actor nameid realm ${nameid.realm} is not the issuer realm ${issuer.realm}`);
+  if (!nameid)
+    throw tokenError('ERR_TOKEN_NAMEID_INVALID', 'the actor token "nameid" is not <application id>@<realm>');
+  if (!sameName(nameid.id, issuer.id))
+    throw tokenError(
+      'ERR_TOKEN_NAMEID_APP_MISMATCH',
+      `the actor nameid application ${nameid.id} is not the issuer ${issuer.id}`,
+    );
+  if (!sameName(nameid.realm, issuer.realm))
+    throw tokenError(
+      'ERR_TOKEN_NAMEID_REALM_MISMATCH',
+      `the actor nameid realm ${nameid.realm} is not the issuer realm ${issuer.realm}`,
+    );
   return nameid;
 }
 
 /** The actor must be an application: user claims refuse it (protocol.md §2.6, PnP rule). */
 export function refuseUserClaims(claims: ClaimSet): void {
   const found = ACTOR_USER_CLAIMS.find((c) => Object.hasOwn(claims, c));
-  if (found) throw tokenError('ERR_TOKEN_ACTOR_USER_CLAIMS', `the actor token carries the user claim "${found}"`, { claim: found });
+  if (found)
+    throw tokenError('ERR_TOKEN_ACTOR_USER_CLAIMS', `the actor token carries the user claim "${found}"`, {
+      claim: found,
+    });
 }
 
 function iso(seconds: number): string {

@@ -43,22 +43,33 @@ export function parseCompactJws(token: string, limits: TokenLimits, what = 'toke
 
 function segment(text: string, what: string, maxBytes: number): Buffer {
   // 4 characters carry 3 bytes: refuse oversized input before decoding it.
-  if (text.length > Math.ceil((maxBytes * 4) / 3)) throw tokenError('ERR_TOKEN_TOO_LARGE', `the ${what} is larger than ${maxBytes} bytes`);
+  if (text.length > Math.ceil((maxBytes * 4) / 3))
+    throw tokenError('ERR_TOKEN_TOO_LARGE', `the ${what} is larger than ${maxBytes} bytes`);
   const bytes = decodeBase64UrlCanonical(text);
   if (!bytes) throw tokenError('ERR_TOKEN_MALFORMED', `the ${what} is not canonical base64url`);
   return bytes;
 }
 
 /** Parses UTF-8 bytes as a strict JSON object; throws ERR_TOKEN_MALFORMED naming the part. */
-export function parseJsonObject(bytes: Uint8Array, what: string, maxDepth: number, keepNumberText = false): JsonObject {
+export function parseJsonObject(
+  bytes: Uint8Array,
+  what: string,
+  maxDepth: number,
+  keepNumberText = false,
+): JsonObject {
   try {
-    const value = parseStrictJson(decodeUtf8Strict(bytes), { maxDepth, keepNumberText, maxLength: bytes.length });
+    const value = parseStrictJson(decodeUtf8Strict(bytes), {
+      maxDepth,
+      keepNumberText,
+      maxLength: bytes.length,
+    });
     if (value === null || typeof value !== 'object' || Array.isArray(value) || !isPlainObject(value)) {
       throw tokenError('ERR_TOKEN_MALFORMED', `the ${what} is not a JSON object`);
     }
     return value;
   } catch (err) {
-    if (err instanceof StrictJsonError) throw tokenError('ERR_TOKEN_MALFORMED', `the ${what} is not strict JSON: ${err.message}`);
+    if (err instanceof StrictJsonError)
+      throw tokenError('ERR_TOKEN_MALFORMED', `the ${what} is not strict JSON: ${err.message}`);
     throw err;
   }
 }

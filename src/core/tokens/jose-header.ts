@@ -22,17 +22,27 @@ export const REFUSED_HEADER_MEMBERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'] as co
  */
 export function readS2sHeader(header: JsonObject, what: string): S2sHeader {
   for (const name of REFUSED_HEADER_MEMBERS) {
-    if (Object.hasOwn(header, name)) throw tokenError('ERR_TOKEN_HEADER_REFUSED', `the ${what} header carries "${name}", which is never honoured`, { member: name });
+    if (Object.hasOwn(header, name))
+      throw tokenError(
+        'ERR_TOKEN_HEADER_REFUSED',
+        `the ${what} header carries "${name}", which is never honoured`,
+        { member: name },
+      );
   }
   const typ = header['typ'];
   if (typ !== undefined && (typeof typ !== 'string' || typ.toUpperCase() !== 'JWT')) {
     throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header "typ" is not JWT`);
   }
   const alg = header['alg'];
-  if (typeof alg !== 'string' || alg.length === 0 || alg.length > 16) throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header has no usable "alg"`);
+  if (typeof alg !== 'string' || alg.length === 0 || alg.length > 16)
+    throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header has no usable "alg"`);
   const x5t = thumbprintMember(header, 'x5t', what);
   const kid = thumbprintMember(header, 'kid', what);
-  if (x5t !== null && kid !== null && x5t !== kid) throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header "kid" and "x5t" name different certificates`);
+  if (x5t !== null && kid !== null && x5t !== kid)
+    throw tokenError(
+      'ERR_TOKEN_HEADER_INVALID',
+      `the ${what} header "kid" and "x5t" name different certificates`,
+    );
   return { alg, x5t: x5t ?? kid };
 }
 
@@ -44,7 +54,10 @@ function thumbprintMember(header: JsonObject, name: 'x5t' | 'kid', what: string)
   if (value === undefined) return null;
   // 27 canonical base64url characters = 20 bytes (the last character carries 2 unused zero bits).
   if (typeof value !== 'string' || !SHA1_B64URL.test(value)) {
-    throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header "${name}" is not a base64url SHA-1 thumbprint`);
+    throw tokenError(
+      'ERR_TOKEN_HEADER_INVALID',
+      `the ${what} header "${name}" is not a base64url SHA-1 thumbprint`,
+    );
   }
   return value;
 }

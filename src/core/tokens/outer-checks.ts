@@ -11,16 +11,27 @@ import type { ActingUserClaims } from './validation-outcome.ts';
  * The outer `iss` is bound to the verified actor's `nameid` (§2.6 act-as step 3, §2.7): id (2015) and
  * realm (2016; Exchange maps both to one organization, we have exactly one realm, so they must be equal).
  */
-export function checkOuterIssuer(claims: ClaimSet, actorNameId: PrincipalName, ctx: TrustContext): PrincipalName {
+export function checkOuterIssuer(
+  claims: ClaimSet,
+  actorNameId: PrincipalName,
+  ctx: TrustContext,
+): PrincipalName {
   const iss = stringClaim(claims, 'iss', ctx.limits.maxClaimLength, 'outer token');
   if (iss === null) throw tokenError('ERR_TOKEN_ISSUER_MISSING', 'the outer token has no "iss" claim');
   const name = parsePrincipalName(iss);
-  if (!name) throw tokenError('ERR_TOKEN_ISSUER_INVALID', 'the outer token "iss" is not <principal id>@<realm>');
+  if (!name)
+    throw tokenError('ERR_TOKEN_ISSUER_INVALID', 'the outer token "iss" is not <principal id>@<realm>');
   if (!sameName(name.id, actorNameId.id)) {
-    throw tokenError('ERR_TOKEN_OUTER_ISSUER_MISMATCH', `the outer token issuer ${name.id} is not the actor ${actorNameId.id}`);
+    throw tokenError(
+      'ERR_TOKEN_OUTER_ISSUER_MISMATCH',
+      `the outer token issuer ${name.id} is not the actor ${actorNameId.id}`,
+    );
   }
   if (!sameName(name.realm, actorNameId.realm)) {
-    throw tokenError('ERR_TOKEN_OUTER_REALM_MISMATCH', `the outer token issuer realm ${name.realm} is not the actor realm ${actorNameId.realm}`);
+    throw tokenError(
+      'ERR_TOKEN_OUTER_REALM_MISMATCH',
+      `the outer token issuer realm ${name.realm} is not the actor realm ${actorNameId.realm}`,
+    );
   }
   return name;
 }
@@ -29,7 +40,8 @@ export function checkOuterIssuer(claims: ClaimSet, actorNameId: PrincipalName, c
 export function readActingUser(claims: ClaimSet, ctx: TrustContext): ActingUserClaims {
   const max = ctx.limits.maxClaimLength;
   const nameid = stringClaim(claims, 'nameid', max, 'outer token');
-  if (nameid === null || nameid.trim().length === 0) throw tokenError('ERR_TOKEN_USER_CLAIMS_MISSING', 'the outer token names no user ("nameid")');
+  if (nameid === null || nameid.trim().length === 0)
+    throw tokenError('ERR_TOKEN_USER_CLAIMS_MISSING', 'the outer token names no user ("nameid")');
   return {
     nameid,
     nii: stringClaim(claims, 'nii', max, 'outer token'),

@@ -15,7 +15,8 @@ export function isUsableRsaKey(key: KeyObject): boolean {
 
 /** Signs the ASCII signing input with an RSA private key (PKCS#1 v1.5 padding is node's default for 'rsa'). */
 export function signRs256(signingInput: string, privateKey: KeyObject): Buffer {
-  if (privateKey.type !== 'private' || !isUsableRsaKey(privateKey)) throw new TypeError('RS256 needs an RSA private key of at least 2048 bits');
+  if (privateKey.type !== 'private' || !isUsableRsaKey(privateKey))
+    throw new TypeError('RS256 needs an RSA private key of at least 2048 bits');
   return sign('sha256', Buffer.from(signingInput, 'latin1'), privateKey);
 }
 
@@ -23,7 +24,11 @@ export function signRs256(signingInput: string, privateKey: KeyObject): Buffer {
  * Verifies an RS256 signature. Returns false (never throws) for a wrong signature, a signature of the
  * wrong length or a key that is not a usable RSA public key: a bad signature is data, not a fault.
  */
-export function verifyRs256(signingInput: string | Uint8Array, signature: Uint8Array, publicKey: KeyObject): boolean {
+export function verifyRs256(
+  signingInput: string | Uint8Array,
+  signature: Uint8Array,
+  publicKey: KeyObject,
+): boolean {
   if (!isUsableRsaKey(publicKey)) return false;
   const modulusBytes = (publicKey.asymmetricKeyDetails!.modulusLength! + 7) >> 3;
   if (signature.length !== modulusBytes) return false;

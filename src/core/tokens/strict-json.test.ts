@@ -87,7 +87,7 @@ describe('strict JSON safety rules', () => {
   test('keeps number lexemes when asked', () => {
     const o = parseStrictJson('{"exp":1.5e3}', { keepNumberText: true }) as Record<string, unknown>;
     assert.ok(o['exp'] instanceof JsonNumberText);
-    assert.equal((o['exp']).text, '1.5e3');
-    assert.equal((o['exp']).value, 1500);
+    assert.equal(o['exp'].text, '1.5e3');
+    assert.equal(o['exp'].value, 1500);
   });
 });

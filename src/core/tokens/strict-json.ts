@@ -136,7 +136,8 @@ class Parser {
       const at = this.#i;
       const name = this.#string();
       // RFC 8259 §4 leaves duplicates undefined; RFC 8725 §3.x / RFC 7515 §5.2 step 4 say refuse them.
-      if (Object.prototype.hasOwnProperty.call(out, name)) throw new StrictJsonError('duplicate member name', at);
+      if (Object.prototype.hasOwnProperty.call(out, name))
+        throw new StrictJsonError('duplicate member name', at);
       if (name === '__proto__') throw new StrictJsonError('member name __proto__ refused', at);
       this.#ws();
       if (this.#s.charCodeAt(this.#i) !== 0x3a) this.#fail('expected ":"');
@@ -236,14 +237,22 @@ class Parser {
   #escape(at: number): [string, number] {
     const e = this.#s[at + 1];
     switch (e) {
-      case '"': return ['"', at + 2];
-      case '\\': return ['\\', at + 2];
-      case '/': return ['/', at + 2];
-      case 'b': return ['\b', at + 2];
-      case 'f': return ['\f', at + 2];
-      case 'n': return ['\n', at + 2];
-      case 'r': return ['\r', at + 2];
-      case 't': return ['\t', at + 2];
+      case '"':
+        return ['"', at + 2];
+      case '\\':
+        return ['\\', at + 2];
+      case '/':
+        return ['/', at + 2];
+      case 'b':
+        return ['\b', at + 2];
+      case 'f':
+        return ['\f', at + 2];
+      case 'n':
+        return ['\n', at + 2];
+      case 'r':
+        return ['\r', at + 2];
+      case 't':
+        return ['\t', at + 2];
       case 'u': {
         const hex = this.#s.slice(at + 2, at + 6);
         if (!/^[0-9a-fA-F]{4}$/.test(hex)) {

@@ -19,7 +19,8 @@ const DECIMAL = /^[1-9][0-9]{0,10}$/;
 /** Parses a payload as a claim set; throws ERR_TOKEN_MALFORMED / ERR_TOKEN_TOO_LARGE. */
 export function parseClaimSet(payload: Uint8Array, limits: TokenLimits, what: string): ClaimSet {
   const claims = parseJsonObject(payload, `${what} payload`, 4, true);
-  if (Object.keys(claims).length > limits.maxClaims) throw tokenError('ERR_TOKEN_TOO_LARGE', `the ${what} has more than ${limits.maxClaims} claims`);
+  if (Object.keys(claims).length > limits.maxClaims)
+    throw tokenError('ERR_TOKEN_TOO_LARGE', `the ${what} has more than ${limits.maxClaims} claims`);
   return claims;
 }
 
@@ -27,15 +28,24 @@ export function parseClaimSet(payload: Uint8Array, limits: TokenLimits, what: st
 export function stringClaim(claims: ClaimSet, name: string, maxLength: number, what: string): string | null {
   const value = claims[name];
   if (value === undefined) return null;
-  if (typeof value !== 'string') throw tokenError('ERR_TOKEN_CLAIM_INVALID', `the ${what} claim "${name}" is not a string`, { claim: name });
-  if (value.length > maxLength) throw tokenError('ERR_TOKEN_TOO_LARGE', `the ${what} claim "${name}" is longer than ${maxLength} characters`, { claim: name });
+  if (typeof value !== 'string')
+    throw tokenError('ERR_TOKEN_CLAIM_INVALID', `the ${what} claim "${name}" is not a string`, {
+      claim: name,
+    });
+  if (value.length > maxLength)
+    throw tokenError(
+      'ERR_TOKEN_TOO_LARGE',
+      `the ${what} claim "${name}" is longer than ${maxLength} characters`,
+      { claim: name },
+    );
   return value;
 }
 
 /** A required string claim; refuses absence with ERR_TOKEN_CLAIM_MISSING. */
 export function requiredStringClaim(claims: ClaimSet, name: string, maxLength: number, what: string): string {
   const value = stringClaim(claims, name, maxLength, what);
-  if (value === null) throw tokenError('ERR_TOKEN_CLAIM_MISSING', `the ${what} has no "${name}" claim`, { claim: name });
+  if (value === null)
+    throw tokenError('ERR_TOKEN_CLAIM_MISSING', `the ${what} has no "${name}" claim`, { claim: name });
   return value;
 }
 
@@ -45,10 +55,13 @@ export function requiredStringClaim(claims: ClaimSet, name: string, maxLength: n
  */
 export function timeClaim(claims: ClaimSet, name: 'nbf' | 'exp', what: string): number {
   const value = claims[name];
-  if (value === undefined) throw tokenError('ERR_TOKEN_CLAIM_MISSING', `the ${what} has no "${name}" claim`, { claim: name });
+  if (value === undefined)
+    throw tokenError('ERR_TOKEN_CLAIM_MISSING', `the ${what} has no "${name}" claim`, { claim: name });
   const text = typeof value === 'string' ? value : value instanceof JsonNumberText ? value.text : null;
   if (text === null || !DECIMAL.test(text) || Number(text) >= MAX_TIME_CLAIM) {
-    throw tokenError('ERR_TOKEN_CLAIM_INVALID', `the ${what} claim "${name}" is not a decimal integer time`, { claim: name });
+    throw tokenError('ERR_TOKEN_CLAIM_INVALID', `the ${what} claim "${name}" is not a decimal integer time`, {
+      claim: name,
+    });
   }
   return Number(text);
 }

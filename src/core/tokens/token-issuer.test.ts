@@ -18,7 +18,13 @@ const decode = (segment: string) => JSON.parse(Buffer.from(segment, 'base64url')
 const audience = formatAudience(PRINCIPAL_IDS.exchange, 'Mail.Contoso.com', 'Contoso.com');
 
 function actorToken(expiresAt = new Date(NOW.getTime() + 24 * HOUR)) {
-  return buildActorToken({ audience, issuer: `${PRINCIPAL_IDS.lync}@contoso.com`, notBefore: NOW, expiresAt, signer: { x5t: cert.x5t, privateKey: cert.privateKey } });
+  return buildActorToken({
+    audience,
+    issuer: `${PRINCIPAL_IDS.lync}@contoso.com`,
+    notBefore: NOW,
+    expiresAt,
+    signer: { x5t: cert.x5t, privateKey: cert.privateKey },
+  });
 }
 
 describe('token issuer', () => {
@@ -36,7 +42,9 @@ describe('token issuer', () => {
 
   test('our actor tokens verify with jose against the certificate (independent implementation)', async () => {
     const key = await jose.importX509(cert.pem, 'RS256');
-    const { protectedHeader, payload } = await jose.compactVerify(actorToken(), key, { algorithms: ['RS256'] });
+    const { protectedHeader, payload } = await jose.compactVerify(actorToken(), key, {
+      algorithms: ['RS256'],
+    });
     assert.equal(protectedHeader.x5t, cert.x5t);
     assert.equal(JSON.parse(new TextDecoder().decode(payload)).iss, `${PRINCIPAL_IDS.lync}@contoso.com`);
   });
@@ -44,16 +52,37 @@ describe('token issuer', () => {
   test('the act-as token is unsigned, carries the user and the actor, and is capped by the actor expiry', async () => {
     const actor = actorToken(new Date(NOW.getTime() + 2 * HOUR));
     const token = buildActAsToken({
-      audience, issuer: `${PRINCIPAL_IDS.lync}@contoso.com`, notBefore: NOW, expiresAt: new Date(NOW.getTime() + 8 * HOUR),
-      user: { nameid: 's-1-5-21-7', nii: NII_ACTIVE_DIRECTORY, smtp: 'a@contoso.com', sip: 'a@contoso.com', upn: 'a@contoso.com' },
-      actorToken: actor, actorExpiresAt: new Date(NOW.getTime() + 2 * HOUR),
+      audience,
+      issuer: `${PRINCIPAL_IDS.lync}@contoso.com`,
+      notBefore: NOW,
+      expiresAt: new Date(NOW.getTime() + 8 * HOUR),
+      user: {
+        nameid: 's-1-5-21-7',
+        nii: NII_ACTIVE_DIRECTORY,
+        smtp: 'a@contoso.com',
+        sip: 'a@contoso.com',
+        upn: 'a@contoso.com',
+      },
+      actorToken: actor,
+      actorExpiresAt: new Date(NOW.getTime() + 2 * HOUR),
     });
     assert.ok(token.endsWith('.'));
     const [h, p, s] = token.split('.');
     assert.equal(s, '');
     assert.deepEqual(decode(h!), { typ: 'JWT', alg: 'none' });
     const claims = decode(p!);
-    assert.deepEqual(Object.keys(claims), ['aud', 'iss', 'nbf', 'exp', 'nameid', 'nii', 'smtp', 'sip', 'upn', 'actortoken']);
+    assert.deepEqual(Object.keys(claims), [
+      'aud',
+      'iss',
+      'nbf',
+      'exp',
+      'nameid',
+      'nii',
+      'smtp',
+      'sip',
+      'upn',
+      'actortoken',
+    ]);
     assert.equal(claims.exp, String(NOW.getTime() / 1000 + 2 * 3600));
     assert.equal(claims.actortoken, actor);
     // jose reads the header of the unsecured JWT and verifies the actor inside (its UnsecuredJWT.decode

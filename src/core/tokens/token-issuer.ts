@@ -51,7 +51,8 @@ export interface OuterTokenInput {
 /** `nii` for an on-premises Active Directory SID (protocol.md §2.4). */
 export const NII_ACTIVE_DIRECTORY = 'urn:office:idp:activedirectory';
 
-const ACTOR_HEADER = (x5t: string) => encodeBase64Url(JSON.stringify({ typ: 'JWT', alg: 'RS256', x5t, kid: x5t }));
+const ACTOR_HEADER = (x5t: string) =>
+  encodeBase64Url(JSON.stringify({ typ: 'JWT', alg: 'RS256', x5t, kid: x5t }));
 const OUTER_HEADER = encodeBase64Url(JSON.stringify({ typ: 'JWT', alg: 'none' }));
 
 /**

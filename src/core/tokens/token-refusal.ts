@@ -20,8 +20,16 @@ const FAULT_DETAIL = 8101;
 
 /** Exchange category names by `floor(detail / 1000)` (protocol.md §6.2). */
 const CATEGORIES: Readonly<Record<number, string>> = {
-  1: 'invalid_signature', 2: 'invalid_token', 3: 'token_expired', 4: 'invalid_resource', 5: 'invalid_tenant',
-  6: 'invalid_user', 7: 'invalid_client', 8: 'internal_error', 9: 'invalid_grant', 10: 'invalid_certificate',
+  1: 'invalid_signature',
+  2: 'invalid_token',
+  3: 'token_expired',
+  4: 'invalid_resource',
+  5: 'invalid_tenant',
+  6: 'invalid_user',
+  7: 'invalid_client',
+  8: 'internal_error',
+  9: 'invalid_grant',
+  10: 'invalid_certificate',
 };
 
 /** The category code: 2000000 + floor(detail / 1000) − 1 (protocol.md §6.2). */
@@ -43,7 +51,9 @@ export function bearerChallenge(params: ChallengeParameters, invalidToken: boole
 
 /** Builds the wire refusal for a token error (an S2sError whose code is in TOKEN_ERRORS with a diagnostic). */
 export function refusalFor(err: S2sError, params: ChallengeParameters): S2sRefusal {
-  const definition: ErrorDefinition | undefined = Object.hasOwn(TOKEN_ERRORS, err.code) ? TOKEN_ERRORS[err.code as TokenErrorCode] : undefined;
+  const definition: ErrorDefinition | undefined = Object.hasOwn(TOKEN_ERRORS, err.code)
+    ? TOKEN_ERRORS[err.code as TokenErrorCode]
+    : undefined;
   const known = definition?.diagnostic !== undefined;
   const detail = definition?.diagnostic?.code ?? FAULT_DETAIL;
   const category = diagnosticCategory(detail);
@@ -55,7 +65,9 @@ export function refusalFor(err: S2sError, params: ChallengeParameters): S2sRefus
     message: known ? err.message : 'token validation failed because of an internal fault',
     status: 401,
     wwwAuthenticate: bearerChallenge(params, !bare),
-    msDiagnostics: bare ? null : `${categoryCode};reason="${headerSafe(known ? err.message : 'internal fault')}";error_category="${category}"`,
+    msDiagnostics: bare
+      ? null
+      : `${categoryCode};reason="${headerSafe(known ? err.message : 'internal fault')}";error_category="${category}"`,
   };
 }
 

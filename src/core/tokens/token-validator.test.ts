@@ -26,20 +26,41 @@ let ours: TestCertificate;
 let oursPrevious: TestCertificate;
 let exchange: TestCertificate;
 
-const keyOf = (c: TestCertificate, role: TrustedKey['role']): TrustedKey => ({ thumbprint: c.thumbprint, x5t: c.x5t, publicKey: c.publicKey, role });
+const keyOf = (c: TestCertificate, role: TrustedKey['role']): TrustedKey => ({
+  thumbprint: c.thumbprint,
+  x5t: c.x5t,
+  publicKey: c.publicKey,
+  role,
+});
 
 function partner(over: Partial<PartnerApplication> = {}): PartnerApplication {
   return {
-    identity: 'microsoft.exchange', applicationIdentifier: EXCHANGE, realm: REALM, issuer: `${EXCHANGE}@${REALM}`,
-    trustLevel: 'Full', enabled: true, acceptSecurityIdentifierInformation: false, source: 'certificate',
-    metadataUrl: null, allowInsecureHttp: false, keys: [{ thumbprint: exchange.thumbprint, certificate: exchange.der.toString('base64') }],
-    refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null }, storageUrl: null, ...over,
+    identity: 'microsoft.exchange',
+    applicationIdentifier: EXCHANGE,
+    realm: REALM,
+    issuer: `${EXCHANGE}@${REALM}`,
+    trustLevel: 'Full',
+    enabled: true,
+    acceptSecurityIdentifierInformation: false,
+    source: 'certificate',
+    metadataUrl: null,
+    allowInsecureHttp: false,
+    keys: [{ thumbprint: exchange.thumbprint, certificate: exchange.der.toString('base64') }],
+    refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null },
+    storageUrl: null,
+    ...over,
   };
 }
 
-function context(over: { partner?: Partial<PartnerApplication>; hostNames?: string[]; now?: Date } = {}): TrustContext {
+function context(
+  over: { partner?: Partial<PartnerApplication>; hostNames?: string[]; now?: Date } = {},
+): TrustContext {
   return {
-    serviceName: LYNC, realm: REALM, hostNames: over.hostNames ?? [HOST], clockSkewSeconds: 300, now: over.now ?? NOW,
+    serviceName: LYNC,
+    realm: REALM,
+    hostNames: over.hostNames ?? [HOST],
+    clockSkewSeconds: 300,
+    now: over.now ?? NOW,
     ownKeys: [keyOf(ours, 'current'), keyOf(oursPrevious, 'previous')],
     partners: [{ application: partner(over.partner), keys: [keyOf(exchange, 'partner')] }],
     limits: DEFAULT_TOKEN_LIMITS,
@@ -47,7 +68,15 @@ function context(over: { partner?: Partial<PartnerApplication>; hostNames?: stri
 }
 
 function actorClaims(over: Record<string, unknown> = {}) {
-  return { aud: AUD, iss: `${EXCHANGE}@${REALM}`, nbf: String(secs(NOW) - 60), exp: String(secs(NOW) + 3600), nameid: `${EXCHANGE}@${REALM}`, trustedfordelegation: 'true', ...over };
+  return {
+    aud: AUD,
+    iss: `${EXCHANGE}@${REALM}`,
+    nbf: String(secs(NOW) - 60),
+    exp: String(secs(NOW) + 3600),
+    nameid: `${EXCHANGE}@${REALM}`,
+    trustedfordelegation: 'true',
+    ...over,
+  };
 }
 
 /** Builds any token: header and payload as given (raw strings kept verbatim), RS256-signed with `cert` unless unsigned. */
@@ -55,10 +84,32 @@ function forge(header: unknown, payload: unknown, cert: TestCertificate | null =
   const input = `${b64(header)}.${b64(payload)}`;
   return `${input}.${cert ? signRs256(input, cert.privateKey).toString('base64url') : ''}`;
 }
-const rsHeader = (cert: TestCertificate = exchange, over: Record<string, unknown> = {}) => ({ typ: 'JWT', alg: 'RS256', x5t: cert.x5t, ...over });
-const actor = (over: Record<string, unknown> = {}, cert: TestCertificate = exchange) => forge(rsHeader(cert), actorClaims(over), cert);
-function outer(actorToken: string, over: Record<string, unknown> = {}, header: unknown = { typ: 'JWT', alg: 'none' }) {
-  const claims = { aud: AUD, iss: `${EXCHANGE}@${REALM}`, nbf: String(secs(NOW) - 60), exp: String(secs(NOW) + 1800), nameid: 's-1-5-21-1', nii: NII_ACTIVE_DIRECTORY, smtp: 'alice@contoso.com', sip: 'alice@contoso.com', upn: 'alice@contoso.com', actortoken: actorToken, ...over };
+const rsHeader = (cert: TestCertificate = exchange, over: Record<string, unknown> = {}) => ({
+  typ: 'JWT',
+  alg: 'RS256',
+  x5t: cert.x5t,
+  ...over,
+});
+const actor = (over: Record<string, unknown> = {}, cert: TestCertificate = exchange) =>
+  forge(rsHeader(cert), actorClaims(over), cert);
+function outer(
+  actorToken: string,
+  over: Record<string, unknown> = {},
+  header: unknown = { typ: 'JWT', alg: 'none' },
+) {
+  const claims = {
+    aud: AUD,
+    iss: `${EXCHANGE}@${REALM}`,
+    nbf: String(secs(NOW) - 60),
+    exp: String(secs(NOW) + 1800),
+    nameid: 's-1-5-21-1',
+    nii: NII_ACTIVE_DIRECTORY,
+    smtp: 'alice@contoso.com',
+    sip: 'alice@contoso.com',
+    upn: 'alice@contoso.com',
+    actortoken: actorToken,
+    ...over,
+  };
   return forge(header, claims, null);
 }
 
@@ -85,7 +136,10 @@ describe('accepted tokens', () => {
     assert.ok(r.outcome.ok);
     if (!r.outcome.ok) return;
     const p = r.outcome.principal;
-    assert.deepEqual([p.kind, p.partnerIdentity, p.mode, p.trustLevel, p.user, p.signingThumbprint], ['partner', 'microsoft.exchange', 'app', 'Full', null, exchange.thumbprint]);
+    assert.deepEqual(
+      [p.kind, p.partnerIdentity, p.mode, p.trustLevel, p.user, p.signingThumbprint],
+      ['partner', 'microsoft.exchange', 'app', 'Full', null, exchange.thumbprint],
+    );
     assert.equal(p.expiresAt.getTime(), (secs(NOW) + 3600) * 1000);
   });
 
@@ -94,41 +148,89 @@ describe('accepted tokens', () => {
     assert.ok(r.outcome.ok);
     if (!r.outcome.ok) return;
     assert.equal(r.outcome.principal.mode, 'user');
-    assert.deepEqual({ ...r.outcome.principal.user }, { nameid: 's-1-5-21-1', nii: NII_ACTIVE_DIRECTORY, smtp: 'alice@contoso.com', sip: 'alice@contoso.com', upn: 'alice@contoso.com' });
+    assert.deepEqual(
+      { ...r.outcome.principal.user },
+      {
+        nameid: 's-1-5-21-1',
+        nii: NII_ACTIVE_DIRECTORY,
+        smtp: 'alice@contoso.com',
+        sip: 'alice@contoso.com',
+        upn: 'alice@contoso.com',
+      },
+    );
     assert.equal(r.outcome.principal.expiresAt.getTime(), (secs(NOW) + 1800) * 1000);
   });
 
   test('tokens built by our issuer validate as self, with current and previous certificates', () => {
     for (const cert of [ours, oursPrevious]) {
-      const actorToken = buildActorToken({ audience: AUD, issuer: `${LYNC}@${REALM}`, notBefore: NOW, expiresAt: new Date(NOW.getTime() + 86400_000), signer: { x5t: cert.x5t, privateKey: cert.privateKey } });
+      const actorToken = buildActorToken({
+        audience: AUD,
+        issuer: `${LYNC}@${REALM}`,
+        notBefore: NOW,
+        expiresAt: new Date(NOW.getTime() + 86400_000),
+        signer: { x5t: cert.x5t, privateKey: cert.privateKey },
+      });
       const app = check(actorToken);
-      assert.ok(app.outcome.ok && app.outcome.principal.kind === 'self' && app.outcome.principal.signingThumbprint === cert.thumbprint);
-      const user = { nameid: 'alice@contoso.com', nii: null, smtp: 'alice@contoso.com', sip: 'alice@contoso.com', upn: 'alice@contoso.com' };
-      const asUser = buildActAsToken({ audience: AUD, issuer: `${LYNC}@${REALM}`, notBefore: NOW, expiresAt: new Date(NOW.getTime() + 8 * 3600_000), user, actorToken, actorExpiresAt: new Date(NOW.getTime() + 86400_000) });
+      assert.ok(
+        app.outcome.ok &&
+          app.outcome.principal.kind === 'self' &&
+          app.outcome.principal.signingThumbprint === cert.thumbprint,
+      );
+      const user = {
+        nameid: 'alice@contoso.com',
+        nii: null,
+        smtp: 'alice@contoso.com',
+        sip: 'alice@contoso.com',
+        upn: 'alice@contoso.com',
+      };
+      const asUser = buildActAsToken({
+        audience: AUD,
+        issuer: `${LYNC}@${REALM}`,
+        notBefore: NOW,
+        expiresAt: new Date(NOW.getTime() + 8 * 3600_000),
+        user,
+        actorToken,
+        actorExpiresAt: new Date(NOW.getTime() + 86400_000),
+      });
       const r = check(asUser);
       assert.ok(r.outcome.ok && r.outcome.principal.mode === 'user');
     }
   });
 
   test('numeric nbf/exp and upper-case identifiers are accepted; the audience host may carry :443', () => {
-    const r = check(actor({ nbf: secs(NOW) - 10, exp: secs(NOW) + 10, aud: `${LYNC.toUpperCase()}/POOL.contoso.com:443@CONTOSO.COM`, iss: `${EXCHANGE.toUpperCase()}@Contoso.com` }));
+    const r = check(
+      actor({
+        nbf: secs(NOW) - 10,
+        exp: secs(NOW) + 10,
+        aud: `${LYNC.toUpperCase()}/POOL.contoso.com:443@CONTOSO.COM`,
+        iss: `${EXCHANGE.toUpperCase()}@Contoso.com`,
+      }),
+    );
     assert.ok(r.outcome.ok, JSON.stringify(r.steps.at(-1)));
   });
 
   test('without configured host names the request URL authority is the audience host', () => {
     assert.ok(check(actor(), context({ hostNames: [] })).outcome.ok);
-    refused(check(actor(), context({ hostNames: [] }), 'https://other.contoso.com/x'), 'ERR_TOKEN_AUDIENCE_HOST', 4002);
+    refused(
+      check(actor(), context({ hostNames: [] }), 'https://other.contoso.com/x'),
+      'ERR_TOKEN_AUDIENCE_HOST',
+      4002,
+    );
   });
 
   test('a clock skew of up to 5 minutes is tolerated both ways', () => {
     assert.ok(check(actor({ nbf: String(secs(NOW) + 200) })).outcome.ok);
-    assert.ok(check(actor({ exp: String(secs(NOW) - 200) , nbf: String(secs(NOW) - 900) })).outcome.ok);
+    assert.ok(check(actor({ exp: String(secs(NOW) - 200), nbf: String(secs(NOW) - 900) })).outcome.ok);
   });
 });
 
 describe('refusals and their Exchange diagnostics', () => {
   test('unsigned actor inside an act-as token: 2002', () => {
-    refused(check(outer(forge({ typ: 'JWT', alg: 'none' }, actorClaims(), null))), 'ERR_TOKEN_ACTOR_UNSIGNED', 2002);
+    refused(
+      check(outer(forge({ typ: 'JWT', alg: 'none' }, actorClaims(), null))),
+      'ERR_TOKEN_ACTOR_UNSIGNED',
+      2002,
+    );
   });
   test('signed outer token: 2001', () => {
     refused(check(outer(actor(), {}, rsHeader())), 'ERR_TOKEN_OUTER_SIGNED', 2001);
@@ -163,7 +265,11 @@ describe('refusals and their Exchange diagnostics', () => {
   });
   test('tampered payload: 1001', () => {
     const [h, , s] = actor().split('.');
-    refused(check(`${h}.${b64(actorClaims({ exp: String(secs(NOW) + 999999) }))}.${s}`), 'ERR_TOKEN_INVALID_SIGNATURE', 1001);
+    refused(
+      check(`${h}.${b64(actorClaims({ exp: String(secs(NOW) + 999999) }))}.${s}`),
+      'ERR_TOKEN_INVALID_SIGNATURE',
+      1001,
+    );
   });
   test('wrong audience id, host, realm, or a malformed audience', () => {
     refused(check(actor({ aud: `${EXCHANGE}/${HOST}@${REALM}` })), 'ERR_TOKEN_AUDIENCE_ID', 4003);
@@ -173,14 +279,30 @@ describe('refusals and their Exchange diagnostics', () => {
     refused(check(actor({ aud: `${LYNC}/${HOST}@` })), 'ERR_TOKEN_AUDIENCE_MALFORMED', 4001);
   });
   test('expired and not yet valid, actor and outer', () => {
-    refused(check(actor({ nbf: String(secs(NOW) - 9000), exp: String(secs(NOW) - 301) })), 'ERR_TOKEN_EXPIRED', 3001);
+    refused(
+      check(actor({ nbf: String(secs(NOW) - 9000), exp: String(secs(NOW) - 301) })),
+      'ERR_TOKEN_EXPIRED',
+      3001,
+    );
     refused(check(actor({ nbf: String(secs(NOW) + 301) })), 'ERR_TOKEN_NOT_YET_VALID', 3101);
     refused(check(actor({ exp: String(secs(NOW) - 60) })), 'ERR_TOKEN_LIFETIME_INVALID', 3102);
-    refused(check(outer(actor(), { nbf: String(secs(NOW) - 9000), exp: String(secs(NOW) - 400) })), 'ERR_TOKEN_EXPIRED', 3001);
+    refused(
+      check(outer(actor(), { nbf: String(secs(NOW) - 9000), exp: String(secs(NOW) - 400) })),
+      'ERR_TOKEN_EXPIRED',
+      3001,
+    );
   });
   test('outer iss different from the actor nameid: 2015 (id) and 2016 (realm)', () => {
-    refused(check(outer(actor(), { iss: `${PRINCIPAL_IDS.sharepoint}@${REALM}` })), 'ERR_TOKEN_OUTER_ISSUER_MISMATCH', 2015);
-    refused(check(outer(actor(), { iss: `${EXCHANGE}@fabrikam.com` })), 'ERR_TOKEN_OUTER_REALM_MISMATCH', 2016);
+    refused(
+      check(outer(actor(), { iss: `${PRINCIPAL_IDS.sharepoint}@${REALM}` })),
+      'ERR_TOKEN_OUTER_ISSUER_MISMATCH',
+      2015,
+    );
+    refused(
+      check(outer(actor(), { iss: `${EXCHANGE}@fabrikam.com` })),
+      'ERR_TOKEN_OUTER_REALM_MISMATCH',
+      2016,
+    );
   });
   test('actor iss/nameid binding: 2003, 2005, 2006, 2007, 7002, 2017, 2008', () => {
     refused(check(actor({ iss: undefined })), 'ERR_TOKEN_ISSUER_MISSING', 2003);
@@ -189,7 +311,11 @@ describe('refusals and their Exchange diagnostics', () => {
     refused(check(actor({ iss: `${EXCHANGE}@fabrikam.com` })), 'ERR_TOKEN_ISSUER_UNKNOWN', 2008);
     refused(check(actor({ nameid: undefined })), 'ERR_TOKEN_NAMEID_MISSING', 2005);
     refused(check(actor({ nameid: 'x/y@z' })), 'ERR_TOKEN_NAMEID_INVALID', 2007);
-    refused(check(actor({ nameid: `${PRINCIPAL_IDS.sharepoint}@${REALM}` })), 'ERR_TOKEN_NAMEID_APP_MISMATCH', 7002);
+    refused(
+      check(actor({ nameid: `${PRINCIPAL_IDS.sharepoint}@${REALM}` })),
+      'ERR_TOKEN_NAMEID_APP_MISMATCH',
+      7002,
+    );
     refused(check(actor({ nameid: `${EXCHANGE}@fabrikam.com` })), 'ERR_TOKEN_NAMEID_REALM_MISMATCH', 2017);
   });
   test('disabled partner: 2008', () => {
@@ -203,7 +329,8 @@ describe('refusals and their Exchange diagnostics', () => {
     assert.ok(check(outer(actor()), level('User')).outcome.ok);
   });
   test('actor carrying user claims: 2106', () => {
-    for (const c of ['scp', 'upn', 'unique_name', 'altsecid']) refused(check(actor({ [c]: 'x' })), 'ERR_TOKEN_ACTOR_USER_CLAIMS', 2106);
+    for (const c of ['scp', 'upn', 'unique_name', 'altsecid'])
+      refused(check(actor({ [c]: 'x' })), 'ERR_TOKEN_ACTOR_USER_CLAIMS', 2106);
   });
   test('outer token without a user: 2107; missing aud: 2004', () => {
     refused(check(outer(actor(), { nameid: undefined })), 'ERR_TOKEN_USER_CLAIMS_MISSING', 2107);
@@ -219,38 +346,92 @@ describe('strict parsing before cryptography', () => {
   };
   test('duplicate JSON members in header or payload: 2101', () => {
     const payload = JSON.stringify(actorClaims());
-    refused(check(raw(`{"typ":"JWT","alg":"RS256","alg":"RS256","x5t":"${exchange.x5t}"}`, payload)), 'ERR_TOKEN_MALFORMED', 2101);
-    refused(check(raw(JSON.stringify(rsHeader()), payload.replace('{', `{"iss":"${PRINCIPAL_IDS.sharepoint}@${REALM}",`))), 'ERR_TOKEN_MALFORMED', 2101);
+    refused(
+      check(raw(`{"typ":"JWT","alg":"RS256","alg":"RS256","x5t":"${exchange.x5t}"}`, payload)),
+      'ERR_TOKEN_MALFORMED',
+      2101,
+    );
+    refused(
+      check(
+        raw(
+          JSON.stringify(rsHeader()),
+          payload.replace('{', `{"iss":"${PRINCIPAL_IDS.sharepoint}@${REALM}",`),
+        ),
+      ),
+      'ERR_TOKEN_MALFORMED',
+      2101,
+    );
   });
   test('__proto__ claim: 2101', () => {
-    refused(check(raw(JSON.stringify(rsHeader()), JSON.stringify(actorClaims()).replace('{', '{"__proto__":{"x":1},'))), 'ERR_TOKEN_MALFORMED', 2101);
+    refused(
+      check(
+        raw(JSON.stringify(rsHeader()), JSON.stringify(actorClaims()).replace('{', '{"__proto__":{"x":1},')),
+      ),
+      'ERR_TOKEN_MALFORMED',
+      2101,
+    );
   });
   test('non-canonical base64url: padding, +/, trailing bits, whitespace, segment count: 2101', () => {
     const good = actor();
     const [h, p, s] = good.split('.') as [string, string, string];
     const variants = [
-      `${h}=.${p}.${s}`, `${h}.${p}.${s}==`, `${h}.${p}.${s.replace(/-/g, '+').replace(/_/g, '/')}`,
-      `${h}.${p} .${s}`, `${h}.${p}`, `${h}.${p}.${s}.`, `${h}..${p}.${s}`,
+      `${h}=.${p}.${s}`,
+      `${h}.${p}.${s}==`,
+      `${h}.${p}.${s.replace(/-/g, '+').replace(/_/g, '/')}`,
+      `${h}.${p} .${s}`,
+      `${h}.${p}`,
+      `${h}.${p}.${s}.`,
+      `${h}..${p}.${s}`,
     ];
     // a segment whose last character carries non-zero unused bits decodes to the same bytes
     const last = p.at(-1)!;
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-    if (p.length % 4 !== 0) variants.push(`${h}.${p.slice(0, -1)}${alphabet[alphabet.indexOf(last) + 1]}.${s}`);
-    if (s.length % 4 !== 0) variants.push(`${h}.${p}.${s.slice(0, -1)}${alphabet[alphabet.indexOf(s.at(-1)!) + 1]}`);
+    if (p.length % 4 !== 0)
+      variants.push(`${h}.${p.slice(0, -1)}${alphabet[alphabet.indexOf(last) + 1]}.${s}`);
+    if (s.length % 4 !== 0)
+      variants.push(`${h}.${p}.${s.slice(0, -1)}${alphabet[alphabet.indexOf(s.at(-1)!) + 1]}`);
     assert.ok(variants.length >= 8);
     for (const v of variants) refused(check(v), 'ERR_TOKEN_MALFORMED', 2101);
   });
   test('jku, x5u, jwk, x5c and crit headers: 2103, never fetched', () => {
     for (const member of ['jku', 'x5u', 'jwk', 'x5c', 'crit']) {
-      refused(check(forge(rsHeader(exchange, { [member]: member === 'crit' ? ['exp'] : 'https://attacker.example/k' }), actorClaims())), 'ERR_TOKEN_HEADER_REFUSED', 2103);
+      refused(
+        check(
+          forge(
+            rsHeader(exchange, { [member]: member === 'crit' ? ['exp'] : 'https://attacker.example/k' }),
+            actorClaims(),
+          ),
+        ),
+        'ERR_TOKEN_HEADER_REFUSED',
+        2103,
+      );
     }
   });
   test('typ other than JWT, kid ≠ x5t, malformed x5t: 2104; unknown header members are ignored', () => {
-    refused(check(forge(rsHeader(exchange, { typ: 'at+jwt' }), actorClaims())), 'ERR_TOKEN_HEADER_INVALID', 2104);
-    refused(check(forge(rsHeader(exchange, { kid: ours.x5t }), actorClaims())), 'ERR_TOKEN_HEADER_INVALID', 2104);
-    refused(check(forge(rsHeader(exchange, { x5t: 'abc' }), actorClaims())), 'ERR_TOKEN_HEADER_INVALID', 2104);
-    assert.ok(check(forge(rsHeader(exchange, { typ: 'jwt', kid: exchange.x5t, 'x5t#S256': 'ignored' }), actorClaims())).outcome.ok);
-    assert.ok(check(forge({ alg: 'RS256' }, actorClaims())).outcome.ok, 'no x5t: every key of the issuer is tried');
+    refused(
+      check(forge(rsHeader(exchange, { typ: 'at+jwt' }), actorClaims())),
+      'ERR_TOKEN_HEADER_INVALID',
+      2104,
+    );
+    refused(
+      check(forge(rsHeader(exchange, { kid: ours.x5t }), actorClaims())),
+      'ERR_TOKEN_HEADER_INVALID',
+      2104,
+    );
+    refused(
+      check(forge(rsHeader(exchange, { x5t: 'abc' }), actorClaims())),
+      'ERR_TOKEN_HEADER_INVALID',
+      2104,
+    );
+    assert.ok(
+      check(
+        forge(rsHeader(exchange, { typ: 'jwt', kid: exchange.x5t, 'x5t#S256': 'ignored' }), actorClaims()),
+      ).outcome.ok,
+    );
+    assert.ok(
+      check(forge({ alg: 'RS256' }, actorClaims())).outcome.ok,
+      'no x5t: every key of the issuer is tried',
+    );
   });
   test('time claims: only decimal integers, as strings or JSON integers, within 0 < t < 10^11', () => {
     const n = secs(NOW) + 3600;
@@ -259,7 +440,11 @@ describe('strict parsing before cryptography', () => {
     }
     const payload = JSON.stringify(actorClaims()).replace(`"exp":"${n}"`, `"exp":${n}.0`);
     refused(check(raw(JSON.stringify(rsHeader()), payload)), 'ERR_TOKEN_CLAIM_INVALID', 2105);
-    refused(check(raw(JSON.stringify(rsHeader()), payload.replace(`${n}.0`, `${n / 100}e2`))), 'ERR_TOKEN_CLAIM_INVALID', 2105);
+    refused(
+      check(raw(JSON.stringify(rsHeader()), payload.replace(`${n}.0`, `${n / 100}e2`))),
+      'ERR_TOKEN_CLAIM_INVALID',
+      2105,
+    );
   });
   test('size limits: whole token and single claims: 2102', () => {
     refused(check(actor({ pad: 'x'.repeat(20000) })), 'ERR_TOKEN_TOO_LARGE', 2102);
@@ -274,7 +459,10 @@ describe('challenge and diagnostics on the wire', () => {
       assert.equal(r.outcome.ok, false);
       if (r.outcome.ok) continue;
       assert.equal(r.outcome.refusal.code, 'ERR_TOKEN_MISSING');
-      assert.equal(r.outcome.refusal.wwwAuthenticate, `Bearer realm="${REALM}", client_id="${LYNC}", trusted_issuers="${LYNC}@${REALM},${EXCHANGE}@${REALM}"`);
+      assert.equal(
+        r.outcome.refusal.wwwAuthenticate,
+        `Bearer realm="${REALM}", client_id="${LYNC}", trusted_issuers="${LYNC}@${REALM},${EXCHANGE}@${REALM}"`,
+      );
       assert.equal(r.outcome.refusal.msDiagnostics, null);
     }
   });
@@ -287,18 +475,47 @@ describe('challenge and diagnostics on the wire', () => {
     assert.ok(refusal.wwwAuthenticate.endsWith(', error="invalid_token"'));
     assert.deepEqual(refusal.diagnostic, { code: 5002, category: 'invalid_tenant', categoryCode: 2000004 });
     assert.match(refusal.msDiagnostics!, /^2000004;reason="[^"]+";error_category="invalid_tenant"$/);
-    for (const part of token.split('.')) assert.ok(!JSON.stringify(r).includes(part), 'no token material in the report');
+    for (const part of token.split('.'))
+      assert.ok(!JSON.stringify(r).includes(part), 'no token material in the report');
   });
   test('signature failures map to 2000000 invalid_signature', () => {
     const r = check(forge(rsHeader(exchange), actorClaims(), ours));
-    assert.ok(!r.outcome.ok && r.outcome.refusal.msDiagnostics!.startsWith('2000000;') && r.outcome.refusal.msDiagnostics!.endsWith('error_category="invalid_signature"'));
+    assert.ok(
+      !r.outcome.ok &&
+        r.outcome.refusal.msDiagnostics!.startsWith('2000000;') &&
+        r.outcome.refusal.msDiagnostics!.endsWith('error_category="invalid_signature"'),
+    );
   });
 });
 
 describe('explain', () => {
   test('lists each named step with its verdict, stopping at the refusal', () => {
     const ok = explainToken(outer(actor()), URL_, context());
-    assert.deepEqual(ok.steps.map((s) => s.name), ['authorization', 'parse', 'header', 'claims', 'classify', 'actor-parse', 'actor-header', 'actor-claims', 'audience', 'issuer', 'key', 'signature', 'lifetime', 'nameid', 'actor-is-app', 'outer-audience', 'outer-issuer', 'outer-lifetime', 'user', 'trust-level']);
+    assert.deepEqual(
+      ok.steps.map((s) => s.name),
+      [
+        'authorization',
+        'parse',
+        'header',
+        'claims',
+        'classify',
+        'actor-parse',
+        'actor-header',
+        'actor-claims',
+        'audience',
+        'issuer',
+        'key',
+        'signature',
+        'lifetime',
+        'nameid',
+        'actor-is-app',
+        'outer-audience',
+        'outer-issuer',
+        'outer-lifetime',
+        'user',
+        'trust-level',
+      ],
+    );
     assert.ok(ok.steps.every((s) => s.verdict === 'pass'));
     const bad = explainToken(actor({ aud: `${LYNC}/evil.example@${REALM}` }), URL_, context());
     const last = bad.steps.at(-1)!;

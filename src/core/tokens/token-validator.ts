@@ -11,7 +11,15 @@ import { readS2sHeader } from './jose-header.ts';
 import type { S2sHeader } from './jose-header.ts';
 import { parseClaimSet } from './token-claims.ts';
 import type { ClaimSet } from './token-claims.ts';
-import { checkAudience, checkLifetime, checkNameId, matchIssuer, refuseUserClaims, selectKeys, verifySignature } from './actor-checks.ts';
+import {
+  checkAudience,
+  checkLifetime,
+  checkNameId,
+  matchIssuer,
+  refuseUserClaims,
+  selectKeys,
+  verifySignature,
+} from './actor-checks.ts';
 import type { VerifiedSigner } from './actor-checks.ts';
 import type { PrincipalName } from './principal-name.ts';
 import { checkOuterIssuer, readActingUser } from './outer-checks.ts';
@@ -41,14 +49,32 @@ interface VerifiedActor {
  * Validates `Authorization: Bearer <token>` for a request to `requestUrl`. With `explain` every passing
  * step is recorded with its detail; without, only a failing step is (the hot path builds no strings).
  */
-export function validateAuthorization(authorization: string | null | undefined, requestUrl: string | URL, ctx: TrustContext, options: { explain?: boolean } = {}): ValidationReport {
+export function validateAuthorization(
+  authorization: string | null | undefined,
+  requestUrl: string | URL,
+  ctx: TrustContext,
+  options: { explain?: boolean } = {},
+): ValidationReport {
   const trace = new ValidationTrace(options.explain ?? false);
   try {
-    const token = trace.step('authorization', () => bearerToken(authorization), () => 'a bearer token is present');
-    return { outcome: { ok: true, principal: validateToken(token, requestUrl, ctx, trace) }, steps: trace.steps, refreshPartner: null };
+    const token = trace.step(
+      'authorization',
+      () => bearerToken(authorization),
+      () => 'a bearer token is present',
+    );
+    return {
+      outcome: { ok: true, principal: validateToken(token, requestUrl, ctx, trace) },
+      steps: trace.steps,
+      refreshPartner: null,
+    };
   } catch (err) {
-    const failure = err instanceof S2sError ? err : tokenError('ERR_TOKEN_VALIDATION_FAULT', 'internal fault');
-    return { outcome: { ok: false, refusal: refusalFor(failure, challengeParameters(ctx)) }, steps: trace.steps, refreshPartner: trace.refreshPartner };
+    const failure =
+      err instanceof S2sError ? err : tokenError('ERR_TOKEN_VALIDATION_FAULT', 'internal fault');
+    return {
+      outcome: { ok: false, refusal: refusalFor(failure, challengeParameters(ctx)) },
+      steps: trace.steps,
+      refreshPartner: trace.refreshPartner,
+    };
   }
 }
 
@@ -82,25 +108,74 @@ function bearerToken(authorization: string | null | undefined): string {
   return token;
 }
 
-function validateToken(token: string, requestUrl: string | URL, ctx: TrustContext, trace: ValidationTrace): S2sPrincipal {
-  const jws = trace.step('parse', () => parseCompactJws(token, ctx.limits), () => 'three canonical base64url segments within the size limits');
-  const header = trace.step('header', () => readS2sHeader(jws.header, 'token'), (h) => `alg ${h.alg}${h.x5t ? `, x5t ${h.x5t}` : ''}`);
-  const claims = trace.step('claims', () => parseClaimSet(jws.payload, ctx.limits, 'token'), (c) => `claims: ${Object.keys(c).join(', ')}`);
-  const actAs = trace.step('classify', () => classify(jws, header, claims), (a) => (a ? 'act-as: unsigned outer token carrying an actor token' : 'app-only: signed actor token'));
+function validateToken(
+  token: string,
+  requestUrl: string | URL,
+  ctx: TrustContext,
+  trace: ValidationTrace,
+): S2sPrincipal {
+  const jws = trace.step(
+    'parse',
+    () => parseCompactJws(token, ctx.limits),
+    () => 'three canonical base64url segments within the size limits',
+  );
+  const header = trace.step(
+    'header',
+    () => readS2sHeader(jws.header, 'token'),
+    (h) => `alg ${h.alg}${h.x5t ? `, x5t ${h.x5t}` : ''}`,
+  );
+  const claims = trace.step(
+    'claims',
+    () => parseClaimSet(jws.payload, ctx.limits, 'token'),
+    (c) => `claims: ${Object.keys(c).join(', ')}`,
+  );
+  const actAs = trace.step(
+    'classify',
+    () => classify(jws, header, claims),
+    (a) => (a ? 'act-as: unsigned outer token carrying an actor token' : 'app-only: signed actor token'),
+  );
   if (!actAs) {
     const actor = verifyActor(jws, header, claims, requestUrl, ctx, trace);
     return principalOf(actor, null, actor.exp, trace);
   }
   const actorToken = claims['actortoken'] as string;
-  const actorJws = trace.step('actor-parse', () => parseCompactJws(actorToken, ctx.limits, 'actor token'), () => 'three canonical base64url segments');
-  const actorHeader = trace.step('actor-header', () => readSignedHeader(actorJws), (h) => `alg ${h.alg}${h.x5t ? `, x5t ${h.x5t}` : ''}`);
-  const actorClaims = trace.step('actor-claims', () => readActorClaims(actorJws, ctx), (c) => `claims: ${Object.keys(c).join(', ')}`);
+  const actorJws = trace.step(
+    'actor-parse',
+    () => parseCompactJws(actorToken, ctx.limits, 'actor token'),
+    () => 'three canonical base64url segments',
+  );
+  const actorHeader = trace.step(
+    'actor-header',
+    () => readSignedHeader(actorJws),
+    (h) => `alg ${h.alg}${h.x5t ? `, x5t ${h.x5t}` : ''}`,
+  );
+  const actorClaims = trace.step(
+    'actor-claims',
+    () => readActorClaims(actorJws, ctx),
+    (c) => `claims: ${Object.keys(c).join(', ')}`,
+  );
   const actor = verifyActor(actorJws, actorHeader, actorClaims, requestUrl, ctx, trace);
   // The outer token is unsigned: everything it says is bound to the verified actor or checked again.
-  trace.step('outer-audience', () => checkAudience(claims, ctx, requestUrl, 'outer token'), (a) => `addressed to ${a.id}/${a.host}@${a.realm}`);
-  trace.step('outer-issuer', () => checkOuterIssuer(claims, actor.nameid, ctx), (n) => `outer iss ${n.id}@${n.realm} is the actor nameid`);
-  const outerLife = trace.step('outer-lifetime', () => checkLifetime(claims, ctx, 'outer token'), (l) => lifetimeDetail(l));
-  const user = trace.step('user', () => readActingUser(claims, ctx), (u) => `acting for user ${u.nameid}${u.nii ? ` (nii ${u.nii})` : ''}`);
+  trace.step(
+    'outer-audience',
+    () => checkAudience(claims, ctx, requestUrl, 'outer token'),
+    (a) => `addressed to ${a.id}/${a.host}@${a.realm}`,
+  );
+  trace.step(
+    'outer-issuer',
+    () => checkOuterIssuer(claims, actor.nameid, ctx),
+    (n) => `outer iss ${n.id}@${n.realm} is the actor nameid`,
+  );
+  const outerLife = trace.step(
+    'outer-lifetime',
+    () => checkLifetime(claims, ctx, 'outer token'),
+    (l) => lifetimeDetail(l),
+  );
+  const user = trace.step(
+    'user',
+    () => readActingUser(claims, ctx),
+    (u) => `acting for user ${u.nameid}${u.nii ? ` (nii ${u.nii})` : ''}`,
+  );
   return principalOf(actor, user, Math.min(actor.exp, outerLife.exp), trace);
 }
 
@@ -110,9 +185,17 @@ function validateToken(token: string, requestUrl: string | URL, ctx: TrustContex
  */
 function classify(jws: CompactJws, header: S2sHeader, claims: ClaimSet): boolean {
   if (Object.hasOwn(claims, 'actortoken')) {
-    if (header.alg !== 'none') throw tokenError('ERR_TOKEN_OUTER_SIGNED', 'the outer token is signed; it must be unsigned with the signed actor inside');
-    if (jws.signature.length !== 0) throw tokenError('ERR_TOKEN_MALFORMED', 'an unsigned token carries a signature segment');
-    if (typeof claims['actortoken'] !== 'string') throw tokenError('ERR_TOKEN_CLAIM_INVALID', 'the "actortoken" claim is not a string', { claim: 'actortoken' });
+    if (header.alg !== 'none')
+      throw tokenError(
+        'ERR_TOKEN_OUTER_SIGNED',
+        'the outer token is signed; it must be unsigned with the signed actor inside',
+      );
+    if (jws.signature.length !== 0)
+      throw tokenError('ERR_TOKEN_MALFORMED', 'an unsigned token carries a signature segment');
+    if (typeof claims['actortoken'] !== 'string')
+      throw tokenError('ERR_TOKEN_CLAIM_INVALID', 'the "actortoken" claim is not a string', {
+        claim: 'actortoken',
+      });
     return true;
   }
   assertRs256(header, 'token');
@@ -126,25 +209,72 @@ function readSignedHeader(jws: CompactJws): S2sHeader {
 }
 
 function assertRs256(header: S2sHeader, what: string): void {
-  if (header.alg === 'none') throw tokenError('ERR_TOKEN_ACTOR_UNSIGNED', `the ${what} is unsigned; actor and app-only tokens must be RS256-signed`);
-  if (header.alg !== 'RS256') throw tokenError('ERR_TOKEN_ALG_NOT_ALLOWED', `the ${what} uses algorithm ${header.alg.replace(/[^\w-]/g, '?')}; only RS256 is accepted`, { alg: header.alg });
+  if (header.alg === 'none')
+    throw tokenError(
+      'ERR_TOKEN_ACTOR_UNSIGNED',
+      `the ${what} is unsigned; actor and app-only tokens must be RS256-signed`,
+    );
+  if (header.alg !== 'RS256')
+    throw tokenError(
+      'ERR_TOKEN_ALG_NOT_ALLOWED',
+      `the ${what} uses algorithm ${header.alg.replace(/[^\w-]/g, '?')}; only RS256 is accepted`,
+      { alg: header.alg },
+    );
 }
 
 function readActorClaims(jws: CompactJws, ctx: TrustContext): ClaimSet {
   const claims = parseClaimSet(jws.payload, ctx.limits, 'actor token');
-  if (Object.hasOwn(claims, 'actortoken')) throw tokenError('ERR_TOKEN_CLAIM_INVALID', 'an actor token may not carry another actor token', { claim: 'actortoken' });
+  if (Object.hasOwn(claims, 'actortoken'))
+    throw tokenError('ERR_TOKEN_CLAIM_INVALID', 'an actor token may not carry another actor token', {
+      claim: 'actortoken',
+    });
   return claims;
 }
 
 /** The §2.6 actor checks, each a named step. */
-function verifyActor(jws: CompactJws, header: S2sHeader, claims: ClaimSet, requestUrl: string | URL, ctx: TrustContext, trace: ValidationTrace): VerifiedActor {
-  trace.step('audience', () => checkAudience(claims, ctx, requestUrl, 'actor token'), (a) => `addressed to ${a.id}/${a.host}@${a.realm}`);
-  const issuer = trace.step('issuer', () => matchIssuer(claims, ctx), (m) => `issuer ${m.name.id}@${m.name.realm}: ${m.candidates.map(describeCandidate).join(', ')}`);
-  const signers = trace.step('key', () => selectKeys(header, issuer, trace), (s) => `candidate certificate(s): ${s.map((x) => `${x.key.thumbprint} (${x.key.role})`).join(', ')}`);
-  const signer = trace.step('signature', () => verifySignature(jws, signers), (s) => `RS256 signature verified with ${s.key.thumbprint}`);
-  const life = trace.step('lifetime', () => checkLifetime(claims, ctx, 'actor token'), (l) => lifetimeDetail(l));
-  const nameid = trace.step('nameid', () => checkNameId(claims, issuer.name, ctx), (n) => `nameid ${n.id}@${n.realm} matches the issuer`);
-  trace.step('actor-is-app', () => refuseUserClaims(claims), () => 'no user claims in the actor token');
+function verifyActor(
+  jws: CompactJws,
+  header: S2sHeader,
+  claims: ClaimSet,
+  requestUrl: string | URL,
+  ctx: TrustContext,
+  trace: ValidationTrace,
+): VerifiedActor {
+  trace.step(
+    'audience',
+    () => checkAudience(claims, ctx, requestUrl, 'actor token'),
+    (a) => `addressed to ${a.id}/${a.host}@${a.realm}`,
+  );
+  const issuer = trace.step(
+    'issuer',
+    () => matchIssuer(claims, ctx),
+    (m) => `issuer ${m.name.id}@${m.name.realm}: ${m.candidates.map(describeCandidate).join(', ')}`,
+  );
+  const signers = trace.step(
+    'key',
+    () => selectKeys(header, issuer, trace),
+    (s) => `candidate certificate(s): ${s.map((x) => `${x.key.thumbprint} (${x.key.role})`).join(', ')}`,
+  );
+  const signer = trace.step(
+    'signature',
+    () => verifySignature(jws, signers),
+    (s) => `RS256 signature verified with ${s.key.thumbprint}`,
+  );
+  const life = trace.step(
+    'lifetime',
+    () => checkLifetime(claims, ctx, 'actor token'),
+    (l) => lifetimeDetail(l),
+  );
+  const nameid = trace.step(
+    'nameid',
+    () => checkNameId(claims, issuer.name, ctx),
+    (n) => `nameid ${n.id}@${n.realm} matches the issuer`,
+  );
+  trace.step(
+    'actor-is-app',
+    () => refuseUserClaims(claims),
+    () => 'no user claims in the actor token',
+  );
   return { signer, nameid, exp: life.exp };
 }
 
@@ -157,13 +287,30 @@ function lifetimeDetail(l: { nbf: number; exp: number }): string {
 }
 
 /** §4 trust levels: Application refuses act-as, User refuses app-only; then the principal. */
-function principalOf(actor: VerifiedActor, user: ActingUserClaims | null, exp: number, trace: ValidationTrace): S2sPrincipal {
+function principalOf(
+  actor: VerifiedActor,
+  user: ActingUserClaims | null,
+  exp: number,
+  trace: ValidationTrace,
+): S2sPrincipal {
   const app = actor.signer.candidate.application;
   const trustLevel = app?.trustLevel ?? 'Full';
-  trace.step('trust-level', () => {
-    if (user !== null && trustLevel === 'Application') throw tokenError('ERR_TOKEN_TRUST_LEVEL', 'the partner has Application trust: it may not act for users');
-    if (user === null && trustLevel === 'User') throw tokenError('ERR_TOKEN_TRUST_LEVEL', 'the partner has User trust: it may not call as itself (app-only)');
-  }, () => `trust level ${trustLevel} allows ${user ? 'act-as' : 'app-only'} tokens`);
+  trace.step(
+    'trust-level',
+    () => {
+      if (user !== null && trustLevel === 'Application')
+        throw tokenError(
+          'ERR_TOKEN_TRUST_LEVEL',
+          'the partner has Application trust: it may not act for users',
+        );
+      if (user === null && trustLevel === 'User')
+        throw tokenError(
+          'ERR_TOKEN_TRUST_LEVEL',
+          'the partner has User trust: it may not call as itself (app-only)',
+        );
+    },
+    () => `trust level ${trustLevel} allows ${user ? 'act-as' : 'app-only'} tokens`,
+  );
   return {
     kind: app ? 'partner' : 'self',
     partnerIdentity: app?.identity ?? actor.nameid.id.toLowerCase(),

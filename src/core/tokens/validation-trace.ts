@@ -3,10 +3,26 @@ import { S2sError } from '../shared/errors.ts';
 
 /** Steps in the order they run (protocol.md §2.6, §2.7, §4). */
 export type StepName =
-  | 'authorization' | 'parse' | 'header' | 'claims' | 'classify'
-  | 'actor-parse' | 'actor-header' | 'actor-claims'
-  | 'audience' | 'issuer' | 'key' | 'signature' | 'lifetime' | 'nameid' | 'actor-is-app'
-  | 'outer-audience' | 'outer-issuer' | 'outer-lifetime' | 'user' | 'trust-level';
+  | 'authorization'
+  | 'parse'
+  | 'header'
+  | 'claims'
+  | 'classify'
+  | 'actor-parse'
+  | 'actor-header'
+  | 'actor-claims'
+  | 'audience'
+  | 'issuer'
+  | 'key'
+  | 'signature'
+  | 'lifetime'
+  | 'nameid'
+  | 'actor-is-app'
+  | 'outer-audience'
+  | 'outer-issuer'
+  | 'outer-lifetime'
+  | 'user'
+  | 'trust-level';
 
 /** One step's verdict. `detail` never contains token material (claim values are identifiers only). */
 export interface ValidationStep {
@@ -36,7 +52,12 @@ export class ValidationTrace {
       value = fn();
     } catch (err) {
       const message = err instanceof S2sError ? err.message : 'internal fault';
-      this.steps.push({ name, verdict: 'fail', detail: message, code: err instanceof S2sError ? err.code : 'ERR_TOKEN_VALIDATION_FAULT' });
+      this.steps.push({
+        name,
+        verdict: 'fail',
+        detail: message,
+        code: err instanceof S2sError ? err.code : 'ERR_TOKEN_VALIDATION_FAULT',
+      });
       throw err;
     }
     if (this.#record) this.steps.push({ name, verdict: 'pass', detail: describe(value) });

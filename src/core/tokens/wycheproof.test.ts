@@ -15,8 +15,16 @@ import { DEFAULT_TOKEN_LIMITS } from './token-limits.ts';
 const CORPUS = new URL('../../../../shared/corpora/wycheproof/', import.meta.url);
 const load = (name: string) => JSON.parse(readFileSync(new URL(name, CORPUS), 'utf8'));
 
-interface JwsTest { tcId: number; comment: string; jws: unknown; result: 'valid' | 'invalid' | 'acceptable' }
-interface JwsGroup { public?: JsonWebKey & { use?: string; key_ops?: string[]; alg?: string }; tests: JwsTest[] }
+interface JwsTest {
+  tcId: number;
+  comment: string;
+  jws: unknown;
+  result: 'valid' | 'invalid' | 'acceptable';
+}
+interface JwsGroup {
+  public?: JsonWebKey & { use?: string; key_ops?: string[]; alg?: string };
+  tests: JwsTest[];
+}
 
 /**
  * Upstream vectors we knowingly disagree with (corpora/README.md): 372/373 are labelled valid although
@@ -37,7 +45,8 @@ function accepts(jws: unknown, key: KeyObject, jwk: JwsGroup['public']): boolean
   } catch {
     return false;
   }
-  if (parsed.header['alg'] !== 'RS256' || REFUSED_HEADER_MEMBERS.some((m) => Object.hasOwn(parsed.header, m))) return false;
+  if (parsed.header['alg'] !== 'RS256' || REFUSED_HEADER_MEMBERS.some((m) => Object.hasOwn(parsed.header, m)))
+    return false;
   return verifyRs256(parsed.signingInput, parsed.signature, key);
 }
 
@@ -53,14 +62,18 @@ describe('Wycheproof json_web_signature_test.json (RSA keys)', () => {
       for (const t of group.tests) {
         ran++;
         const ours = accepts(t.jws, key, group.public);
-        if (t.result === 'invalid') assert.equal(ours, false, `tcId ${t.tcId} (${t.comment}) is invalid but was accepted`);
+        if (t.result === 'invalid')
+          assert.equal(ours, false, `tcId ${t.tcId} (${t.comment}) is invalid but was accepted`);
         // A valid RS384/RS512/PS* vector is out of scope: an RS256-only verifier refuses it by design.
         const rs256Key = group.public.alg === undefined || group.public.alg === 'RS256';
         if (t.result === 'valid' && rs256Key && !ours) disagreements.push(t.tcId);
       }
     }
     assert.ok(ran > 230, `ran ${ran} RSA vectors`);
-    assert.deepEqual(disagreements.filter((id) => !EXPECTED_DISAGREEMENTS.has(id)), []);
+    assert.deepEqual(
+      disagreements.filter((id) => !EXPECTED_DISAGREEMENTS.has(id)),
+      [],
+    );
   });
 });
 
@@ -68,11 +81,18 @@ describe('Wycheproof rsa_signature_*_sha256_test.json (RSASSA-PKCS1-v1_5 SHA-256
   for (const bits of [2048, 3072, 4096]) {
     test(`verify primitive agrees with every ${bits}-bit vector`, () => {
       const suite = load(`rsa_signature_${bits}_sha256_test.json`) as {
-        testGroups: { publicKeyDer: string; tests: { tcId: number; msg: string; sig: string; result: string }[] }[];
+        testGroups: {
+          publicKeyDer: string;
+          tests: { tcId: number; msg: string; sig: string; result: string }[];
+        }[];
       };
       let ran = 0;
       for (const group of suite.testGroups) {
-        const key = createPublicKey({ key: Buffer.from(group.publicKeyDer, 'hex'), format: 'der', type: 'spki' });
+        const key = createPublicKey({
+          key: Buffer.from(group.publicKeyDer, 'hex'),
+          format: 'der',
+          type: 'spki',
+        });
         for (const t of group.tests) {
           ran++;
           const ok = verifyRs256(Buffer.from(t.msg, 'hex'), Buffer.from(t.sig, 'hex'), key);

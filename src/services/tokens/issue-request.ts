@@ -21,7 +21,11 @@ const SID = /^s-1(-[0-9]{1,10}){1,15}$/;
 /** The target URL authority as the audience carries it (lower case, default port dropped). */
 export function normalizeTargetHost(host: string): string {
   const h = normalizeAuthority(host.trim());
-  if (!AUTHORITY.test(h)) throw tokenError('ERR_TOKEN_ISSUE_INPUT', `target host "${host.slice(0, 80)}" is not a host name (optionally with :port)`);
+  if (!AUTHORITY.test(h))
+    throw tokenError(
+      'ERR_TOKEN_ISSUE_INPUT',
+      `target host "${host.slice(0, 80)}" is not a host name (optionally with :port)`,
+    );
   return h;
 }
 
@@ -44,6 +48,10 @@ export function actingUser(user: IssueUser): ActingUser {
 
 function address(value: string, what: string): string {
   const v = value.trim().toLowerCase();
-  if (!ADDRESS.test(v)) throw tokenError('ERR_TOKEN_ISSUE_INPUT', `the ${what} "${value.slice(0, 80)}" is not of the form user@domain`);
+  if (!ADDRESS.test(v))
+    throw tokenError(
+      'ERR_TOKEN_ISSUE_INPUT',
+      `the ${what} "${value.slice(0, 80)}" is not of the form user@domain`,
+    );
   return v;
 }

@@ -15,7 +15,16 @@ const HOUR = 3600_000;
 const clock = new ManualClock('2026-06-01T12:00:00Z');
 
 function entry(c: TestCertificate): SigningMaterialEntry {
-  return { thumbprint: c.thumbprint, x5t: c.x5t, certificateDer: c.der, chainDer: [], privateKey: c.privateKey, publicKey: c.publicKey, notBefore: new Date(0), notAfter: new Date('2030-01-01') };
+  return {
+    thumbprint: c.thumbprint,
+    x5t: c.x5t,
+    certificateDer: c.der,
+    chainDer: [],
+    privateKey: c.privateKey,
+    publicKey: c.publicKey,
+    notBefore: new Date(0),
+    notAfter: new Date('2030-01-01'),
+  };
 }
 
 /** One deployment: its own store, OAuth configuration and OAuthTokenIssuer material (a fake certificate service). */
@@ -24,24 +33,62 @@ async function deployment(serviceName: string, realm: string, host: string) {
   const services = {} as { -readonly [K in keyof Services]: Services[K] };
   const refreshes: string[] = [];
   let material: SigningMaterial = { current: null, previous: null, staged: null };
-  const deps: ServiceDeps = { store, clock, secretBox: () => { throw new Error('unused'); }, logger: silentLogger, nodeName: host, home: '/nonexistent', services };
+  const deps: ServiceDeps = {
+    store,
+    clock,
+    secretBox: () => {
+      throw new Error('unused');
+    },
+    logger: silentLogger,
+    nodeName: host,
+    home: '/nonexistent',
+    services,
+  };
   services.oauth = new OAuthService(deps);
   services.certificates = { signingMaterial: async () => material } as unknown as Services['certificates'];
-  services.partners = { requestRefresh: (identity: string) => { refreshes.push(identity); return 'requested'; } } as unknown as Services['partners'];
+  services.partners = {
+    requestRefresh: (identity: string) => {
+      refreshes.push(identity);
+      return 'requested';
+    },
+  } as unknown as Services['partners'];
   services.tokens = new TokenService(deps);
   await services.oauth.initialize({ realm, serviceName, hostNames: [host] });
   return {
-    store, tokens: services.tokens, refreshes,
-    setMaterial(m: SigningMaterial) { material = m; },
-    async trust(identity: string, peer: { serviceName: string; realm: string; certs: TestCertificate[] }, over: Partial<PartnerApplication> = {}) {
+    store,
+    tokens: services.tokens,
+    refreshes,
+    setMaterial(m: SigningMaterial) {
+      material = m;
+    },
+    async trust(
+      identity: string,
+      peer: { serviceName: string; realm: string; certs: TestCertificate[] },
+      over: Partial<PartnerApplication> = {},
+    ) {
       const existing = await store.get('partner', identity);
       const body: PartnerApplication = {
-        identity, applicationIdentifier: peer.serviceName, realm: peer.realm, issuer: `${peer.serviceName}@${peer.realm}`, trustLevel: 'Full',
-        enabled: true, acceptSecurityIdentifierInformation: false, source: 'certificate', metadataUrl: null, allowInsecureHttp: false,
-        keys: peer.certs.map((c) => ({ thumbprint: createHash('sha1').update(c.der).digest('hex').toUpperCase(), certificate: c.der.toString('base64') })),
-        refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null }, storageUrl: null, ...over,
+        identity,
+        applicationIdentifier: peer.serviceName,
+        realm: peer.realm,
+        issuer: `${peer.serviceName}@${peer.realm}`,
+        trustLevel: 'Full',
+        enabled: true,
+        acceptSecurityIdentifierInformation: false,
+        source: 'certificate',
+        metadataUrl: null,
+        allowInsecureHttp: false,
+        keys: peer.certs.map((c) => ({
+          thumbprint: createHash('sha1').update(c.der).digest('hex').toUpperCase(),
+          certificate: c.der.toString('base64'),
+        })),
+        refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null },
+        storageUrl: null,
+        ...over,
       };
-      await store.write([{ op: 'put', kind: 'partner', key: identity, body, expect: existing ? existing.version : 'absent' }]);
+      await store.write([
+        { op: 'put', kind: 'partner', key: identity, body, expect: existing ? existing.version : 'absent' },
+      ]);
     },
   };
 }
@@ -60,8 +107,16 @@ async function pair() {
   const exchange = await deployment(PRINCIPAL_IDS.exchange, 'contoso.com', 'mail.contoso.com');
   lync.setMaterial({ current: entry(lyncCert), previous: null, staged: null });
   exchange.setMaterial({ current: entry(exchangeCert), previous: null, staged: null });
-  await lync.trust('microsoft.exchange', { serviceName: PRINCIPAL_IDS.exchange, realm: 'contoso.com', certs: [exchangeCert] });
-  await exchange.trust('lync', { serviceName: PRINCIPAL_IDS.lync, realm: 'contoso.com', certs: [lyncCert, lyncNext] });
+  await lync.trust('microsoft.exchange', {
+    serviceName: PRINCIPAL_IDS.exchange,
+    realm: 'contoso.com',
+    certs: [exchangeCert],
+  });
+  await exchange.trust('lync', {
+    serviceName: PRINCIPAL_IDS.lync,
+    realm: 'contoso.com',
+    certs: [lyncCert, lyncNext],
+  });
   return { lync, exchange };
 }
 const EXCHANGE_URL = 'https://mail.contoso.com/EWS/Exchange.asmx';
@@ -72,22 +127,47 @@ describe('TokenService', () => {
     const app = await lync.tokens.issue({ partner: 'Microsoft.Exchange', host: 'Mail.Contoso.com' });
     assert.equal(app.audience, `${PRINCIPAL_IDS.exchange}/mail.contoso.com@contoso.com`);
     assert.equal(app.expiresAt.getTime(), clock.now().getTime() + 24 * HOUR);
-    const ok = await exchange.tokens.validate({ authorization: `Bearer ${app.token}`, requestUrl: EXCHANGE_URL });
+    const ok = await exchange.tokens.validate({
+      authorization: `Bearer ${app.token}`,
+      requestUrl: EXCHANGE_URL,
+    });
     assert.ok(ok.ok && ok.principal.partnerIdentity === 'lync' && ok.principal.mode === 'app');
 
-    const asUser = await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com', user: { sip: 'sip:Alice@contoso.com' } });
+    const asUser = await lync.tokens.issue({
+      partner: 'microsoft.exchange',
+      host: 'mail.contoso.com',
+      user: { sip: 'sip:Alice@contoso.com' },
+    });
     assert.equal(asUser.expiresAt.getTime(), clock.now().getTime() + 8 * HOUR);
-    const user = await exchange.tokens.validate({ authorization: `Bearer ${asUser.token}`, requestUrl: EXCHANGE_URL });
+    const user = await exchange.tokens.validate({
+      authorization: `Bearer ${asUser.token}`,
+      requestUrl: EXCHANGE_URL,
+    });
     assert.ok(user.ok);
-    assert.deepEqual({ ...user.principal.user }, { nameid: 'alice@contoso.com', nii: null, smtp: 'alice@contoso.com', sip: 'alice@contoso.com', upn: 'alice@contoso.com' });
+    assert.deepEqual(
+      { ...user.principal.user },
+      {
+        nameid: 'alice@contoso.com',
+        nii: null,
+        smtp: 'alice@contoso.com',
+        sip: 'alice@contoso.com',
+        upn: 'alice@contoso.com',
+      },
+    );
   });
 
   test('caches per (audience, user) and renews when a quarter of the lifetime is left or after a roll', async () => {
     const { lync } = await pair();
     const first = await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com' });
     clock.advance(HOUR);
-    assert.equal((await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com' })).token, first.token);
-    assert.notEqual((await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'autodiscover.contoso.com' })).token, first.token);
+    assert.equal(
+      (await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com' })).token,
+      first.token,
+    );
+    assert.notEqual(
+      (await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'autodiscover.contoso.com' })).token,
+      first.token,
+    );
     clock.advance(17 * HOUR); // 18 h of 24 gone: renew
     const renewed = await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com' });
     assert.notEqual(renewed.token, first.token);
@@ -102,14 +182,24 @@ describe('TokenService', () => {
     lync.setMaterial({ current: entry(lyncNext), previous: entry(lyncCert), staged: null });
     await lync.store.write([{ op: 'put', kind: 'counter', key: 'roll', body: 1, expect: 'any' }]); // the roll is a store change
     const fresh = await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com' });
-    for (const t of [old, fresh]) assert.ok((await exchange.tokens.validate({ authorization: `Bearer ${t.token}`, requestUrl: EXCHANGE_URL })).ok);
+    for (const t of [old, fresh])
+      assert.ok(
+        (await exchange.tokens.validate({ authorization: `Bearer ${t.token}`, requestUrl: EXCHANGE_URL })).ok,
+      );
   });
 
   test('an unknown x5t is refused and asks the partner service for a refresh', async () => {
     const { lync, exchange } = await pair();
-    lync.setMaterial({ current: entry(await makeCertificate({ subject: 'CN=rogue' })), previous: null, staged: null });
+    lync.setMaterial({
+      current: entry(await makeCertificate({ subject: 'CN=rogue' })),
+      previous: null,
+      staged: null,
+    });
     const t = await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com' });
-    const r = await exchange.tokens.validate({ authorization: `Bearer ${t.token}`, requestUrl: EXCHANGE_URL });
+    const r = await exchange.tokens.validate({
+      authorization: `Bearer ${t.token}`,
+      requestUrl: EXCHANGE_URL,
+    });
     assert.ok(!r.ok && r.refusal.diagnostic.code === 10001);
     assert.deepEqual(exchange.refreshes, ['lync']);
   });
@@ -120,10 +210,18 @@ describe('TokenService', () => {
     const auth = { authorization: `Bearer ${t.token}`, requestUrl: EXCHANGE_URL };
     assert.ok((await exchange.tokens.validate(auth)).ok);
     assert.ok((await exchange.tokens.validate(auth)).ok);
-    await exchange.trust('lync', { serviceName: PRINCIPAL_IDS.lync, realm: 'contoso.com', certs: [lyncCert] }, { enabled: false });
+    await exchange.trust(
+      'lync',
+      { serviceName: PRINCIPAL_IDS.lync, realm: 'contoso.com', certs: [lyncCert] },
+      { enabled: false },
+    );
     const r = await exchange.tokens.validate(auth);
     assert.ok(!r.ok && r.refusal.code === 'ERR_TOKEN_PARTNER_DISABLED');
-    await exchange.trust('lync', { serviceName: PRINCIPAL_IDS.lync, realm: 'contoso.com', certs: [lyncCert] });
+    await exchange.trust('lync', {
+      serviceName: PRINCIPAL_IDS.lync,
+      realm: 'contoso.com',
+      certs: [lyncCert],
+    });
     assert.ok((await exchange.tokens.validate(auth)).ok);
     clock.advance(24 * HOUR + 301_000);
     const expired = await exchange.tokens.validate(auth);
@@ -132,18 +230,41 @@ describe('TokenService', () => {
 
   test('refuses to issue for an unknown or disabled partner, a bad host, or without a signing certificate', async () => {
     const { lync } = await pair();
-    await assert.rejects(lync.tokens.issue({ partner: 'nobody', host: 'mail.contoso.com' }), { code: 'ERR_TOKEN_PARTNER_NOT_FOUND' });
-    await assert.rejects(lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail contoso' }), { code: 'ERR_TOKEN_ISSUE_INPUT' });
-    await assert.rejects(lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com', user: { sip: 'not-an-address' } }), { code: 'ERR_TOKEN_ISSUE_INPUT' });
+    await assert.rejects(lync.tokens.issue({ partner: 'nobody', host: 'mail.contoso.com' }), {
+      code: 'ERR_TOKEN_PARTNER_NOT_FOUND',
+    });
+    await assert.rejects(lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail contoso' }), {
+      code: 'ERR_TOKEN_ISSUE_INPUT',
+    });
+    await assert.rejects(
+      lync.tokens.issue({
+        partner: 'microsoft.exchange',
+        host: 'mail.contoso.com',
+        user: { sip: 'not-an-address' },
+      }),
+      { code: 'ERR_TOKEN_ISSUE_INPUT' },
+    );
     lync.setMaterial({ current: null, previous: null, staged: null });
-    await assert.rejects(lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com' }), { code: 'ERR_TOKEN_NO_SIGNING_CERTIFICATE' });
-    await lync.trust('microsoft.exchange', { serviceName: PRINCIPAL_IDS.exchange, realm: 'contoso.com', certs: [exchangeCert] }, { enabled: false });
-    await assert.rejects(lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com' }), { code: 'ERR_TOKEN_TARGET_DISABLED' });
+    await assert.rejects(lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com' }), {
+      code: 'ERR_TOKEN_NO_SIGNING_CERTIFICATE',
+    });
+    await lync.trust(
+      'microsoft.exchange',
+      { serviceName: PRINCIPAL_IDS.exchange, realm: 'contoso.com', certs: [exchangeCert] },
+      { enabled: false },
+    );
+    await assert.rejects(lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com' }), {
+      code: 'ERR_TOKEN_TARGET_DISABLED',
+    });
   });
 
   test('explain lists the steps and the SID form of an act-as user', async () => {
     const { lync, exchange } = await pair();
-    const t = await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com', user: { sip: 'bob@contoso.com', sid: 'S-1-5-21-1-2-3-1104' } });
+    const t = await lync.tokens.issue({
+      partner: 'microsoft.exchange',
+      host: 'mail.contoso.com',
+      user: { sip: 'bob@contoso.com', sid: 'S-1-5-21-1-2-3-1104' },
+    });
     const report = await exchange.tokens.explain(t.token, EXCHANGE_URL);
     assert.ok(report.outcome.ok);
     assert.equal(report.outcome.principal.user?.nameid, 's-1-5-21-1-2-3-1104');

@@ -63,13 +63,25 @@ export class TokenService {
   async issue(request: IssueRequest): Promise<IssuedToken> {
     const identity = request.partner.trim().toLowerCase();
     const record = await readPartner(this.deps.store, identity);
-    if (!record) throw tokenError('ERR_TOKEN_PARTNER_NOT_FOUND', `no partner application "${identity}"`, { identity });
-    if (!record.partner.enabled) throw tokenError('ERR_TOKEN_TARGET_DISABLED', `partner application "${identity}" is disabled`, { identity });
-    const audience = formatAudience(record.partner.applicationIdentifier, normalizeTargetHost(request.host), record.partner.realm);
+    if (!record)
+      throw tokenError('ERR_TOKEN_PARTNER_NOT_FOUND', `no partner application "${identity}"`, { identity });
+    if (!record.partner.enabled)
+      throw tokenError('ERR_TOKEN_TARGET_DISABLED', `partner application "${identity}" is disabled`, {
+        identity,
+      });
+    const audience = formatAudience(
+      record.partner.applicationIdentifier,
+      normalizeTargetHost(request.host),
+      record.partner.realm,
+    );
     const user = request.user ? actingUser(request.user) : null;
     const material = await signingMaterialOf(this.deps);
     const signer = material.current;
-    if (!signer?.privateKey) throw tokenError('ERR_TOKEN_NO_SIGNING_CERTIFICATE', 'no current OAuthTokenIssuer certificate with a private key');
+    if (!signer?.privateKey)
+      throw tokenError(
+        'ERR_TOKEN_NO_SIGNING_CERTIFICATE',
+        'no current OAuthTokenIssuer certificate with a private key',
+      );
     const now = this.deps.clock.now();
     const key = `${audience}\n${user ? `${user.nameid}\n${user.smtp}\n${user.sip}\n${user.upn}` : ''}`;
     const cached = this.#issued.get(key);
@@ -78,12 +90,28 @@ export class TokenService {
     const config = await this.deps.services.oauth.get();
     const issuer = formatPrincipalName(config.serviceName, config.realm);
     const actorExpires = new Date(now.getTime() + config.actorTokenLifetimeSeconds * 1000);
-    const actorToken = buildActorToken({ audience, issuer, notBefore: now, expiresAt: actorExpires, signer: { x5t: signer.x5t, privateKey: signer.privateKey } });
+    const actorToken = buildActorToken({
+      audience,
+      issuer,
+      notBefore: now,
+      expiresAt: actorExpires,
+      signer: { x5t: signer.x5t, privateKey: signer.privateKey },
+    });
     let token = actorToken;
     let expiresAt = actorExpires;
     if (user) {
-      const outerExpires = new Date(Math.min(now.getTime() + config.outerTokenLifetimeSeconds * 1000, actorExpires.getTime()));
-      token = buildActAsToken({ audience, issuer, notBefore: now, expiresAt: outerExpires, user, actorToken, actorExpiresAt: actorExpires });
+      const outerExpires = new Date(
+        Math.min(now.getTime() + config.outerTokenLifetimeSeconds * 1000, actorExpires.getTime()),
+      );
+      token = buildActAsToken({
+        audience,
+        issuer,
+        notBefore: now,
+        expiresAt: outerExpires,
+        user,
+        actorToken,
+        actorExpiresAt: actorExpires,
+      });
       expiresAt = outerExpires;
     }
     const value: IssuedToken = { token, actorToken, expiresAt, audience, x5t: signer.x5t };
@@ -92,14 +120,23 @@ export class TokenService {
   }
 
   /** Validates `Authorization` for a request to `requestUrl` (protocol.md §2.6); never throws for a bad token. */
-  async validate(input: { authorization: string | null | undefined; requestUrl: string | URL }): Promise<ValidationOutcome> {
+  async validate(input: {
+    authorization: string | null | undefined;
+    requestUrl: string | URL;
+  }): Promise<ValidationOutcome> {
     const snapshot = await this.#trust.snapshot();
     const now = this.deps.clock.now();
     const hit = this.#validated.get(snapshot.version, input.authorization, input.requestUrl, now);
     if (hit) return hit;
     const report = validateAuthorization(input.authorization, input.requestUrl, { ...snapshot.base, now });
     this.#afterValidation(report);
-    this.#validated.put(snapshot.version, input.authorization, input.requestUrl, report.outcome, snapshot.validUntil);
+    this.#validated.put(
+      snapshot.version,
+      input.authorization,
+      input.requestUrl,
+      report.outcome,
+      snapshot.validUntil,
+    );
     return report.outcome;
   }
 
@@ -114,11 +151,16 @@ export class TokenService {
   /** An unknown `x5t` may mean the partner rolled its certificate: ask the partner service to refetch. */
   #afterValidation(report: ValidationReport): void {
     if (!report.refreshPartner) return;
-    const partners = this.deps.services.partners as unknown as { requestRefresh?: (identity: string, reason: 'unknown-x5t') => unknown };
+    const partners = this.deps.services.partners as unknown as {
+      requestRefresh?: (identity: string, reason: 'unknown-x5t') => unknown;
+    };
     try {
       partners.requestRefresh?.call(this.deps.services.partners, report.refreshPartner, 'unknown-x5t');
     } catch (err) {
-      this.deps.logger.warn({ partner: report.refreshPartner, code: (err as { code?: string }).code }, 'partner refresh request failed');
+      this.deps.logger.warn(
+        { partner: report.refreshPartner, code: (err as { code?: string }).code },
+        'partner refresh request failed',
+      );
     }
   }
 

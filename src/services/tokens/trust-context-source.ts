@@ -53,7 +53,10 @@ export class TrustContextSource {
 
   async #build(version: number): Promise<TrustSnapshot> {
     const config = await this.#deps.services.oauth.get();
-    const [records, material] = await Promise.all([readPartners(this.#deps.store), signingMaterialOf(this.#deps)]);
+    const [records, material] = await Promise.all([
+      readPartners(this.#deps.store),
+      signingMaterialOf(this.#deps),
+    ]);
     const base: Omit<TrustContext, 'now'> = {
       serviceName: config.serviceName.toLowerCase(),
       realm: config.realm.toLowerCase(),
@@ -63,7 +66,11 @@ export class TrustContextSource {
       partners: records.map((r) => this.#trusted(r.partner)),
       limits: DEFAULT_TOKEN_LIMITS,
     };
-    return { version, base, validUntil: material.staged ? material.staged.effectiveDate.getTime() : Number.POSITIVE_INFINITY };
+    return {
+      version,
+      base,
+      validUntil: material.staged ? material.staged.effectiveDate.getTime() : Number.POSITIVE_INFINITY,
+    };
   }
 
   #trusted(application: PartnerApplication): TrustedPartner {
@@ -71,7 +78,12 @@ export class TrustContextSource {
     for (const k of application.keys) {
       const publicKey = this.#partnerKey(k.thumbprint, k.certificate);
       if (!publicKey) continue;
-      keys.push({ thumbprint: k.thumbprint.toUpperCase(), x5t: Buffer.from(k.thumbprint, 'hex').toString('base64url'), publicKey, role: 'partner' });
+      keys.push({
+        thumbprint: k.thumbprint.toUpperCase(),
+        x5t: Buffer.from(k.thumbprint, 'hex').toString('base64url'),
+        publicKey,
+        role: 'partner',
+      });
     }
     return { application, keys };
   }
@@ -97,7 +109,8 @@ export class TrustContextSource {
 function ownKeys(material: SigningMaterial): TrustedKey[] {
   const keys: TrustedKey[] = [];
   const add = (e: SigningMaterialEntry | null, role: TrustedKey['role']) => {
-    if (e && !keys.some((k) => k.thumbprint === e.thumbprint)) keys.push({ thumbprint: e.thumbprint, x5t: e.x5t, publicKey: e.publicKey, role });
+    if (e && !keys.some((k) => k.thumbprint === e.thumbprint))
+      keys.push({ thumbprint: e.thumbprint, x5t: e.x5t, publicKey: e.publicKey, role });
   };
   add(material.current, 'current');
   add(material.previous, 'previous');

@@ -18,7 +18,12 @@ export class ValidatedTokenCache {
   readonly #entries = new Map<string, Entry>();
 
   /** A cached acceptance still valid at `now`, for this version, header and URL. */
-  get(version: number, authorization: string | null | undefined, requestUrl: string | URL, now: Date): ValidationOutcome | null {
+  get(
+    version: number,
+    authorization: string | null | undefined,
+    requestUrl: string | URL,
+    now: Date,
+  ): ValidationOutcome | null {
     if (version !== this.#version || !authorization) return null;
     const key = cacheKey(authorization, requestUrl);
     const entry = this.#entries.get(key);
@@ -31,13 +36,22 @@ export class ValidatedTokenCache {
   }
 
   /** Remembers an acceptance until the token expires (or `validUntil`, whichever is first). */
-  put(version: number, authorization: string | null | undefined, requestUrl: string | URL, outcome: ValidationOutcome, validUntil: number): void {
+  put(
+    version: number,
+    authorization: string | null | undefined,
+    requestUrl: string | URL,
+    outcome: ValidationOutcome,
+    validUntil: number,
+  ): void {
     if (!outcome.ok || !authorization) return;
     if (version !== this.#version) {
       this.#entries.clear();
       this.#version = version;
     }
-    this.#entries.set(cacheKey(authorization, requestUrl), { outcome, until: Math.min(outcome.principal.expiresAt.getTime(), validUntil) });
+    this.#entries.set(cacheKey(authorization, requestUrl), {
+      outcome,
+      until: Math.min(outcome.principal.expiresAt.getTime(), validUntil),
+    });
     if (this.#entries.size > MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
   }
 }

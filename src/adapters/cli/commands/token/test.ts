@@ -15,7 +15,10 @@ export function registerTokenTestCommand(token: Command, env: CliEnvironment): v
     .command('test')
     .description('explain, step by step, why a token is accepted or refused (exit 5 when refused)')
     .argument('<token>', 'the token, `Bearer <token>`, or - to read it from standard input')
-    .requiredOption('--url <request url>', 'the URL the token is presented to (its host is checked against the audience)')
+    .requiredOption(
+      '--url <request url>',
+      'the URL the token is presented to (its host is checked against the audience)',
+    )
     .action(
       defineAction<{ url: string }>(env, async (ctx) => {
         const { opts, args, io, printer } = ctx;
@@ -25,12 +28,18 @@ export function registerTokenTestCommand(token: Command, env: CliEnvironment): v
         const report = await services.tokens.explain(tokenText, opts.url);
         const steps = report.steps.map((s) => ({ ...s }));
         if (report.outcome.ok) {
-          printer.result({ accepted: true, steps, principal: principalJson(report.outcome.principal) }, () =>
-            `${renderSteps(report.steps)}\n\naccepted\n${formatList(principalRows(report.outcome.ok ? report.outcome.principal : null))}`);
+          printer.result(
+            { accepted: true, steps, principal: principalJson(report.outcome.principal) },
+            () =>
+              `${renderSteps(report.steps)}\n\naccepted\n${formatList(principalRows(report.outcome.ok ? report.outcome.principal : null))}`,
+          );
           return;
         }
         const { refusal } = report.outcome;
-        if (!printer.json) io.stdout.write(`${renderSteps(report.steps)}\n\nrefused: ${refusal.code} (${refusal.diagnostic.code} ${refusal.diagnostic.category})\n`);
+        if (!printer.json)
+          io.stdout.write(
+            `${renderSteps(report.steps)}\n\nrefused: ${refusal.code} (${refusal.diagnostic.code} ${refusal.diagnostic.category})\n`,
+          );
         throw tokenError(refusal.code as TokenErrorCode, refusal.message, {
           steps,
           diagnostic: refusal.diagnostic,
@@ -39,17 +48,27 @@ export function registerTokenTestCommand(token: Command, env: CliEnvironment): v
         });
       }),
     );
-  example(cmd, 's2s token test "$TOKEN" --url https://pool.contoso.com/ucwa', 's2s token test - --url https://pool.contoso.com/ --json < token.txt');
+  example(
+    cmd,
+    's2s token test "$TOKEN" --url https://pool.contoso.com/ucwa',
+    's2s token test - --url https://pool.contoso.com/ --json < token.txt',
+  );
 }
 
 async function readStdin(io: { readonly readStdin?: () => Promise<string> }): Promise<string> {
-  if (!io.readStdin) throw sharedError('ERR_USAGE', 'standard input is not available: pass the token as an argument');
+  if (!io.readStdin)
+    throw sharedError('ERR_USAGE', 'standard input is not available: pass the token as an argument');
   return io.readStdin();
 }
 
 function renderSteps(steps: readonly ValidationStep[]): string {
   const width = Math.max(...steps.map((s) => s.name.length));
-  return steps.map((s) => `${s.verdict === 'pass' ? 'PASS' : 'FAIL'}  ${s.name.padEnd(width)}  ${s.detail}${s.code ? ` [${s.code}]` : ''}`).join('\n');
+  return steps
+    .map(
+      (s) =>
+        `${s.verdict === 'pass' ? 'PASS' : 'FAIL'}  ${s.name.padEnd(width)}  ${s.detail}${s.code ? ` [${s.code}]` : ''}`,
+    )
+    .join('\n');
 }
 
 function principalJson(p: S2sPrincipal) {
@@ -59,8 +78,14 @@ function principalJson(p: S2sPrincipal) {
 function principalRows(p: S2sPrincipal | null): Record<string, unknown> {
   if (!p) return {};
   return {
-    Kind: p.kind, Partner: p.partnerIdentity, ApplicationIdentifier: p.applicationIdentifier, Realm: p.realm,
-    TrustLevel: p.trustLevel, Mode: p.mode === 'app' ? 'app-only' : 'act-as', User: p.user ? `${p.user.nameid}${p.user.nii ? ` (${p.user.nii})` : ''}` : '',
-    ExpiresAt: p.expiresAt, SigningThumbprint: p.signingThumbprint,
+    Kind: p.kind,
+    Partner: p.partnerIdentity,
+    ApplicationIdentifier: p.applicationIdentifier,
+    Realm: p.realm,
+    TrustLevel: p.trustLevel,
+    Mode: p.mode === 'app' ? 'app-only' : 'act-as',
+    User: p.user ? `${p.user.nameid}${p.user.nii ? ` (${p.user.nii})` : ''}` : '',
+    ExpiresAt: p.expiresAt,
+    SigningThumbprint: p.signingThumbprint,
   };
 }
