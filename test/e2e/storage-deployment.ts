@@ -27,6 +27,9 @@ export interface TestDeployment {
   readonly deployment: Deployment;
   readonly server: RunningServer;
   readonly metadataUrl: string;
+  /** The data directory and environment (master key, node name) another process needs to open the same deployment. */
+  readonly home: string;
+  readonly env: Readonly<Record<string, string>>;
   /** Runs `s2s <argv>` in-process against this deployment; returns exit code and output. */
   cli(argv: string[]): Promise<{ code: number; out: string; err: string }>;
   close(): Promise<void>;
@@ -56,6 +59,8 @@ export async function startTestDeployment(name: string, input: { realm: string; 
     deployment,
     server,
     metadataUrl: `${server.url}/metadata/json/1`,
+    home,
+    env,
     cli: async (argv) => {
       const io = memoryIo();
       const code = await runCli(argv, { ...cliEnv, io: io.io });
@@ -78,7 +83,7 @@ export async function trustRootsOf(target: TestDeployment, source: TestDeploymen
 }
 
 /** Gives the partner service a real HTTPS metadata fetcher, should the composition root not wire one yet. */
-function wireMetadataFetcher(deployment: Deployment): void {
+export function wireMetadataFetcher(deployment: Deployment): void {
   const services = deployment.services as { partners: PartnerService };
   const deps = (services.partners as unknown as { deps: ServiceDeps }).deps;
   services.partners = new PartnerService(deps, { fetcher: new MetadataFetcher() });
