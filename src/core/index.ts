@@ -14,3 +14,8 @@ export * from './error-catalog.ts';
 export * from './certificates/signing-material.ts';
 export * from './tokens/validation-outcome.ts';
 export * from './ca/ca-errors.ts';
+export * from './certificates/index.ts';
+export * from './tokens/index.ts';
+export * from './partners/partner-errors.ts';
+export * from './partners/partner-identity.ts';
+export * from './partners/refresh-schedule.ts';

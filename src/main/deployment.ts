@@ -18,6 +18,7 @@ import {
 } from '../services/index.ts';
 import type { Logger, ServiceDeps, Services } from '../services/index.ts';
 import { openStore } from './open-store.ts';
+import { MetadataFetcher } from '../adapters/http-client/metadata-fetcher.ts';
 
 export interface Deployment {
   readonly config: NodeConfig;
@@ -55,7 +56,8 @@ export function buildDeployment(config: NodeConfig, store: DocumentStore, option
   };
   services.oauth = new OAuthService(deps);
   services.certificates = new CertificateService(deps);
-  services.partners = new PartnerService(deps);
+  const metadataFetcher = new MetadataFetcher();
+  services.partners = new PartnerService(deps, { fetcher: metadataFetcher });
   services.tokens = new TokenService(deps);
   services.storage = new StorageService(deps);
   services.ca = new CaService(deps);
@@ -64,6 +66,9 @@ export function buildDeployment(config: NodeConfig, store: DocumentStore, option
     store,
     clock: deps.clock,
     services,
-    close: () => store.close(),
+    close: async () => {
+      await metadataFetcher.close();
+      await store.close();
+    },
   };
 }
