@@ -77,7 +77,7 @@ async function crashScenario(t: { after: (fn: () => void) => void }, url: string
     const onDisk = await new ReplicaFile(file, new SecretBox(Buffer.from(keyHex, 'hex'))).load();
     const expected = point === 'replica.persist.before-rename' ? first.version : second.version;
     assert.equal(onDisk?.version, expected);
-    const bodies = onDisk!.documents.filter((d) => d.kind === 'partner').map((d) => JSON.parse(d.text) as number);
+    const bodies = onDisk.documents.filter((d) => d.kind === 'partner').map((d) => JSON.parse(d.text) as number);
     assert.deepEqual(bodies, [expected === first.version ? 1 : 2, expected === first.version ? 1 : 2], 'both documents of one batch');
 
     const restarted = await openNode(url, file, keyHex);

@@ -9,7 +9,7 @@ import { claimSingleNodeStore } from '../../src/replication/index.ts';
 
 test('a SQLite store is claimed by its first node; another --node is refused with ERR_SQLITE_SECOND_NODE', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 's2s-claim-'));
-  const store = await SqliteDocumentStore.open(join(dir, 's2s.db'));
+  const store = SqliteDocumentStore.open(join(dir, 's2s.db'));
   t.after(async () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -25,8 +25,9 @@ export function registerReplicationStatusCommand(replication: Command, env: CliE
     .description('per pool node: last contact, applied configuration version, up to date, clock offset, OAuthTokenIssuer thumbprints served')
     .option('--replica-fqdn <fqdn>', 'only this node')
     .action(
-      defineAction<StatusOptions>(env, async ({ opts, printer, deployment }) => {
-        const { store } = await deployment();
+      defineAction<StatusOptions>(env, async (ctx) => {
+        const { opts, printer } = ctx;
+        const { store } = await ctx.deployment();
         const status = await readPoolStatus(store, opts.replicaFqdn?.toLowerCase());
         printer.warnAll(status.warnings);
         printer.result({ headVersion: status.headVersion, storeTime: status.storeTime, nodes: status.nodes }, () =>
