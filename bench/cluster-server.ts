@@ -27,6 +27,10 @@ if (cluster.isPrimary) {
   const config = resolveNodeConfig({ home: process.env.S2S_HOME }, process.env);
   const deployment = await openDeployment(config);
   wireMetadataFetcher(deployment);
-  await startServer(deployment, { listen: `127.0.0.1:${port}`, logger: createServerLogger({ level: 'silent' }), refreshTickMs: 3_600_000 });
+  await startServer(deployment, {
+    listen: `127.0.0.1:${port}`,
+    logger: createServerLogger({ level: 'silent' }),
+    refreshTickMs: 3_600_000,
+  });
   process.send?.('listening');
 }

@@ -8,7 +8,11 @@ import { Pool } from 'undici';
 
 const [url, seconds, connections, caFile, authorization] = process.argv.slice(2);
 const target = new URL(url!);
-const pool = new Pool(target.origin, { connections: Number(connections), pipelining: 1, connect: { ca: readFileSync(caFile!, 'utf8') } });
+const pool = new Pool(target.origin, {
+  connections: Number(connections),
+  pipelining: 1,
+  connect: { ca: readFileSync(caFile!, 'utf8') },
+});
 const headers: Record<string, string> = authorization ? { authorization } : {};
 const deadline = performance.now() + Number(seconds) * 1000;
 let requests = 0;

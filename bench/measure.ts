@@ -23,7 +23,9 @@ export async function opsOver<T>(inputs: readonly T[], fn: (input: T) => unknown
 /** Runs a tsx script to completion and parses the last line of its stdout as JSON. */
 export function runScript<T>(script: string, args: readonly string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
@@ -36,10 +38,17 @@ export function runScript<T>(script: string, args: readonly string[]): Promise<T
 }
 
 /** Starts a long-running tsx script and resolves once it prints `ready`. */
-export function startScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+export function startScript(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
-    child.stdout!.on('data', (d: Buffer) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env,
+    });
+    child.stdout.on('data', (d: Buffer) => {
       if (d.toString().includes('ready')) resolve(child);
     });
     child.on('error', reject);

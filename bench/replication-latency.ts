@@ -15,7 +15,10 @@ import { openReplicatedStore } from '../src/replication/index.ts';
 import type { ReplicatedDocumentStore } from '../src/replication/index.ts';
 import { PostgresDocumentStore } from '../src/store/postgres/postgres-document-store.ts';
 
-const BASE_URL = process.env.S2S_BENCH_POSTGRES ?? process.env.S2S_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+const BASE_URL =
+  process.env.S2S_BENCH_POSTGRES ??
+  process.env.S2S_TEST_POSTGRES ??
+  'postgres://postgres@127.0.0.1:5432/test';
 
 export interface ReplicationLatency {
   readonly medianMs: number;
@@ -37,12 +40,25 @@ export async function measureReplicationLatency(writes = 100): Promise<Replicati
     for (let i = 1; i <= 3; i += 1) {
       const name = `fe${i}.bench.local`;
       const central = await PostgresDocumentStore.open(url.toString());
-      nodes.push(await openReplicatedStore({ central, replicaFile: join(dir, name, 'replica.sealed.json'), secretBox: box, nodeName: name, clock: systemClock, heartbeatMs: 0 }));
+      nodes.push(
+        await openReplicatedStore({
+          central,
+          replicaFile: join(dir, name, 'replica.sealed.json'),
+          secretBox: box,
+          nodeName: name,
+          clock: systemClock,
+          heartbeatMs: 0,
+        }),
+      );
     }
     const latencies: number[] = [];
     for (let i = 0; i < writes; i += 1) latencies.push(...(await oneWrite(admin, nodes, i)));
     latencies.sort((a, b) => a - b);
-    return { medianMs: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), samples: latencies.length };
+    return {
+      medianMs: percentile(latencies, 0.5),
+      p99Ms: percentile(latencies, 0.99),
+      samples: latencies.length,
+    };
   } finally {
     await Promise.all(nodes.map((n) => n.close()));
     await admin.close();
@@ -52,7 +68,11 @@ export async function measureReplicationLatency(writes = 100): Promise<Replicati
 }
 
 /** Commits one change and resolves with each node's delay until it applied it (ms). */
-async function oneWrite(admin: PostgresDocumentStore, nodes: readonly ReplicatedDocumentStore[], i: number): Promise<number[]> {
+async function oneWrite(
+  admin: PostgresDocumentStore,
+  nodes: readonly ReplicatedDocumentStore[],
+  i: number,
+): Promise<number[]> {
   const started = performance.now();
   let version = Number.POSITIVE_INFINITY;
   const seen = nodes.map(
@@ -65,7 +85,8 @@ async function oneWrite(admin: PostgresDocumentStore, nodes: readonly Replicated
         });
       }),
   );
-  version = (await admin.write([{ op: 'put', kind: 'partner', key: 'bench', body: { i }, expect: 'any' }])).version;
+  version = (await admin.write([{ op: 'put', kind: 'partner', key: 'bench', body: { i }, expect: 'any' }]))
+    .version;
   // Nodes that applied it before `version` was known re-check now.
   nodes.forEach((node) => void node.sync());
   return Promise.all(seen);

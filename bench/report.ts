@@ -12,10 +12,15 @@ export interface BenchRow {
 }
 
 /** Renders the console table and the Markdown report. */
-export function writeReport(rows: readonly BenchRow[], command: string, seconds: number): { table: string; markdown: string } {
+export function writeReport(
+  rows: readonly BenchRow[],
+  command: string,
+  seconds: number,
+): { table: string; markdown: string } {
   const lines = rows.map((r) => {
     const ratio = r.value / r.baseline;
-    const verdict = r.target === null ? '—' : ratio >= r.target ? `≥ ${r.target}× met` : `≥ ${r.target}× NOT met`;
+    const verdict =
+      r.target === null ? '—' : ratio >= r.target ? `≥ ${r.target}× met` : `≥ ${r.target}× NOT met`;
     return [r.name, fmt(r.value), r.baselineName, fmt(r.baseline), `${ratio.toFixed(2)}×`, verdict];
   });
   const header = ['Measurement', 'ops/s', 'Baseline', 'ops/s', 'Ratio', 'Target'];
@@ -31,7 +36,7 @@ export function writeReport(rows: readonly BenchRow[], command: string, seconds:
     `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${osType()} ${release()}`,
     `- Node.js ${process.version}`,
     '- Tokens: RS256 with a 2048-bit key; validation = the full S2S act-as validation (strict parsing, issuer, audience, lifetime, signature) of a token never seen before.',
-    '- HTTP: HTTPS over loopback, keep-alive, 32 connections, load generator in a separate process (bench/load.ts), 5 s per case; the cluster cases share the machine\'s cores with the load generator.',
+    "- HTTP: HTTPS over loopback, keep-alive, 32 connections, load generator in a separate process (bench/load.ts), 5 s per case; the cluster cases share the machine's cores with the load generator.",
     '',
     '| Measurement | ops/s | Baseline | ops/s | Ratio | Target |',
     '|---|---:|---|---:|---:|---|',

@@ -41,8 +41,16 @@ async function main(): Promise<void> {
 async function wire(skype: TestDeployment, exchange: TestDeployment): Promise<void> {
   await trustRootsOf(skype, exchange);
   await trustRootsOf(exchange, skype);
-  await skype.deployment.services.partners.create({ identity: 'exchange', metadataUrl: exchange.metadataUrl, trustLevel: 'Full' });
-  await exchange.deployment.services.partners.create({ identity: 'skype', metadataUrl: skype.metadataUrl, trustLevel: 'Full' });
+  await skype.deployment.services.partners.create({
+    identity: 'exchange',
+    metadataUrl: exchange.metadataUrl,
+    trustLevel: 'Full',
+  });
+  await exchange.deployment.services.partners.create({
+    identity: 'skype',
+    metadataUrl: skype.metadataUrl,
+    trustLevel: 'Full',
+  });
   await exchange.deployment.services.storage.addUser({ sip: KEN, smtp: KEN, upn: KEN });
 }
 
@@ -56,11 +64,16 @@ async function tokenRows(skype: TestDeployment, exchange: TestDeployment): Promi
   const signature = Buffer.from(s!, 'base64url');
   log('issuance: raw sign, cold, cached …');
   const rawSign = await opsPerSecond(BENCH.cpuMs, () => sign('sha256', input, key.privateKey!));
-  const cold = await opsPerSecond(BENCH.cpuMs, (i) => tokens.issue({ partner: 'exchange', host: `h${i}.litwareinc.com`, user: { sip: KEN } }));
-  const cached = await opsPerSecond(BENCH.cpuMs, () => tokens.issue({ partner: 'exchange', host, user: { sip: KEN } }));
+  const cold = await opsPerSecond(BENCH.cpuMs, (i) =>
+    tokens.issue({ partner: 'exchange', host: `h${i}.litwareinc.com`, user: { sip: KEN } }),
+  );
+  const cached = await opsPerSecond(BENCH.cpuMs, () =>
+    tokens.issue({ partner: 'exchange', host, user: { sip: KEN } }),
+  );
   log(`validation: issuing ${BENCH.validationTokens} distinct tokens …`);
   const fresh: string[] = [];
-  for (let i = 0; i < BENCH.validationTokens; i++) fresh.push((await tokens.issue({ partner: 'exchange', host, user: { sip: `user${i}@${REALM}` } })).token);
+  for (let i = 0; i < BENCH.validationTokens; i++)
+    fresh.push((await tokens.issue({ partner: 'exchange', host, user: { sip: `user${i}@${REALM}` } })).token);
   const url = `https://${host}/storage/v1/folders`;
   const validator = exchange.deployment.services.tokens;
   await validator.validate({ authorization: `Bearer ${sample.token}`, requestUrl: url });
@@ -70,20 +83,55 @@ async function tokenRows(skype: TestDeployment, exchange: TestDeployment): Promi
     if (!outcome.ok) throw new Error(`validation refused: ${outcome.refusal.code}`);
   });
   return [
-    { name: 'token issuance, cold (new audience each time)', value: cold, baselineName: 'raw RS256 sign (node:crypto)', baseline: rawSign, target: 0.9 },
-    { name: 'token issuance, cached', value: cached, baselineName: 'raw RS256 sign (node:crypto)', baseline: rawSign, target: null },
-    { name: 'token validation, cold (every token new)', value: validation, baselineName: 'raw RS256 verify (node:crypto)', baseline: rawVerify, target: 0.9 },
+    {
+      name: 'token issuance, cold (new audience each time)',
+      value: cold,
+      baselineName: 'raw RS256 sign (node:crypto)',
+      baseline: rawSign,
+      target: 0.9,
+    },
+    {
+      name: 'token issuance, cached',
+      value: cached,
+      baselineName: 'raw RS256 sign (node:crypto)',
+      baseline: rawSign,
+      target: null,
+    },
+    {
+      name: 'token validation, cold (every token new)',
+      value: validation,
+      baselineName: 'raw RS256 verify (node:crypto)',
+      baseline: rawVerify,
+      target: 0.9,
+    },
   ];
 }
 
 async function httpRows(skype: TestDeployment, exchange: TestDeployment): Promise<BenchRow[]> {
   const caFile = join(exchange.home, 'bench-ca.pem');
-  writeFileSync(caFile, (await exchange.deployment.store.list<{ certificate: string }>('trusted-root')).map((d) => pem(d.body.certificate)).join(''));
-  const item = await exchange.deployment.services.storage.createItem(KEN, 'Inbox', { subject: 'bench', body: 'x'.repeat(200) }, 'bench');
+  writeFileSync(
+    caFile,
+    (await exchange.deployment.store.list<{ certificate: string }>('trusted-root'))
+      .map((d) => pem(d.body.certificate))
+      .join(''),
+  );
+  const item = await exchange.deployment.services.storage.createItem(
+    KEN,
+    'Inbox',
+    { subject: 'bench', body: 'x'.repeat(200) },
+    'bench',
+  );
   const path = `/storage/v1/users/${KEN}/folders/Inbox/items/${item.id}`;
-  const auth = async (port: number) => `Bearer ${(await skype.deployment.services.tokens.issue({ partner: 'exchange', host: `127.0.0.1:${port}`, user: { sip: KEN } })).token}`;
+  const auth = async (port: number) =>
+    `Bearer ${(await skype.deployment.services.tokens.issue({ partner: 'exchange', host: `127.0.0.1:${port}`, user: { sip: KEN } })).token}`;
   const load = (port: number, authorization?: string) =>
-    runScript<{ requests: number; errors: number; seconds: number }>(join(import.meta.dirname, 'load.ts'), [`https://127.0.0.1:${port}${path}`, String(BENCH.loadSeconds), String(BENCH.connections), caFile, ...(authorization ? [authorization] : [])]);
+    runScript<{ requests: number; errors: number; seconds: number }>(join(import.meta.dirname, 'load.ts'), [
+      `https://127.0.0.1:${port}${path}`,
+      String(BENCH.loadSeconds),
+      String(BENCH.connections),
+      caFile,
+      ...(authorization ? [authorization] : []),
+    ]);
   const rate = (r: { requests: number; errors: number; seconds: number }) => {
     if (r.errors > 0) log(`  ${r.errors} errors`);
     return r.requests / r.seconds;
@@ -97,19 +145,41 @@ async function httpRows(skype: TestDeployment, exchange: TestDeployment): Promis
   plain.server.close();
   const cores = await clusterRates(exchange, load, auth);
   return [
-    { name: 'authenticated storage GET, 1 core (req/s)', value: s2s, baselineName: 'plain node:https, same JSON (req/s)', baseline: plainRate, target: 0.7 },
-    { name: 's2s server on 2 cores, cluster (req/s)', value: cores.two, baselineName: 's2s server on 1 core, cluster (req/s)', baseline: cores.one, target: 1.7 },
+    {
+      name: 'authenticated storage GET, 1 core (req/s)',
+      value: s2s,
+      baselineName: 'plain node:https, same JSON (req/s)',
+      baseline: plainRate,
+      target: 0.7,
+    },
+    {
+      name: 's2s server on 2 cores, cluster (req/s)',
+      value: cores.two,
+      baselineName: 's2s server on 1 core, cluster (req/s)',
+      baseline: cores.one,
+      target: 1.7,
+    },
   ];
 }
 
-async function clusterRates(exchange: TestDeployment, load: (port: number, a?: string) => Promise<{ requests: number; errors: number; seconds: number }>, auth: (port: number) => Promise<string>) {
+async function clusterRates(
+  exchange: TestDeployment,
+  load: (port: number, a?: string) => Promise<{ requests: number; errors: number; seconds: number }>,
+  auth: (port: number) => Promise<string>,
+) {
   const rates: number[] = [];
   for (const workers of [1, 2]) {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const config = await exchange.deployment.services.oauth.get();
-    await exchange.deployment.services.oauth.update({ hostNames: [...config.hostNames, `127.0.0.1:${port}`] });
+    await exchange.deployment.services.oauth.update({
+      hostNames: [...config.hostNames, `127.0.0.1:${port}`],
+    });
     log(`HTTP: cluster with ${workers} worker(s) …`);
-    const child = await startScript(join(import.meta.dirname, 'cluster-server.ts'), [String(workers), String(port)], { ...process.env, ...exchange.env, S2S_HOME: exchange.home });
+    const child = await startScript(
+      join(import.meta.dirname, 'cluster-server.ts'),
+      [String(workers), String(port)],
+      { ...process.env, ...exchange.env, S2S_HOME: exchange.home },
+    );
     try {
       const r = await load(port, await auth(port));
       rates.push(r.requests / r.seconds);
@@ -121,9 +191,15 @@ async function clusterRates(exchange: TestDeployment, load: (port: number, a?: s
 }
 
 async function tlsOf(d: TestDeployment): Promise<{ key: string; cert: string }> {
-  const m = await d.deployment.services.certificates.signingMaterial('WebServicesInternal', d.deployment.config.nodeName);
+  const m = await d.deployment.services.certificates.signingMaterial(
+    'WebServicesInternal',
+    d.deployment.config.nodeName,
+  );
   const c = m.current!;
-  return { key: c.privateKey!.export({ format: 'pem', type: 'pkcs8' }).toString(), cert: [c.certificateDer, ...c.chainDer].map((x) => pem(x.toString('base64'))).join('') };
+  return {
+    key: c.privateKey!.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    cert: [c.certificateDer, ...c.chainDer].map((x) => pem(x.toString('base64'))).join(''),
+  };
 }
 
 function pem(b64: string): string {

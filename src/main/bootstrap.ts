@@ -31,10 +31,14 @@ export interface BootstrapReport {
 }
 
 /** Steps before the server listens: master key, OAuth configuration, certificates. */
-export async function prepareBootstrap(deployment: Deployment, env: Readonly<Record<string, string | undefined>>): Promise<BootstrapReport> {
+export async function prepareBootstrap(
+  deployment: Deployment,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<BootstrapReport> {
   const { config, services } = deployment;
   const actions: string[] = [];
-  if (ensureMasterKeyFile(config.masterKey, config.masterKeyFile)) actions.push(`created the master key ${config.masterKeyFile} (mode 600)`);
+  if (ensureMasterKeyFile(config.masterKey, config.masterKeyFile))
+    actions.push(`created the master key ${config.masterKeyFile} (mode 600)`);
   let oauth = await services.oauth.find();
   if (!oauth) {
     const realm = (env.S2S_REALM ?? BOOTSTRAP_DEFAULTS.realm).trim().toLowerCase();
@@ -48,10 +52,17 @@ export async function prepareBootstrap(deployment: Deployment, env: Readonly<Rec
 }
 
 /** Steps after the server listens on `port`: host names partners (and we) address us by, and the demo user. */
-export async function finishBootstrap(deployment: Deployment, report: BootstrapReport, listenHost: string, port: number): Promise<void> {
+export async function finishBootstrap(
+  deployment: Deployment,
+  report: BootstrapReport,
+  listenHost: string,
+  port: number,
+): Promise<void> {
   const { services, config } = deployment;
   const suffix = port === 443 ? '' : `:${port}`;
-  const wanted = [...new Set([listenHost, '127.0.0.1', 'localhost', config.nodeName])].map((h) => `${h}${suffix}`);
+  const wanted = [...new Set([listenHost, '127.0.0.1', 'localhost', config.nodeName])].map(
+    (h) => `${h}${suffix}`,
+  );
   const current = (await services.oauth.get()).hostNames;
   const missing = wanted.filter((h) => !current.includes(h));
   if (missing.length > 0) {
@@ -80,20 +91,47 @@ async function ensureCertificates(deployment: Deployment, realm: string): Promis
   const actions = [`created the local root CA ${root.subject} (${root.thumbprint}) and trusted it`];
   const names = { dnsNames: [config.nodeName, 'localhost'], ipAddresses: ['127.0.0.1'], now };
   if (needIssuer) {
-    const issuer = await createLeaf(root, { ...names, commonName: config.nodeName, dnsNames: [...names.dnsNames, realm] });
-    await importAssigned(deployment, issuer, root, 'OAuthTokenIssuer', GLOBAL_IDENTITY, 's2s OAuthTokenIssuer (bootstrap)');
+    const issuer = await createLeaf(root, {
+      ...names,
+      commonName: config.nodeName,
+      dnsNames: [...names.dnsNames, realm],
+    });
+    await importAssigned(
+      deployment,
+      issuer,
+      root,
+      'OAuthTokenIssuer',
+      GLOBAL_IDENTITY,
+      's2s OAuthTokenIssuer (bootstrap)',
+    );
     actions.push(`created and assigned the OAuthTokenIssuer certificate ${issuer.thumbprint}`);
   }
   if (needWeb) {
     const web = await createLeaf(root, { ...names, commonName: config.nodeName });
-    await importAssigned(deployment, web, root, 'WebServicesInternal', config.nodeName, 's2s web (bootstrap)');
-    actions.push(`created and assigned the WebServicesInternal certificate ${web.thumbprint} for ${config.nodeName}`);
+    await importAssigned(
+      deployment,
+      web,
+      root,
+      'WebServicesInternal',
+      config.nodeName,
+      's2s web (bootstrap)',
+    );
+    actions.push(
+      `created and assigned the WebServicesInternal certificate ${web.thumbprint} for ${config.nodeName}`,
+    );
   }
   return actions;
 }
 
 /** Imports through the certificate service (the key is sealed there) and assigns in the same batch. */
-async function importAssigned(deployment: Deployment, leaf: GeneratedCertificate, root: GeneratedCertificate, usage: string, identity: string, friendlyName: string): Promise<void> {
+async function importAssigned(
+  deployment: Deployment,
+  leaf: GeneratedCertificate,
+  root: GeneratedCertificate,
+  usage: string,
+  identity: string,
+  friendlyName: string,
+): Promise<void> {
   await deployment.services.certificates.import({
     file: Buffer.from(pem(leaf.der) + pem(root.der)),
     keyFile: Buffer.from(leaf.privateKey.export({ format: 'pem', type: 'pkcs8' })),
@@ -113,7 +151,10 @@ async function trustRoot(deployment: Deployment, root: GeneratedCertificate): Pr
     notAfter: root.cert.notAfter.toISOString(),
     addedAt: deployment.clock.now().toISOString(),
   };
-  await deployment.store.write([{ op: 'put', kind: 'trusted-root', key: root.thumbprint, body, expect: 'absent' }], { actor: `node:${deployment.config.nodeName}` });
+  await deployment.store.write(
+    [{ op: 'put', kind: 'trusted-root', key: root.thumbprint, body, expect: 'absent' }],
+    { actor: `node:${deployment.config.nodeName}` },
+  );
 }
 
 function pem(der: Buffer): string {

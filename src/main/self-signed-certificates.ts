@@ -56,9 +56,15 @@ export async function createLocalRoot(name: string, now: Date): Promise<Generate
 }
 
 /** A leaf certificate issued by `root` for TLS server auth (web) or token signing (OAuthTokenIssuer). */
-export async function createLeaf(root: GeneratedCertificate, input: { commonName: string; dnsNames: readonly string[]; ipAddresses: readonly string[]; now: Date }): Promise<GeneratedCertificate> {
+export async function createLeaf(
+  root: GeneratedCertificate,
+  input: { commonName: string; dnsNames: readonly string[]; ipAddresses: readonly string[]; now: Date },
+): Promise<GeneratedCertificate> {
   const { keys, privateKey } = await newKeys();
-  const names = [...input.dnsNames.map((value) => ({ type: 'dns' as const, value })), ...input.ipAddresses.map((value) => ({ type: 'ip' as const, value }))];
+  const names = [
+    ...input.dnsNames.map((value) => ({ type: 'dns' as const, value })),
+    ...input.ipAddresses.map((value) => ({ type: 'ip' as const, value })),
+  ];
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject: `CN=${input.commonName}`,
@@ -70,7 +76,10 @@ export async function createLeaf(root: GeneratedCertificate, input: { commonName
     signingKey: root.signingKey,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
       new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2']),
       new x509.SubjectAlternativeNameExtension(names),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
@@ -81,15 +90,34 @@ export async function createLeaf(root: GeneratedCertificate, input: { commonName
 }
 
 async function newKeys(): Promise<{ keys: webcrypto.CryptoKeyPair; privateKey: KeyObject }> {
-  const pair = await generate('rsa', { modulusLength: SELF_SIGNED_DEFAULTS.keyBits, publicExponent: 0x10001 });
+  const pair = await generate('rsa', {
+    modulusLength: SELF_SIGNED_DEFAULTS.keyBits,
+    publicExponent: 0x10001,
+  });
   const keys: webcrypto.CryptoKeyPair = {
-    privateKey: await webcrypto.subtle.importKey('pkcs8', pair.privateKey.export({ format: 'der', type: 'pkcs8' }), alg, true, ['sign']),
-    publicKey: await webcrypto.subtle.importKey('spki', pair.publicKey.export({ format: 'der', type: 'spki' }), alg, true, ['verify']),
+    privateKey: await webcrypto.subtle.importKey(
+      'pkcs8',
+      pair.privateKey.export({ format: 'der', type: 'pkcs8' }),
+      alg,
+      true,
+      ['sign'],
+    ),
+    publicKey: await webcrypto.subtle.importKey(
+      'spki',
+      pair.publicKey.export({ format: 'der', type: 'spki' }),
+      alg,
+      true,
+      ['verify'],
+    ),
   };
   return { keys, privateKey: pair.privateKey };
 }
 
-function finish(cert: x509.X509Certificate, privateKey: KeyObject, signingKey: webcrypto.CryptoKey): GeneratedCertificate {
+function finish(
+  cert: x509.X509Certificate,
+  privateKey: KeyObject,
+  signingKey: webcrypto.CryptoKey,
+): GeneratedCertificate {
   const der = Buffer.from(cert.rawData);
   const thumbprint = createHash('sha1').update(der).digest('hex').toUpperCase();
   return { der, privateKey, thumbprint, subject: cert.subject, cert, signingKey };

@@ -24,7 +24,9 @@ export const REDACTED_PATHS = [
 ];
 
 /** A pino logger for the server; `destination` defaults to stdout. */
-export function createServerLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
+export function createServerLogger(
+  options: { level?: string; destination?: DestinationStream } = {},
+): Logger {
   return pino(
     {
       level: options.level ?? process.env.S2S_LOG_LEVEL ?? 'info',

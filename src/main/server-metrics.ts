@@ -18,9 +18,24 @@ export class ServerMetrics {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ node: nodeName });
     collectDefaultMetrics({ register: this.registry, prefix: 's2s_process_' });
-    this.#issued = new Counter({ name: 's2s_tokens_issued_total', help: 'S2S tokens issued by this server, by target partner', labelNames: ['partner'], registers });
-    this.#validated = new Counter({ name: 's2s_tokens_validated_total', help: 'Incoming S2S tokens validated, by result (accepted|refused)', labelNames: ['result'], registers });
-    this.#refused = new Counter({ name: 's2s_tokens_refused_total', help: 'Incoming S2S tokens refused, by s2s code and Exchange diagnostic code', labelNames: ['code', 'diagnostic'], registers });
+    this.#issued = new Counter({
+      name: 's2s_tokens_issued_total',
+      help: 'S2S tokens issued by this server, by target partner',
+      labelNames: ['partner'],
+      registers,
+    });
+    this.#validated = new Counter({
+      name: 's2s_tokens_validated_total',
+      help: 'Incoming S2S tokens validated, by result (accepted|refused)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.#refused = new Counter({
+      name: 's2s_tokens_refused_total',
+      help: 'Incoming S2S tokens refused, by s2s code and Exchange diagnostic code',
+      labelNames: ['code', 'diagnostic'],
+      registers,
+    });
     this.#latency = new Histogram({
       name: 's2s_http_request_duration_seconds',
       help: 'HTTP request latency by method, route and status',
@@ -35,7 +50,8 @@ export class ServerMetrics {
   /** Counts an authentication outcome (wired to the HTTP app's onAuthResult). */
   readonly onAuthResult = (outcome: ValidationOutcome): void => {
     this.#validated.inc({ result: outcome.ok ? 'accepted' : 'refused' });
-    if (!outcome.ok) this.#refused.inc({ code: outcome.refusal.code, diagnostic: String(outcome.refusal.diagnostic.code) });
+    if (!outcome.ok)
+      this.#refused.inc({ code: outcome.refusal.code, diagnostic: String(outcome.refusal.diagnostic.code) });
   };
 
   /** Counts a token issued to a partner. */
@@ -50,7 +66,12 @@ export class ServerMetrics {
 }
 
 function partnerGauges(services: Services, clock: Clock, registers: Registry[]): void {
-  const age = new Gauge({ name: 's2s_partner_metadata_age_seconds', help: 'Seconds since the partner metadata was last fetched successfully', labelNames: ['partner'], registers });
+  const age = new Gauge({
+    name: 's2s_partner_metadata_age_seconds',
+    help: 'Seconds since the partner metadata was last fetched successfully',
+    labelNames: ['partner'],
+    registers,
+  });
   new Gauge({
     name: 's2s_partner_metadata_refresh_ok',
     help: '1 when the last metadata refresh of the partner succeeded, 0 when it failed',
@@ -63,14 +84,23 @@ function partnerGauges(services: Services, clock: Clock, registers: Registry[]):
         const p = v.partner;
         if (p.source !== 'metadata') continue;
         this.set({ partner: p.identity }, p.refresh.lastError ? 0 : 1);
-        if (p.refresh.lastSuccessAt) age.set({ partner: p.identity }, (clock.now().getTime() - Date.parse(p.refresh.lastSuccessAt)) / 1000);
+        if (p.refresh.lastSuccessAt)
+          age.set(
+            { partner: p.identity },
+            (clock.now().getTime() - Date.parse(p.refresh.lastSuccessAt)) / 1000,
+          );
       }
     },
   });
 }
 
 function certificateGauge(services: Services, clock: Clock, registers: Registry[]): void {
-  const certs = services.certificates as unknown as { signingMaterial(u: string, i: string): Promise<Record<'current' | 'previous' | 'staged', { thumbprint: string; notAfter: Date } | null>> };
+  const certs = services.certificates as unknown as {
+    signingMaterial(
+      u: string,
+      i: string,
+    ): Promise<Record<'current' | 'previous' | 'staged', { thumbprint: string; notAfter: Date } | null>>;
+  };
   new Gauge({
     name: 's2s_certificate_days_to_expiry',
     help: 'Days until the certificate expires, by usage and slot (current|previous|staged)',
@@ -82,7 +112,11 @@ function certificateGauge(services: Services, clock: Clock, registers: Registry[
         const m = await certs.signingMaterial(usage, 'global').catch(() => null);
         for (const slot of ['current', 'previous', 'staged'] as const) {
           const e = m?.[slot];
-          if (e) this.set({ usage, identity: 'global', slot, thumbprint: e.thumbprint }, (e.notAfter.getTime() - clock.now().getTime()) / 86_400_000);
+          if (e)
+            this.set(
+              { usage, identity: 'global', slot, thumbprint: e.thumbprint },
+              (e.notAfter.getTime() - clock.now().getTime()) / 86_400_000,
+            );
         }
       }
     },

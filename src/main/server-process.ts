@@ -16,7 +16,11 @@ import { startServer } from './server.ts';
 import type { RunningServer } from './server.ts';
 
 /** Starts the server for the CLI; `closed` settles once a signal has shut it down. */
-export async function startServerProcess(flags: ServerStartFlags, io: CliIo, options: DeploymentOptions = {}): Promise<StartedServer> {
+export async function startServerProcess(
+  flags: ServerStartFlags,
+  io: CliIo,
+  options: DeploymentOptions = {},
+): Promise<StartedServer> {
   const config = resolveNodeConfig(flags, io.env);
   if (flags.bootstrap) mkdirSync(config.home, { recursive: true, mode: 0o700 });
   const logger = createServerLogger();
@@ -27,7 +31,12 @@ export async function startServerProcess(flags: ServerStartFlags, io: CliIo, opt
     if (report) await finishBootstrap(deployment, report, server.host, server.port);
     const details = describe(server, report);
     logger.info({ ...details, actions: report?.actions ?? [] }, 's2s server ready');
-    return { url: server.url, details, lines: bannerLines(details, report), closed: untilSignal(server, () => deployment.close(), logger) };
+    return {
+      url: server.url,
+      details,
+      lines: bannerLines(details, report),
+      closed: untilSignal(server, () => deployment.close(), logger),
+    };
   } catch (err) {
     await deployment.close();
     throw err;
@@ -43,29 +52,45 @@ function describe(server: RunningServer, report: BootstrapReport | null): Record
     healthUrl: `${server.url}/readyz`,
     metricsUrl: `${server.url}/metrics`,
   };
-  if (report) details.testCommand = `npx s2s test storage-connectivity --sip-uri sip:${report.demoSip} --partner self --delete-item`;
+  if (report)
+    details.testCommand = `npx s2s test storage-connectivity --sip-uri sip:${report.demoSip} --partner self --delete-item`;
   return details;
 }
 
 function bannerLines(details: Record<string, string>, report: BootstrapReport | null): string[] {
   const lines = [...(report?.actions ?? []).map((a) => `bootstrap: ${a}`)];
-  lines.push(`s2s server listening on ${details.url}`, `  metadata URL : ${details.metadataUrl}`, `  storage API  : ${details.storageUrl} (OpenAPI: ${details.openApiUrl})`);
+  lines.push(
+    `s2s server listening on ${details.url}`,
+    `  metadata URL : ${details.metadataUrl}`,
+    `  storage API  : ${details.storageUrl} (OpenAPI: ${details.openApiUrl})`,
+  );
   lines.push(`  health       : ${details.healthUrl}   metrics: ${details.metricsUrl}`);
-  if (details.testCommand) lines.push('Test storage connectivity against this server (in another terminal, same directory):', `  ${details.testCommand}`);
+  if (details.testCommand)
+    lines.push(
+      'Test storage connectivity against this server (in another terminal, same directory):',
+      `  ${details.testCommand}`,
+    );
   return lines;
 }
 
 /** Resolves after SIGINT or SIGTERM closed the server and the deployment. */
-function untilSignal(server: RunningServer, closeDeployment: () => Promise<void>, logger: ReturnType<typeof createServerLogger>): Promise<void> {
+function untilSignal(
+  server: RunningServer,
+  closeDeployment: () => Promise<void>,
+  logger: ReturnType<typeof createServerLogger>,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       logger.info({ signal }, 's2s server shutting down');
-      server.close().then(closeDeployment).then(() => {
-        logger.info({}, 's2s server stopped');
-        resolve();
-      }, reject);
+      server
+        .close()
+        .then(closeDeployment)
+        .then(() => {
+          logger.info({}, 's2s server stopped');
+          resolve();
+        }, reject);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

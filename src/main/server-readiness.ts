@@ -30,25 +30,48 @@ export interface ReadinessFacts {
   readonly storeReachable: boolean;
   readonly tokenCertificateNotAfter: Date | null;
   readonly refreshPeriodSeconds: number;
-  readonly partners: ReadonlyArray<{ identity: string; enabled: boolean; byMetadata: boolean; lastSuccessAgeSeconds: number | null; lastError: string | null }>;
+  readonly partners: ReadonlyArray<{
+    identity: string;
+    enabled: boolean;
+    byMetadata: boolean;
+    lastSuccessAgeSeconds: number | null;
+    lastError: string | null;
+  }>;
 }
 
 /** Decides readiness from facts. */
 export function evaluateReadiness(facts: ReadinessFacts, now: Date): Readiness {
   const checks: ReadinessCheck[] = [
-    facts.storeReachable ? ok('store', 'the configuration store answers') : { name: 'store', status: 'unavailable', detail: 'the configuration store cannot be reached' },
+    facts.storeReachable
+      ? ok('store', 'the configuration store answers')
+      : { name: 'store', status: 'unavailable', detail: 'the configuration store cannot be reached' },
     certificateCheck(facts.tokenCertificateNotAfter, now),
-    ...facts.partners.filter((p) => p.enabled && p.byMetadata).map((p) => partnerCheck(p, facts.refreshPeriodSeconds)),
+    ...facts.partners
+      .filter((p) => p.enabled && p.byMetadata)
+      .map((p) => partnerCheck(p, facts.refreshPeriodSeconds)),
   ];
-  const status = checks.some((c) => c.status === 'unavailable') ? 'unavailable' : checks.some((c) => c.status === 'degraded') ? 'degraded' : 'ready';
+  const status = checks.some((c) => c.status === 'unavailable')
+    ? 'unavailable'
+    : checks.some((c) => c.status === 'degraded')
+      ? 'degraded'
+      : 'ready';
   return { status, checks };
 }
 
 function certificateCheck(notAfter: Date | null, now: Date): ReadinessCheck {
-  if (!notAfter) return { name: 'oauth-certificate', status: 'unavailable', detail: 'no OAuthTokenIssuer certificate is assigned' };
+  if (!notAfter)
+    return {
+      name: 'oauth-certificate',
+      status: 'unavailable',
+      detail: 'no OAuthTokenIssuer certificate is assigned',
+    };
   const days = Math.floor((notAfter.getTime() - now.getTime()) / 86_400_000);
   if (days < READINESS_THRESHOLDS.certificateDays) {
-    return { name: 'oauth-certificate', status: 'degraded', detail: `the OAuthTokenIssuer certificate expires in ${days} day(s): roll it (certificate set --roll)` };
+    return {
+      name: 'oauth-certificate',
+      status: 'degraded',
+      detail: `the OAuthTokenIssuer certificate expires in ${days} day(s): roll it (certificate set --roll)`,
+    };
   }
   return ok('oauth-certificate', `the OAuthTokenIssuer certificate expires in ${days} days`);
 }
@@ -57,8 +80,13 @@ function partnerCheck(p: ReadinessFacts['partners'][number], periodSeconds: numb
   const name = `partner:${p.identity}`;
   const limit = periodSeconds * READINESS_THRESHOLDS.staleRefreshPeriods;
   if (p.lastSuccessAgeSeconds === null || p.lastSuccessAgeSeconds > limit) {
-    const age = p.lastSuccessAgeSeconds === null ? 'never fetched' : `last fetched ${p.lastSuccessAgeSeconds} s ago`;
-    return { name, status: 'degraded', detail: `metadata is stale (${age}${p.lastError ? `; last error: ${p.lastError}` : ''})` };
+    const age =
+      p.lastSuccessAgeSeconds === null ? 'never fetched' : `last fetched ${p.lastSuccessAgeSeconds} s ago`;
+    return {
+      name,
+      status: 'degraded',
+      detail: `metadata is stale (${age}${p.lastError ? `; last error: ${p.lastError}` : ''})`,
+    };
   }
   return ok(name, `metadata fetched ${p.lastSuccessAgeSeconds} s ago`);
 }
@@ -68,11 +96,25 @@ function ok(name: string, detail: string): ReadinessCheck {
 }
 
 /** Gathers the facts from the services (never throws: an unreachable store is a fact). */
-export async function gatherReadinessFacts(services: Services, headVersion: () => Promise<number>): Promise<ReadinessFacts> {
-  const storeReachable = await headVersion().then(() => true, () => false);
-  const certs = services.certificates as unknown as { signingMaterial(u: string, i: string): Promise<{ current: { notAfter: Date } | null }> };
-  const tokenCertificateNotAfter = await certs.signingMaterial('OAuthTokenIssuer', 'global').then((m) => m.current?.notAfter ?? null, () => null);
-  const refreshPeriodSeconds = await services.oauth.get().then((c) => c.metadataRefreshSeconds, () => 12 * 3600);
+export async function gatherReadinessFacts(
+  services: Services,
+  headVersion: () => Promise<number>,
+): Promise<ReadinessFacts> {
+  const storeReachable = await headVersion().then(
+    () => true,
+    () => false,
+  );
+  const certs = services.certificates as unknown as {
+    signingMaterial(u: string, i: string): Promise<{ current: { notAfter: Date } | null }>;
+  };
+  const tokenCertificateNotAfter = await certs.signingMaterial('OAuthTokenIssuer', 'global').then(
+    (m) => m.current?.notAfter ?? null,
+    () => null,
+  );
+  const refreshPeriodSeconds = await services.oauth.get().then(
+    (c) => c.metadataRefreshSeconds,
+    () => 12 * 3600,
+  );
   const views = await services.partners.list().catch(() => []);
   const partners = views.map((v) => ({
     identity: v.partner.identity,
@@ -85,6 +127,10 @@ export async function gatherReadinessFacts(services: Services, headVersion: () =
 }
 
 /** Readiness now. */
-export async function readinessNow(services: Services, headVersion: () => Promise<number>, clock: Clock): Promise<Readiness> {
+export async function readinessNow(
+  services: Services,
+  headVersion: () => Promise<number>,
+  clock: Clock,
+): Promise<Readiness> {
   return evaluateReadiness(await gatherReadinessFacts(services, headVersion), clock.now());
 }

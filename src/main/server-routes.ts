@@ -15,10 +15,15 @@ export interface OperationsRoutesOptions {
 /** Builds the plugin. `/readyz` answers 200 for `ready` and `degraded` (still serving), 503 for `unavailable`. */
 export function operationsRoutes(options: OperationsRoutesOptions): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    app.get('/healthz', async (_req, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+    app.get('/healthz', async (_req, reply) =>
+      reply.header('cache-control', 'no-store').send({ status: 'ok' }),
+    );
     app.get('/readyz', async (_req, reply) => {
       const readiness = await readinessNow(options.services, options.headVersion, options.clock);
-      return reply.code(readiness.status === 'unavailable' ? 503 : 200).header('cache-control', 'no-store').send(readiness);
+      return reply
+        .code(readiness.status === 'unavailable' ? 503 : 200)
+        .header('cache-control', 'no-store')
+        .send(readiness);
     });
     app.get('/metrics', async (_req, reply) => {
       const text = await options.metrics.registry.metrics();

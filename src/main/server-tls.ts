@@ -23,7 +23,10 @@ export interface TlsCredentials {
 }
 
 /** The first usable certificate in the order WebServicesInternal (node, global), Default (node, global). */
-export async function resolveTlsCredentials(certificates: SigningMaterialSource, nodeName: string): Promise<TlsCredentials | null> {
+export async function resolveTlsCredentials(
+  certificates: SigningMaterialSource,
+  nodeName: string,
+): Promise<TlsCredentials | null> {
   const order: Array<[CertificateUsage, string]> = [
     ['WebServicesInternal', nodeName],
     ['WebServicesInternal', 'global'],
@@ -31,7 +34,10 @@ export async function resolveTlsCredentials(certificates: SigningMaterialSource,
     ['Default', 'global'],
   ];
   for (const [usage, identity] of order) {
-    const current = await certificates.signingMaterial(usage, identity).then((m) => m.current, () => null);
+    const current = await certificates.signingMaterial(usage, identity).then(
+      (m) => m.current,
+      () => null,
+    );
     if (current?.privateKey) {
       const cert = [current.certificateDer, ...current.chainDer].map(toPem).join('');
       const key = current.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();

@@ -9,7 +9,6 @@ import type { Server as HttpsServer } from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { createHttpApp } from '../adapters/http/index.ts';
-import type { BearerValidator } from '../adapters/http/index.ts';
 import { storageRoutes } from '../adapters/http/routes/storage-routes.ts';
 import { caRoutes } from '../adapters/http/routes/ca-routes.ts';
 import { storageError } from '../core/storage/index.ts';
@@ -51,22 +50,28 @@ export interface RunningServer {
 }
 
 /** Starts the server over an open deployment; resolves once it listens. */
-export async function startServer(deployment: Deployment, options: ServerStartOptions): Promise<RunningServer> {
+export async function startServer(
+  deployment: Deployment,
+  options: ServerStartOptions,
+): Promise<RunningServer> {
   const { services, clock, config, store } = deployment;
   const logger = options.logger ?? createServerLogger();
   const certificates = services.certificates as unknown as SigningMaterialSource;
   let tls = await resolveTlsCredentials(certificates, config.nodeName);
   if (!tls) {
-    throw storageError('ERR_SERVER_NO_CERTIFICATE', `no certificate with a private key is assigned to WebServicesInternal or Default for ${config.nodeName} or globally`);
+    throw storageError(
+      'ERR_SERVER_NO_CERTIFICATE',
+      `no certificate with a private key is assigned to WebServicesInternal or Default for ${config.nodeName} or globally`,
+    );
   }
   const metrics = new ServerMetrics(services, clock, config.nodeName);
   const app = await createHttpApp({
-    services: { partners: services.partners, tokens: services.tokens as unknown as BearerValidator },
+    services: { partners: services.partners, tokens: services.tokens },
     logger,
     onAuthResult: metrics.onAuthResult,
     https: { key: tls.key, cert: tls.cert },
     extraRoutes: [
-      storageRoutes({ storage: services.storage, tokens: services.tokens as unknown as BearerValidator }),
+      storageRoutes({ storage: services.storage, tokens: services.tokens }),
       caRoutes({ ca: services.ca }),
       operationsRoutes({ services, clock, headVersion: () => store.headVersion(), metrics }),
     ],
@@ -77,10 +82,18 @@ export async function startServer(deployment: Deployment, options: ServerStartOp
     const next = await resolveTlsCredentials(certificates, config.nodeName);
     if (!next || credentialsFingerprint(next) === credentialsFingerprint(tls)) return;
     (app.server as HttpsServer).setSecureContext({ key: next.key, cert: next.cert });
-    logger.info({ thumbprint: next.thumbprint, usage: next.usage, identity: next.identity }, 'TLS certificate replaced');
+    logger.info(
+      { thumbprint: next.thumbprint, usage: next.usage, identity: next.identity },
+      'TLS certificate replaced',
+    );
     tls = next;
   };
-  const stopWatching = watchTls(deployment, logger, reloadTls, options.tlsRecheckMs ?? SERVER_DEFAULTS.tlsRecheckMs);
+  const stopWatching = watchTls(
+    deployment,
+    logger,
+    reloadTls,
+    options.tlsRecheckMs ?? SERVER_DEFAULTS.tlsRecheckMs,
+  );
   services.partners.startRefreshLoop({ tickMs: options.refreshTickMs ?? SERVER_DEFAULTS.refreshTickMs });
   logTls(logger, tls, `https://${hostForUrl(host)}:${port}`);
   return {
@@ -104,7 +117,12 @@ function instrument(app: FastifyInstance, metrics: ServerMetrics): void {
     reply.header('x-request-id', request.id);
   });
   app.addHook('onResponse', async (request, reply) => {
-    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    metrics.observeRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
   });
 }
 
@@ -116,18 +134,32 @@ async function listen(app: FastifyInstance, address: string): Promise<{ host: st
     await app.listen({ host, port: Number(m[2]) });
   } catch (err) {
     await app.close().catch(() => {});
-    throw storageError('ERR_SERVER_LISTEN', `cannot listen on ${address}: ${(err as { code?: string }).code ?? (err as Error).message}`, { listen: address });
+    throw storageError(
+      'ERR_SERVER_LISTEN',
+      `cannot listen on ${address}: ${(err as { code?: string }).code ?? (err as Error).message}`,
+      { listen: address },
+    );
   }
   const bound = app.server.address();
   return { host, port: typeof bound === 'object' && bound ? bound.port : Number(m[2]) };
 }
 
 /** Re-resolves TLS on store changes (debounced) and periodically (roll effective dates). */
-function watchTls(deployment: Deployment, logger: PinoLogger, reload: () => Promise<void>, everyMs: number): () => void {
+function watchTls(
+  deployment: Deployment,
+  logger: PinoLogger,
+  reload: () => Promise<void>,
+  everyMs: number,
+): () => void {
   let pending: Promise<void> | null = null;
   const run = () => {
     pending ??= reload()
-      .catch((err: unknown) => logger.warn({ err: (err as Error).name, code: (err as { code?: string }).code }, 'TLS certificate reload failed'))
+      .catch((err: unknown) =>
+        logger.warn(
+          { err: (err as Error).name, code: (err as { code?: string }).code },
+          'TLS certificate reload failed',
+        ),
+      )
       .finally(() => (pending = null));
   };
   const unsubscribe = deployment.store.subscribe(run);
@@ -140,7 +172,10 @@ function watchTls(deployment: Deployment, logger: PinoLogger, reload: () => Prom
 }
 
 async function closeApp(app: FastifyInstance): Promise<void> {
-  const force = setTimeout(() => (app.server as HttpsServer).closeAllConnections(), SERVER_DEFAULTS.shutdownGraceMs);
+  const force = setTimeout(
+    () => (app.server as HttpsServer).closeAllConnections(),
+    SERVER_DEFAULTS.shutdownGraceMs,
+  );
   force.unref();
   (app.server as HttpsServer).closeIdleConnections();
   await app.close();
@@ -148,7 +183,16 @@ async function closeApp(app: FastifyInstance): Promise<void> {
 }
 
 function logTls(logger: PinoLogger, tls: TlsCredentials, url: string): void {
-  logger.info({ url, thumbprint: tls.thumbprint, usage: tls.usage, identity: tls.identity, notAfter: tls.notAfter.toISOString() }, 's2s server listening');
+  logger.info(
+    {
+      url,
+      thumbprint: tls.thumbprint,
+      usage: tls.usage,
+      identity: tls.identity,
+      notAfter: tls.notAfter.toISOString(),
+    },
+    's2s server listening',
+  );
 }
 
 function hostForUrl(host: string): string {

@@ -24,11 +24,22 @@ describe('storage connectivity between two deployments (skype → exchange)', { 
 
   async function connectivity(argv = TEST) {
     const r = await skype.cli(argv);
-    return { ...r, json: JSON.parse(r.out) as { ok: boolean; steps?: Array<{ status: string }>; error?: { code: string; message: string; details: Record<string, unknown> } } };
+    return {
+      ...r,
+      json: JSON.parse(r.out) as {
+        ok: boolean;
+        steps?: Array<{ status: string }>;
+        error?: { code: string; message: string; details: Record<string, unknown> };
+      },
+    };
   }
 
   async function registerSkypeOnExchange() {
-    await exchange.deployment.services.partners.create({ identity: 'skype', metadataUrl: skype.metadataUrl, trustLevel: 'Full' });
+    await exchange.deployment.services.partners.create({
+      identity: 'skype',
+      metadataUrl: skype.metadataUrl,
+      trustLevel: 'Full',
+    });
   }
 
   before(async () => {
@@ -38,9 +49,22 @@ describe('storage connectivity between two deployments (skype → exchange)', { 
     ]);
     await trustRootsOf(skype, exchange);
     await trustRootsOf(exchange, skype);
-    await skype.deployment.services.partners.create({ identity: 'exchange', metadataUrl: exchange.metadataUrl, trustLevel: 'Full' });
+    await skype.deployment.services.partners.create({
+      identity: 'exchange',
+      metadataUrl: exchange.metadataUrl,
+      trustLevel: 'Full',
+    });
     await registerSkypeOnExchange();
-    const added = await exchange.cli(['user', 'add', '--sip', KEN, '--smtp', 'kenmyer@litwareinc.com', '--upn', 'kenmyer@litwareinc.com']);
+    const added = await exchange.cli([
+      'user',
+      'add',
+      '--sip',
+      KEN,
+      '--smtp',
+      'kenmyer@litwareinc.com',
+      '--upn',
+      'kenmyer@litwareinc.com',
+    ]);
     assert.equal(added.code, 0, added.err);
   });
   after(async () => {
@@ -51,16 +75,26 @@ describe('storage connectivity between two deployments (skype → exchange)', { 
     const r = await connectivity();
     assert.equal(r.code, EXIT_CODES.ok, r.out);
     assert.equal(r.json.ok, true);
-    assert.deepEqual(r.json.steps?.map((s) => s.status), ['passed', 'passed', 'passed', 'passed', 'passed', 'passed']);
+    assert.deepEqual(
+      r.json.steps?.map((s) => s.status),
+      ['passed', 'passed', 'passed', 'passed', 'passed', 'passed'],
+    );
     assert.equal((await exchange.deployment.store.list('mailbox-item')).length, 0, 'the item was deleted');
   });
 
   test('without --delete-item the item stays in Conversation History on the partner', async () => {
     const r = await connectivity(['test', 'storage-connectivity', '--sip-uri', KEN, '--json']);
     assert.equal(r.code, EXIT_CODES.ok, r.out);
-    const items = await exchange.deployment.store.list('mailbox-item', 'kenmyer@litwareinc.com/ConversationHistory/');
+    const items = await exchange.deployment.store.list(
+      'mailbox-item',
+      'kenmyer@litwareinc.com/ConversationHistory/',
+    );
     assert.equal(items.length, 1);
-    await exchange.deployment.services.storage.deleteItem(KEN, 'ConversationHistory', (items[0]!.body as { id: string }).id);
+    await exchange.deployment.services.storage.deleteItem(
+      KEN,
+      'ConversationHistory',
+      (items[0]!.body as { id: string }).id,
+    );
   });
 
   test('a disabled partner is named as the cause', async () => {
@@ -75,7 +109,13 @@ describe('storage connectivity between two deployments (skype → exchange)', { 
   });
 
   test('a user without a mailbox on the partner is diagnosed from the 401 invalid_user answer', async () => {
-    const r = await connectivity(['test', 'storage-connectivity', '--sip-uri', 'sip:nobody@litwareinc.com', '--json']);
+    const r = await connectivity([
+      'test',
+      'storage-connectivity',
+      '--sip-uri',
+      'sip:nobody@litwareinc.com',
+      '--json',
+    ]);
     assert.equal(r.code, EXIT_CODES.not_found);
     assert.equal(r.json.error?.code, 'ERR_CONNECTIVITY_USER_NOT_FOUND');
     assert.equal(r.json.error?.details.categoryCode, 2000005);
@@ -94,9 +134,20 @@ describe('storage connectivity between two deployments (skype → exchange)', { 
   });
 
   test('an OAuthTokenIssuer roll with an effective date ahead keeps the test passing before, across and after the switch', async () => {
-    const next = await makeCertificate({ subject: 'CN=skype.litwareinc.test', dnsNames: ['skype.litwareinc.test', REALM], freshKey: true });
+    const next = await makeCertificate({
+      subject: 'CN=skype.litwareinc.test',
+      dnsNames: ['skype.litwareinc.test', REALM],
+      freshKey: true,
+    });
     const effective = new Date(skypeClock.now().getTime() + 5_000);
-    await skype.deployment.services.certificates.import({ file: Buffer.from(next.pem), keyFile: Buffer.from(next.keyPem), usages: ['OAuthTokenIssuer'], identity: 'global', roll: true, effectiveDate: effective });
+    await skype.deployment.services.certificates.import({
+      file: Buffer.from(next.pem),
+      keyFile: Buffer.from(next.keyPem),
+      usages: ['OAuthTokenIssuer'],
+      identity: 'global',
+      roll: true,
+      effectiveDate: effective,
+    });
     // The staged certificate is published at once; the partner's periodic refresh picks it up before the date.
     await exchange.deployment.services.partners.refresh('skype');
     assert.equal((await connectivity()).code, EXIT_CODES.ok, 'before the switch');
@@ -110,8 +161,17 @@ describe('storage connectivity between two deployments (skype → exchange)', { 
   });
 
   test('a certificate replaced without the partner refreshing heals through the refresh on unknown x5t', async () => {
-    const replacement = await makeCertificate({ subject: 'CN=skype2.litwareinc.test', dnsNames: [REALM], freshKey: true });
-    await skype.deployment.services.certificates.import({ file: Buffer.from(replacement.pem), keyFile: Buffer.from(replacement.keyPem), usages: ['OAuthTokenIssuer'], identity: 'global' });
+    const replacement = await makeCertificate({
+      subject: 'CN=skype2.litwareinc.test',
+      dnsNames: [REALM],
+      freshKey: true,
+    });
+    await skype.deployment.services.certificates.import({
+      file: Buffer.from(replacement.pem),
+      keyFile: Buffer.from(replacement.keyPem),
+      usages: ['OAuthTokenIssuer'],
+      identity: 'global',
+    });
     let r = await connectivity();
     for (let attempt = 0; r.code !== EXIT_CODES.ok && attempt < 20; attempt++) {
       // Until the partner has refetched our metadata it cannot know the new key: 401 invalid_signature / unknown key.

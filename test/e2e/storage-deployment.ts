@@ -36,7 +36,10 @@ export interface TestDeployment {
 }
 
 /** Starts a deployment with `serviceName` in `realm`, serving HTTPS on 127.0.0.1. */
-export async function startTestDeployment(name: string, input: { realm: string; serviceName: string; clock?: Clock }): Promise<TestDeployment> {
+export async function startTestDeployment(
+  name: string,
+  input: { realm: string; serviceName: string; clock?: Clock },
+): Promise<TestDeployment> {
   const home = mkdtempSync(join(tmpdir(), `s2s-${name}-`));
   const env = { S2S_MASTER_KEY: randomBytes(32).toString('hex'), S2S_NODE: `${name}.litwareinc.test` };
   const config = resolveNodeConfig({ home }, env);
@@ -46,7 +49,11 @@ export async function startTestDeployment(name: string, input: { realm: string; 
   wireMetadataFetcher(deployment);
   await deployment.services.oauth.initialize({ realm: input.realm, serviceName: input.serviceName });
   await prepareBootstrap(deployment, {});
-  const server = await startServer(deployment, { listen: '127.0.0.1:0', logger: createServerLogger({ level: 'silent' }), refreshTickMs: 3_600_000 });
+  const server = await startServer(deployment, {
+    listen: '127.0.0.1:0',
+    logger: createServerLogger({ level: 'silent' }),
+    refreshTickMs: 3_600_000,
+  });
   await deployment.services.oauth.update({ hostNames: [`127.0.0.1:${server.port}`] });
   const cliEnv: CliEnvironment = {
     io: memoryIo().io,
@@ -78,7 +85,9 @@ export async function startTestDeployment(name: string, input: { realm: string; 
 export async function trustRootsOf(target: TestDeployment, source: TestDeployment): Promise<void> {
   for (const doc of await source.deployment.store.list('trusted-root')) {
     if (await target.deployment.store.get('trusted-root', doc.key)) continue;
-    await target.deployment.store.write([{ op: 'put', kind: 'trusted-root', key: doc.key, body: doc.body, expect: 'absent' }]);
+    await target.deployment.store.write([
+      { op: 'put', kind: 'trusted-root', key: doc.key, body: doc.body, expect: 'absent' },
+    ]);
   }
 }
 

@@ -46,7 +46,11 @@ export interface NewMailboxItem {
 export function parseMailboxFolder(name: string): MailboxFolder {
   const found = MAILBOX_FOLDERS.find((f) => f.toLowerCase() === name.trim().toLowerCase());
   if (!found) {
-    throw storageError('ERR_MAILBOX_FOLDER_UNKNOWN', `unknown folder '${name.slice(0, 64)}'; use one of ${MAILBOX_FOLDERS.join(', ')}`, { folder: name.slice(0, 64) });
+    throw storageError(
+      'ERR_MAILBOX_FOLDER_UNKNOWN',
+      `unknown folder '${name.slice(0, 64)}'; use one of ${MAILBOX_FOLDERS.join(', ')}`,
+      { folder: name.slice(0, 64) },
+    );
   }
   return found;
 }
@@ -59,10 +63,14 @@ export function validateNewItem(input: unknown): { subject: string; body: string
   const itemClass = o.itemClass ?? DEFAULT_ITEM_CLASS;
   if (typeof subject !== 'string' || subject.trim() === '') throw invalid('subject is required');
   if (typeof body !== 'string') throw invalid('body must be a string');
-  if (typeof itemClass !== 'string' || !/^[A-Za-z0-9.]+$/.test(itemClass)) throw invalid('itemClass must look like IPM.Note');
-  if (subject.length > MAILBOX_LIMITS.subject) throw invalid(`subject is longer than ${MAILBOX_LIMITS.subject} characters`);
-  if (body.length > MAILBOX_LIMITS.body) throw invalid(`body is longer than ${MAILBOX_LIMITS.body} characters`);
-  if (itemClass.length > MAILBOX_LIMITS.itemClass) throw invalid(`itemClass is longer than ${MAILBOX_LIMITS.itemClass} characters`);
+  if (typeof itemClass !== 'string' || !/^[A-Za-z0-9.]+$/.test(itemClass))
+    throw invalid('itemClass must look like IPM.Note');
+  if (subject.length > MAILBOX_LIMITS.subject)
+    throw invalid(`subject is longer than ${MAILBOX_LIMITS.subject} characters`);
+  if (body.length > MAILBOX_LIMITS.body)
+    throw invalid(`body is longer than ${MAILBOX_LIMITS.body} characters`);
+  if (itemClass.length > MAILBOX_LIMITS.itemClass)
+    throw invalid(`itemClass is longer than ${MAILBOX_LIMITS.itemClass} characters`);
   return { subject, body, itemClass };
 }
 

@@ -8,19 +8,44 @@ import { MAILBOX_FOLDERS, MAILBOX_LIMITS } from './mailbox.ts';
 export const STORAGE_API_PREFIX = '/storage/v1';
 
 const error = { $ref: '#/components/schemas/Error' };
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: error } } });
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: error } },
+});
 const unauthorized = {
-  description: 'The bearer token was refused, or the act-as user does not resolve (protocol.md §6.2): see WWW-Authenticate and x-ms-diagnostics.',
+  description:
+    'The bearer token was refused, or the act-as user does not resolve (protocol.md §6.2): see WWW-Authenticate and x-ms-diagnostics.',
   headers: {
-    'WWW-Authenticate': { schema: { type: 'string' }, description: 'Bearer challenge with client_id, trusted_issuers and error="invalid_token".' },
-    'x-ms-diagnostics': { schema: { type: 'string' }, description: '<category>;reason="<text>";error_category="<name>"' },
+    'WWW-Authenticate': {
+      schema: { type: 'string' },
+      description: 'Bearer challenge with client_id, trusted_issuers and error="invalid_token".',
+    },
+    'x-ms-diagnostics': {
+      schema: { type: 'string' },
+      description: '<category>;reason="<text>";error_category="<name>"',
+    },
   },
   content: { 'application/json': { schema: error } },
 };
-const sipParam = { name: 'sip', in: 'path', required: true, description: 'The mailbox owner\'s SIP address, with or without `sip:`.', schema: { type: 'string' } };
-const folderParam = { name: 'folder', in: 'path', required: true, schema: { type: 'string', enum: [...MAILBOX_FOLDERS] } };
+const sipParam = {
+  name: 'sip',
+  in: 'path',
+  required: true,
+  description: "The mailbox owner's SIP address, with or without `sip:`.",
+  schema: { type: 'string' },
+};
+const folderParam = {
+  name: 'folder',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', enum: [...MAILBOX_FOLDERS] },
+};
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const common = { 401: unauthorized, 403: errorResponse('Authenticated, but not allowed (trust level or mailbox owner).'), 404: errorResponse('No such user or item.') };
+const common = {
+  401: unauthorized,
+  403: errorResponse('Authenticated, but not allowed (trust level or mailbox owner).'),
+  404: errorResponse('No such user or item.'),
+};
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const item = { $ref: '#/components/schemas/MailboxItem' };
 
@@ -28,28 +53,74 @@ const item = { $ref: '#/components/schemas/MailboxItem' };
 export function storageOpenApi(serverUrl: string): object {
   return {
     openapi: '3.1.0',
-    info: { title: 's2s storage service', version: '1', description: 'Mailboxes reached with S2S OAuth bearer tokens (Test-CsExStorageConnectivity target). See docs/storage.md.' },
+    info: {
+      title: 's2s storage service',
+      version: '1',
+      description:
+        'Mailboxes reached with S2S OAuth bearer tokens (Test-CsExStorageConnectivity target). See docs/storage.md.',
+    },
     servers: [{ url: `${serverUrl.replace(/\/+$/, '')}${STORAGE_API_PREFIX}` }],
     security: [{ s2s: [] }],
     paths: {
-      '/folders': { get: { summary: 'The folder names of every mailbox (app-level; any trusted partner).', responses: { 200: { description: 'Folders', ...json({ type: 'object', properties: { folders: { type: 'array', items: { type: 'string' } } } }) }, 401: unauthorized } } },
+      '/folders': {
+        get: {
+          summary: 'The folder names of every mailbox (app-level; any trusted partner).',
+          responses: {
+            200: {
+              description: 'Folders',
+              ...json({
+                type: 'object',
+                properties: { folders: { type: 'array', items: { type: 'string' } } },
+              }),
+            },
+            401: unauthorized,
+          },
+        },
+      },
       '/users/{sip}/folders/{folder}/items': {
         parameters: [sipParam, folderParam],
-        get: { summary: 'List the items of a folder, oldest first.', responses: { 200: { description: 'Items', ...json({ type: 'object', properties: { items: { type: 'array', items: item } } }) }, ...common } },
+        get: {
+          summary: 'List the items of a folder, oldest first.',
+          responses: {
+            200: {
+              description: 'Items',
+              ...json({ type: 'object', properties: { items: { type: 'array', items: item } } }),
+            },
+            ...common,
+          },
+        },
         post: {
           summary: 'Create an item.',
           requestBody: { required: true, ...json({ $ref: '#/components/schemas/NewMailboxItem' }) },
-          responses: { 201: { description: 'Created', ...json(item) }, 400: errorResponse('Malformed item or folder.'), ...common },
+          responses: {
+            201: { description: 'Created', ...json(item) },
+            400: errorResponse('Malformed item or folder.'),
+            ...common,
+          },
         },
       },
       '/users/{sip}/folders/{folder}/items/{id}': {
         parameters: [sipParam, folderParam, idParam],
-        get: { summary: 'Read one item.', responses: { 200: { description: 'The item', ...json(item) }, ...common } },
-        delete: { summary: 'Delete one item (hard delete).', responses: { 204: { description: 'Deleted' }, ...common } },
+        get: {
+          summary: 'Read one item.',
+          responses: { 200: { description: 'The item', ...json(item) }, ...common },
+        },
+        delete: {
+          summary: 'Delete one item (hard delete).',
+          responses: { 204: { description: 'Deleted' }, ...common },
+        },
       },
     },
     components: {
-      securitySchemes: { s2s: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'S2S app-only or act-as token (protocol.md §2.3, §2.4) with audience <our service name>/<this host>@<realm>.' } },
+      securitySchemes: {
+        s2s: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'S2S app-only or act-as token (protocol.md §2.3, §2.4) with audience <our service name>/<this host>@<realm>.',
+        },
+      },
       schemas: {
         NewMailboxItem: {
           type: 'object',
@@ -75,7 +146,13 @@ export function storageOpenApi(serverUrl: string): object {
         },
         Error: {
           type: 'object',
-          properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
+          properties: {
+            error: {
+              type: 'object',
+              properties: { code: { type: 'string' }, message: { type: 'string' } },
+              required: ['code', 'message'],
+            },
+          },
         },
       },
     },

@@ -24,22 +24,36 @@ export type StorageCaller = Pick<S2sPrincipal, 'kind' | 'partnerIdentity' | 'tru
  * Decides an operation; returns the `createdBy` label of the caller, or throws ERR_STORAGE_FORBIDDEN.
  * `actingUser` is the user an act-as token resolved to (null for app-only tokens).
  */
-export function authorizeStorage(caller: StorageCaller, scope: StorageScope, actingUser: StorageUser | null): string {
+export function authorizeStorage(
+  caller: StorageCaller,
+  scope: StorageScope,
+  actingUser: StorageUser | null,
+): string {
   const label = actingUser ? `${caller.partnerIdentity} as ${actingUser.sip}` : caller.partnerIdentity;
   if (scope.kind === 'app') return label;
   const fullTrust = caller.kind === 'self' || caller.trustLevel === 'Full';
   if (!fullTrust) {
-    throw forbidden(`partner ${caller.partnerIdentity} has ${caller.trustLevel} trust and may not reach user mailboxes`, caller);
+    throw forbidden(
+      `partner ${caller.partnerIdentity} has ${caller.trustLevel} trust and may not reach user mailboxes`,
+      caller,
+    );
   }
   if (caller.mode === 'user') {
     if (!actingUser) throw forbidden('an act-as token must name a user', caller);
     if (actingUser.sip !== scope.owner) {
-      throw forbidden(`the token acts as ${actingUser.sip} and may not open the mailbox of ${scope.owner}`, caller);
+      throw forbidden(
+        `the token acts as ${actingUser.sip} and may not open the mailbox of ${scope.owner}`,
+        caller,
+      );
     }
   }
   return label;
 }
 
 function forbidden(message: string, caller: StorageCaller) {
-  return storageError('ERR_STORAGE_FORBIDDEN', message, { partner: caller.partnerIdentity, trustLevel: caller.trustLevel, mode: caller.mode });
+  return storageError('ERR_STORAGE_FORBIDDEN', message, {
+    partner: caller.partnerIdentity,
+    trustLevel: caller.trustLevel,
+    mode: caller.mode,
+  });
 }

@@ -9,7 +9,8 @@ export const STORAGE_ERRORS = defineErrors({
   },
   ERR_USER_EXISTS: {
     category: 'conflict',
-    meaning: 'A user with this SIP address, or another user with the same SMTP address, UPN or SID, is already provisioned.',
+    meaning:
+      'A user with this SIP address, or another user with the same SMTP address, UPN or SID, is already provisioned.',
     fix: 'Remove the existing user first (`s2s user remove --sip …`) or choose unique attributes.',
   },
   ERR_USER_UNKNOWN: {
@@ -19,7 +20,8 @@ export const STORAGE_ERRORS = defineErrors({
   },
   ERR_USER_CLAIMS_NO_MATCH: {
     category: 'refused',
-    meaning: 'The act-as token names a user (by SID, UPN, SMTP or SIP) who does not exist here (Exchange 6001 NoUserFoundWithGivenClaims).',
+    meaning:
+      'The act-as token names a user (by SID, UPN, SMTP or SIP) who does not exist here (Exchange 6001 NoUserFoundWithGivenClaims).',
     fix: 'Provision the user on this server (`s2s user add`), or check that the caller sends the right SIP/SMTP/UPN.',
     diagnostic: { code: 6001, category: 'invalid_user' },
   },
@@ -31,13 +33,15 @@ export const STORAGE_ERRORS = defineErrors({
   },
   ERR_USER_SID_MISMATCH: {
     category: 'refused',
-    meaning: 'The SID in the act-as token differs from the SID of the user its other claims name (Exchange 6003).',
-    fix: 'Correct the user\'s SID (`s2s user add --sid`) or the partner\'s directory; the partner may be sending a stale SID.',
+    meaning:
+      'The SID in the act-as token differs from the SID of the user its other claims name (Exchange 6003).',
+    fix: "Correct the user's SID (`s2s user add --sid`) or the partner's directory; the partner may be sending a stale SID.",
     diagnostic: { code: 6003, category: 'invalid_user' },
   },
   ERR_STORAGE_FORBIDDEN: {
     category: 'refused',
-    meaning: 'The caller is authenticated but may not perform this storage operation (wrong mailbox, or an Application-trust partner asking for user data).',
+    meaning:
+      'The caller is authenticated but may not perform this storage operation (wrong mailbox, or an Application-trust partner asking for user data).',
     fix: 'Act as the mailbox owner, or register the partner with --trust-level Full (docs/storage.md, "Authorization").',
   },
   ERR_MAILBOX_FOLDER_UNKNOWN: {
@@ -72,22 +76,25 @@ export const STORAGE_ERRORS = defineErrors({
   },
   ERR_CONNECTIVITY_METADATA_UNREACHABLE: {
     category: 'unavailable',
-    meaning: 'The partner\'s authentication metadata document could not be fetched (connection refused, timeout, DNS or HTTP error).',
+    meaning:
+      "The partner's authentication metadata document could not be fetched (connection refused, timeout, DNS or HTTP error).",
     fix: 'Check that the partner server is running and that its metadata URL (`s2s partner get`) is reachable from this server.',
   },
   ERR_CONNECTIVITY_TLS_UNTRUSTED: {
     category: 'refused',
-    meaning: 'The partner\'s TLS certificate is not trusted (unknown issuer, self-signed, expired, or its name does not match).',
-    fix: 'Trust the partner\'s root CA (`s2s trusted-root add`) or give the partner a certificate from a trusted CA naming its host.',
+    meaning:
+      "The partner's TLS certificate is not trusted (unknown issuer, self-signed, expired, or its name does not match).",
+    fix: "Trust the partner's root CA (`s2s trusted-root add`) or give the partner a certificate from a trusted CA naming its host.",
   },
   ERR_CONNECTIVITY_UNREACHABLE: {
     category: 'unavailable',
-    meaning: 'The partner\'s storage service could not be reached.',
+    meaning: "The partner's storage service could not be reached.",
     fix: 'Check that the partner server is running and reachable at the storage URL shown.',
   },
   ERR_CONNECTIVITY_UNAUTHORIZED: {
     category: 'refused',
-    meaning: 'The partner refused our token with 401; its x-ms-diagnostics header names the reason (protocol.md §6.2).',
+    meaning:
+      'The partner refused our token with 401; its x-ms-diagnostics header names the reason (protocol.md §6.2).',
     fix: 'Follow the hint in the message: usually the partner must register (or refresh) our metadata URL with trust level Full.',
   },
   ERR_CONNECTIVITY_USER_NOT_FOUND: {
@@ -97,17 +104,20 @@ export const STORAGE_ERRORS = defineErrors({
   },
   ERR_CONNECTIVITY_FORBIDDEN: {
     category: 'refused',
-    meaning: 'The partner authenticated us but refused the operation (403), e.g. our trust level there is Application.',
+    meaning:
+      'The partner authenticated us but refused the operation (403), e.g. our trust level there is Application.',
     fix: 'Have the partner register our metadata URL with trust level Full.',
   },
   ERR_CONNECTIVITY_BAD_RESPONSE: {
     category: 'unavailable',
-    meaning: 'The partner answered with an unexpected status or body, or the item read back differs from the one written.',
-    fix: 'Check the partner\'s storage service logs for the request id shown.',
+    meaning:
+      'The partner answered with an unexpected status or body, or the item read back differs from the one written.',
+    fix: "Check the partner's storage service logs for the request id shown.",
   },
   ERR_SERVER_NO_CERTIFICATE: {
     category: 'refused',
-    meaning: 'The server has no certificate with a private key for WebServicesInternal or Default, so it cannot serve HTTPS.',
+    meaning:
+      'The server has no certificate with a private key for WebServicesInternal or Default, so it cannot serve HTTPS.',
     fix: 'Assign one (`s2s certificate import --type WebServicesInternal …`) or start with --bootstrap to create self-managed certificates.',
   },
   ERR_SERVER_LISTEN: {

@@ -23,7 +23,10 @@ export interface UserLookup {
 }
 
 /** Chooses the lookup attributes from the outer-token claims (protocol.md §2.6 step 5, the five rules). */
-export function userLookupFromClaims(claims: ActingUserClaims, acceptSecurityIdentifierInformation: boolean): UserLookup {
+export function userLookupFromClaims(
+  claims: ActingUserClaims,
+  acceptSecurityIdentifierInformation: boolean,
+): UserLookup {
   const nii = claims.nii?.trim().toLowerCase() ?? null;
   const smtp = clean(claims.smtp);
   const sip = clean(claims.sip?.replace(/^sip:/i, '') ?? null);
@@ -47,23 +50,38 @@ export function userLookupFromClaims(claims: ActingUserClaims, acceptSecurityIde
  */
 export function resolveUser(users: readonly StorageUser[], lookup: UserLookup): StorageUser {
   const hits = users.filter((u) => matches(u, lookup));
-  const chosen = hits.length > 1 && lookup.sid !== undefined ? hits.filter((u) => sidOf(u) === lookup.sid) : hits;
+  const chosen =
+    hits.length > 1 && lookup.sid !== undefined ? hits.filter((u) => sidOf(u) === lookup.sid) : hits;
   const [user, second] = chosen;
   if (!user) {
-    throw storageError('ERR_USER_CLAIMS_NO_MATCH', `no user here matches the token's claims (${describe(lookup)})`, { lookup: { ...lookup } });
+    throw storageError(
+      'ERR_USER_CLAIMS_NO_MATCH',
+      `no user here matches the token's claims (${describe(lookup)})`,
+      { lookup: { ...lookup } },
+    );
   }
   if (second) {
-    throw storageError('ERR_USER_CLAIMS_AMBIGUOUS', `${chosen.length} users match the token's claims (${describe(lookup)})`, { matches: chosen.map((u) => u.sip) });
+    throw storageError(
+      'ERR_USER_CLAIMS_AMBIGUOUS',
+      `${chosen.length} users match the token's claims (${describe(lookup)})`,
+      { matches: chosen.map((u) => u.sip) },
+    );
   }
   const recorded = sidOf(user);
   if (lookup.sid !== undefined && recorded !== undefined && recorded !== lookup.sid) {
-    throw storageError('ERR_USER_SID_MISMATCH', `the token's SID differs from the SID of user ${user.sip}`, { sip: user.sip });
+    throw storageError('ERR_USER_SID_MISMATCH', `the token's SID differs from the SID of user ${user.sip}`, {
+      sip: user.sip,
+    });
   }
   return user;
 }
 
 /** Both steps at once: the acting user of an act-as principal. */
-export function resolveActingUser(users: readonly StorageUser[], claims: ActingUserClaims, acceptSid: boolean): StorageUser {
+export function resolveActingUser(
+  users: readonly StorageUser[],
+  claims: ActingUserClaims,
+  acceptSid: boolean,
+): StorageUser {
   return resolveUser(users, userLookupFromClaims(claims, acceptSid));
 }
 
@@ -86,7 +104,7 @@ function clean(v: string | null): string | undefined {
 }
 
 function compact(q: Partial<Record<keyof UserLookup, string | undefined>>): UserLookup {
-  return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as UserLookup;
+  return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined));
 }
 
 function describe(q: UserLookup): string {

@@ -35,7 +35,10 @@ export class ConnectivityStepRunner {
   readonly #onStep: (event: ConnectivityEvent) => void;
   readonly #now: () => number;
 
-  constructor(onStep: ((event: ConnectivityEvent) => void) | undefined, now: () => number = () => performance.now()) {
+  constructor(
+    onStep: ((event: ConnectivityEvent) => void) | undefined,
+    now: () => number = () => performance.now(),
+  ) {
     this.#onStep = onStep ?? (() => {});
     this.#now = now;
   }
@@ -50,9 +53,17 @@ export class ConnectivityStepRunner {
       this.#record({ name, title, status: 'passed', durationMs: this.#elapsed(started), detail });
       return value;
     } catch (err) {
-      const failure = err instanceof S2sError ? err : sharedError('ERR_INTERNAL', `${name} step failed: ${describe(err)}`);
+      const failure =
+        err instanceof S2sError ? err : sharedError('ERR_INTERNAL', `${name} step failed: ${describe(err)}`);
       const fix = ALL_ERRORS[failure.code]?.fix ?? '';
-      this.#record({ name, title, status: 'failed', durationMs: this.#elapsed(started), detail: null, error: { code: failure.code, message: failure.message, fix } });
+      this.#record({
+        name,
+        title,
+        status: 'failed',
+        durationMs: this.#elapsed(started),
+        detail: null,
+        error: { code: failure.code, message: failure.message, fix },
+      });
       throw failure;
     }
   }

@@ -70,7 +70,12 @@ export class PartnerHttpsClient {
   }
 
   /** One request; resolves a response or a transport failure, never throws for network conditions. */
-  async send(method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string>, body?: unknown): Promise<PartnerResponse | TransportFailure> {
+  async send(
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ): Promise<PartnerResponse | TransportFailure> {
     try {
       const res = await request(url, {
         method,
@@ -118,7 +123,8 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }):
 
 function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(headers))
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 

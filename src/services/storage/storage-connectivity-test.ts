@@ -44,14 +44,22 @@ interface RunState {
 }
 
 /** Runs the test; resolves the report, or throws the failing step's S2sError with `details.steps`. */
-export async function runConnectivityTest(deps: ServiceDeps, options: ConnectivityOptions): Promise<ConnectivityReport> {
+export async function runConnectivityTest(
+  deps: ServiceDeps,
+  options: ConnectivityOptions,
+): Promise<ConnectivityReport> {
   const sip = normalizeSip(options.sipUri);
   const folder = parseMailboxFolder(options.folder ?? 'ConversationHistory');
   const runner = new ConnectivityStepRunner(options.onStep);
   const state: RunState = {};
   const client = await PartnerHttpsClient.open(deps.store);
   try {
-    const report = await runSteps(deps, client, runner, state, { sip, folder, deleteItem: options.deleteItem === true, partner: options.partner });
+    const report = await runSteps(deps, client, runner, state, {
+      sip,
+      folder,
+      deleteItem: options.deleteItem === true,
+      partner: options.partner,
+    });
     return report;
   } catch (err) {
     throw withSteps(err, runner.steps, state);
@@ -69,7 +77,10 @@ async function runSteps(
 ): Promise<ConnectivityReport> {
   const partner = await runner.run('partner', async () => {
     const target = (state.target = await findTestTarget(deps, o.partner));
-    return { value: target, detail: `${target.identity} (${target.kind === 'self' ? 'this deployment' : `trust ${target.trustLevel}`}) at ${target.endpoint}` };
+    return {
+      value: target,
+      detail: `${target.identity} (${target.kind === 'self' ? 'this deployment' : `trust ${target.trustLevel}`}) at ${target.endpoint}`,
+    };
   });
   const endpoint = partner.endpoint;
   await checkMetadata(client, runner, partner);
@@ -82,26 +93,54 @@ async function runSteps(
   const itemsUrl = `${endpoint}/users/${encodeURIComponent(o.sip)}/folders/${o.folder}/items`;
   const subject = `s2s storage connectivity test ${deps.clock.now().toISOString()}`;
   const itemId = await runner.run('write', async () => {
-    const created = (await call('POST', itemsUrl, { subject, body: 'Written by s2s test storage-connectivity (Test-CsExStorageConnectivity); safe to delete.', itemClass: 'IPM.Note' })) as { id?: unknown };
-    if (typeof created?.id !== 'string') throw storageError('ERR_CONNECTIVITY_BAD_RESPONSE', `partner ${partner.identity} created an item but returned no id`);
+    const created = (await call('POST', itemsUrl, {
+      subject,
+      body: 'Written by s2s test storage-connectivity (Test-CsExStorageConnectivity); safe to delete.',
+      itemClass: 'IPM.Note',
+    })) as { id?: unknown };
+    if (typeof created?.id !== 'string')
+      throw storageError(
+        'ERR_CONNECTIVITY_BAD_RESPONSE',
+        `partner ${partner.identity} created an item but returned no id`,
+      );
     return { value: created.id, detail: `item ${created.id} created in ${o.folder}` };
   });
   const itemUrl = `${itemsUrl}/${encodeURIComponent(itemId)}`;
   await runner.run('read', async () => {
     const read = (await call('GET', itemUrl)) as { subject?: unknown };
-    if (read?.subject !== subject) throw storageError('ERR_CONNECTIVITY_BAD_RESPONSE', `the item read back from ${partner.identity} differs from the one written`, { itemId });
+    if (read?.subject !== subject)
+      throw storageError(
+        'ERR_CONNECTIVITY_BAD_RESPONSE',
+        `the item read back from ${partner.identity} differs from the one written`,
+        { itemId },
+      );
     return { value: undefined, detail: `item ${itemId} read back intact` };
   });
   if (o.deleteItem) {
-    await runner.run('delete', async () => ({ value: await call('DELETE', itemUrl), detail: `item ${itemId} deleted` }));
+    await runner.run('delete', async () => ({
+      value: await call('DELETE', itemUrl),
+      detail: `item ${itemId} deleted`,
+    }));
   } else {
     runner.skip('delete', `item ${itemId} left in ${o.folder} (use --delete-item to remove it)`);
   }
-  return { partner: partner.identity, endpoint, sipUri: `sip:${o.sip}`, folder: o.folder, itemId, deleted: o.deleteItem, steps: runner.steps };
+  return {
+    partner: partner.identity,
+    endpoint,
+    sipUri: `sip:${o.sip}`,
+    folder: o.folder,
+    itemId,
+    deleted: o.deleteItem,
+    steps: runner.steps,
+  };
 }
 
 /** Fetches the partner's metadata document: proves the partner is up and its TLS certificate is trusted. */
-async function checkMetadata(client: PartnerHttpsClient, runner: ConnectivityStepRunner, partner: TestTarget): Promise<void> {
+async function checkMetadata(
+  client: PartnerHttpsClient,
+  runner: ConnectivityStepRunner,
+  partner: TestTarget,
+): Promise<void> {
   const url = partner.metadataUrl;
   if (!url) {
     runner.skip('metadata', 'the partner is registered by certificate, not by metadata URL');
@@ -111,7 +150,11 @@ async function checkMetadata(client: PartnerHttpsClient, runner: ConnectivitySte
     const res = await client.send('GET', url, { accept: 'application/json' });
     if (isTransportFailure(res)) throw diagnoseTransport(res, url, 'metadata');
     if (res.status !== 200 || safeJson(res.text) === null) {
-      throw storageError('ERR_CONNECTIVITY_METADATA_UNREACHABLE', `${url} answered ${res.status} without a metadata document`, { url, status: res.status });
+      throw storageError(
+        'ERR_CONNECTIVITY_METADATA_UNREACHABLE',
+        `${url} answered ${res.status} without a metadata document`,
+        { url, status: res.status },
+      );
     }
     const age = partner.refreshedAt ? `; our copy was refreshed at ${partner.refreshedAt}` : '';
     return { value: undefined, detail: `${url} answered 200${age}` };
@@ -121,7 +164,12 @@ async function checkMetadata(client: PartnerHttpsClient, runner: ConnectivitySte
 /** A JSON call to the partner's storage service with the bearer token; maps every failure. */
 function callPartner(client: PartnerHttpsClient, partner: string, authorization: string) {
   return async (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown): Promise<unknown> => {
-    const headers = { authorization, accept: 'application/json', 'client-request-id': randomUUID(), 'user-agent': 's2s-storage-connectivity' };
+    const headers = {
+      authorization,
+      accept: 'application/json',
+      'client-request-id': randomUUID(),
+      'user-agent': 's2s-storage-connectivity',
+    };
     const res = await client.send(method, url, headers, body);
     if (isTransportFailure(res)) throw diagnoseTransport(res, url, 'storage');
     if (res.status < 200 || res.status > 299) throw diagnoseResponse(res, partner);
@@ -132,6 +180,11 @@ function callPartner(client: PartnerHttpsClient, partner: string, authorization:
 /** Re-raises a failure with the steps so far in its details (the CLI prints them; `--json` includes them). */
 function withSteps(err: unknown, steps: readonly ConnectivityStep[], state: RunState): unknown {
   if (!(err instanceof S2sError)) return err;
-  const details = { ...err.details, partner: state.target?.identity ?? null, endpoint: state.target?.endpoint ?? null, steps: [...steps] };
+  const details = {
+    ...err.details,
+    partner: state.target?.identity ?? null,
+    endpoint: state.target?.endpoint ?? null,
+    steps: [...steps],
+  };
   return new S2sError(err.code, err.category, err.message, details, { cause: err });
 }

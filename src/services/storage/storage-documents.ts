@@ -5,7 +5,12 @@ import { MAILBOX_FOLDERS } from '../../core/storage/index.ts';
 import type { MailboxItem, StorageUser } from '../../core/storage/index.ts';
 import type { StoredDocument } from '../../store/document-store.ts';
 
-const userSchema = z.object({ sip: z.string(), smtp: z.string(), upn: z.string(), sid: z.string().optional() });
+const userSchema = z.object({
+  sip: z.string(),
+  smtp: z.string(),
+  upn: z.string(),
+  sid: z.string().optional(),
+});
 
 const itemSchema = z.object({
   id: z.string(),
@@ -33,5 +38,9 @@ export function readItem(doc: StoredDocument): MailboxItem {
 }
 
 function corrupt(doc: StoredDocument) {
-  return sharedError('ERR_STORE_CORRUPT', `stored ${doc.kind} '${doc.key}' does not have the expected shape`, { kind: doc.kind, key: doc.key });
+  return sharedError(
+    'ERR_STORE_CORRUPT',
+    `stored ${doc.kind} '${doc.key}' does not have the expected shape`,
+    { kind: doc.kind, key: doc.key },
+  );
 }

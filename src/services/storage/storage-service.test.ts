@@ -43,33 +43,63 @@ describe('StorageService', () => {
   after(() => store.close());
 
   test('users are added, read, listed and refused when they clash', async () => {
-    const ken = await storage.addUser({ sip: 'sip:KenMyer@litwareinc.com', smtp: 'kenmyer@litwareinc.com', upn: 'kenmyer@litwareinc.com' });
+    const ken = await storage.addUser({
+      sip: 'sip:KenMyer@litwareinc.com',
+      smtp: 'kenmyer@litwareinc.com',
+      upn: 'kenmyer@litwareinc.com',
+    });
     assert.equal(ken.sip, 'kenmyer@litwareinc.com');
     assert.deepEqual(await storage.getUser('sip:kenmyer@litwareinc.com'), ken);
-    await assert.rejects(storage.addUser({ sip: 'other@litwareinc.com', smtp: 'KENMYER@litwareinc.com', upn: 'x@litwareinc.com' }), (e) => hasCode(e, 'ERR_USER_EXISTS'));
+    await assert.rejects(
+      storage.addUser({
+        sip: 'other@litwareinc.com',
+        smtp: 'KENMYER@litwareinc.com',
+        upn: 'x@litwareinc.com',
+      }),
+      (e) => hasCode(e, 'ERR_USER_EXISTS'),
+    );
     await assert.rejects(storage.getUser('nobody@litwareinc.com'), (e) => hasCode(e, 'ERR_USER_UNKNOWN'));
     assert.equal((await storage.listUsers()).length, 1);
   });
 
   test('items are created, listed, read and deleted, and persist as mailbox-item documents', async () => {
-    const item = await storage.createItem('kenmyer@litwareinc.com', 'conversationhistory', { subject: 'hello' }, 'skype as kenmyer@litwareinc.com');
+    const item = await storage.createItem(
+      'kenmyer@litwareinc.com',
+      'conversationhistory',
+      { subject: 'hello' },
+      'skype as kenmyer@litwareinc.com',
+    );
     assert.equal(item.folder, 'ConversationHistory');
     assert.equal(item.createdAt, '2026-03-01T10:00:00.000Z');
     assert.ok(await store.get('mailbox-item', `kenmyer@litwareinc.com/ConversationHistory/${item.id}`));
     assert.deepEqual(await storage.listItems('kenmyer@litwareinc.com', 'ConversationHistory'), [item]);
     assert.deepEqual(await storage.getItem('kenmyer@litwareinc.com', 'ConversationHistory', item.id), item);
     await storage.deleteItem('kenmyer@litwareinc.com', 'ConversationHistory', item.id);
-    await assert.rejects(storage.getItem('kenmyer@litwareinc.com', 'ConversationHistory', item.id), (e) => hasCode(e, 'ERR_MAILBOX_ITEM_NOT_FOUND'));
-    await assert.rejects(storage.listItems('kenmyer@litwareinc.com', 'Drafts'), (e) => hasCode(e, 'ERR_MAILBOX_FOLDER_UNKNOWN'));
+    await assert.rejects(storage.getItem('kenmyer@litwareinc.com', 'ConversationHistory', item.id), (e) =>
+      hasCode(e, 'ERR_MAILBOX_ITEM_NOT_FOUND'),
+    );
+    await assert.rejects(storage.listItems('kenmyer@litwareinc.com', 'Drafts'), (e) =>
+      hasCode(e, 'ERR_MAILBOX_FOLDER_UNKNOWN'),
+    );
   });
 
   test('authorize resolves the acting user from the claims and checks the owner', async () => {
-    const access = await storage.authorize(principal({}), { kind: 'mailbox', owner: 'kenmyer@litwareinc.com' });
+    const access = await storage.authorize(principal({}), {
+      kind: 'mailbox',
+      owner: 'kenmyer@litwareinc.com',
+    });
     assert.equal(access.actingUser?.sip, 'kenmyer@litwareinc.com');
-    const stranger = principal({ user: { nameid: 'x', nii: null, smtp: null, sip: 'nobody@litwareinc.com', upn: null } });
-    await assert.rejects(storage.authorize(stranger, { kind: 'mailbox', owner: 'kenmyer@litwareinc.com' }), (e) => hasCode(e, 'ERR_USER_CLAIMS_NO_MATCH'));
+    const stranger = principal({
+      user: { nameid: 'x', nii: null, smtp: null, sip: 'nobody@litwareinc.com', upn: null },
+    });
+    await assert.rejects(
+      storage.authorize(stranger, { kind: 'mailbox', owner: 'kenmyer@litwareinc.com' }),
+      (e) => hasCode(e, 'ERR_USER_CLAIMS_NO_MATCH'),
+    );
     const app = principal({ mode: 'app', user: null, trustLevel: 'Application' });
-    await assert.rejects(storage.authorize(app, { kind: 'mailbox', owner: 'kenmyer@litwareinc.com' }), (e) => hasCode(e, 'ERR_STORAGE_FORBIDDEN'));
+    await assert.rejects(storage.authorize(app, { kind: 'mailbox', owner: 'kenmyer@litwareinc.com' }), (e) =>
+      hasCode(e, 'ERR_STORAGE_FORBIDDEN'),
+    );
   });
 
   test('removing a user removes its mailbox', async () => {

@@ -36,13 +36,30 @@ export class StorageService {
   }
 
   /** Provisions a user (`s2s user add`); refuses duplicates of the SIP address, SMTP address, UPN or SID. */
-  async addUser(input: { sip: string; smtp: string; upn: string; sid?: string | undefined }): Promise<StorageUser> {
+  async addUser(input: {
+    sip: string;
+    smtp: string;
+    upn: string;
+    sid?: string | undefined;
+  }): Promise<StorageUser> {
     const user = newStorageUser(input);
-    const clash = (await this.listUsers()).find((u) => u.sip === user.sip || u.smtp === user.smtp || u.upn === user.upn || (user.sid !== undefined && u.sid === user.sid));
+    const clash = (await this.listUsers()).find(
+      (u) =>
+        u.sip === user.sip ||
+        u.smtp === user.smtp ||
+        u.upn === user.upn ||
+        (user.sid !== undefined && u.sid === user.sid),
+    );
     if (clash) {
-      throw storageError('ERR_USER_EXISTS', `user ${clash.sip} already has this ${clash.sip === user.sip ? 'SIP address' : 'SMTP address, UPN or SID'}`, { sip: clash.sip });
+      throw storageError(
+        'ERR_USER_EXISTS',
+        `user ${clash.sip} already has this ${clash.sip === user.sip ? 'SIP address' : 'SMTP address, UPN or SID'}`,
+        { sip: clash.sip },
+      );
     }
-    await this.deps.store.write([{ op: 'put', kind: 'user', key: user.sip, body: user, expect: 'absent' }], { actor: 'storage' });
+    await this.deps.store.write([{ op: 'put', kind: 'user', key: user.sip, body: user, expect: 'absent' }], {
+      actor: 'storage',
+    });
     return user;
   }
 
@@ -66,7 +83,12 @@ export class StorageService {
     const items = await this.deps.store.list('mailbox-item', `${user.sip}/`);
     const ops: WriteOperation[] = [
       { op: 'delete', kind: 'user', key: user.sip, expect: userDoc.version },
-      ...items.map((d): WriteOperation => ({ op: 'delete', kind: 'mailbox-item', key: d.key, expect: d.version })),
+      ...items.map((d): WriteOperation => ({
+        op: 'delete',
+        kind: 'mailbox-item',
+        key: d.key,
+        expect: d.version,
+      })),
     ];
     await this.deps.store.write(ops, { actor: 'storage' });
     return { user, removedItems: items.length };
@@ -79,7 +101,11 @@ export class StorageService {
   async authorize(principal: S2sPrincipal, scope: StorageScope): Promise<StorageAccess> {
     const actingUser =
       principal.mode === 'user' && principal.user
-        ? resolveActingUser(await this.listUsers(), principal.user, principal.acceptSecurityIdentifierInformation)
+        ? resolveActingUser(
+            await this.listUsers(),
+            principal.user,
+            principal.acceptSecurityIdentifierInformation,
+          )
         : null;
     return { createdBy: authorizeStorage(principal, scope, actingUser), actingUser };
   }
@@ -88,9 +114,17 @@ export class StorageService {
   async createItem(sip: string, folderName: string, input: unknown, createdBy: string): Promise<MailboxItem> {
     const { user, folder } = await this.#mailbox(sip, folderName);
     const fields = validateNewItem(input);
-    const item: MailboxItem = { id: randomUUID(), folder, ...fields, createdAt: this.deps.clock.now().toISOString(), createdBy };
+    const item: MailboxItem = {
+      id: randomUUID(),
+      folder,
+      ...fields,
+      createdAt: this.deps.clock.now().toISOString(),
+      createdBy,
+    };
     const key = mailboxItemKey(user.sip, folder, item.id);
-    await this.deps.store.write([{ op: 'put', kind: 'mailbox-item', key, body: item, expect: 'absent' }], { actor: `storage:${createdBy}` });
+    await this.deps.store.write([{ op: 'put', kind: 'mailbox-item', key, body: item, expect: 'absent' }], {
+      actor: `storage:${createdBy}`,
+    });
     return item;
   }
 
@@ -104,7 +138,9 @@ export class StorageService {
   /** One item; ERR_MAILBOX_ITEM_NOT_FOUND when absent. */
   async getItem(sip: string, folderName: string, itemId: string): Promise<MailboxItem> {
     const { user, folder } = await this.#mailbox(sip, folderName);
-    const doc = isMailboxItemId(itemId) ? await this.deps.store.get('mailbox-item', mailboxItemKey(user.sip, folder, itemId)) : undefined;
+    const doc = isMailboxItemId(itemId)
+      ? await this.deps.store.get('mailbox-item', mailboxItemKey(user.sip, folder, itemId))
+      : undefined;
     if (!doc) throw itemNotFound(folder, itemId);
     return readItem(doc);
   }
@@ -115,7 +151,9 @@ export class StorageService {
     const key = mailboxItemKey(user.sip, folder, itemId);
     const doc = isMailboxItemId(itemId) ? await this.deps.store.get('mailbox-item', key) : undefined;
     if (!doc) throw itemNotFound(folder, itemId);
-    await this.deps.store.write([{ op: 'delete', kind: 'mailbox-item', key, expect: doc.version }], { actor: `storage:${deletedBy}` });
+    await this.deps.store.write([{ op: 'delete', kind: 'mailbox-item', key, expect: doc.version }], {
+      actor: `storage:${deletedBy}`,
+    });
   }
 
   /** Test-CsExStorageConnectivity: writes (and optionally deletes) a test item in a user's mailbox on a partner. */
@@ -130,5 +168,8 @@ export class StorageService {
 }
 
 function itemNotFound(folder: MailboxFolder, itemId: string) {
-  return storageError('ERR_MAILBOX_ITEM_NOT_FOUND', `no item ${itemId.slice(0, 64)} in ${folder}`, { folder, itemId: itemId.slice(0, 64) });
+  return storageError('ERR_MAILBOX_ITEM_NOT_FOUND', `no item ${itemId.slice(0, 64)} in ${folder}`, {
+    folder,
+    itemId: itemId.slice(0, 64),
+  });
 }

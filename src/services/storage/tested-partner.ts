@@ -29,13 +29,22 @@ export interface TestTarget {
  */
 export async function findTestTarget(deps: ServiceDeps, identity: string | undefined): Promise<TestTarget> {
   const name = identity?.trim().toLowerCase();
-  const partner = name === undefined ? await soleCandidate(deps) : (await deps.store.get<PartnerApplication>('partner', name))?.body;
+  const partner =
+    name === undefined
+      ? await soleCandidate(deps)
+      : (await deps.store.get<PartnerApplication>('partner', name))?.body;
   if (!partner && name === SELF_TARGET) return selfTarget(deps);
   if (!partner) {
-    throw storageError('ERR_CONNECTIVITY_PARTNER_NOT_FOUND', `no partner application '${identity}' is registered`, { partner: identity ?? null });
+    throw storageError(
+      'ERR_CONNECTIVITY_PARTNER_NOT_FOUND',
+      `no partner application '${identity}' is registered`,
+      { partner: identity ?? null },
+    );
   }
   if (!partner.enabled) {
-    throw storageError('ERR_CONNECTIVITY_PARTNER_DISABLED', `partner ${partner.identity} is disabled`, { partner: partner.identity });
+    throw storageError('ERR_CONNECTIVITY_PARTNER_DISABLED', `partner ${partner.identity} is disabled`, {
+      partner: partner.identity,
+    });
   }
   return {
     identity: partner.identity,
@@ -48,10 +57,16 @@ export async function findTestTarget(deps: ServiceDeps, identity: string | undef
 }
 
 /** The partner's storage base URL: its registered storage URL, else the origin of its metadata URL. */
-export function storageEndpointOf(partner: Pick<PartnerApplication, 'identity' | 'storageUrl' | 'metadataUrl'>): string {
+export function storageEndpointOf(
+  partner: Pick<PartnerApplication, 'identity' | 'storageUrl' | 'metadataUrl'>,
+): string {
   if (partner.storageUrl) return partner.storageUrl.replace(/\/+$/, '');
   if (partner.metadataUrl) return `${new URL(partner.metadataUrl).origin}${STORAGE_API_PREFIX}`;
-  throw storageError('ERR_CONNECTIVITY_NO_ENDPOINT', `partner ${partner.identity} has neither a storage URL nor a metadata URL`, { partner: partner.identity });
+  throw storageError(
+    'ERR_CONNECTIVITY_NO_ENDPOINT',
+    `partner ${partner.identity} has neither a storage URL nor a metadata URL`,
+    { partner: partner.identity },
+  );
 }
 
 /** This deployment, addressed by its first configured host name. */
@@ -59,9 +74,19 @@ async function selfTarget(deps: ServiceDeps): Promise<TestTarget> {
   const config = await deps.services.oauth.get();
   const host = config.hostNames[0];
   if (!host) {
-    throw storageError('ERR_CONNECTIVITY_NO_ENDPOINT', 'this deployment has no host names to address itself by: set them with `s2s oauth set --host-names`');
+    throw storageError(
+      'ERR_CONNECTIVITY_NO_ENDPOINT',
+      'this deployment has no host names to address itself by: set them with `s2s oauth set --host-names`',
+    );
   }
-  return { identity: SELF_TARGET, kind: 'self', trustLevel: 'Full', endpoint: `https://${host}${STORAGE_API_PREFIX}`, metadataUrl: `https://${host}/metadata/json/1`, refreshedAt: null };
+  return {
+    identity: SELF_TARGET,
+    kind: 'self',
+    trustLevel: 'Full',
+    endpoint: `https://${host}${STORAGE_API_PREFIX}`,
+    metadataUrl: `https://${host}/metadata/json/1`,
+    refreshedAt: null,
+  };
 }
 
 async function soleCandidate(deps: ServiceDeps): Promise<PartnerApplication | undefined> {
@@ -70,9 +95,16 @@ async function soleCandidate(deps: ServiceDeps): Promise<PartnerApplication | un
   const pool = exchange.length === 1 ? exchange : partners;
   if (pool.length === 1) return pool[0];
   if (pool.length === 0) {
-    throw storageError('ERR_CONNECTIVITY_PARTNER_NOT_FOUND', 'no partner application is registered: register one with `s2s partner new` (or test this deployment with --partner self)');
+    throw storageError(
+      'ERR_CONNECTIVITY_PARTNER_NOT_FOUND',
+      'no partner application is registered: register one with `s2s partner new` (or test this deployment with --partner self)',
+    );
   }
-  throw storageError('ERR_CONNECTIVITY_PARTNER_NOT_FOUND', `several partners are registered (${pool.map((p) => p.identity).join(', ')}): name one with --partner`, {
-    partners: pool.map((p) => p.identity),
-  });
+  throw storageError(
+    'ERR_CONNECTIVITY_PARTNER_NOT_FOUND',
+    `several partners are registered (${pool.map((p) => p.identity).join(', ')}): name one with --partner`,
+    {
+      partners: pool.map((p) => p.identity),
+    },
+  );
 }

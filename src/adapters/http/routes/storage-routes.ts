@@ -9,14 +9,18 @@ import { S2sError, sharedError } from '../../../core/index.ts';
 import type { S2sPrincipal, ValidationOutcome } from '../../../core/index.ts';
 import { httpErrorOf } from '../http-error.ts';
 import { requestUrlOf } from '../s2s-auth.ts';
-import { MAILBOX_FOLDERS, normalizeSip, STORAGE_API_PREFIX, STORAGE_ERRORS, storageOpenApi } from '../../../core/storage/index.ts';
+import type { BearerValidator } from '../s2s-auth.ts';
+import {
+  MAILBOX_FOLDERS,
+  normalizeSip,
+  STORAGE_API_PREFIX,
+  STORAGE_ERRORS,
+  storageOpenApi,
+} from '../../../core/storage/index.ts';
 import type { StorageScope } from '../../../core/storage/index.ts';
 import type { StorageService } from '../../../services/index.ts';
 
-/** The part of TokenService the routes use (issue 3). */
-export interface BearerValidator {
-  validate(input: { authorization: string | undefined; requestUrl: string }): Promise<ValidationOutcome>;
-}
+export type { BearerValidator };
 
 export interface StorageRoutesOptions {
   readonly storage: StorageService;
@@ -39,40 +43,62 @@ export function storageRoutes(options: StorageRoutesOptions): FastifyPluginAsync
       if (!principal) return null;
       return storage.authorize(principal, scope);
     };
-    const mailbox = (req: FastifyRequest) => ({ kind: 'mailbox', owner: normalizeSip((req.params as Params).sip) }) as const;
+    const mailbox = (req: FastifyRequest) =>
+      ({ kind: 'mailbox', owner: normalizeSip((req.params as Params).sip) }) as const;
 
-    app.get(`${STORAGE_API_PREFIX}/openapi.json`, async (req) => storageOpenApi(`https://${req.headers.host ?? 'localhost'}`));
+    app.get(`${STORAGE_API_PREFIX}/openapi.json`, async (req) =>
+      storageOpenApi(`https://${req.headers.host ?? 'localhost'}`),
+    );
 
-    app.get(`${STORAGE_API_PREFIX}/folders`, guard(options, async (req, reply) => {
-      if (!(await authorized(req, reply, { kind: 'app' }))) return;
-      return { folders: [...MAILBOX_FOLDERS] };
-    }));
+    app.get(
+      `${STORAGE_API_PREFIX}/folders`,
+      guard(options, async (req, reply) => {
+        if (!(await authorized(req, reply, { kind: 'app' }))) return;
+        return { folders: [...MAILBOX_FOLDERS] };
+      }),
+    );
 
     const items = `${STORAGE_API_PREFIX}/users/:sip/folders/:folder/items`;
-    app.post(items, { bodyLimit: BODY_LIMIT }, guard(options, async (req, reply) => {
-      const access = await authorized(req, reply, mailbox(req));
-      if (!access) return;
-      const p = req.params as Params;
-      const item = await storage.createItem(p.sip, p.folder, req.body, access.createdBy);
-      return reply.code(201).header('location', `${req.url.replace(/\/+$/, '')}/${item.id}`).send(item);
-    }));
-    app.get(items, guard(options, async (req, reply) => {
-      if (!(await authorized(req, reply, mailbox(req)))) return;
-      const p = req.params as Params;
-      return { items: await storage.listItems(p.sip, p.folder) };
-    }));
-    app.get(`${items}/:id`, guard(options, async (req, reply) => {
-      if (!(await authorized(req, reply, mailbox(req)))) return;
-      const p = req.params as Params;
-      return storage.getItem(p.sip, p.folder, p.id);
-    }));
-    app.delete(`${items}/:id`, guard(options, async (req, reply) => {
-      const access = await authorized(req, reply, mailbox(req));
-      if (!access) return;
-      const p = req.params as Params;
-      await storage.deleteItem(p.sip, p.folder, p.id, access.createdBy);
-      return reply.code(204).send();
-    }));
+    app.post(
+      items,
+      { bodyLimit: BODY_LIMIT },
+      guard(options, async (req, reply) => {
+        const access = await authorized(req, reply, mailbox(req));
+        if (!access) return;
+        const p = req.params as Params;
+        const item = await storage.createItem(p.sip, p.folder, req.body, access.createdBy);
+        return reply
+          .code(201)
+          .header('location', `${req.url.replace(/\/+$/, '')}/${item.id}`)
+          .send(item);
+      }),
+    );
+    app.get(
+      items,
+      guard(options, async (req, reply) => {
+        if (!(await authorized(req, reply, mailbox(req)))) return;
+        const p = req.params as Params;
+        return { items: await storage.listItems(p.sip, p.folder) };
+      }),
+    );
+    app.get(
+      `${items}/:id`,
+      guard(options, async (req, reply) => {
+        if (!(await authorized(req, reply, mailbox(req)))) return;
+        const p = req.params as Params;
+        return storage.getItem(p.sip, p.folder, p.id);
+      }),
+    );
+    app.delete(
+      `${items}/:id`,
+      guard(options, async (req, reply) => {
+        const access = await authorized(req, reply, mailbox(req));
+        if (!access) return;
+        const p = req.params as Params;
+        await storage.deleteItem(p.sip, p.folder, p.id, access.createdBy);
+        return reply.code(204).send();
+      }),
+    );
   };
 }
 
@@ -80,12 +106,20 @@ export function storageRoutes(options: StorageRoutesOptions): FastifyPluginAsync
  * Authenticates the bearer token with the app's `requireS2sAuth` preHandler when the app has one (it
  * answers 401 with the challenge and x-ms-diagnostics itself), else with the validator directly.
  */
-async function authenticate(app: FastifyInstance, options: StorageRoutesOptions, req: FastifyRequest, reply: FastifyReply): Promise<S2sPrincipal | null> {
+async function authenticate(
+  app: FastifyInstance,
+  options: StorageRoutesOptions,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<S2sPrincipal | null> {
   if (app.hasDecorator('requireS2sAuth')) {
     await app.requireS2sAuth(req, reply);
     return reply.sent ? null : req.s2sPrincipal;
   }
-  const outcome = await options.tokens.validate({ authorization: req.headers.authorization, requestUrl: requestUrlOf(req) });
+  const outcome = await options.tokens.validate({
+    authorization: req.headers.authorization,
+    requestUrl: requestUrlOf(req),
+  });
   options.onAuthResult?.(outcome);
   if (outcome.ok) return outcome.principal;
   const r = outcome.refusal;
@@ -96,12 +130,16 @@ async function authenticate(app: FastifyInstance, options: StorageRoutesOptions,
 }
 
 /** Maps any failure of a handler to its HTTP answer, once. */
-function guard(options: StorageRoutesOptions, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {
+function guard(
+  options: StorageRoutesOptions,
+  handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     try {
       return await handler(req, reply);
     } catch (err) {
-      const failure = err instanceof S2sError ? err : sharedError('ERR_INTERNAL', 'the storage request failed');
+      const failure =
+        err instanceof S2sError ? err : sharedError('ERR_INTERNAL', 'the storage request failed');
       if (!(err instanceof S2sError)) req.log.error({ err }, 'storage request failed');
       return sendFailure(options, req, reply, failure);
     }
@@ -109,8 +147,15 @@ function guard(options: StorageRoutesOptions, handler: (req: FastifyRequest, rep
 }
 
 /** User-resolution refusals are 401s with Exchange's invalid_user diagnostics (6001–6003); others by category. */
-async function sendFailure(options: StorageRoutesOptions, req: FastifyRequest, reply: FastifyReply, failure: S2sError) {
-  const diagnostic = (STORAGE_ERRORS as Record<string, { diagnostic?: { code: number; category: string } }>)[failure.code]?.diagnostic;
+async function sendFailure(
+  options: StorageRoutesOptions,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  failure: S2sError,
+) {
+  const diagnostic = (STORAGE_ERRORS as Record<string, { diagnostic?: { code: number; category: string } }>)[
+    failure.code
+  ]?.diagnostic;
   const { status, body } = httpErrorOf(failure);
   if (!diagnostic) return reply.code(status).send(body);
   const challenge = await options.tokens.validate({ authorization: 'Bearer', requestUrl: requestUrlOf(req) });

@@ -4,6 +4,8 @@ import type { CliEnvironment } from '../../cli-context.ts';
 import { registerServerStartCommand } from './start.ts';
 
 export function registerServerCommands(program: Command, env: CliEnvironment): void {
-  const server = program.command('server').description('the HTTPS front-end server (metadata, storage service, health, metrics)');
+  const server = program
+    .command('server')
+    .description('the HTTPS front-end server (metadata, storage service, health, metrics)');
   registerServerStartCommand(server, env);
 }

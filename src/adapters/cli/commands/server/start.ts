@@ -14,14 +14,25 @@ export function registerServerStartCommand(server: Command, env: CliEnvironment)
     .command('start')
     .description('serve HTTPS with the WebServicesInternal (else Default) certificate until interrupted')
     .option('--listen <host:port>', 'listen address (env S2S_LISTEN, default 127.0.0.1:8443)')
-    .option('--bootstrap', 'on a fresh deployment: initialize the store, create self-managed certificates and a demo user')
+    .option(
+      '--bootstrap',
+      'on a fresh deployment: initialize the store, create self-managed certificates and a demo user',
+    )
     .action(
       defineAction<StartFlags>(env, async ({ opts, printer }) => {
         if (!env.startServer) throw sharedError('ERR_USAGE', 'this environment cannot start a server');
-        const started = await env.startServer({ ...opts, listen: opts.listen, bootstrap: opts.bootstrap === true });
+        const started = await env.startServer({
+          ...opts,
+          listen: opts.listen,
+          bootstrap: opts.bootstrap === true,
+        });
         printer.result({ ...started.details }, () => started.lines.join('\n'));
         await started.closed;
       }),
     );
-  example(cmd, 'npm start        # = s2s server start --bootstrap', 's2s server start --listen 0.0.0.0:443 --node fe01.contoso.com');
+  example(
+    cmd,
+    'npm start        # = s2s server start --bootstrap',
+    's2s server start --listen 0.0.0.0:443 --node fe01.contoso.com',
+  );
 }

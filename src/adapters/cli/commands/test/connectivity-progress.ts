@@ -4,7 +4,11 @@
  */
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import { CONNECTIVITY_STEPS } from '../../../../services/storage/connectivity-steps.ts';
-import type { ConnectivityEvent, ConnectivityStep, ConnectivityStepName } from '../../../../services/storage/connectivity-steps.ts';
+import type {
+  ConnectivityEvent,
+  ConnectivityStep,
+  ConnectivityStepName,
+} from '../../../../services/storage/connectivity-steps.ts';
 import type { OutputStream } from '../../cli-io.ts';
 
 /** A display fed by the test's step events; `finish` waits until it has drawn the last one. */
@@ -32,7 +36,10 @@ export function plainProgress(out: OutputStream): ConnectivityProgress {
 
 /** A listr2 task list redrawn in place on a terminal stream. */
 export function listrProgress(out: OutputStream): ConnectivityProgress {
-  const outcomes = new Map<ConnectivityStepName, { resolve: (s: ConnectivityStep | null) => void; promise: Promise<ConnectivityStep | null> }>();
+  const outcomes = new Map<
+    ConnectivityStepName,
+    { resolve: (s: ConnectivityStep | null) => void; promise: Promise<ConnectivityStep | null> }
+  >();
   for (const s of CONNECTIVITY_STEPS) {
     let resolve!: (s: ConnectivityStep | null) => void;
     const promise = new Promise<ConnectivityStep | null>((r) => (resolve = r));
@@ -50,7 +57,12 @@ export function listrProgress(out: OutputStream): ConnectivityProgress {
         if (step.status === 'failed') throw new Error(step.error?.code ?? 'failed');
       },
     })),
-    { concurrent: false, exitOnError: true, registerSignalListeners: false, rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stream, stream) }) } },
+    {
+      concurrent: false,
+      exitOnError: true,
+      registerSignalListeners: false,
+      rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stream, stream) }) },
+    },
   );
   const drawn = list.run().catch(() => {});
   return {

@@ -20,9 +20,14 @@ interface ConnectivityFlags {
 export function registerStorageConnectivityCommand(test: Command, env: CliEnvironment): void {
   const cmd = test
     .command('storage-connectivity')
-    .description("write a test item into a user's mailbox on the partner's storage service (and delete it with --delete-item)")
+    .description(
+      "write a test item into a user's mailbox on the partner's storage service (and delete it with --delete-item)",
+    )
     .requiredOption('--sip-uri <sip uri>', 'the user, e.g. sip:kenmyer@litwareinc.com')
-    .option('--partner <identity>', 'partner application to test (default: the only Exchange partner, else the only partner)')
+    .option(
+      '--partner <identity>',
+      'partner application to test (default: the only Exchange partner, else the only partner)',
+    )
     .option('--folder <folder>', 'ConversationHistory, Inbox or Dumpster', 'ConversationHistory')
     .option('--delete-item', 'delete the test item afterwards')
     .action(
@@ -30,20 +35,40 @@ export function registerStorageConnectivityCommand(test: Command, env: CliEnviro
         const { services } = await deployment();
         const progress = chooseProgress(printer.json, io.stderr);
         try {
-          const report = await services.storage.testConnectivity({ sipUri: opts.sipUri, partner: opts.partner, folder: opts.folder, deleteItem: opts.deleteItem, onStep: (e) => progress?.onStep(e) });
+          const report = await services.storage.testConnectivity({
+            sipUri: opts.sipUri,
+            partner: opts.partner,
+            folder: opts.folder,
+            deleteItem: opts.deleteItem,
+            onStep: (e) => progress?.onStep(e),
+          });
           await progress?.finish();
-          if (!report.deleted) printer.warn({ code: 'WARN_TEST_ITEM_LEFT', message: `test item ${report.itemId} was left in ${report.folder} on ${report.partner}` });
-          printer.result({ ...report, passed: true }, () => `storage connectivity to ${report.partner} for ${report.sipUri}: passed`);
+          if (!report.deleted)
+            printer.warn({
+              code: 'WARN_TEST_ITEM_LEFT',
+              message: `test item ${report.itemId} was left in ${report.folder} on ${report.partner}`,
+            });
+          printer.result(
+            { ...report, passed: true },
+            () => `storage connectivity to ${report.partner} for ${report.sipUri}: passed`,
+          );
         } catch (err) {
           await progress?.finish();
           throw explain(err);
         }
       }),
     );
-  example(cmd, 's2s test storage-connectivity --sip-uri sip:kenmyer@litwareinc.com --delete-item', 's2s test storage-connectivity --sip-uri sip:kenmyer@litwareinc.com --partner exchange --folder Inbox --json');
+  example(
+    cmd,
+    's2s test storage-connectivity --sip-uri sip:kenmyer@litwareinc.com --delete-item',
+    's2s test storage-connectivity --sip-uri sip:kenmyer@litwareinc.com --partner exchange --folder Inbox --json',
+  );
 }
 
-function chooseProgress(json: boolean, stderr: { write(s: string): unknown; isTTY?: boolean | undefined }): ConnectivityProgress | null {
+function chooseProgress(
+  json: boolean,
+  stderr: { write(s: string): unknown; isTTY?: boolean | undefined },
+): ConnectivityProgress | null {
   if (json) return null;
   return stderr.isTTY ? listrProgress(stderr) : plainProgress(stderr);
 }
@@ -54,7 +79,9 @@ function explain(err: unknown): unknown {
   const steps = (err.details.steps ?? []) as ConnectivityStep[];
   const failed = steps.find((s) => s.status === 'failed');
   if (!failed?.error?.fix) return err;
-  return new S2sError(err.code, err.category, `${err.message} — fix: ${failed.error.fix}`, err.details, { cause: err });
+  return new S2sError(err.code, err.category, `${err.message} — fix: ${failed.error.fix}`, err.details, {
+    cause: err,
+  });
 }
 
 export { formatStep };

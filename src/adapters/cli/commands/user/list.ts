@@ -13,7 +13,9 @@ export function registerUserListCommand(user: Command, env: CliEnvironment): voi
       defineAction(env, async ({ printer, deployment }) => {
         const { services } = await deployment();
         const users = await services.storage.listUsers();
-        printer.result({ users }, () => (users.length ? users.map((u) => formatList(userRows(u))).join('\n\n') : 'no users'));
+        printer.result({ users }, () =>
+          users.length ? users.map((u) => formatList(userRows(u))).join('\n\n') : 'no users',
+        );
       }),
     );
   example(cmd, 's2s user list --json');

@@ -12,7 +12,10 @@ export function registerUserRemoveCommand(user: Command, env: CliEnvironment): v
       defineAction<{ sip: string }>(env, async ({ opts, printer, deployment }) => {
         const { services } = await deployment();
         const { user: removed, removedItems } = await services.storage.removeUser(opts.sip);
-        printer.result({ user: removed, removedItems }, () => `removed sip:${removed.sip} and ${removedItems} mailbox item(s)`);
+        printer.result(
+          { user: removed, removedItems },
+          () => `removed sip:${removed.sip} and ${removedItems} mailbox item(s)`,
+        );
       }),
     );
   example(cmd, 's2s user remove --sip sip:kenmyer@litwareinc.com');
