@@ -37,4 +37,8 @@ export default tseslint.config(
   boundary('adapters', ['**/store/sqlite/**', '**/store/postgres/**'],
     'adapters never import a store implementation; only src/main wires them'),
   boundary('store', ['**/adapters/**', '**/main/**'], 'store imports only core and the store port'),
+  boundary('services', ['**/adapters/**', '**/main/**', '**/store/sqlite/**', '**/store/postgres/**', '**/store/memory/**'],
+    'services import core and the store port only'),
+  boundary('replication', ['**/adapters/**', '**/main/**', '**/services/**', '**/store/sqlite/**', '**/store/postgres/**'],
+    'replication imports core and the store port only'),
 );

@@ -17,7 +17,10 @@ import {
   silentLogger,
 } from '../services/index.ts';
 import type { Logger, ServiceDeps, Services } from '../services/index.ts';
+import { join } from 'node:path';
 import { openStore } from './open-store.ts';
+import { claimSingleNodeStore, deferredStore, openReplicatedStore, REPLICATION_DEFAULTS } from '../replication/index.ts';
+import { parsePostgresUrl } from '../store/postgres/postgres-target.ts';
 import { MetadataFetcher } from '../adapters/http-client/metadata-fetcher.ts';
 
 export interface Deployment {
@@ -33,12 +36,44 @@ export interface DeploymentOptions {
   readonly logger?: Logger;
   /** An already-open store (tests, replication); otherwise `config.store` is opened. */
   readonly store?: DocumentStore;
+  /**
+   * This process runs as a server node (`s2s server start`): on PostgreSQL it serves from a local
+   * encrypted replica that follows the central store (issue 6); on SQLite it claims the file for this
+   * node, so a second node on the same file is refused. One-shot CLI commands talk to the store directly.
+   */
+  readonly serverNode?: boolean;
 }
 
 /** Opens the store and wires the services. */
 export async function openDeployment(config: NodeConfig, options: DeploymentOptions = {}): Promise<Deployment> {
-  const store = options.store ?? (await openStore(config.store));
+  const store = options.store ?? (await openConfiguredStore(config, options));
   return buildDeployment(config, store, options);
+}
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+/** Opens the store the config names, as a replica-backed pool member when this process is a server node. */
+async function openConfiguredStore(config: NodeConfig, options: DeploymentOptions): Promise<DocumentStore> {
+  const clock = options.clock ?? systemClock;
+  const postgres = POSTGRES_URL.test(config.store);
+  if (postgres && options.serverNode) {
+    return openReplicatedStore({
+      central: deferredStore(() => openStore(config.store), parsePostgresUrl(config.store).location),
+      replicaFile: join(config.home, REPLICATION_DEFAULTS.replicaFileName),
+      secretBox: new SecretBox(loadMasterKey(config.masterKey, config.masterKeyFile)),
+      nodeName: config.nodeName,
+      clock,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  }
+  const store = await openStore(config.store);
+  if (!postgres && options.serverNode) {
+    await claimSingleNodeStore(store, config.nodeName, clock).catch(async (err: unknown) => {
+      await store.close();
+      throw err;
+    });
+  }
+  return store;
 }
 
 /** Wires services over an open store. */

@@ -231,11 +231,17 @@ export class PostgresDocumentStore implements DocumentStore {
   ): Promise<R> {
     this.#assertOpen();
     let client: pg.PoolClient | undefined;
+    // A checked-out client has no pool 'error' listener: a backend killed mid-transaction
+    // (pg_terminate_backend, failover) would otherwise raise an uncaught 'error' and end the process.
+    // The failing query still rejects, so the failure surfaces through the normal path below.
+    const ignoreClientError = (): void => undefined;
     try {
       client = await this.#pool.connect();
+      client.on('error', ignoreClientError);
       await client.query(begin);
       const result = await body(client);
       await client.query('COMMIT');
+      client.off('error', ignoreClientError);
       client.release();
       return result;
     } catch (err) {
@@ -244,6 +250,7 @@ export class PostgresDocumentStore implements DocumentStore {
         () => true,
         () => false,
       );
+      client?.off('error', ignoreClientError);
       client?.release(rolledBack === true ? undefined : true);
       throw postgresFailure(err, operation, this.#target);
     }
