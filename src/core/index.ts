@@ -23,3 +23,4 @@ export * from './replication/replication-errors.ts';
 export * from './replication/pool-node.ts';
 export * from './replication/pool-status.ts';
 export * from './replication/issuer-thumbprints.ts';
+export * from './storage/index.ts';

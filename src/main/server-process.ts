@@ -24,7 +24,7 @@ export async function startServerProcess(
   const config = resolveNodeConfig(flags, io.env);
   if (flags.bootstrap) mkdirSync(config.home, { recursive: true, mode: 0o700 });
   const logger = createServerLogger();
-  const deployment = await openDeployment(config, { logger, ...options });
+  const deployment = await openDeployment(config, { logger, serverNode: true, ...options });
   try {
     const report = flags.bootstrap ? await prepareBootstrap(deployment, io.env) : null;
     const server = await startServer(deployment, { listen: config.listen, logger });

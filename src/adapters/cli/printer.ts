@@ -3,7 +3,7 @@
  * Warnings go to stderr as `warning <CODE>: <text>` and into the JSON document's `warnings`.
  */
 import type { CliIo } from './cli-io.ts';
-import { S2sError } from '../../core/index.ts';
+import type { S2sError } from '../../core/index.ts';
 import type { Warning } from '../../core/index.ts';
 
 export class Printer {
@@ -67,5 +67,5 @@ function formatValue(v: unknown): string {
   if (Array.isArray(v)) return v.map((x) => formatValue(x)).join(', ');
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
 }

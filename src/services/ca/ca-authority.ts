@@ -225,7 +225,7 @@ export class CaAuthority {
     const { body: ca } = await this.document();
     const entries = (await this.issued())
       .filter((i) => i.revokedAt !== null)
-      .map((i) => ({ serialNumber: i.serialNumber, revokedAt: new Date(i.revokedAt!), reason: (i.revocationReason ?? 0) as x509.X509CrlReason }));
+      .map((i) => ({ serialNumber: i.serialNumber, revokedAt: new Date(i.revokedAt!), reason: (i.revocationReason ?? 0) }));
     const now = this.#deps.clock.now();
     const crl = await createCrl({ issuer: this.#open(ca.intermediate ?? ca.root), entries, now, validityDays: CA_DEFAULTS.crlValidityDays });
     return Buffer.from(crl.rawData);

@@ -97,7 +97,7 @@ export class OAuthService {
   async update(patch: OAuthConfigurationPatch, options: { force?: boolean } = {}): Promise<{ config: OAuthConfiguration; warnings: Warning[] }> {
     const doc = await this.find();
     if (!doc) throw sharedError('ERR_NOT_INITIALIZED', 'the store is not initialized: run `s2s init --realm <sip domain>`');
-    const next = validateOAuthConfiguration({ ...doc.body, ...definedOnly(patch) } as OAuthConfiguration);
+    const next = validateOAuthConfiguration({ ...doc.body, ...definedOnly(patch) });
     const warnings: Warning[] = [];
     const identityChanged = next.realm !== doc.body.realm || next.serviceName !== doc.body.serviceName;
     if (identityChanged) {

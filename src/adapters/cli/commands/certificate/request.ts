@@ -10,7 +10,6 @@ import type { ActionContext, CliEnvironment } from '../../cli-context.ts';
 import { formatList } from '../../printer.ts';
 import { sharedError } from '../../../../core/index.ts';
 import { caError } from '../../../../core/ca/ca-errors.ts';
-import type { KeyAlgorithm } from '../../../../ca/index.ts';
 import type { CaService, RequestOutcome, RequestPlan } from '../../../../services/index.ts';
 import { readSecretFile } from '../ca/secret-file.ts';
 import { createInterface } from 'node:readline/promises';
@@ -125,7 +124,7 @@ async function newRequest(ctx: ActionContext<RequestOptions>, ca: CaService): Pr
     template: o.template,
     friendlyName: o.friendlyName,
     keySize: Number(o.keySize ?? '2048'),
-    keyAlgorithm: o.keyAlg as KeyAlgorithm,
+    keyAlgorithm: o.keyAlg,
     exportable: o.exportable === true,
     organization: o.organization,
     organizationalUnit: o.ou,
