@@ -28,6 +28,20 @@ export function registerReplicationStatusCommand(replication: Command, env: CliE
       defineAction<StatusOptions>(env, async (ctx) => {
         const { opts, printer } = ctx;
         const { store } = await ctx.deployment();
+        if (store.dialect === 'sqlite') {
+          // A SQLite store is a single-node deployment: the server reads the store itself, nothing replicates.
+          const owner = (await store.list('node'))[0]?.key ?? null;
+          const headVersion = await store.headVersion();
+          printer.result({ mode: 'single-node', store: store.location, owner, headVersion, nodes: [] }, () =>
+            formatList({
+              Mode: 'single-node (SQLite): the server reads this store directly; nothing replicates',
+              Store: store.location,
+              Node: owner ?? '(no server has started on this store yet)',
+              HeadVersion: headVersion,
+            }),
+          );
+          return;
+        }
         const status = await readPoolStatus(store, opts.replicaFqdn?.toLowerCase());
         printer.warnAll(status.warnings);
         printer.result({ headVersion: status.headVersion, storeTime: status.storeTime, nodes: status.nodes }, () =>
