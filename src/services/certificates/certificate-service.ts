@@ -96,7 +96,7 @@ export class CertificateService {
   constructor(deps: ServiceDeps) {
     this.deps = deps;
     this.#documents = new CertificateDocuments(deps.store);
-    this.#material = new SigningMaterialSource(this.#documents, deps.secretBox);
+    this.#material = new SigningMaterialSource(this.#documents, deps.secretBox, deps.store);
   }
 
   /** Import-CsCertificate: stores the certificate (key sealed) and, with usages, assigns it in the same batch. */
@@ -392,15 +392,14 @@ export class CertificateService {
 
   /**
    * The certificates a usage signs / serves with, resolved at the clock's now. A node identity without an
-   * assignment of its own falls back to the global one.
+   * assignment of its own falls back to the global one. The returned objects are shared: do not mutate.
    */
   async signingMaterial(
     usage: CertificateUsage,
     identity: CertificateIdentity = GLOBAL_IDENTITY,
   ): Promise<SigningMaterial> {
-    let doc = await this.#documents.assignment(identity, usage);
-    if (!doc && identity !== GLOBAL_IDENTITY) doc = await this.#documents.assignment(GLOBAL_IDENTITY, usage);
-    return this.#material.resolve(doc?.body, this.deps.clock.now());
+    // Cached per store version (signing-material-source.ts); the clock alone picks current/previous/staged.
+    return this.#material.material(usage, identity, this.deps.clock.now());
   }
 
   async #views(assignments: CertificateAssignment[]): Promise<CertificateAssignmentView[]> {
