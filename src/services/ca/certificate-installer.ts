@@ -4,7 +4,7 @@
  * it current for its usages (Set-CsCertificate semantics: old current becomes previous; protocol.md §5.4).
  */
 import type { KeyObject } from 'node:crypto';
-import { GLOBAL_IDENTITY } from '../../core/index.ts';
+import { GLOBAL_IDENTITY, emptyAssignment, setCurrent } from '../../core/index.ts';
 import type { AnyUsage, CertificateAssignment, CertificateRecord } from '../../core/index.ts';
 import type { WriteOperation } from '../../store/document-store.ts';
 import type { ParsedCertificate } from '../../ca/index.ts';
@@ -40,22 +40,15 @@ export async function installOperations(deps: ServiceDeps, input: InstallInput):
     addedAt: now,
   };
   const ops: WriteOperation[] = [{ op: 'put', kind: 'certificate', key: record.thumbprint, body: record, expect: 'absent' }];
-  for (const usage of input.assignTo) ops.push(await assignmentOperation(deps, usage, record.thumbprint, now));
+  for (const usage of input.assignTo) ops.push(await assignmentOperation(deps, usage, record.thumbprint));
   return ops;
 }
 
-async function assignmentOperation(deps: ServiceDeps, usage: string, thumbprint: string, now: string): Promise<WriteOperation> {
+async function assignmentOperation(deps: ServiceDeps, usage: string, thumbprint: string): Promise<WriteOperation> {
   const identity = identityForUsage(usage, deps.nodeName);
   const key = `${identity}/${usage}`;
   const existing = await deps.store.get<CertificateAssignment>('assignment', key);
-  const old = existing?.body.current ?? null;
-  const body: CertificateAssignment = {
-    usage: usage as AnyUsage,
-    identity,
-    current: thumbprint,
-    currentSince: now,
-    previous: old !== null && old !== thumbprint ? old : (existing?.body.previous ?? null),
-    staged: null,
-  };
-  return { op: 'put', kind: 'assignment', key, body, expect: existing ? existing.version : 'absent' };
+  // The same transition as `certificate set` (a due roll is applied first; a pending one is superseded).
+  const { assignment } = setCurrent(existing?.body ?? emptyAssignment(usage as AnyUsage, identity), thumbprint, deps.clock.now());
+  return { op: 'put', kind: 'assignment', key, body: assignment, expect: existing ? existing.version : 'absent' };
 }
