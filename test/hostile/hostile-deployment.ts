@@ -48,10 +48,22 @@ export async function hostileWorld(): Promise<HostileWorld> {
   const env = { S2S_HOME: home, S2S_MASTER_KEY: randomBytes(32).toString('base64'), S2S_NODE: HOST };
   const clock = new ManualClock(new Date(Math.floor(Date.now() / 1000) * 1000).toISOString());
   const d = await openDeployment(resolveNodeConfig({}, env), { clock });
-  const us: Party = { id: LYNC, cert: await makeCertificate({ subject: `CN=${HOST}`, dnsNames: [REALM], freshKey: true }) };
-  const exchange: Party = { id: EXCHANGE, cert: await makeCertificate({ subject: 'CN=mail.contoso.com', freshKey: true }) };
-  const sharepoint: Party = { id: SHAREPOINT, cert: await makeCertificate({ subject: 'CN=sp.contoso.com', freshKey: true }) };
-  const appPartner: Party = { id: APP_PARTNER, cert: await makeCertificate({ subject: 'CN=app.contoso.com', freshKey: true }) };
+  const us: Party = {
+    id: LYNC,
+    cert: await makeCertificate({ subject: `CN=${HOST}`, dnsNames: [REALM], freshKey: true }),
+  };
+  const exchange: Party = {
+    id: EXCHANGE,
+    cert: await makeCertificate({ subject: 'CN=mail.contoso.com', freshKey: true }),
+  };
+  const sharepoint: Party = {
+    id: SHAREPOINT,
+    cert: await makeCertificate({ subject: 'CN=sp.contoso.com', freshKey: true }),
+  };
+  const appPartner: Party = {
+    id: APP_PARTNER,
+    cert: await makeCertificate({ subject: 'CN=app.contoso.com', freshKey: true }),
+  };
   await d.services.oauth.initialize({ realm: REALM, serviceName: LYNC, hostNames: [HOST] });
   await d.services.certificates.import({
     file: Buffer.from(us.cert.pem),
@@ -59,7 +71,13 @@ export async function hostileWorld(): Promise<HostileWorld> {
     usages: ['OAuthTokenIssuer'],
   });
   const partner = (identity: string, p: Party, trustLevel = 'Full') =>
-    d.services.partners.create({ identity, applicationIdentifier: p.id, realm: REALM, certificate: p.cert.der, trustLevel });
+    d.services.partners.create({
+      identity,
+      applicationIdentifier: p.id,
+      realm: REALM,
+      certificate: p.cert.der,
+      trustLevel,
+    });
   await partner('microsoft.exchange', exchange);
   await partner('microsoft.sharepoint', sharepoint);
   await partner('app-only', appPartner, 'Application');
@@ -120,7 +138,11 @@ export function times(clock: ManualClock, lifetime = 3600): { nbf: string; exp: 
 }
 
 /** Claims of an app-only actor token from `issuerId` to us. */
-export function actorClaims(clock: ManualClock, issuerId: string, over: object = {}): Record<string, unknown> {
+export function actorClaims(
+  clock: ManualClock,
+  issuerId: string,
+  over: object = {},
+): Record<string, unknown> {
   return {
     aud: `${LYNC}/${HOST}@${REALM}`,
     iss: `${issuerId}@${REALM}`,
@@ -132,7 +154,12 @@ export function actorClaims(clock: ManualClock, issuerId: string, over: object =
 }
 
 /** Claims of an outer token for a user. */
-export function outerClaims(clock: ManualClock, issuerId: string, actor: string, over: object = {}): Record<string, unknown> {
+export function outerClaims(
+  clock: ManualClock,
+  issuerId: string,
+  actor: string,
+  over: object = {},
+): Record<string, unknown> {
   return {
     aud: `${LYNC}/${HOST}@${REALM}`,
     iss: `${issuerId}@${REALM}`,

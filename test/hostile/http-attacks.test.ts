@@ -40,10 +40,10 @@ const CATEGORIES: Record<number, string> = {
   2000009: 'invalid_certificate',
 };
 const PATH = '/storage/v1/folders';
-const CHALLENGE = `Bearer realm="${REALM}", client_id="${LYNC}", trusted_issuers="${// ourselves first, then enabled partners by identity (app-only, microsoft.exchange, microsoft.sharepoint)
-  [LYNC, APP_PARTNER, EXCHANGE, SHAREPOINT]
-  .map((id) => `${id}@${REALM}`)
-  .join(',')}"`;
+const CHALLENGE = `Bearer realm="${REALM}", client_id="${LYNC}", trusted_issuers="${
+  // ourselves first, then enabled partners by identity (app-only, microsoft.exchange, microsoft.sharepoint)
+  [LYNC, APP_PARTNER, EXCHANGE, SHAREPOINT].map((id) => `${id}@${REALM}`).join(',')
+}"`;
 
 let w: HostileWorld;
 let server: RunningServer;
@@ -59,7 +59,15 @@ interface Answer {
 function get(headers: Record<string, string>, path = PATH): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: server.port, path, method: 'GET', rejectUnauthorized: false, agent: false, headers: { host: HOST, ...headers } },
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path,
+        method: 'GET',
+        rejectUnauthorized: false,
+        agent: false,
+        headers: { host: HOST, ...headers },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -75,7 +83,12 @@ function get(headers: Record<string, string>, path = PATH): Promise<Answer> {
 /** Raw HTTP/1.1 over TLS, for what a well-behaved client library would not send. */
 function raw(text: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: server.port, rejectUnauthorized: false, servername: HOST });
+    const socket = connect({
+      host: '127.0.0.1',
+      port: server.port,
+      rejectUnauthorized: false,
+      servername: HOST,
+    });
     let out = '';
     socket.setEncoding('utf8');
     socket.on('data', (c: string) => (out += c));
@@ -102,7 +115,12 @@ before(async () => {
     },
   });
   const logger = pino({ level: 'trace' }, sink);
-  server = await startServer(w.d, { listen: '127.0.0.1:0', logger, refreshTickMs: 3_600_000, tlsRecheckMs: 3_600_000 });
+  server = await startServer(w.d, {
+    listen: '127.0.0.1:0',
+    logger,
+    refreshTickMs: 3_600_000,
+    tlsRecheckMs: 3_600_000,
+  });
 });
 after(async () => {
   await server.close();
@@ -111,7 +129,12 @@ after(async () => {
 
 describe('Authorization header variants', () => {
   test('no header, "Bearer", "Bearer " and other schemes get the bare challenge (realm discovery, §3)', async () => {
-    for (const headers of [{}, { authorization: 'Bearer' }, { authorization: 'Bearer ' }, { authorization: 'Basic dXNlcjpwYXNz' }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer' },
+      { authorization: 'Bearer ' },
+      { authorization: 'Basic dXNlcjpwYXNz' },
+    ]) {
       const a = await get(headers);
       assert.equal(a.status, 401);
       assert.equal(a.headers['www-authenticate'], CHALLENGE);
@@ -167,16 +190,31 @@ describe('refusals on the wire (§6.2)', () => {
   const cases: Array<[string, () => string]> = [
     ['bad signature', () => appToken().slice(0, -4) + 'AAAA'],
     ['expired', () => rs256(actorClaims(w.clock, EXCHANGE, { nbf: '1000', exp: '2000' }), w.exchange.cert)],
-    ['wrong audience realm', () => rs256(actorClaims(w.clock, EXCHANGE, { aud: `${LYNC}/${HOST}@fabrikam.com` }), w.exchange.cert)],
-    ['wrong host', () => rs256(actorClaims(w.clock, EXCHANGE, { aud: `${LYNC}/evil@${REALM}` }), w.exchange.cert)],
-    ['unknown issuer', () => rs256(actorClaims(w.clock, '99999999-0000-0000-0000-000000000000'), w.exchange.cert)],
+    [
+      'wrong audience realm',
+      () => rs256(actorClaims(w.clock, EXCHANGE, { aud: `${LYNC}/${HOST}@fabrikam.com` }), w.exchange.cert),
+    ],
+    [
+      'wrong host',
+      () => rs256(actorClaims(w.clock, EXCHANGE, { aud: `${LYNC}/evil@${REALM}` }), w.exchange.cert),
+    ],
+    [
+      'unknown issuer',
+      () => rs256(actorClaims(w.clock, '99999999-0000-0000-0000-000000000000'), w.exchange.cert),
+    ],
     ['malformed', () => 'x.y.z'],
-    ['actor with user claims', () => rs256(actorClaims(w.clock, EXCHANGE, { upn: 'a@contoso.com' }), w.exchange.cert)],
+    [
+      'actor with user claims',
+      () => rs256(actorClaims(w.clock, EXCHANGE, { upn: 'a@contoso.com' }), w.exchange.cert),
+    ],
   ];
   for (const [name, make] of cases) {
     test(`${name}: 401, challenge + error="invalid_token", x-ms-diagnostics with the §6.2 category`, async () => {
       const token = make();
-      const outcome = await w.d.services.tokens.validate({ authorization: `Bearer ${token}`, requestUrl: `https://${HOST}${PATH}` });
+      const outcome = await w.d.services.tokens.validate({
+        authorization: `Bearer ${token}`,
+        requestUrl: `https://${HOST}${PATH}`,
+      });
       assert.equal(outcome.ok, false);
       if (outcome.ok) return;
       const detail = outcome.refusal.diagnostic.code;
@@ -197,12 +235,19 @@ describe('refusals on the wire (§6.2)', () => {
 
   test('claims carrying quotes, CR/LF and non-ASCII cannot inject headers or break the diagnostic', async () => {
     const evil = 'evil"\r\nSet-Cookie: pwned=1\r\nX-Evil: ü\u2028;reason="x"@contoso.com';
-    for (const over of [{ iss: evil, nameid: evil }, { aud: `${LYNC}/${evil}` }, { aud: `${LYNC}/${HOST}@${evil}` }]) {
+    for (const over of [
+      { iss: evil, nameid: evil },
+      { aud: `${LYNC}/${evil}` },
+      { aud: `${LYNC}/${HOST}@${evil}` },
+    ]) {
       const a = await get(bearer(rs256(actorClaims(w.clock, EXCHANGE, over), w.exchange.cert)));
       assert.equal(a.status, 401);
       assert.equal(a.headers['set-cookie'], undefined);
       assert.equal(a.headers['x-evil'], undefined);
-      assert.match(String(a.headers['x-ms-diagnostics']), /^\d{7};reason="[^"\\]*";error_category="[a-z_]+"$/);
+      assert.match(
+        String(a.headers['x-ms-diagnostics']),
+        /^\d{7};reason="[^"\\]*";error_category="[a-z_]+"$/,
+      );
     }
   });
 

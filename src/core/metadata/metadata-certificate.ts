@@ -6,8 +6,13 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import type { PartnerKey } from '../partners/partner-application.ts';
 
+/** Smallest RSA modulus accepted for a partner's signing key (RS256 needs ≥ 2048 bits; protocol.md §5.4, §11). */
+export const MIN_PARTNER_RSA_BITS = 2048;
+
 /** A parsed certificate with its recomputed thumbprints. */
 export interface ReadCertificate extends PartnerKey {
+  /** RSA modulus length in bits. */
+  readonly keyBits: number;
   /** base64url(SHA-1(DER)). */
   readonly x5t: string;
   readonly notBefore: Date;
@@ -21,8 +26,13 @@ export function decodeBase64Value(value: string): Buffer | null {
   return Buffer.from(compact.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
 
-/** Parses DER bytes; null when they are not an X.509 certificate with an RSA public key. */
+/**
+ * Parses DER bytes; null when they are not exactly one DER X.509 certificate with an RSA public key.
+ * node's X509Certificate also takes PEM text and ignores trailing bytes: both are refused here, since the
+ * metadata value is base64 DER without armour (protocol.md §1.1) and the thumbprint must cover every byte.
+ */
 export function readCertificate(der: Buffer): ReadCertificate | null {
+  if (der[0] !== 0x30) return null;
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(der);
@@ -31,11 +41,13 @@ export function readCertificate(der: Buffer): ReadCertificate | null {
   }
   if (cert.publicKey.asymmetricKeyType !== 'rsa') return null;
   const raw = cert.raw;
+  if (raw.length !== der.length) return null;
   const sha1 = createHash('sha1').update(raw).digest();
   return {
     thumbprint: sha1.toString('hex').toUpperCase(),
     x5t: sha1.toString('base64url'),
     certificate: raw.toString('base64'),
+    keyBits: cert.publicKey.asymmetricKeyDetails?.modulusLength ?? 0,
     notBefore: new Date(cert.validFrom),
     notAfter: new Date(cert.validTo),
   };

@@ -9,7 +9,7 @@ import type { Warning } from '../shared/warning.ts';
 import { parseSafeJson } from './safe-json.ts';
 import { isJsonObject, member, sameToken, stringMember } from './json-members.ts';
 import type { JsonObject } from './json-members.ts';
-import { decodeBase64Value, readCertificate } from './metadata-certificate.ts';
+import { decodeBase64Value, MIN_PARTNER_RSA_BITS, readCertificate } from './metadata-certificate.ts';
 import type { ReadCertificate } from './metadata-certificate.ts';
 
 /** Exchange's refresher rejects longer key lists (protocol.md §1.3 step 3). */
@@ -69,12 +69,30 @@ function principalOf(
   );
 }
 
+/**
+ * A service name or realm: visible ASCII without `"`, `\`, `,` (they would corrupt the quoted, comma-separated
+ * `trusted_issuers` challenge, §6.2) and without `@` (it separates id and realm, §2.2). 253 characters at most.
+ */
+const PRINCIPAL_PART = /^[\x21-\x7e]{1,253}$/;
+const PRINCIPAL_FORBIDDEN = /["\\,@]/;
+
+function checkPart(value: string, what: string, source: string): void {
+  if (!PRINCIPAL_PART.test(value) || PRINCIPAL_FORBIDDEN.test(value)) {
+    throw invalid(
+      source,
+      `the ${what} is not 1–253 visible characters without quotes, commas, backslashes or @`,
+    );
+  }
+}
+
 function checked(
   p: { serviceName: string | undefined; realm: string | undefined; issuer: string | null },
   source: string,
 ): { serviceName: string; realm: string; issuer: string | null } {
   if (p.serviceName === undefined) throw invalid(source, 'it names no service name');
   if (p.realm === undefined) throw invalid(source, 'it names no realm (neither in issuer nor in realm)');
+  checkPart(p.serviceName, 'service name', source);
+  checkPart(p.realm, 'realm', source);
   return { serviceName: p.serviceName.toLowerCase(), realm: p.realm.toLowerCase(), issuer: p.issuer };
 }
 
@@ -120,6 +138,14 @@ export function certificateAt(value: string, index: number, source: string): Rea
       'ERR_METADATA_INVALID_CERTIFICATE',
       `key ${index} of the document from ${source} is not a base64 DER X.509 certificate with an RSA key`,
       { source, index },
+    );
+  }
+  if (cert.keyBits < MIN_PARTNER_RSA_BITS) {
+    // Every token it signed would be refused (the validator needs ≥ 2048 bits): say so at registration.
+    throw partnerError(
+      'ERR_METADATA_WEAK_KEY',
+      `key ${index} of the document from ${source} has a ${cert.keyBits}-bit RSA key (at least ${MIN_PARTNER_RSA_BITS} bits)`,
+      { source, index, keyBits: cert.keyBits },
     );
   }
   return cert;

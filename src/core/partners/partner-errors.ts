@@ -42,7 +42,7 @@ export const PARTNER_ERRORS = defineErrors({
   ERR_PARTNER_CERTIFICATE_INVALID: {
     category: 'usage',
     meaning:
-      'The certificate file is not an X.509 certificate (.cer as DER, PEM or base64) with an RSA public key.',
+      'The certificate file is not an X.509 certificate (.cer as DER, PEM or base64) with an RSA public key of at least 2048 bits.',
     fix: "Export the partner's signing certificate (public part only) as a .cer file and pass it with --certificate-file.",
   },
   ERR_PARTNER_ISSUER_IN_USE: {
@@ -135,6 +135,12 @@ export const PARTNER_ERRORS = defineErrors({
     category: 'refused',
     meaning: 'A signing key in the document is not a base64 DER X.509 certificate with an RSA public key.',
     fix: "Fix the certificate published by the partner; the message names the key's position.",
+  },
+  ERR_METADATA_WEAK_KEY: {
+    category: 'refused',
+    meaning:
+      'A signing certificate in the document has an RSA key shorter than 2048 bits; tokens it signs would all be refused.',
+    fix: 'Ask the partner to publish an OAuth certificate with an RSA key of at least 2048 bits.',
   },
   ERR_METADATA_IDENTITY_CHANGED: {
     category: 'refused',

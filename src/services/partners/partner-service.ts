@@ -4,7 +4,7 @@
  */
 import { OAUTH_DEFAULTS, S2sError, hasCode, sharedError } from '../../core/index.ts';
 import type { PartnerApplication, Warning } from '../../core/index.ts';
-import { readCertificateFile } from '../../core/metadata/index.ts';
+import { MIN_PARTNER_RSA_BITS, readCertificateFile } from '../../core/metadata/index.ts';
 import type {
   AuthMetadataDocument,
   OpenIdConfiguration,
@@ -343,6 +343,12 @@ function certificateKey(bytes: Buffer) {
       'ERR_PARTNER_CERTIFICATE_INVALID',
       'the certificate file is not an X.509 certificate (DER, PEM or base64) with an RSA key',
       {},
+    );
+  if (cert.keyBits < MIN_PARTNER_RSA_BITS)
+    throw partnerError(
+      'ERR_PARTNER_CERTIFICATE_INVALID',
+      `the certificate has a ${cert.keyBits}-bit RSA key; tokens need at least ${MIN_PARTNER_RSA_BITS} bits`,
+      { keyBits: cert.keyBits },
     );
   return { thumbprint: cert.thumbprint, certificate: cert.certificate };
 }

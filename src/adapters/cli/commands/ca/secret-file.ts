@@ -13,7 +13,8 @@ export async function readSecretFile(path: string, io: CliIo): Promise<string> {
       throw sharedError('ERR_INVALID_INPUT', `cannot read the password file ${path}`, { path });
     });
   }
-  const line = text.split(/\r?\n/)[0] ?? '';
+  // A leading UTF-8 byte order mark (Windows Notepad) is never part of a password.
+  const line = text.replace(/^\ufeff/, '').split(/\r?\n/)[0] ?? '';
   if (line === '') throw sharedError('ERR_INVALID_INPUT', `the password file ${path} is empty`, { path });
   return line;
 }

@@ -9,7 +9,7 @@ export interface PasswordOptions {
   passwordEnv?: string;
 }
 
-/** Reads the password named by the flags (one trailing newline dropped), or undefined when none is given. */
+/** Reads the password named by the flags (one trailing newline and a BOM dropped), or undefined when none is given. */
 export async function readPassword(opts: PasswordOptions, io: CliIo): Promise<string | undefined> {
   if (opts.passwordFile !== undefined && opts.passwordEnv !== undefined) {
     throw sharedError('ERR_USAGE', 'pass either --password-file or --password-env, not both');
@@ -33,8 +33,12 @@ export async function readPassword(opts: PasswordOptions, io: CliIo): Promise<st
   }
 }
 
+/**
+ * Drops one trailing LF or CRLF (what `echo` and editors add) and a leading UTF-8 byte order mark (what
+ * Windows Notepad writes): neither is ever part of a real password. Anything else is kept verbatim.
+ */
 function stripNewline(text: string): string {
-  return text.replace(/\r?\n$/, '');
+  return text.replace(/^\ufeff/, '').replace(/\r?\n$/, '');
 }
 
 /** Declares the two password flags on a command. */
