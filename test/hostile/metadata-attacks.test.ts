@@ -326,4 +326,3 @@ describe('fetcher limits (small limits so the test is fast)', () => {
     });
   });
 });
-

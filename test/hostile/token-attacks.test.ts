@@ -133,6 +133,17 @@ describe('§2.7 must-nots (CVE-2026-55040)', () => {
     await refused(rs256(actorClaims(w.clock, EXCHANGE), w.exchange.cert, { x5t: w.us.cert.x5t }));
   });
 
+  test("a token naming US signed by a partner's key (its x5t, ours, or none) is refused", async () => {
+    const claims = actorClaims(w.clock, LYNC);
+    await refused(rs256(claims, w.exchange.cert));
+    await refused(rs256(claims, w.exchange.cert, { x5t: w.us.cert.x5t }), undefined, 1001);
+    await refused(
+      signRaw(JSON.stringify({ alg: 'RS256' }), JSON.stringify(claims), w.exchange.cert.privateKey),
+    );
+    const self = await check(rs256(claims, w.us.cert));
+    assert.ok(self.ok && self.principal.kind === 'self', 'servers of our pool trust our own certificate');
+  });
+
   test('iss(actor) ↔ nameid(actor) ↔ iss(outer) are bound', async () => {
     const mixedNameid = rs256(
       actorClaims(w.clock, EXCHANGE, { nameid: `${SHAREPOINT}@${REALM}` }),
@@ -425,4 +436,3 @@ describe('audience', () => {
     assert.ok(out.ok, out.ok ? '' : out.refusal.message);
   });
 });
-
