@@ -162,7 +162,8 @@ function exchangeParse(text: string): {
     realm = String(get(doc, 'realm'));
     issuer = String(get(doc, 'issuer'));
   } else {
-    const iss = String(get(doc, 'issuer') ?? '');
+    const issValue = get(doc, 'issuer');
+    const iss = typeof issValue === 'string' ? issValue : '';
     const at = iss.indexOf('@');
     if (at > 0) {
       serviceName = iss.slice(0, at);
@@ -178,7 +179,8 @@ function exchangeParse(text: string): {
     const kv = get(key, 'keyvalue') as Record<string, unknown> | undefined;
     if (String(get(key, 'usage')).toLowerCase() !== 'signing' || !kv) continue;
     if (String(get(kv, 'type')).toLowerCase() !== 'x509certificate') continue;
-    const value = String(get(kv, 'value') ?? '');
+    const raw = get(kv, 'value');
+    const value = typeof raw === 'string' ? raw : '';
     if (value) certs.push(Buffer.from(value, 'base64'));
   }
   if (certs.length === 0 || certs.length > 10) throw new Error(`bad key count ${certs.length}`);
