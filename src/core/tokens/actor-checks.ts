@@ -9,29 +9,20 @@ import type { CompactJws } from './compact-jws.ts';
 import type { S2sHeader } from './jose-header.ts';
 import { normalizeAuthority, parseAudience, parsePrincipalName, sameName } from './principal-name.ts';
 import type { Audience, PrincipalName } from './principal-name.ts';
-import { verifyRs256 } from './rs256.ts';
+import { requestAuthority } from './request-authority.ts';
+import { verifyRs256, verifyRs256Async } from './rs256.ts';
 import { requiredStringClaim, stringClaim, timeClaim } from './token-claims.ts';
 import type { ClaimSet } from './token-claims.ts';
-import type { TrustContext, TrustedKey } from './trust-context.ts';
+import type { TrustContext } from './trust-context.ts';
+import { issuerKey, trustIndexOf } from './trust-index.ts';
+import type { IssuerEntry, VerifiedSigner } from './trust-index.ts';
 import type { ValidationTrace } from './validation-trace.ts';
-
-/** A party the token may come from: ourselves (pool peers) or a partner application. */
-export interface IssuerCandidate {
-  readonly kind: 'self' | 'partner';
-  readonly application: PartnerApplication | null;
-  readonly keys: readonly TrustedKey[];
-}
 
 /** The issuer named by `iss` and the parties that may have signed for it. */
 export interface MatchedIssuer {
   readonly name: PrincipalName;
-  readonly candidates: readonly IssuerCandidate[];
-}
-
-/** The party and certificate whose signature verified. */
-export interface VerifiedSigner {
-  readonly candidate: IssuerCandidate;
-  readonly key: TrustedKey;
+  /** The parties that may have signed for it, and their keys. */
+  readonly entry: IssuerEntry;
 }
 
 /** User claims an actor must not carry: it speaks for an application (PnP rule, protocol.md §2.6). */
@@ -80,13 +71,10 @@ export function checkAudience(
  */
 function acceptedHost(host: string, ctx: TrustContext, requestUrl: string | URL): boolean {
   const wanted = normalizeAuthority(host);
-  if (ctx.hostNames.length > 0) return ctx.hostNames.some((h) => normalizeAuthority(h) === wanted);
-  try {
-    const url = typeof requestUrl === 'string' ? new URL(requestUrl) : requestUrl;
-    return normalizeAuthority(host, url.protocol) === normalizeAuthority(url.host, url.protocol);
-  } catch {
-    return false;
-  }
+  const configured = trustIndexOf(ctx).hostNames;
+  if (configured.size > 0) return configured.has(wanted);
+  const authority = requestAuthority(requestUrl);
+  return authority !== null && normalizeAuthority(host, authority.protocol) === authority.host;
 }
 
 /** §2.6 step 2: `iss` present (2003), parseable (2006), naming us or an enabled partner (2008). */
@@ -96,31 +84,17 @@ export function matchIssuer(claims: ClaimSet, ctx: TrustContext): MatchedIssuer 
   const name = parsePrincipalName(iss);
   if (!name)
     throw tokenError('ERR_TOKEN_ISSUER_INVALID', 'the actor token "iss" is not <principal id>@<realm>');
-  const candidates: IssuerCandidate[] = [];
-  if (sameName(name.id, ctx.serviceName) && sameName(name.realm, ctx.realm)) {
-    candidates.push({ kind: 'self', application: null, keys: ctx.ownKeys });
-  }
-  let disabled = 0;
-  for (const p of ctx.partners) {
-    if (!sameName(p.application.applicationIdentifier, name.id) || !sameName(p.application.realm, name.realm))
-      continue;
-    if (p.application.enabled) candidates.push({ kind: 'partner', application: p.application, keys: p.keys });
-    else disabled++;
-  }
-  if (candidates.length === 0 && disabled > 0) {
+  const entry = trustIndexOf(ctx).issuers.get(issuerKey(name.id, name.realm));
+  if (entry && entry.candidates.length > 0) return { name, entry };
+  if (entry && entry.disabled > 0) {
     throw tokenError(
       'ERR_TOKEN_PARTNER_DISABLED',
       `the partner application for issuer ${name.id}@${name.realm} is disabled`,
     );
   }
-  if (candidates.length === 0) {
-    throw tokenError(
-      'ERR_TOKEN_ISSUER_UNKNOWN',
-      `no partner application matches issuer ${name.id}@${name.realm}`,
-      { issuer: `${name.id}@${name.realm}` },
-    );
-  }
-  return { name, candidates };
+  throw tokenError('ERR_TOKEN_ISSUER_UNKNOWN', `no partner application matches issuer ${name.id}@${name.realm}`, {
+    issuer: `${name.id}@${name.realm}`,
+  });
 }
 
 /**
@@ -131,12 +105,11 @@ export function selectKeys(
   header: S2sHeader,
   issuer: MatchedIssuer,
   trace: ValidationTrace,
-): VerifiedSigner[] {
-  const all = issuer.candidates.flatMap((candidate) => candidate.keys.map((key) => ({ candidate, key })));
-  const chosen = header.x5t === null ? all : all.filter((s) => s.key.x5t === header.x5t);
-  if (chosen.length === 0) {
-    const partner = issuer.candidates.find((c) => c.application !== null)?.application ?? null;
-    trace.refreshPartner = partner?.identity ?? null;
+): readonly VerifiedSigner[] {
+  const { entry } = issuer;
+  const chosen = header.x5t === null ? entry.signers : entry.signersByX5t.get(header.x5t);
+  if (chosen === undefined || chosen.length === 0) {
+    trace.refreshPartner = entry.refreshPartner;
     throw tokenError(
       'ERR_TOKEN_KEY_UNKNOWN',
       `the signing certificate ${header.x5t ?? '(none named)'} is not registered for issuer ${issuer.name.id}@${issuer.name.realm}`,
@@ -151,7 +124,22 @@ export function verifySignature(jws: CompactJws, signers: readonly VerifiedSigne
   for (const signer of signers) {
     if (verifyRs256(jws.signingInput, jws.signature, signer.key.publicKey)) return signer;
   }
-  throw tokenError(
+  throw badSignature();
+}
+
+/** {@link verifySignature} with the RSA work on the libuv pool: the event loop keeps running meanwhile. */
+export async function verifySignatureAsync(
+  jws: CompactJws,
+  signers: readonly VerifiedSigner[],
+): Promise<VerifiedSigner> {
+  for (const signer of signers) {
+    if (await verifyRs256Async(jws.signingInput, jws.signature, signer.key.publicKey)) return signer;
+  }
+  throw badSignature();
+}
+
+function badSignature() {
+  return tokenError(
     'ERR_TOKEN_INVALID_SIGNATURE',
     "the actor token signature does not verify with the issuer's certificate",
   );
@@ -199,11 +187,12 @@ export function checkNameId(claims: ClaimSet, issuer: PrincipalName, ctx: TrustC
 
 /** The actor must be an application: user claims refuse it (protocol.md §2.6, PnP rule). */
 export function refuseUserClaims(claims: ClaimSet): void {
-  const found = ACTOR_USER_CLAIMS.find((c) => Object.hasOwn(claims, c));
-  if (found)
-    throw tokenError('ERR_TOKEN_ACTOR_USER_CLAIMS', `the actor token carries the user claim "${found}"`, {
-      claim: found,
-    });
+  for (const found of ACTOR_USER_CLAIMS) {
+    if (claims[found] !== undefined)
+      throw tokenError('ERR_TOKEN_ACTOR_USER_CLAIMS', `the actor token carries the user claim "${found}"`, {
+        claim: found,
+      });
+  }
 }
 
 function iso(seconds: number): string {

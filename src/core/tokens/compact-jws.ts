@@ -4,8 +4,9 @@
  */
 import { tokenError } from './token-errors.ts';
 import { decodeBase64UrlCanonical } from './base64url.ts';
-import { StrictJsonError, decodeUtf8Strict, parseStrictJson } from './strict-json.ts';
-import type { JsonObject } from './strict-json.ts';
+import { parseFlatJsonBytes } from './flat-json.ts';
+import { StrictJsonError, decodeUtf8Strict, parseStrictJsonGeneral } from './strict-json.ts';
+import type { JsonObject, StrictJsonOptions } from './strict-json.ts';
 import type { TokenLimits } from './token-limits.ts';
 
 /** A compact JWS split into its decoded parts (nothing verified yet). */
@@ -30,39 +31,75 @@ export function parseCompactJws(token: string, limits: TokenLimits, what = 'toke
   if (first < 0 || second < 0 || token.indexOf('.', second + 1) >= 0) {
     throw tokenError('ERR_TOKEN_MALFORMED', `the ${what} is not a compact JWS of exactly three segments`);
   }
-  const header = segment(token.slice(0, first), `${what} header`, limits.maxHeaderBytes);
-  const payload = segment(token.slice(first + 1, second), `${what} payload`, limits.maxPayloadBytes);
-  const signature = segment(token.slice(second + 1), `${what} signature`, 1024);
+  const headerText = token.slice(0, first);
+  const known = first <= maxChars(limits.maxHeaderBytes) ? knownHeaders.get(headerText) : undefined;
+  const headerBytes = known ? null : segment(headerText, what, 'header', limits.maxHeaderBytes);
+  const payload = segment(token.slice(first + 1, second), what, 'payload', limits.maxPayloadBytes);
+  const signature =
+    second + 1 === token.length ? EMPTY : segment(token.slice(second + 1), what, 'signature', 1024);
   return {
-    header: parseJsonObject(header, `${what} header`, 2),
+    header: known ?? rememberHeader(headerText, parseJsonObject(headerBytes!, `${what} header`, 2)),
     payload,
     signature,
     signingInput: token.slice(0, second),
   };
 }
 
-function segment(text: string, what: string, maxBytes: number): Buffer {
-  // 4 characters carry 3 bytes: refuse oversized input before decoding it.
-  if (text.length > Math.ceil((maxBytes * 4) / 3))
-    throw tokenError('ERR_TOKEN_TOO_LARGE', `the ${what} is larger than ${maxBytes} bytes`);
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Headers already parsed, by their exact base64url text: the parse is a pure function of it, and every
+ * token of one signer carries the same header, so a new token skips decoding and parsing its header.
+ * Only successes are kept, frozen; bounded (cleared when full), never a correctness matter.
+ */
+const knownHeaders = new Map<string, JsonObject>();
+const MAX_KNOWN_HEADERS = 256;
+const MAX_KNOWN_HEADER_CHARS = 512;
+
+function rememberHeader(text: string, header: JsonObject): JsonObject {
+  if (text.length > MAX_KNOWN_HEADER_CHARS) return header;
+  if (knownHeaders.size >= MAX_KNOWN_HEADERS) knownHeaders.clear();
+  knownHeaders.set(text, Object.freeze(header));
+  return header;
+}
+
+/** 4 characters carry 3 bytes: the longest segment text that can decode to `maxBytes`. */
+function maxChars(maxBytes: number): number {
+  return Math.ceil((maxBytes * 4) / 3);
+}
+
+function segment(text: string, what: string, part: string, maxBytes: number): Buffer {
+  // Refuse oversized input before decoding it.
+  if (text.length > maxChars(maxBytes))
+    throw tokenError('ERR_TOKEN_TOO_LARGE', `the ${what} ${part} is larger than ${maxBytes} bytes`);
   const bytes = decodeBase64UrlCanonical(text);
-  if (!bytes) throw tokenError('ERR_TOKEN_MALFORMED', `the ${what} is not canonical base64url`);
+  if (!bytes) throw tokenError('ERR_TOKEN_MALFORMED', `the ${what} ${part} is not canonical base64url`);
   return bytes;
 }
 
-/** Parses UTF-8 bytes as a strict JSON object; throws ERR_TOKEN_MALFORMED naming the part. */
+/**
+ * Parses UTF-8 bytes as a strict JSON object; throws ERR_TOKEN_MALFORMED naming the part. The flat fast
+ * path (flat-json.ts) answers for ordinary token parts; everything else goes to the general parser.
+ */
 export function parseJsonObject(
   bytes: Uint8Array,
   what: string,
   maxDepth: number,
   keepNumberText = false,
+  maxMembers = Number.POSITIVE_INFINITY,
 ): JsonObject {
+  const options = { maxDepth, keepNumberText, maxLength: bytes.length, maxMembers };
+  const flat = parseFlatJsonBytes(bytes, options);
+  if (flat !== undefined) return flat;
+  const value = parseGeneral(bytes, what, options);
+  if (maxMembers !== Number.POSITIVE_INFINITY && Object.keys(value).length > maxMembers)
+    throw tokenError('ERR_TOKEN_TOO_LARGE', `the ${what} has more than ${maxMembers} members`);
+  return value;
+}
+
+function parseGeneral(bytes: Uint8Array, what: string, options: StrictJsonOptions): JsonObject {
   try {
-    const value = parseStrictJson(decodeUtf8Strict(bytes), {
-      maxDepth,
-      keepNumberText,
-      maxLength: bytes.length,
-    });
+    const value = parseStrictJsonGeneral(decodeUtf8Strict(bytes), options);
     if (value === null || typeof value !== 'object' || Array.isArray(value) || !isPlainObject(value)) {
       throw tokenError('ERR_TOKEN_MALFORMED', `the ${what} is not a JSON object`);
     }

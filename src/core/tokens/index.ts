@@ -2,6 +2,7 @@
 export * from './token-errors.ts';
 export * from './validation-outcome.ts';
 export * from './strict-json.ts';
+export * from './flat-json.ts';
 export * from './base64url.ts';
 export * from './token-limits.ts';
 export * from './compact-jws.ts';
@@ -11,6 +12,8 @@ export * from './principal-name.ts';
 export * from './rs256.ts';
 export * from './token-issuer.ts';
 export * from './trust-context.ts';
+export * from './trust-index.ts';
+export * from './request-authority.ts';
 export * from './token-refusal.ts';
 export * from './validation-trace.ts';
 export * from './token-validator.ts';

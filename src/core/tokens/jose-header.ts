@@ -21,6 +21,17 @@ export const REFUSED_HEADER_MEMBERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'] as co
  * `kid` must equal `x5t` when both are present (ACS sends both, equal; protocol.md §10).
  */
 export function readS2sHeader(header: JsonObject, what: string): S2sHeader {
+  // A header shared by many tokens (compact-jws.ts keeps them frozen) is read once.
+  const known = readHeaders.get(header);
+  if (known) return known;
+  const read = readHeader(header, what);
+  if (Object.isFrozen(header)) readHeaders.set(header, read);
+  return read;
+}
+
+const readHeaders = new WeakMap<JsonObject, S2sHeader>();
+
+function readHeader(header: JsonObject, what: string): S2sHeader {
   for (const name of REFUSED_HEADER_MEMBERS) {
     if (Object.hasOwn(header, name))
       throw tokenError(

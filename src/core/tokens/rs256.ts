@@ -29,13 +29,40 @@ export function verifyRs256(
   signature: Uint8Array,
   publicKey: KeyObject,
 ): boolean {
-  if (!isUsableRsaKey(publicKey)) return false;
-  const modulusBytes = (publicKey.asymmetricKeyDetails!.modulusLength! + 7) >> 3;
-  if (signature.length !== modulusBytes) return false;
-  const data = typeof signingInput === 'string' ? Buffer.from(signingInput, 'latin1') : signingInput;
+  if (!fitsKey(signature, publicKey)) return false;
   try {
-    return verify('sha256', data, publicKey, signature);
+    return verify('sha256', bytesOf(signingInput), publicKey, signature);
   } catch {
     return false;
   }
+}
+
+/**
+ * {@link verifyRs256} on the libuv thread pool (node:crypto's callback form): the event loop runs other
+ * requests while the RSA operation proceeds. Resolves false on any failure; never rejects.
+ */
+export function verifyRs256Async(
+  signingInput: string | Uint8Array,
+  signature: Uint8Array,
+  publicKey: KeyObject,
+): Promise<boolean> {
+  if (!fitsKey(signature, publicKey)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify('sha256', bytesOf(signingInput), publicKey, signature, (err, ok) => resolve(!err && ok));
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
+/** A usable RSA public key whose modulus is exactly as long as the signature. */
+function fitsKey(signature: Uint8Array, publicKey: KeyObject): boolean {
+  if (!isUsableRsaKey(publicKey)) return false;
+  return signature.length === (publicKey.asymmetricKeyDetails!.modulusLength! + 7) >> 3;
+}
+
+/** The signing input is ASCII (base64url and dots), so latin1 gives its bytes without UTF-8 encoding. */
+function bytesOf(signingInput: string | Uint8Array): Uint8Array {
+  return typeof signingInput === 'string' ? Buffer.from(signingInput, 'latin1') : signingInput;
 }

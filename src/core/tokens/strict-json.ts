@@ -12,23 +12,12 @@
  * Input is a JS string; callers decode UTF-8 strictly first ({@link decodeUtf8Strict}).
  */
 
-/** A parsed JSON value; objects have a null prototype. */
-export type JsonValue = null | boolean | number | string | JsonNumberText | JsonValue[] | JsonObject;
-/** A parsed JSON object (null prototype, no duplicate or `__proto__` members). */
-export interface JsonObject {
-  [member: string]: JsonValue;
-}
+import { JsonNumberText } from './json-value.ts';
+import type { JsonObject, JsonValue } from './json-value.ts';
+import { parseFlatJson } from './flat-json.ts';
 
-/** A number kept with its source text (when {@link StrictJsonOptions.keepNumberText} is set). */
-export class JsonNumberText {
-  readonly text: string;
-  readonly value: number;
-  constructor(text: string, value: number) {
-    this.text = text;
-    this.value = value;
-    Object.freeze(this);
-  }
-}
+export { JsonNumberText } from './json-value.ts';
+export type { JsonObject, JsonValue } from './json-value.ts';
 
 export interface StrictJsonOptions {
   /** Maximum nesting of arrays/objects (default 16). */
@@ -60,8 +49,17 @@ export function decodeUtf8Strict(bytes: Uint8Array): string {
   }
 }
 
-/** Parses `text` as one JSON value under the rules above. */
+/**
+ * Parses `text` as one JSON value under the rules above. A flat object of plain strings and integers
+ * (every token claim set) takes the fast scanner of flat-json.ts; anything else, or anything it is
+ * unsure of, the general parser, which decides alone what is refused.
+ */
 export function parseStrictJson(text: string, options: StrictJsonOptions = {}): JsonValue {
+  return parseFlatJson(text, options) ?? parseStrictJsonGeneral(text, options);
+}
+
+/** The general parser alone: every input, every rule (the reference the fast scanner is tested against). */
+export function parseStrictJsonGeneral(text: string, options: StrictJsonOptions = {}): JsonValue {
   const maxLength = options.maxLength ?? 65536;
   if (text.length > maxLength) throw new StrictJsonError('input too long', maxLength);
   const parser = new Parser(text, options.maxDepth ?? 16, options.keepNumberText ?? false);

@@ -33,34 +33,40 @@ export interface ValidationStep {
   readonly code?: string;
 }
 
-/** Records steps; a failing step records the error's code and message and rethrows. */
+/**
+ * Records the steps of one validation. The validator names each step as it enters it; a pass is recorded
+ * (with its detail, built only then) only when explaining, a failure always, under the step it happened in.
+ * No closures and no strings on the hot path.
+ */
 export class ValidationTrace {
   readonly steps: ValidationStep[] = [];
   /** Set when a partner's keys may be stale (unknown `x5t`): the service requests a metadata refresh. */
   refreshPartner: string | null = null;
   /** False on the hot path: pass details are only built for an explanation. */
-  readonly #record: boolean;
+  readonly explaining: boolean;
+  #current: StepName = 'authorization';
 
-  constructor(record = true) {
-    this.#record = record;
+  constructor(explaining = true) {
+    this.explaining = explaining;
   }
 
-  /** Runs one step: `fn` returns the step's value, `describe` the pass detail. */
-  step<T>(name: StepName, fn: () => T, describe: (value: T) => string): T {
-    let value: T;
-    try {
-      value = fn();
-    } catch (err) {
-      const message = err instanceof S2sError ? err.message : 'internal fault';
-      this.steps.push({
-        name,
-        verdict: 'fail',
-        detail: message,
-        code: err instanceof S2sError ? err.code : 'ERR_TOKEN_VALIDATION_FAULT',
-      });
-      throw err;
-    }
-    if (this.#record) this.steps.push({ name, verdict: 'pass', detail: describe(value) });
-    return value;
+  /** The step now running: a failure from here on is recorded under it. */
+  enter(name: StepName): void {
+    this.#current = name;
+  }
+
+  /** Records the running step as passed (call only when {@link explaining}). */
+  pass(detail: string): void {
+    this.steps.push({ name: this.#current, verdict: 'pass', detail });
+  }
+
+  /** Records the running step as failed with the error's code and message. */
+  fail(err: unknown): void {
+    this.steps.push({
+      name: this.#current,
+      verdict: 'fail',
+      detail: err instanceof S2sError ? err.message : 'internal fault',
+      code: err instanceof S2sError ? err.code : 'ERR_TOKEN_VALIDATION_FAULT',
+    });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Issuing and validating S2S tokens (protocol.md §2, §4, §6.2): the use cases behind `s2s token new|test`,
  * the HTTP middleware and the storage client. Signing uses the OAuthTokenIssuer certificate that is
- * current *now*; validation verifies with node:crypto KeyObjects cached by thumbprint.
+ * current *now*; validation verifies with node:crypto KeyObjects cached by thumbprint. What both read
+ * from the store is kept per store version (store-head.ts; docs/tokens.md §7).
  */
 import {
   buildActAsToken,
@@ -11,14 +12,17 @@ import {
   formatPrincipalName,
   tokenError,
   validateAuthorization,
+  validateAuthorizationAsync,
 } from '../../core/tokens/index.ts';
 import type { ValidationOutcome, ValidationReport } from '../../core/tokens/index.ts';
-import { readPartner } from '../partners/partner-document.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { actingUser, normalizeTargetHost } from './issue-request.ts';
 import type { IssueUser } from './issue-request.ts';
-import { signingMaterialOf, TrustContextSource } from './trust-context-source.ts';
+import { IssuingState } from './issuing-state.ts';
+import { TrustContextSource } from './trust-context-source.ts';
+import type { TrustSnapshot } from './trust-context-source.ts';
 import { ValidatedTokenCache } from './validated-token-cache.ts';
+import type { CacheSlot } from './validated-token-cache.ts';
 
 export type { IssueUser } from './issue-request.ts';
 
@@ -27,6 +31,12 @@ export interface IssueRequest {
   readonly partner: string;
   readonly host: string;
   readonly user?: IssueUser;
+}
+
+/** What to validate: the Authorization header and the URL the request was made on. */
+export interface ValidateRequest {
+  readonly authorization: string | null | undefined;
+  readonly requestUrl: string | URL;
 }
 
 /** An issued token (the only object that carries token material: never log it). */
@@ -48,21 +58,33 @@ interface CachedToken {
 /** Issued tokens kept per (audience, user); renewed when a quarter of the lifetime is left. */
 const MAX_CACHED_TOKENS = 1000;
 
+/** A validation about to run: the trust snapshot, the instant and the cache slot of the header. */
+interface Prepared {
+  readonly snapshot: TrustSnapshot;
+  readonly now: Date;
+  readonly slot: CacheSlot | null;
+  readonly hit: ValidationOutcome | null;
+}
+
 export class TokenService {
   protected readonly deps: ServiceDeps;
   readonly #trust: TrustContextSource;
+  readonly #issuing: IssuingState;
   readonly #issued = new Map<string, CachedToken>();
   readonly #validated = new ValidatedTokenCache();
 
   constructor(deps: ServiceDeps) {
     this.deps = deps;
     this.#trust = new TrustContextSource(deps);
+    this.#issuing = new IssuingState(deps);
   }
 
   /** A token for `partner` at `host` (app-only, or act-as for `user`), from the cache while fresh. */
   async issue(request: IssueRequest): Promise<IssuedToken> {
     const identity = request.partner.trim().toLowerCase();
-    const record = await readPartner(this.deps.store, identity);
+    const now = this.deps.clock.now();
+    const state = await this.#issuing.at(now.getTime());
+    const record = await state.partner(identity);
     if (!record)
       throw tokenError('ERR_TOKEN_PARTNER_NOT_FOUND', `no partner application "${identity}"`, { identity });
     if (!record.partner.enabled)
@@ -75,19 +97,17 @@ export class TokenService {
       record.partner.realm,
     );
     const user = request.user ? actingUser(request.user) : null;
-    const material = await signingMaterialOf(this.deps);
-    const signer = material.current;
+    const signer = (await state.material()).current;
     if (!signer?.privateKey)
       throw tokenError(
         'ERR_TOKEN_NO_SIGNING_CERTIFICATE',
         'no current OAuthTokenIssuer certificate with a private key',
       );
-    const now = this.deps.clock.now();
     const key = `${audience}\n${user ? `${user.nameid}\n${user.smtp}\n${user.sip}\n${user.upn}` : ''}`;
     const cached = this.#issued.get(key);
     // Renew well before expiry, and at once after a roll (the current certificate changed).
     if (cached && cached.value.x5t === signer.x5t && now.getTime() < cached.renewAt) return cached.value;
-    const config = await this.deps.services.oauth.get();
+    const config = await state.config();
     const issuer = formatPrincipalName(config.serviceName, config.realm);
     const actorExpires = new Date(now.getTime() + config.actorTokenLifetimeSeconds * 1000);
     const actorToken = buildActorToken({
@@ -119,25 +139,26 @@ export class TokenService {
     return value;
   }
 
-  /** Validates `Authorization` for a request to `requestUrl` (protocol.md §2.6); never throws for a bad token. */
-  async validate(input: {
-    authorization: string | null | undefined;
-    requestUrl: string | URL;
-  }): Promise<ValidationOutcome> {
-    const snapshot = await this.#trust.snapshot();
-    const now = this.deps.clock.now();
-    const hit = this.#validated.get(snapshot.version, input.authorization, input.requestUrl, now);
-    if (hit) return hit;
-    const report = validateAuthorization(input.authorization, input.requestUrl, { ...snapshot.base, now });
-    this.#afterValidation(report);
-    this.#validated.put(
-      snapshot.version,
-      input.authorization,
-      input.requestUrl,
-      report.outcome,
-      snapshot.validUntil,
-    );
-    return report.outcome;
+  /**
+   * Validates `Authorization` for a request to `requestUrl` (protocol.md §2.6), verifying RS256 in line
+   * (the fastest per token); never throws for a bad token.
+   */
+  async validate(input: ValidateRequest): Promise<ValidationOutcome> {
+    const p = this.#prepared(input) ?? (await this.#preparedSlowly(input));
+    if (p.hit) return p.hit;
+    const ctx = { ...p.snapshot.base, now: p.now };
+    return this.#settle(p, validateAuthorization(input.authorization, input.requestUrl, ctx));
+  }
+
+  /**
+   * {@link validate} with the RS256 verification on the libuv thread pool: the event loop keeps serving
+   * other requests meanwhile (a server under concurrent load), at the price of a thread hop per token.
+   */
+  async validateAsync(input: ValidateRequest): Promise<ValidationOutcome> {
+    const p = this.#prepared(input) ?? (await this.#preparedSlowly(input));
+    if (p.hit) return p.hit;
+    const ctx = { ...p.snapshot.base, now: p.now };
+    return this.#settle(p, await validateAuthorizationAsync(input.authorization, input.requestUrl, ctx));
   }
 
   /** The same validation as named steps with verdicts (`s2s token test`). */
@@ -146,6 +167,29 @@ export class TokenService {
     const report = explainToken(token, requestUrl, { ...snapshot.base, now: this.deps.clock.now() });
     this.#afterValidation(report);
     return report;
+  }
+
+  /** Without any await when the store tells synchronously that the held trust is current. */
+  #prepared(input: ValidateRequest): Prepared | null {
+    const now = this.deps.clock.now();
+    const snapshot = this.#trust.held(now.getTime());
+    return snapshot ? this.#lookup(snapshot, now, input) : null;
+  }
+
+  async #preparedSlowly(input: ValidateRequest): Promise<Prepared> {
+    const snapshot = await this.#trust.snapshot();
+    return this.#lookup(snapshot, this.deps.clock.now(), input);
+  }
+
+  #lookup(snapshot: TrustSnapshot, now: Date, input: ValidateRequest): Prepared {
+    const slot = this.#validated.slotOf(input.authorization, input.requestUrl);
+    return { snapshot, now, slot, hit: this.#validated.get(snapshot.version, slot, now.getTime()) };
+  }
+
+  #settle(p: Prepared, report: ValidationReport): ValidationOutcome {
+    this.#afterValidation(report);
+    this.#validated.put(p.snapshot.version, p.slot, report.outcome, p.snapshot.validUntil);
+    return report.outcome;
   }
 
   /** An unknown `x5t` may mean the partner rolled its certificate: ask the partner service to refetch. */

@@ -11,6 +11,7 @@ import type { TrustContext, TrustedKey, TrustedPartner } from '../../core/tokens
 import type { PartnerApplication, SigningMaterial, SigningMaterialEntry } from '../../core/index.ts';
 import { readPartners } from '../partners/partner-document.ts';
 import type { ServiceDeps } from '../service-deps.ts';
+import { headVersionOf, knownHeadVersion } from './store-head.ts';
 
 /** The certificate service's signing-material port (CertificateService.signingMaterial). */
 export interface SigningMaterialProvider {
@@ -41,14 +42,26 @@ export class TrustContextSource {
     this.#deps = deps;
   }
 
+  /**
+   * The held snapshot when the store tells synchronously that it is still current at `nowMs`; null when
+   * only {@link snapshot} can tell (no synchronous head, nothing held, or stale).
+   */
+  held(nowMs: number): TrustSnapshot | null {
+    const held = this.#snapshot;
+    if (!held || nowMs >= held.validUntil) return null;
+    return knownHeadVersion(this.#deps.store) === held.version ? held : null;
+  }
+
   /** The snapshot for the current store version (rebuilt when stale). */
   async snapshot(): Promise<TrustSnapshot> {
-    const version = await this.#deps.store.headVersion();
+    const version = await headVersionOf(this.#deps.store);
     const now = this.#deps.clock.now().getTime();
     const held = this.#snapshot;
     if (held && held.version === version && now < held.validUntil) return held;
-    this.#snapshot = await this.#build(version);
-    return this.#snapshot;
+    const built = await this.#build(version);
+    // Concurrent rebuilds: never replace a newer snapshot with an older one.
+    if (!this.#snapshot || this.#snapshot.version <= version) this.#snapshot = built;
+    return built;
   }
 
   async #build(version: number): Promise<TrustSnapshot> {

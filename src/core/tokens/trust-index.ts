@@ -1,0 +1,111 @@
+/**
+ * The lookups the validator makes on every token, built once per trust context: issuers by
+ * `<id>@<realm>` (protocol.md §2.6 step 2), their keys by `x5t` (step 3), our host names. A context
+ * built once per store version (TokenService) keeps its index for as long as it lives.
+ */
+import type { PartnerApplication } from '../partners/partner-application.ts';
+import { normalizeAuthority } from './principal-name.ts';
+import type { TrustContext, TrustedKey } from './trust-context.ts';
+
+/** A party the token may come from: ourselves (pool peers) or a partner application. */
+export interface IssuerCandidate {
+  readonly kind: 'self' | 'partner';
+  readonly application: PartnerApplication | null;
+  readonly keys: readonly TrustedKey[];
+}
+
+/** The party and certificate whose signature verified. */
+export interface VerifiedSigner {
+  readonly candidate: IssuerCandidate;
+  readonly key: TrustedKey;
+}
+
+/** Everything one issuer name resolves to. */
+export interface IssuerEntry {
+  /** Ourselves first (when the name is ours), then every enabled partner with the name, in context order. */
+  readonly candidates: readonly IssuerCandidate[];
+  /** Partners with the name that are disabled. */
+  readonly disabled: number;
+  /** Every key of every candidate, in order (a token without `x5t`/`kid` tries them all). */
+  readonly signers: readonly VerifiedSigner[];
+  readonly signersByX5t: ReadonlyMap<string, readonly VerifiedSigner[]>;
+  /** The partner to refresh when a token names an unknown key (the first partner candidate). */
+  readonly refreshPartner: string | null;
+}
+
+/** The index of one trust context. */
+export interface TrustIndex {
+  /** Key: `<id>@<realm>` in lower case (principal names are compared case-insensitively, §2.1). */
+  readonly issuers: ReadonlyMap<string, IssuerEntry>;
+  /** The configured host names, normalized as audiences carry them. */
+  readonly hostNames: ReadonlySet<string>;
+}
+
+interface Held {
+  readonly ctx: TrustContext;
+  readonly index: TrustIndex;
+}
+
+/** Keyed by the partner list: a context rebuilt per call around the same lists reuses its index. */
+const held = new WeakMap<readonly unknown[], Held>();
+
+/** The index of `ctx`, built on first use. */
+export function trustIndexOf(ctx: TrustContext): TrustIndex {
+  const h = held.get(ctx.partners);
+  if (h && sameTrust(h.ctx, ctx)) return h.index;
+  const index = buildTrustIndex(ctx);
+  held.set(ctx.partners, { ctx, index });
+  return index;
+}
+
+/** Everything the index is built from (`now` and the limits are not). */
+function sameTrust(a: TrustContext, b: TrustContext): boolean {
+  return (
+    a.ownKeys === b.ownKeys &&
+    a.hostNames === b.hostNames &&
+    a.serviceName === b.serviceName &&
+    a.realm === b.realm
+  );
+}
+
+function buildTrustIndex(ctx: TrustContext): TrustIndex {
+  const found = new Map<string, { candidates: IssuerCandidate[]; disabled: number }>();
+  const entryOf = (name: string) => {
+    let e = found.get(name);
+    if (!e) found.set(name, (e = { candidates: [], disabled: 0 }));
+    return e;
+  };
+  entryOf(issuerKey(ctx.serviceName, ctx.realm)).candidates.push({
+    kind: 'self',
+    application: null,
+    keys: ctx.ownKeys,
+  });
+  for (const p of ctx.partners) {
+    const e = entryOf(issuerKey(p.application.applicationIdentifier, p.application.realm));
+    if (p.application.enabled) e.candidates.push({ kind: 'partner', application: p.application, keys: p.keys });
+    else e.disabled++;
+  }
+  const issuers = new Map<string, IssuerEntry>();
+  for (const [name, e] of found) issuers.set(name, issuerEntry(e.candidates, e.disabled));
+  return { issuers, hostNames: new Set(ctx.hostNames.map((h) => normalizeAuthority(h))) };
+}
+
+function issuerEntry(candidates: IssuerCandidate[], disabled: number): IssuerEntry {
+  const signers = candidates.flatMap((candidate) => candidate.keys.map((key) => ({ candidate, key })));
+  const signersByX5t = new Map<string, VerifiedSigner[]>();
+  for (const s of signers) {
+    const list = signersByX5t.get(s.key.x5t);
+    if (list) list.push(s);
+    else signersByX5t.set(s.key.x5t, [s]);
+  }
+  const refreshPartner = candidates.find((c) => c.application !== null)?.application?.identity ?? null;
+  return { candidates, disabled, signers, signersByX5t, refreshPartner };
+}
+
+/**
+ * The lookup key of a principal name. Names in tokens are visible ASCII (parsePrincipalName), for which
+ * lower-casing keeps the length, so equal keys mean `sameName` on the id and on the realm.
+ */
+export function issuerKey(id: string, realm: string): string {
+  return `${id}@${realm}`.toLowerCase();
+}
