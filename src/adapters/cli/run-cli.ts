@@ -14,7 +14,6 @@ export function buildProgram(env: CliEnvironment): Command {
     .option('--home <dir>', 'data directory (env S2S_HOME, default ./.s2s)')
     .option('--store <location>', 'store: postgres://… URL or SQLite file path (env S2S_STORE)')
     .option('--node <fqdn>', 'this server\'s FQDN (env S2S_NODE, default the host name)')
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => env.io.stdout.write(s),
       writeErr: (s) => env.io.stderr.write(s),
@@ -49,7 +48,8 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) {
         return EXIT_CODES.ok;
       }
-      new Printer(env.io, json).failure(sharedError('ERR_USAGE', err.message.replace(/^error: /, '')));
+      const cause = err.message.replace(/^error: /, '').split('\n')[0] ?? 'invalid arguments';
+      new Printer(env.io, json).failure(sharedError('ERR_USAGE', `${cause} (run with --help for usage)`));
       return EXIT_CODES.usage;
     }
     const failure = err instanceof S2sError ? err : sharedError('ERR_INTERNAL', describeUnexpected(err));

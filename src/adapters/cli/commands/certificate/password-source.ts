@@ -1,7 +1,7 @@
 /** `--password-file <f>` (`-` = standard input) / `--password-env <VAR>`: passwords never come from argv. */
-import { readFileSync } from 'node:fs';
 import { sharedError } from '../../../../core/index.ts';
 import type { CliIo } from '../../cli-io.ts';
+import { readSecretFile } from '../../secret-file.ts';
 
 /** The password flags. */
 export interface PasswordOptions {
@@ -21,25 +21,9 @@ export async function readPassword(opts: PasswordOptions, io: CliIo): Promise<st
     return value;
   }
   if (opts.passwordFile === undefined) return undefined;
-  if (opts.passwordFile === '-') {
-    if (!io.readStdin)
-      throw sharedError('ERR_USAGE', 'standard input is not available for --password-file -');
-    return stripNewline(await io.readStdin());
-  }
-  try {
-    return stripNewline(readFileSync(opts.passwordFile, 'utf8'));
-  } catch {
-    throw sharedError('ERR_USAGE', `cannot read the password file ${opts.passwordFile}`);
-  }
+  return readSecretFile(opts.passwordFile, io, { allowEmpty: true });
 }
 
-/**
- * Drops one trailing LF or CRLF (what `echo` and editors add) and a leading UTF-8 byte order mark (what
- * Windows Notepad writes): neither is ever part of a real password. Anything else is kept verbatim.
- */
-function stripNewline(text: string): string {
-  return text.replace(/^\ufeff/, '').replace(/\r?\n$/, '');
-}
 
 /** Declares the two password flags on a command. */
 export function passwordFlags<T extends { option(flags: string, description: string): T }>(cmd: T): T {
