@@ -24,3 +24,4 @@ export * from './replication/pool-node.ts';
 export * from './replication/pool-status.ts';
 export * from './replication/issuer-thumbprints.ts';
 export * from './storage/index.ts';
+export * from './shared/tls-failure.ts';

@@ -1,22 +1,8 @@
 /** Maps transport failures of a metadata fetch (undici, Node TLS and socket errors) to ERR_METADATA_… codes. */
+import { isTlsTrustFailure } from '../../core/shared/tls-failure.ts';
 import { S2sError } from '../../core/index.ts';
 import { partnerError } from '../../core/partners/partner-errors.ts';
 
-/** Node/OpenSSL codes meaning "the server's certificate is not trusted for this host". */
-const TLS_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REVOKED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'HOSTNAME_MISMATCH',
-]);
 const TIMEOUT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
@@ -31,7 +17,7 @@ export function transportError(err: unknown, url: string, deadlinePassed: boolea
   if (deadlinePassed || TIMEOUT_CODES.has(code)) {
     return partnerError('ERR_METADATA_TIMEOUT', `fetching ${url} timed out`, { url }, err);
   }
-  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) {
+  if (isTlsTrustFailure(code)) {
     return partnerError(
       'ERR_METADATA_TLS_UNTRUSTED',
       `the TLS certificate of ${new URL(url).host} is not trusted (${code})`,

@@ -3,6 +3,7 @@
  * system roots plus the deployment's trusted roots (documents of kind `trusted-root`, body
  * `{certificate: base64 DER}`), with connect/read timeouts and a response size cap.
  */
+import { isTlsTrustFailure } from '../../core/shared/tls-failure.ts';
 import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import type { DocumentStore } from '../../store/document-store.ts';
@@ -32,20 +33,6 @@ export interface TransportFailure {
   readonly message: string;
 }
 
-/** TLS error codes that mean "the certificate is not trusted for this host" (node:tls / OpenSSL). */
-const TLS_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REVOKED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_SIGNATURE_FAILURE',
-]);
 
 /** Sends requests to one partner; close() releases its connections. */
 export class PartnerHttpsClient {
@@ -104,7 +91,7 @@ function transportFailure(err: unknown): TransportFailure {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e.cause?.code ?? e.code ?? 'UNKNOWN';
   const message = (e.cause?.message ?? e.message ?? 'request failed').split('\n')[0] ?? 'request failed';
-  return { kind: TLS_CODES.has(code) ? 'tls' : 'network', code, message };
+  return { kind: isTlsTrustFailure(code) ? 'tls' : 'network', code, message };
 }
 
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
