@@ -3,3 +3,4 @@ export * from './http-app.ts';
 export * from './http-error.ts';
 export * from './s2s-auth.ts';
 export * from './routes/metadata-routes.ts';
+export * from './node-s2s-auth.ts';
