@@ -3,7 +3,6 @@
  * inner actor token") with the must-nots of §2.7: keys only from the party `iss` names, our own
  * certificates only for our own issuer, RS256 verified cryptographically, iss ↔ nameid bound.
  */
-import type { PartnerApplication } from '../partners/partner-application.ts';
 import { tokenError } from './token-errors.ts';
 import type { CompactJws } from './compact-jws.ts';
 import type { S2sHeader } from './jose-header.ts';
@@ -92,9 +91,13 @@ export function matchIssuer(claims: ClaimSet, ctx: TrustContext): MatchedIssuer 
       `the partner application for issuer ${name.id}@${name.realm} is disabled`,
     );
   }
-  throw tokenError('ERR_TOKEN_ISSUER_UNKNOWN', `no partner application matches issuer ${name.id}@${name.realm}`, {
-    issuer: `${name.id}@${name.realm}`,
-  });
+  throw tokenError(
+    'ERR_TOKEN_ISSUER_UNKNOWN',
+    `no partner application matches issuer ${name.id}@${name.realm}`,
+    {
+      issuer: `${name.id}@${name.realm}`,
+    },
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import type { PartnerApplication, TrustLevel } from '../partners/partner-applica
 import { PRINCIPAL_IDS } from '../shared/principals.ts';
 import { buildActAsToken, buildActorToken, NII_ACTIVE_DIRECTORY } from './token-issuer.ts';
 import { DEFAULT_TOKEN_LIMITS } from './token-limits.ts';
-import { explainToken, validateAuthorization } from './token-validator.ts';
+import { explainToken, validateAuthorization, validateAuthorizationAsync } from './token-validator.ts';
 import type { TrustContext, TrustedKey } from './trust-context.ts';
 import type { ValidationReport } from './token-validator.ts';
 import { signRs256 } from './rs256.ts';
@@ -520,5 +520,30 @@ describe('explain', () => {
     const bad = explainToken(actor({ aud: `${LYNC}/evil.example@${REALM}` }), URL_, context());
     const last = bad.steps.at(-1)!;
     assert.deepEqual([last.name, last.verdict, last.code], ['audience', 'fail', 'ERR_TOKEN_AUDIENCE_HOST']);
+  });
+});
+
+describe('thread-pool mode (validateAuthorizationAsync)', () => {
+  test('gives the same outcome, steps and refresh request as the in-line mode', async () => {
+    const cases: [string, TrustContext][] = [
+      [actor(), context()],
+      [outer(actor()), context()],
+      [actor({}, ours), context()],
+      [forge({ typ: 'JWT', alg: 'RS256' }, actorClaims()), context()], // no x5t: every key tried
+      [actor().slice(0, -4) + 'AAAA', context()], // bad signature
+      [actor({ exp: String(secs(NOW) - 3600), nbf: String(secs(NOW) - 7200) }), context()],
+      [forge(rsHeader(exchange, { x5t: oursPrevious.x5t }), actorClaims()), context()], // unknown x5t
+      [actor({ aud: `${LYNC}/evil.example@${REALM}` }), context()],
+      [actor(), context({ partner: { enabled: false } })],
+      [outer(actor()), context({ partner: { trustLevel: 'Application' } })],
+      ['not.a.token', context()],
+    ];
+    for (const [token, ctx] of cases) {
+      for (const explain of [false, true]) {
+        const inline = validateAuthorization(`Bearer ${token}`, URL_, ctx, { explain });
+        const pooled = await validateAuthorizationAsync(`Bearer ${token}`, URL_, ctx, { explain });
+        assert.deepEqual(pooled, inline);
+      }
+    }
   });
 });

@@ -82,7 +82,8 @@ function buildTrustIndex(ctx: TrustContext): TrustIndex {
   });
   for (const p of ctx.partners) {
     const e = entryOf(issuerKey(p.application.applicationIdentifier, p.application.realm));
-    if (p.application.enabled) e.candidates.push({ kind: 'partner', application: p.application, keys: p.keys });
+    if (p.application.enabled)
+      e.candidates.push({ kind: 'partner', application: p.application, keys: p.keys });
     else e.disabled++;
   }
   const issuers = new Map<string, IssuerEntry>();

@@ -59,7 +59,9 @@ export function beginValidation(
   trace.enter('classify');
   const actAs = classify(jws, header, claims);
   if (trace.explaining)
-    trace.pass(actAs ? 'act-as: unsigned outer token carrying an actor token' : 'app-only: signed actor token');
+    trace.pass(
+      actAs ? 'act-as: unsigned outer token carrying an actor token' : 'app-only: signed actor token',
+    );
   if (!actAs) return beginActor(jws, header, claims, null, requestUrl, ctx, trace);
   trace.enter('actor-parse');
   const actorJws = parseCompactJws(claims['actortoken'] as string, ctx.limits, 'actor token');
@@ -93,7 +95,9 @@ function beginActor(
   trace.enter('key');
   const signers = selectKeys(header, issuer, trace);
   if (trace.explaining)
-    trace.pass(`candidate certificate(s): ${signers.map((x) => `${x.key.thumbprint} (${x.key.role})`).join(', ')}`);
+    trace.pass(
+      `candidate certificate(s): ${signers.map((x) => `${x.key.thumbprint} (${x.key.role})`).join(', ')}`,
+    );
   trace.enter('signature');
   return { actorJws, actorClaims, issuer, signers, outerClaims, requestUrl };
 }
@@ -195,7 +199,10 @@ function principalOf(
   if (user !== null && trustLevel === 'Application')
     throw tokenError('ERR_TOKEN_TRUST_LEVEL', 'the partner has Application trust: it may not act for users');
   if (user === null && trustLevel === 'User')
-    throw tokenError('ERR_TOKEN_TRUST_LEVEL', 'the partner has User trust: it may not call as itself (app-only)');
+    throw tokenError(
+      'ERR_TOKEN_TRUST_LEVEL',
+      'the partner has User trust: it may not call as itself (app-only)',
+    );
   if (trace.explaining) trace.pass(`trust level ${trustLevel} allows ${user ? 'act-as' : 'app-only'} tokens`);
   return {
     kind: app ? 'partner' : 'self',

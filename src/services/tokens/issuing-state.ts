@@ -67,7 +67,8 @@ export class IssuingView {
     if (this.#held.material) return this.#held.material;
     const material = await signingMaterialOf(this.#deps);
     this.#held.material = material;
-    if (material.staged) this.#held.until = Math.min(this.#held.until, material.staged.effectiveDate.getTime());
+    if (material.staged)
+      this.#held.until = Math.min(this.#held.until, material.staged.effectiveDate.getTime());
     return material;
   }
 

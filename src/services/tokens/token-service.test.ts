@@ -28,8 +28,12 @@ function entry(c: TestCertificate): SigningMaterialEntry {
 }
 
 /** One deployment: its own store, OAuth configuration and OAuthTokenIssuer material (a fake certificate service). */
-async function deployment(serviceName: string, realm: string, host: string) {
-  const store = new MemoryDocumentStore({ clock });
+async function deployment(
+  serviceName: string,
+  realm: string,
+  host: string,
+  store: MemoryDocumentStore = new MemoryDocumentStore({ clock }),
+) {
   const services = {} as { -readonly [K in keyof Services]: Services[K] };
   const refreshes: string[] = [];
   let material: SigningMaterial = { current: null, previous: null, staged: null };
@@ -102,9 +106,9 @@ before(async () => {
   exchangeCert = await makeCertificate({ subject: 'CN=mail.contoso.com', freshKey: true });
 });
 
-async function pair() {
+async function pair(exchangeStore?: MemoryDocumentStore) {
   const lync = await deployment(PRINCIPAL_IDS.lync, 'contoso.com', 'pool.contoso.com');
-  const exchange = await deployment(PRINCIPAL_IDS.exchange, 'contoso.com', 'mail.contoso.com');
+  const exchange = await deployment(PRINCIPAL_IDS.exchange, 'contoso.com', 'mail.contoso.com', exchangeStore);
   lync.setMaterial({ current: entry(lyncCert), previous: null, staged: null });
   exchange.setMaterial({ current: entry(exchangeCert), previous: null, staged: null });
   await lync.trust('microsoft.exchange', {
@@ -272,5 +276,123 @@ describe('TokenService', () => {
     assert.equal(report.outcome.principal.user?.nameid, 's-1-5-21-1-2-3-1104');
     assert.equal(report.outcome.principal.user?.nii, 'urn:office:idp:activedirectory');
     assert.equal(report.steps.at(-1)?.name, 'trust-level');
+  });
+});
+
+/** A store that tells its head synchronously (the proposed `knownHeadVersion`), counting head reads. */
+class KnownHeadStore extends MemoryDocumentStore {
+  reads = 0;
+  #known = 0;
+  override async write(...args: Parameters<MemoryDocumentStore['write']>) {
+    const result = await super.write(...args);
+    this.#known = Math.max(this.#known, result.version);
+    return result;
+  }
+  override async headVersion(): Promise<number> {
+    this.reads++;
+    return super.headVersion();
+  }
+  knownHeadVersion(): number {
+    return this.#known;
+  }
+}
+
+describe('TokenService fast paths', () => {
+  test('validateAsync (verify on the thread pool) accepts and refuses like validate', async () => {
+    const { lync, exchange } = await pair();
+    const t = await lync.tokens.issue({
+      partner: 'microsoft.exchange',
+      host: 'mail.contoso.com',
+      user: { sip: 'bob@contoso.com' },
+    });
+    const input = { authorization: `Bearer ${t.token}`, requestUrl: EXCHANGE_URL };
+    const pooled = await exchange.tokens.validateAsync(input);
+    assert.deepEqual(pooled, await exchange.tokens.validate(input));
+    assert.ok(pooled.ok && pooled.principal.user?.nameid === 'bob@contoso.com');
+    const bad = { authorization: `Bearer ${t.actorToken.slice(0, -6)}AAAAAA`, requestUrl: EXCHANGE_URL };
+    const refused = await exchange.tokens.validateAsync(bad);
+    assert.ok(!refused.ok && refused.refusal.code === 'ERR_TOKEN_INVALID_SIGNATURE');
+    assert.deepEqual(refused, await exchange.tokens.validate(bad));
+  });
+
+  test('with a synchronously known head, validation reads no head and a commit takes effect at once', async () => {
+    const store = new KnownHeadStore({ clock });
+    const { lync, exchange } = await pair(store);
+    const token = async (sip: string) =>
+      `Bearer ${(await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com', user: { sip } })).token}`;
+    assert.ok(
+      (
+        await exchange.tokens.validate({
+          authorization: await token('a@contoso.com'),
+          requestUrl: EXCHANGE_URL,
+        })
+      ).ok,
+    );
+    const reads = store.reads;
+    const cached = await token('b@contoso.com');
+    for (let i = 0; i < 5; i++) {
+      const sip = `u${i}@contoso.com`;
+      assert.ok(
+        (await exchange.tokens.validate({ authorization: await token(sip), requestUrl: EXCHANGE_URL })).ok,
+      );
+    }
+    assert.ok((await exchange.tokens.validate({ authorization: cached, requestUrl: EXCHANGE_URL })).ok);
+    assert.equal(store.reads, reads, 'no headVersion() read while the known head is unchanged');
+    // Disable the partner: the very next validation (cached token included) is refused.
+    await exchange.trust(
+      'lync',
+      { serviceName: PRINCIPAL_IDS.lync, realm: 'contoso.com', certs: [lyncCert] },
+      { enabled: false },
+    );
+    const after = await exchange.tokens.validate({ authorization: cached, requestUrl: EXCHANGE_URL });
+    assert.ok(!after.ok && after.refusal.code === 'ERR_TOKEN_PARTNER_DISABLED');
+  });
+
+  test('without a synchronous head, a commit by another store instance takes effect at once', async () => {
+    const store = new MemoryDocumentStore({ clock });
+    const { lync, exchange } = await pair(store);
+    const t = await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com' });
+    const input = { authorization: `Bearer ${t.token}`, requestUrl: EXCHANGE_URL };
+    assert.ok((await exchange.tokens.validate(input)).ok);
+    const other = store.connect({ clock }); // another "process" on the same store
+    const doc = await other.get<PartnerApplication>('partner', 'lync');
+    await other.write([
+      {
+        op: 'put',
+        kind: 'partner',
+        key: 'lync',
+        body: { ...doc!.body, enabled: false },
+        expect: doc!.version,
+      },
+    ]);
+    const after = await exchange.tokens.validate(input);
+    assert.ok(!after.ok && after.refusal.code === 'ERR_TOKEN_PARTNER_DISABLED');
+  });
+
+  test('cold issuance reads the store once per version, and a disabled partner is refused at once', async () => {
+    const store = new KnownHeadStore({ clock });
+    const { exchange } = await pair(store);
+    await exchange.trust('lync', {
+      serviceName: PRINCIPAL_IDS.lync,
+      realm: 'contoso.com',
+      certs: [lyncCert],
+    });
+    exchange.setMaterial({ current: entry(exchangeCert), previous: null, staged: null });
+    const first = await exchange.tokens.issue({ partner: 'lync', host: 'h0.contoso.com' });
+    const reads = store.reads;
+    for (let i = 1; i < 5; i++)
+      assert.notEqual(
+        (await exchange.tokens.issue({ partner: 'lync', host: `h${i}.contoso.com` })).token,
+        first.token,
+      );
+    assert.equal(store.reads, reads);
+    await exchange.trust(
+      'lync',
+      { serviceName: PRINCIPAL_IDS.lync, realm: 'contoso.com', certs: [lyncCert] },
+      { enabled: false },
+    );
+    await assert.rejects(exchange.tokens.issue({ partner: 'lync', host: 'h9.contoso.com' }), {
+      code: 'ERR_TOKEN_TARGET_DISABLED',
+    });
   });
 });

@@ -42,7 +42,8 @@ export class ValidatedTokenCache {
   get(version: number, slot: CacheSlot | null, nowMs: number): ValidationOutcome | null {
     if (slot === null || version !== this.#version) return null;
     const entry = this.#entries.get(slot.hash);
-    if (!entry || entry.authorization !== slot.authorization || entry.authority !== slot.authority) return null;
+    if (!entry || entry.authorization !== slot.authorization || entry.authority !== slot.authority)
+      return null;
     if (nowMs >= entry.until) {
       this.#entries.delete(slot.hash);
       return null;
