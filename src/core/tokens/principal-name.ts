@@ -47,7 +47,8 @@ export function parsePrincipalName(value: string): PrincipalName | null {
 
 /** Compares principal ids, realms or host names case-insensitively (protocol.md §2.1). */
 export function sameName(a: string, b: string): boolean {
-  return a.length === b.length && a.toLowerCase() === b.toLowerCase();
+  // Equal as written (what we emit, and what partners send back) needs no lower-casing.
+  return a === b || (a.length === b.length && a.toLowerCase() === b.toLowerCase());
 }
 
 /** Formats `<id>/<host>@<realm>` in lower case, as we emit it (protocol.md §2.1). */

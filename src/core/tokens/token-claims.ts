@@ -13,8 +13,6 @@ export type ClaimSet = JsonObject;
 
 /** Latest acceptable NumericDate, seconds (year 5138): anything larger is not a time (docs/tokens.md). */
 export const MAX_TIME_CLAIM = 1e11;
-/** A canonical positive decimal integer: no sign, exponent, fraction, leading zero or whitespace. */
-const DECIMAL = /^[1-9][0-9]{0,10}$/;
 
 /** Parses a payload as a claim set; throws ERR_TOKEN_MALFORMED / ERR_TOKEN_TOO_LARGE. */
 export function parseClaimSet(payload: Uint8Array, limits: TokenLimits, what: string): ClaimSet {
@@ -56,10 +54,27 @@ export function timeClaim(claims: ClaimSet, name: 'nbf' | 'exp', what: string): 
   if (value === undefined)
     throw tokenError('ERR_TOKEN_CLAIM_MISSING', `the ${what} has no "${name}" claim`, { claim: name });
   const text = typeof value === 'string' ? value : value instanceof JsonNumberText ? value.text : null;
-  if (text === null || !DECIMAL.test(text) || Number(text) >= MAX_TIME_CLAIM) {
+  const seconds = text === null ? -1 : decimalSeconds(text);
+  if (seconds < 0 || seconds >= MAX_TIME_CLAIM) {
     throw tokenError('ERR_TOKEN_CLAIM_INVALID', `the ${what} claim "${name}" is not a decimal integer time`, {
       claim: name,
     });
   }
-  return Number(text);
+  return seconds;
+}
+
+/**
+ * The value of a canonical positive decimal integer of at most 11 digits (`/^[1-9][0-9]{0,10}$/`: no
+ * sign, exponent, fraction, leading zero or whitespace), or -1. Digit by digit: exact below 2^53.
+ */
+function decimalSeconds(text: string): number {
+  const n = text.length;
+  if (n === 0 || n > 11 || text.charCodeAt(0) === 0x30) return -1;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
