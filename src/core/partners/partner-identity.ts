@@ -10,9 +10,21 @@ const IDENTITY = /^[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?$/;
 /** An id or realm: no `@` (it separates them in an issuer), no `/` (it separates the host), no white space. */
 const TOKEN = /^[^\s@/]{1,253}$/;
 
+/**
+ * The reserved identity that names this deployment itself (`s2s token new --partner self`,
+ * `s2s test storage-connectivity --partner self`): tokens addressed to our own service name and realm,
+ * the self-issued form servers of one pool use. No partner application may take this name.
+ */
+export const SELF_PARTNER_IDENTITY = 'self';
+
 /** Lower-cases and checks a partner identity (`microsoft.exchange`, `MicrosoftExchange`). */
 export function normalizePartnerIdentity(identity: string): string {
   const id = identity.trim().toLowerCase();
+  if (id === SELF_PARTNER_IDENTITY) {
+    throw partnerError('ERR_PARTNER_IDENTITY_INVALID', `partner identity "self" is reserved: it names this deployment itself`, {
+      identity: id,
+    });
+  }
   if (!IDENTITY.test(id)) {
     throw partnerError(
       'ERR_PARTNER_IDENTITY_INVALID',

@@ -65,15 +65,16 @@ export function checkAudience(
 }
 
 /**
- * With host names configured, only those (a Host header is caller-controlled, so it cannot widen the
- * set); with none, the authority of the request URL, as Exchange compares it (protocol.md §2.2).
+ * The audience host must be the authority the request was made on (protocol.md §2.6 step 1, as Exchange
+ * compares it) and, when host names are configured, one of them (§11: our pool / web FQDNs). Both hold:
+ * the Host header is caller-controlled, so it can never widen the configured set, and a token addressed to
+ * one of our names cannot be replayed at another.
  */
 function acceptedHost(host: string, ctx: TrustContext, requestUrl: string | URL): boolean {
-  const wanted = normalizeAuthority(host);
-  const configured = trustIndexOf(ctx).hostNames;
-  if (configured.size > 0) return configured.has(wanted);
   const authority = requestAuthority(requestUrl);
-  return authority !== null && normalizeAuthority(host, authority.protocol) === authority.host;
+  if (authority === null || normalizeAuthority(host, authority.protocol) !== authority.host) return false;
+  const configured = trustIndexOf(ctx).hostNames;
+  return configured.size === 0 || configured.has(normalizeAuthority(host));
 }
 
 /** §2.6 step 2: `iss` present (2003), parseable (2006), naming us or an enabled partner (2008). */

@@ -16,6 +16,7 @@ import {
 } from '../../core/tokens/index.ts';
 import type { ValidationOutcome, ValidationReport } from '../../core/tokens/index.ts';
 import type { ServiceDeps } from '../service-deps.ts';
+import { SELF_PARTNER_IDENTITY } from '../../core/partners/partner-identity.ts';
 import { actingUser, normalizeTargetHost } from './issue-request.ts';
 import type { IssueUser } from './issue-request.ts';
 import { IssuingState } from './issuing-state.ts';
@@ -79,11 +80,15 @@ export class TokenService {
     this.#issuing = new IssuingState(deps);
   }
 
-  /** A token for `partner` at `host` (app-only, or act-as for `user`), from the cache while fresh. */
-  async issue(request: IssueRequest): Promise<IssuedToken> {
-    const identity = request.partner.trim().toLowerCase();
-    const now = this.deps.clock.now();
-    const state = await this.#issuing.at(now.getTime());
+  /**
+   * Who a token is addressed to: a registered, enabled partner application, or — for the reserved identity
+   * `self` — this deployment (our service name and realm: the self-issued form pool peers accept).
+   */
+  async #target(state: Awaited<ReturnType<IssuingState['at']>>, identity: string): Promise<{ applicationIdentifier: string; realm: string }> {
+    if (identity === SELF_PARTNER_IDENTITY) {
+      const config = await state.config();
+      return { applicationIdentifier: config.serviceName, realm: config.realm };
+    }
     const record = await state.partner(identity);
     if (!record)
       throw tokenError('ERR_TOKEN_PARTNER_NOT_FOUND', `no partner application "${identity}"`, { identity });
@@ -91,11 +96,16 @@ export class TokenService {
       throw tokenError('ERR_TOKEN_TARGET_DISABLED', `partner application "${identity}" is disabled`, {
         identity,
       });
-    const audience = formatAudience(
-      record.partner.applicationIdentifier,
-      normalizeTargetHost(request.host),
-      record.partner.realm,
-    );
+    return record.partner;
+  }
+
+  /** A token for `partner` at `host` (app-only, or act-as for `user`), from the cache while fresh. */
+  async issue(request: IssueRequest): Promise<IssuedToken> {
+    const identity = request.partner.trim().toLowerCase();
+    const now = this.deps.clock.now();
+    const state = await this.#issuing.at(now.getTime());
+    const target = await this.#target(state, identity);
+    const audience = formatAudience(target.applicationIdentifier, normalizeTargetHost(request.host), target.realm);
     const user = request.user ? actingUser(request.user) : null;
     const signer = (await state.material()).current;
     if (!signer?.privateKey)
