@@ -34,6 +34,9 @@ export interface IssueRequest {
   readonly user?: IssueUser;
 }
 
+/** Told of every issuance (for metrics); never sees the token. */
+export type IssuedListener = (event: { readonly partner: string; readonly audience: string; readonly cached: boolean }) => void;
+
 /** What to validate: the Authorization header and the URL the request was made on. */
 export interface ValidateRequest {
   readonly authorization: string | null | undefined;
@@ -73,6 +76,7 @@ export class TokenService {
   readonly #issuing: IssuingState;
   readonly #issued = new Map<string, CachedToken>();
   readonly #validated = new ValidatedTokenCache();
+  readonly #issuedListeners = new Set<IssuedListener>();
 
   constructor(deps: ServiceDeps) {
     this.deps = deps;
@@ -116,7 +120,10 @@ export class TokenService {
     const key = `${audience}\n${user ? `${user.nameid}\n${user.smtp}\n${user.sip}\n${user.upn}` : ''}`;
     const cached = this.#issued.get(key);
     // Renew well before expiry, and at once after a roll (the current certificate changed).
-    if (cached && cached.value.x5t === signer.x5t && now.getTime() < cached.renewAt) return cached.value;
+    if (cached && cached.value.x5t === signer.x5t && now.getTime() < cached.renewAt) {
+      this.#notifyIssued(identity, audience, true);
+      return cached.value;
+    }
     const config = await state.config();
     const issuer = formatPrincipalName(config.serviceName, config.realm);
     const actorExpires = new Date(now.getTime() + config.actorTokenLifetimeSeconds * 1000);
@@ -146,6 +153,7 @@ export class TokenService {
     }
     const value: IssuedToken = { token, actorToken, expiresAt, audience, x5t: signer.x5t };
     this.#remember(key, { value, renewAt: expiresAt.getTime() - (expiresAt.getTime() - now.getTime()) / 4 });
+    this.#notifyIssued(identity, audience, false);
     return value;
   }
 
@@ -215,6 +223,25 @@ export class TokenService {
         { partner: report.refreshPartner, code: (err as { code?: string }).code },
         'partner refresh request failed',
       );
+    }
+  }
+
+  /**
+   * Subscribes to issuance (metrics): called after every `issue()` with the target partner identity, the
+   * audience and whether the token came from the cache. Never given the token. Returns an unsubscribe.
+   */
+  onIssued(listener: IssuedListener): () => void {
+    this.#issuedListeners.add(listener);
+    return () => this.#issuedListeners.delete(listener);
+  }
+
+  #notifyIssued(partner: string, audience: string, cached: boolean): void {
+    for (const listener of this.#issuedListeners) {
+      try {
+        listener({ partner, audience, cached });
+      } catch {
+        // a metrics listener never breaks issuance
+      }
     }
   }
 
