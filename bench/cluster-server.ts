@@ -1,9 +1,14 @@
 /**
- * The s2s server on N cores with node:cluster: the primary forks N workers that each open the same
- * deployment (SQLite store, master key from the environment) and listen on one shared port.
- * Usage (primary): node --import tsx bench/cluster-server.ts <workers> <port>  — prints "ready" once all listen.
+ * The s2s server as its own process: `0` workers serves in this process (one event loop: one core);
+ * N ≥ 1 uses node:cluster — the primary forks N workers that each open the same deployment (SQLite
+ * store, master key from the environment) and listen on one shared port. Node 20 has no SO_REUSEPORT
+ * (`reusePort` arrived in Node 22.12), so the primary accepts and hands connections to the workers
+ * round-robin (cluster.SCHED_RR, the Linux default): with keep-alive, load spreads per connection.
+ * Usage: node --import tsx bench/cluster-server.ts <workers> <port>  — prints "ready" once all listen.
+ * The log level is S2S_LOG_LEVEL (the bench sets it; the server's default is info); lines go to /dev/null.
  */
 import cluster from 'node:cluster';
+import { pino } from 'pino';
 import { resolveNodeConfig } from '../src/config/node-config.ts';
 import { openDeployment } from '../src/main/deployment.ts';
 import { createServerLogger } from '../src/main/server-logger.ts';
@@ -12,7 +17,11 @@ import { wireMetadataFetcher } from '../test/e2e/storage-deployment.ts';
 
 const [workers, port] = process.argv.slice(2).map(Number);
 
-if (cluster.isPrimary) {
+if (workers === 0) {
+  process.on('SIGTERM', () => process.exit(0));
+  await serve();
+  process.stdout.write('ready\n');
+} else if (cluster.isPrimary) {
   let listening = 0;
   for (let i = 0; i < workers!; i++) {
     cluster.fork().on('message', (m) => {
@@ -24,13 +33,21 @@ if (cluster.isPrimary) {
     process.exit(0);
   });
 } else {
+  await serve();
+  process.send?.('listening');
+}
+
+async function serve(): Promise<void> {
   const config = resolveNodeConfig({ home: process.env.S2S_HOME }, process.env);
   const deployment = await openDeployment(config);
   wireMetadataFetcher(deployment);
   await startServer(deployment, {
     listen: `127.0.0.1:${port}`,
-    logger: createServerLogger({ level: 'silent' }),
+    // Logs are written (synchronously, as to stdout) to /dev/null: their cost stays in this process.
+    logger: createServerLogger({
+      level: process.env.S2S_LOG_LEVEL ?? 'warn',
+      destination: pino.destination('/dev/null'),
+    }),
     refreshTickMs: 3_600_000,
   });
-  process.send?.('listening');
 }

@@ -1,6 +1,7 @@
 /**
- * The load generator, run as a separate process so it does not share the server's event loop:
- * keep-alive HTTPS GETs over loopback for a bounded time. Prints one JSON line {requests, errors, seconds}.
+ * The fallback load generator (when `wrk` is not installed), run as a separate process so it does not
+ * share the server's event loop: keep-alive HTTPS GETs over loopback for a bounded time, every request
+ * with the same headers. Prints one JSON line {requests, errors, seconds, cpuSeconds}.
  * Usage: node --import tsx bench/load.ts <url> <seconds> <connections> <ca-pem-file> [authorization]
  */
 import { readFileSync } from 'node:fs';
@@ -35,4 +36,7 @@ const started = performance.now();
 await Promise.all(Array.from({ length: Number(connections) }, worker));
 const elapsed = (performance.now() - started) / 1000;
 await pool.close();
-process.stdout.write(`${JSON.stringify({ requests, errors, seconds: elapsed })}\n`);
+const cpu = process.cpuUsage();
+process.stdout.write(
+  `${JSON.stringify({ requests, errors, seconds: elapsed, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`,
+);

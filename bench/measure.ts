@@ -1,66 +1,65 @@
-/** Small timing helpers of the benchmark: time-bounded loops and child processes whose JSON output is read. */
+/**
+ * Timing helpers of the benchmark. The 2-core machine is shared, so in-process measurements count this
+ * process's CPU time (user + system, all threads) rather than wall time, and rounds are interleaved
+ * (baseline, library, baseline, …) so that load from other processes hits both sides alike.
+ */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 
-/** Runs `fn` repeatedly for about `ms` milliseconds; returns operations per second. */
-export async function opsPerSecond(ms: number, fn: (i: number) => unknown): Promise<number> {
-  let i = 0;
-  const started = performance.now();
-  const deadline = started + ms;
-  while (performance.now() < deadline) {
-    for (let j = 0; j < 16; j++) await fn(i++);
-  }
-  return i / ((performance.now() - started) / 1000);
+/** Operations per CPU-second of this process over one pass of `items` (awaiting each). */
+export async function cpuOpsPerSecond<T>(items: readonly T[], fn: (item: T) => unknown): Promise<number> {
+  const start = process.cpuUsage();
+  for (const item of items) await fn(item);
+  const used = process.cpuUsage(start);
+  return items.length / ((used.user + used.system) / 1e6);
 }
 
-/** Runs `fn` once per input; returns operations per second. */
-export async function opsOver<T>(inputs: readonly T[], fn: (input: T) => unknown): Promise<number> {
-  const started = performance.now();
-  for (const input of inputs) await fn(input);
-  return inputs.length / ((performance.now() - started) / 1000);
+/** Synchronous variant: no await between operations (a sync baseline must not pay for promises). */
+export function cpuOpsPerSecondSync<T>(items: readonly T[], fn: (item: T) => unknown): number {
+  const start = process.cpuUsage();
+  for (const item of items) fn(item);
+  const used = process.cpuUsage(start);
+  return items.length / ((used.user + used.system) / 1e6);
 }
 
-/** Runs a tsx script to completion and parses the last line of its stdout as JSON. */
-export function runScript<T>(script: string, args: readonly string[]): Promise<T> {
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** A child process that printed `ready [port]`. */
+export interface StartedProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly port: number | null;
+}
+
+/** Starts `[command, ...args]` and resolves once it prints `ready` (and optionally a port). */
+export function startProcess(command: readonly string[], env: NodeJS.ProcessEnv): Promise<StartedProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /ready(?: (\d+))?/.exec(out);
+      if (!m) return;
+      child.stdout.off('data', onData);
+      child.stdout.resume(); // keep draining: a full pipe would block the server
+      child.removeAllListeners('exit');
+      resolve({ child, pid: child.pid!, port: m[1] ? Number(m[1]) : null });
+    };
+    child.stdout.on('data', onData);
     child.on('error', reject);
-    child.on('exit', (code) => {
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) reject(new Error(`${script} exited ${code}`));
-      else resolve(JSON.parse(last) as T);
-    });
+    child.on('exit', (code) => reject(new Error(`${command.join(' ')} exited ${code} before it was ready`)));
   });
 }
 
-/** Starts a long-running tsx script and resolves once it prints `ready`. */
-export function startScript(
-  script: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env,
-    });
-    child.stdout.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) resolve(child);
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`${script} exited ${code} before it was ready`)));
-  });
-}
-
-/** Stops a child started by startScript and waits for it. */
-export function stopScript(child: ChildProcess): Promise<void> {
+/** Stops a started process (SIGTERM) and waits for it. */
+export function stopProcess(p: StartedProcess): Promise<void> {
   return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    if (p.child.exitCode !== null) return resolve();
+    p.child.once('exit', () => resolve());
+    p.child.kill('SIGTERM');
   });
 }
