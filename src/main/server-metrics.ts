@@ -13,6 +13,10 @@ export class ServerMetrics {
   readonly #validated: Counter<'result'>;
   readonly #refused: Counter<'code' | 'diagnostic'>;
   readonly #latency: Histogram<'method' | 'route' | 'status_code'>;
+  /** Labelled children by `method route status` (bounded: routes are patterns, methods and statuses few). */
+  readonly #latencyByLabels = new Map<string, { observe(value: number): void }>();
+  readonly #accepted: { inc(): void };
+  readonly #rejected: { inc(): void };
 
   constructor(services: Services, clock: Clock, nodeName: string) {
     const registers = [this.registry];
@@ -43,13 +47,15 @@ export class ServerMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
+    this.#accepted = this.#validated.labels({ result: 'accepted' });
+    this.#rejected = this.#validated.labels({ result: 'refused' });
     partnerGauges(services, clock, registers);
     certificateGauge(services, clock, registers);
   }
 
   /** Counts an authentication outcome (wired to the HTTP app's onAuthResult). */
   readonly onAuthResult = (outcome: ValidationOutcome): void => {
-    this.#validated.inc({ result: outcome.ok ? 'accepted' : 'refused' });
+    (outcome.ok ? this.#accepted : this.#rejected).inc();
     if (!outcome.ok)
       this.#refused.inc({ code: outcome.refusal.code, diagnostic: String(outcome.refusal.diagnostic.code) });
   };
@@ -61,7 +67,13 @@ export class ServerMetrics {
 
   /** Records one request's latency. */
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
-    this.#latency.observe({ method, route, status_code: String(statusCode) }, seconds);
+    const key = `${method} ${route} ${statusCode}`;
+    let child = this.#latencyByLabels.get(key);
+    if (!child) {
+      child = this.#latency.labels({ method, route, status_code: String(statusCode) });
+      this.#latencyByLabels.set(key, child);
+    }
+    child.observe(seconds);
   }
 }
 

@@ -2,7 +2,7 @@
  * The fastify application of s2s (issue 3; the serving process is issue 4's): metadata and discovery
  * routes, the `requireS2sAuth` preHandler, the routes other modules pass in, and one error mapping.
  */
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import { partnerError } from '../../core/partners/partner-errors.ts';
@@ -30,6 +30,11 @@ export interface HttpAppOptions {
   readonly https?: HttpsServerOptions | undefined;
   /** Largest request body, bytes (default 1 MiB). */
   readonly bodyLimit?: number | undefined;
+  /**
+   * fastify's own two lines per request ("incoming request", "request completed"); default true. The
+   * server turns them off and writes one access line per request itself (src/main/server.ts).
+   */
+  readonly requestLogging?: boolean | undefined;
 }
 
 /** Builds the app (not listening); call `app.listen()` or `app.inject()`. */
@@ -37,6 +42,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   const base = {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
+    ...(options.requestLogging === false
+      ? { logController: new LogController({ disableRequestLogging: true }) }
+      : {}),
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
   };
   const app = (options.https
