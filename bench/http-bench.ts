@@ -19,7 +19,7 @@ import { processTree, treeCpu } from './proc-cpu.ts';
 /** Durations and sizes, each declared once with its unit. */
 export const HTTP = { rounds: 3, seconds: 3, warmupSeconds: 1, connections: 32 } as const;
 
-type CaseName = 'plain' | 's2s' | 'cluster1' | 'cluster2';
+type CaseName = 'plain' | 's2s' | 's2sInfo' | 'cluster1' | 'cluster2';
 
 interface RoundResult {
   readonly rps: number;
@@ -46,6 +46,7 @@ export interface HttpResults {
   readonly cases: Record<CaseName, CaseSummary>;
   readonly tool: string;
   readonly pinned: boolean;
+  /** Log level of every s2s case but s2sInfo (which logs at info, the server's default). */
   readonly logLevel: string;
   readonly bodyBytes: number;
 }
@@ -69,7 +70,7 @@ export async function measureHttp(
 ): Promise<HttpResults> {
   const files = await writeServerFiles(exchange, body);
   const logLevel = process.env.S2S_BENCH_LOG_LEVEL ?? 'warn';
-  const ports = await Promise.all([freePort(), freePort(), freePort()]);
+  const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const config = await exchange.deployment.services.oauth.get();
   await exchange.deployment.services.oauth.update({
     hostNames: [...config.hostNames, ...ports.map((p) => `127.0.0.1:${p}`)],
@@ -84,37 +85,22 @@ export async function measureHttp(
     join(import.meta.dirname, script),
     ...args,
   ];
-  log(`HTTP: starting plain, s2s, cluster×1, cluster×2 servers (load: ${LOAD_TOOL}) …`);
-  const [plain, s2s, cluster1, cluster2] = await Promise.all([
-    startProcess(pinned('0', tsx('plain-server.ts', files.tls, files.body)), process.env),
-    startProcess(pinned('0', tsx('cluster-server.ts', '0', String(ports[0]))), env),
-    startProcess(pinned('0', tsx('cluster-server.ts', '1', String(ports[1]))), env),
-    startProcess(tsx('cluster-server.ts', '2', String(ports[2])), env),
-  ]);
-  const servers: Running[] = [
-    {
-      name: 'plain',
-      process: plain,
-      port: plain.port!,
-      authorization: await token(ports[0]),
-      loadCpus: '1',
-    },
-    { name: 's2s', process: s2s, port: ports[0], authorization: await token(ports[0]), loadCpus: '1' },
-    {
-      name: 'cluster1',
-      process: cluster1,
-      port: ports[1],
-      authorization: await token(ports[1]),
-      loadCpus: '1',
-    },
-    {
-      name: 'cluster2',
-      process: cluster2,
-      port: ports[2],
-      authorization: await token(ports[2]),
-      loadCpus: undefined,
-    },
+  const s2sCmd = (workers: number, port: number) => tsx('cluster-server.ts', String(workers), String(port));
+  // [case, command, environment, s2s port (the token's audience host), load generator CPU]
+  const specs: Array<[CaseName, string[], NodeJS.ProcessEnv, number, string | undefined]> = [
+    ['plain', pinned('0', tsx('plain-server.ts', files.tls, files.body)), process.env, ports[0], '1'],
+    ['s2s', pinned('0', s2sCmd(0, ports[0])), env, ports[0], '1'],
+    ['s2sInfo', pinned('0', s2sCmd(0, ports[3])), { ...env, S2S_LOG_LEVEL: 'info' }, ports[3], '1'],
+    ['cluster1', pinned('0', s2sCmd(1, ports[1])), env, ports[1], '1'],
+    ['cluster2', s2sCmd(2, ports[2]), env, ports[2], undefined],
   ];
+  log(`HTTP: starting ${specs.map((x) => x[0]).join(', ')} (load: ${LOAD_TOOL}) …`);
+  const started = await Promise.all(specs.map(([, command, e]) => startProcess(command, e)));
+  const servers: Running[] = [];
+  for (const [i, [name, , , port, loadCpus]] of specs.entries()) {
+    const p = started[i]!;
+    servers.push({ name, process: p, port: p.port ?? port, authorization: await token(port), loadCpus });
+  }
   try {
     const bodyBytes = await checkSameAnswer(servers, itemPath, files.ca, body);
     for (const s of servers) await round(s, itemPath, files.ca, HTTP.warmupSeconds);

@@ -80,13 +80,14 @@ function httpMarkdown(http: HttpResults): string[] {
   const label: Record<string, string> = {
     plain: 'plain node:https (CPU 0)',
     s2s: 's2s server, one process (CPU 0)',
+    s2sInfo: 's2s server, one process, log level info (CPU 0)',
     cluster1: 's2s, node:cluster, 1 worker (CPU 0)',
     cluster2: 's2s, node:cluster, 2 workers (both CPUs)',
   };
   return [
     '## HTTP details',
     '',
-    `Load: \`${http.tool === 'wrk' ? 'wrk -t1' : 'node bench/load.ts'}\`, ${HTTP_NOTE(http)}. Every server answered the bench request once with status 200 and the same ${http.bodyBytes}-byte JSON body before timing. s2s log level: \`${http.logLevel}\` (lines to /dev/null; set S2S_BENCH_LOG_LEVEL=info to include the per-request log lines).`,
+    `Load: \`${http.tool === 'wrk' ? 'wrk -t1' : 'node bench/load.ts'}\`, ${HTTP_NOTE(http)}. Every server answered the bench request once with status 200 and the same ${http.bodyBytes}-byte JSON body before timing. s2s log level: \`${http.logLevel}\` (S2S_BENCH_LOG_LEVEL), except the \`info\` row — the server's default, one access line per request; log lines go to /dev/null.`,
     '',
     '| Server | req/s (median) | server CPU per request | load generator CPU | CPU split across processes |',
     '|---|---:|---:|---:|---|',

@@ -83,14 +83,21 @@ async function httpMeasurements(skype: TestDeployment, exchange: TestDeployment)
 }
 
 function httpRows(http: HttpResults): BenchRow[] {
-  const { plain, s2s, cluster1, cluster2 } = http.cases;
+  const { plain, s2s, s2sInfo, cluster1, cluster2 } = http.cases;
   return [
     {
-      name: 'authenticated storage GET, s2s on 1 core (req/s)',
+      name: `authenticated storage GET, s2s on 1 core, log level ${http.logLevel} (req/s)`,
       value: s2s.rps,
       baselineName: 'plain node:https, same JSON, same core (req/s)',
       baseline: plain.rps,
       target: 0.7,
+    },
+    {
+      name: 'the same, log level info: one access line per request (req/s)',
+      value: s2sInfo.rps,
+      baselineName: 'plain node:https, same JSON, same core (req/s)',
+      baseline: plain.rps,
+      target: null,
     },
     {
       name: 's2s under node:cluster, 1 worker (req/s)',

@@ -29,13 +29,13 @@ export function verdictNotes(rows: readonly BenchRow[], http: HttpResults | null
 }
 
 function httpNotes(rows: readonly BenchRow[], http: HttpResults): string[] {
-  const { plain, s2s, cluster1, cluster2 } = http.cases;
+  const { plain, s2s, s2sInfo, cluster1, cluster2 } = http.cases;
   const get = rows.find((r) => r.name.startsWith('authenticated storage GET'));
   const cores = rows.find((r) => r.name.includes('2 workers'));
   const out: string[] = [];
   if (get) {
     out.push(
-      `- **Authenticated storage GET** ${verdict(get)}: the s2s server spends ${f0(s2s.cpuPerRequestUs)} µs CPU per request, the plain server ${f0(plain.cpuPerRequestUs)} µs for the same TLS, the same request bytes and the same JSON. At 0.7× a request could cost at most ≈ ${f0(plain.cpuPerRequestUs / 0.7)} µs; fastify's routing, hooks and reply path alone cost ≈ 10–20 µs over node:https here. Per request the s2s server also validates the token (a validated-token cache hit, one store head-version read), resolves the acting user against the user documents (protocol.md §2.6 step 5: the storage service lists every user on each request), reads the user and the item (JSON-decoded on every read), counts the outcome and observes the latency histogram. Each SQLite read takes and releases the file's shared lock (≈ 2 fcntl system calls; ≈ 8 per request): the SQLite reads are ≈ 25% of the request's CPU in the profile.`,
+      `- **Authenticated storage GET** ${verdict(get)}: the s2s server spends ${f0(s2s.cpuPerRequestUs)} µs CPU per request, the plain server ${f0(plain.cpuPerRequestUs)} µs for the same TLS, the same request bytes and the same JSON. At 0.7× a request could cost at most ≈ ${f0(plain.cpuPerRequestUs / 0.7)} µs; fastify's routing, hooks and reply path alone cost ≈ 10–20 µs over node:https here. Per request the s2s server also validates the token (a validated-token cache hit, one store head-version read), resolves the acting user against the user documents (protocol.md §2.6 step 5: the storage service lists every user on each request), reads the user and the item (JSON-decoded on every read), counts the outcome and observes the latency histogram. Each SQLite read takes and releases the file's shared lock (≈ 2 fcntl system calls; ≈ 8 per request): the SQLite reads are ≈ 25% of the request's CPU in the profile, the TLS write of the answer (encryption and the loopback send, which in this VM also pays for waking the load generator on the other CPU) ≈ 20%. At log level info (the default) the access line adds ${f0(s2sInfo.cpuPerRequestUs - s2s.cpuPerRequestUs)} µs (fastify's own two lines per request cost ≈ 50 µs; the server now writes one flat line instead).`,
     );
   }
   out.push(
