@@ -17,7 +17,7 @@ import type { StartedProcess } from './measure.ts';
 import { processTree, treeCpu } from './proc-cpu.ts';
 
 /** Durations and sizes, each declared once with its unit. */
-export const HTTP = { rounds: 3, seconds: 3, warmupSeconds: 1, connections: 32 } as const;
+export const HTTP = { rounds: 4, seconds: 3, warmupSeconds: 1, connections: 32 } as const;
 
 type CaseName = 'plain' | 's2s' | 's2sInfo' | 'cluster1' | 'cluster2';
 

@@ -100,6 +100,14 @@ describe('front-end server: request ids, one access line per request, latency hi
     assert.match(text, /s2s_tokens_validated_total\{[^}]*result="refused"[^}]*\} [1-9]/);
   });
 
+  test('tokens the server issues are counted by partner (a cached token is not counted again)', async () => {
+    const host = `127.0.0.1:${server.port}`;
+    await deployment.services.tokens.issue({ partner: 'self', host });
+    await deployment.services.tokens.issue({ partner: 'self', host });
+    const text = await server.metrics.registry.metrics();
+    assert.match(text, /s2s_tokens_issued_total\{[^}]*partner="self"[^}]*\} 1\b/);
+  });
+
   test('at level warn no access line is written', async () => {
     server.app.log.level = 'warn';
     lines.length = 0;

@@ -78,6 +78,10 @@ export async function startServer(
     ],
   });
   instrument(app, metrics, logger);
+  // Newly built tokens only: a token served again from the issuer's cache was issued once already.
+  const stopCountingIssued = services.tokens.onIssued((e) => {
+    if (!e.cached) metrics.recordIssued(e.partner);
+  });
   const { host, port } = await listen(app, options.listen);
   const reloadTls = async () => {
     const next = await resolveTlsCredentials(certificates, config.nodeName);
@@ -106,6 +110,7 @@ export async function startServer(
     reloadTls,
     close: async () => {
       stopWatching();
+      stopCountingIssued();
       await services.partners.stopRefreshLoop();
       await closeApp(app);
     },
