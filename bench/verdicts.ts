@@ -39,7 +39,7 @@ function httpNotes(rows: readonly BenchRow[], http: HttpResults): string[] {
     );
   }
   out.push(
-    `- **One worker vs one process**: a 1-worker cluster serves ${ratioText(cluster1.rps, s2s.rps)} the rate of the single process at ${f0(cluster1.cpuPerRequestUs)} vs ${f0(s2s.cpuPerRequestUs)} µs CPU per request: the cluster costs nothing measurable per request (the primary hands each keep-alive connection over once, then uses ${pct(cluster1.split[0] ?? 0)} of the CPU). The 2.1k vs 5.9k req/s of the first BENCHMARKS.md did not reproduce (side by side with the same Node load generator: 3.9k vs 4.2k req/s at 5.0k vs 4.3k requests per CPU-second); that run took one 5-s wall-clock sample per case, with a Node load generator that needs ≈ 0.75 CPU-second per server CPU-second, on a 2-core machine shared with other jobs — one unlucky sample. This run uses ${http.tool === 'wrk' ? '`wrk`' : 'the Node generator'}, interleaved rounds and medians, and reports CPU per request beside each rate.`,
+    `- **One worker vs one process**: a 1-worker cluster serves ${ratioText(cluster1.rps, s2s.rps)} the rate of the single process at ${f0(cluster1.cpuPerRequestUs)} vs ${f0(s2s.cpuPerRequestUs)} µs CPU per request: the cluster adds no per-request cost (the primary hands each keep-alive connection to the worker once and then idles). In every side-by-side measurement so far the 1-worker cluster used 5–20% *less* CPU per request than the single process; the cause is not identified. The 2.1k vs 5.9k req/s of the first BENCHMARKS.md did not reproduce (side by side with the same Node load generator: 3.9k vs 4.2k req/s at 5.0k vs 4.3k requests per CPU-second); that run took one 5-s wall-clock sample per case, with a Node load generator that needs ≈ 0.75 CPU-second per server CPU-second, on a 2-core machine shared with other jobs — one unlucky sample. This run uses ${http.tool === 'wrk' ? '`wrk`' : 'the Node generator'}, interleaved rounds and medians, and reports CPU per request beside each rate.`,
   );
   if (cores) {
     const ideal =
@@ -58,10 +58,6 @@ function verdict(row: BenchRow): string {
   return ratio >= row.target
     ? `— met (${ratio.toFixed(2)}× ≥ ${row.target}×)`
     : `— **not met** (${ratio.toFixed(2)}× < ${row.target}×)`;
-}
-
-function pct(share: number): string {
-  return `${(100 * share).toFixed(0)}%`;
 }
 
 function ratioText(a: number, b: number): string {
