@@ -11,7 +11,8 @@ import {
   newStorageUser,
   normalizeSip,
   parseMailboxFolder,
-  resolveActingUser,
+  resolveUser,
+  userLookupFromClaims,
   storageError,
   validateNewItem,
 } from '../../core/storage/index.ts';
@@ -19,6 +20,7 @@ import type { MailboxFolder, MailboxItem, StorageScope, StorageUser } from '../.
 import type { S2sPrincipal } from '../../core/index.ts';
 import type { WriteOperation } from '../../store/document-store.ts';
 import type { ServiceDeps } from '../service-deps.ts';
+import { UserDirectory } from './user-directory.ts';
 import { readItem, readUser } from './storage-documents.ts';
 import { runConnectivityTest } from './storage-connectivity-test.ts';
 import type { ConnectivityOptions, ConnectivityReport } from './storage-connectivity-test.ts';
@@ -31,7 +33,9 @@ export interface StorageAccess {
 
 export class StorageService {
   protected readonly deps: ServiceDeps;
+  readonly #users: UserDirectory;
   constructor(deps: ServiceDeps) {
+    this.#users = new UserDirectory(deps);
     this.deps = deps;
   }
 
@@ -99,14 +103,11 @@ export class StorageService {
    * (protocol.md §2.6 step 5) and applies the trust-level rules of `authorizeStorage`.
    */
   async authorize(principal: S2sPrincipal, scope: StorageScope): Promise<StorageAccess> {
-    const actingUser =
-      principal.mode === 'user' && principal.user
-        ? resolveActingUser(
-            await this.listUsers(),
-            principal.user,
-            principal.acceptSecurityIdentifierInformation,
-          )
-        : null;
+    let actingUser: StorageUser | null = null;
+    if (principal.mode === 'user' && principal.user) {
+      const lookup = userLookupFromClaims(principal.user, principal.acceptSecurityIdentifierInformation);
+      actingUser = resolveUser(await this.#users.candidates(lookup), lookup);
+    }
     return { createdBy: authorizeStorage(principal, scope, actingUser), actingUser };
   }
 
