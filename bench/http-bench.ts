@@ -35,6 +35,8 @@ interface RoundResult {
 /** Per case: median rate, median CPU per request, median generator share, last round's split. */
 export interface CaseSummary {
   readonly rps: number;
+  /** The rate of each round, in round order (rounds interleave the cases). */
+  readonly rounds: number[];
   readonly cpuPerRequestUs: number;
   readonly loadShare: number;
   readonly split: number[];
@@ -146,6 +148,7 @@ async function round(s: Running, path: string, caFile: string, seconds: number):
 function summarize(rounds: readonly RoundResult[]): CaseSummary {
   return {
     rps: median(rounds.map((r) => r.rps)),
+    rounds: rounds.map((r) => r.rps),
     cpuPerRequestUs: median(rounds.map((r) => r.cpuPerRequest)) * 1e6,
     loadShare: median(rounds.map((r) => r.loadShare)),
     split: rounds[rounds.length - 1]!.split,

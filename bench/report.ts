@@ -1,6 +1,9 @@
 /** The benchmark's console table and BENCHMARKS.md (machine, Node version, command, numbers, verdicts). */
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
+import { HTTP } from './http-bench.ts';
 import type { HttpResults } from './http-bench.ts';
+
+const HTTP_ROUNDS = `${HTTP.rounds} interleaved rounds of ${HTTP.seconds} s per case after a ${HTTP.warmupSeconds}-s warm-up, keep-alive, ${HTTP.connections} connections`;
 
 /** One measured line next to its baseline. */
 export interface BenchRow {
@@ -10,6 +13,8 @@ export interface BenchRow {
   readonly baseline: number;
   /** value / baseline, or the median of per-round ratios when rounds were interleaved. */
   readonly ratio?: number;
+  /** Smallest and largest per-round ratio (how much the shared machine moved the numbers). */
+  readonly spread?: readonly [number, number];
   /** The ratio to reach, or null when there is none. */
   readonly target: number | null;
 }
@@ -33,9 +38,10 @@ export function renderReport(report: BenchReport): { table: string; markdown: st
   const lines = report.rows.map((r) => {
     const ratio = ratioOf(r);
     const verdict = r.target === null ? '—' : `≥ ${r.target}× ${ratio >= r.target ? 'met' : 'NOT met'}`;
-    return [r.name, fmt(r.value), r.baselineName, fmt(r.baseline), `${ratio.toFixed(2)}×`, verdict];
+    const spread = r.spread ? `${r.spread[0].toFixed(2)}–${r.spread[1].toFixed(2)}` : '—';
+    return [r.name, fmt(r.value), r.baselineName, fmt(r.baseline), `${ratio.toFixed(2)}×`, spread, verdict];
   });
-  const header = ['Measurement', 'ops/s', 'Baseline', 'ops/s', 'Ratio', 'Target'];
+  const header = ['Measurement', 'ops/s', 'Baseline', 'ops/s', 'Ratio', 'Rounds', 'Target'];
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   const extra = [...httpLines(report.http), replicationLine(report.replication)];
@@ -51,8 +57,10 @@ export function renderReport(report: BenchReport): { table: string; markdown: st
     `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${osType()} ${release()}; 1-minute load average at the start: ${report.loadAtStart.toFixed(2)} (the machine is shared).`,
     `- Node.js ${process.version}`,
     '',
-    '| Measurement | ops/s | Baseline | ops/s | Ratio | Target |',
-    '|---|---:|---|---:|---:|---|',
+    'Ratios are medians of interleaved rounds; "Rounds" is the smallest and largest per-round ratio.',
+    '',
+    '| Measurement | ops/s | Baseline | ops/s | Ratio | Rounds | Target |',
+    '|---|---:|---|---:|---:|---:|---|',
     ...lines.map((l) => `| ${l.join(' | ')} |`),
     '',
     ...(report.http ? httpMarkdown(report.http) : []),
@@ -87,7 +95,7 @@ function httpMarkdown(http: HttpResults): string[] {
   return [
     '## HTTP details',
     '',
-    `Load: \`${http.tool === 'wrk' ? 'wrk -t1' : 'node bench/load.ts'}\`, ${HTTP_NOTE(http)}. Every server answered the bench request once with status 200 and the same ${http.bodyBytes}-byte JSON body before timing. s2s log level: \`${http.logLevel}\` (S2S_BENCH_LOG_LEVEL), except the \`info\` row — the server's default, one access line per request; log lines go to /dev/null.`,
+    `Load: \`${http.tool === 'wrk' ? 'wrk -t1 -c32' : 'node bench/load.ts'}\` (Debian: \`apt-get install -y wrk\`; without it the bench falls back to bench/load.ts, Node + undici, which needs several times more CPU per request), ${HTTP_NOTE(http)}; ${HTTP_ROUNDS}. Every server answered the bench request once with status 200 and the same ${http.bodyBytes}-byte JSON body before timing. s2s log level: \`${http.logLevel}\` (S2S_BENCH_LOG_LEVEL), except the \`info\` row — the server's default, one access line per request; log lines go to /dev/null.`,
     '',
     '| Server | req/s (median) | server CPU per request | load generator CPU | CPU split across processes |',
     '|---|---:|---:|---:|---|',

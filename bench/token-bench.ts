@@ -13,6 +13,10 @@ import type { BenchRow } from './report.ts';
 /** Sizes, each declared once. */
 const TOKENS = { rounds: 5, perRound: 300, issuesPerRound: 200 } as const;
 
+function range(xs: readonly number[]): [number, number] {
+  return [Math.min(...xs), Math.max(...xs)];
+}
+
 interface Sample {
   readonly authorization: string;
   readonly input: Buffer;
@@ -55,6 +59,7 @@ export async function tokenRows(
       baselineName: 'raw RS256 sign (node:crypto, sync)',
       baseline: median(issue.raw),
       ratio: median(issue.coldRatios),
+      spread: range(issue.coldRatios),
       target: 0.9,
     },
     {
@@ -63,6 +68,7 @@ export async function tokenRows(
       baselineName: 'raw RS256 sign (node:crypto, sync)',
       baseline: median(issue.raw),
       ratio: median(issue.cachedRatios),
+      spread: range(issue.cachedRatios),
       target: null,
     },
     {
@@ -71,6 +77,7 @@ export async function tokenRows(
       baselineName: 'raw RS256 verify (node:crypto, sync)',
       baseline: median(validation.rawSync),
       ratio: median(validation.syncRatios),
+      spread: range(validation.syncRatios),
       target: 0.9,
     },
     {
@@ -79,6 +86,7 @@ export async function tokenRows(
       baselineName: 'raw RS256 verify (node:crypto, callback)',
       baseline: median(validation.rawAsync),
       ratio: median(validation.asyncRatios),
+      spread: range(validation.asyncRatios),
       target: null,
     },
   ];
