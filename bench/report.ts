@@ -57,7 +57,7 @@ export function renderReport(report: BenchReport): { table: string; markdown: st
     `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${osType()} ${release()}; 1-minute load average at the start: ${report.loadAtStart.toFixed(2)} (the machine is shared).`,
     `- Node.js ${process.version}`,
     '',
-    'Ratios are medians of interleaved rounds; "Rounds" is the smallest and largest per-round ratio.',
+    'Token rows: operations per CPU-second of the bench process (CPU time: the machine is shared); HTTP rows: requests per wall-clock second. Each ratio is the median of the per-round ratios of interleaved rounds; "Rounds" is the smallest and largest per-round ratio.',
     '',
     '| Measurement | ops/s | Baseline | ops/s | Ratio | Rounds | Target |',
     '|---|---:|---|---:|---:|---:|---|',

@@ -11,6 +11,7 @@ import { startTestDeployment, trustRootsOf } from '../test/e2e/storage-deploymen
 import type { TestDeployment } from '../test/e2e/storage-deployment.ts';
 import { measureHttp } from './http-bench.ts';
 import type { CaseSummary, HttpResults } from './http-bench.ts';
+import { median } from './measure.ts';
 import { measureReplicationLatency } from './replication-latency.ts';
 import { currentLoad, renderReport } from './report.ts';
 import type { BenchReport, BenchRow } from './report.ts';
@@ -90,7 +91,7 @@ function httpRows(http: HttpResults): BenchRow[] {
       value: s2s.rps,
       baselineName: 'plain node:https, same JSON, same core (req/s)',
       baseline: plain.rps,
-      spread: spreadOf(s2s, plain),
+      ...roundRatios(s2s, plain),
       target: 0.7,
     },
     {
@@ -98,7 +99,7 @@ function httpRows(http: HttpResults): BenchRow[] {
       value: s2sInfo.rps,
       baselineName: 'plain node:https, same JSON, same core (req/s)',
       baseline: plain.rps,
-      spread: spreadOf(s2sInfo, plain),
+      ...roundRatios(s2sInfo, plain),
       target: null,
     },
     {
@@ -106,7 +107,7 @@ function httpRows(http: HttpResults): BenchRow[] {
       value: cluster1.rps,
       baselineName: 's2s in one process, no cluster (req/s)',
       baseline: s2s.rps,
-      spread: spreadOf(cluster1, s2s),
+      ...roundRatios(cluster1, s2s),
       target: null,
     },
     {
@@ -114,16 +115,16 @@ function httpRows(http: HttpResults): BenchRow[] {
       value: cluster2.rps,
       baselineName: 's2s under node:cluster, 1 worker on 1 core (req/s)',
       baseline: cluster1.rps,
-      spread: spreadOf(cluster2, cluster1),
+      ...roundRatios(cluster2, cluster1),
       target: 1.7,
     },
   ];
 }
 
-/** Smallest and largest ratio of the same round's rates. */
-function spreadOf(a: CaseSummary, b: CaseSummary): [number, number] {
+/** The median and the range of the ratios of the same round's rates (rounds interleave the cases). */
+function roundRatios(a: CaseSummary, b: CaseSummary): { ratio: number; spread: [number, number] } {
   const ratios = a.rounds.map((x, i) => x / b.rounds[i]!);
-  return [Math.min(...ratios), Math.max(...ratios)];
+  return { ratio: median(ratios), spread: [Math.min(...ratios), Math.max(...ratios)] };
 }
 
 function log(line: string): void {
