@@ -20,7 +20,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -35,14 +39,35 @@ export default tseslint.config(
     },
   },
   // src/core/ca and src/core/replication are core; src/ca and src/replication (two levels up) are not.
-  boundary('core', ['**/store/**', '**/adapters/**', '**/main/**', '**/services/**', '**/config/**',
-    '../../ca/**', '../../../ca/**', '../../replication/**', '../../../replication/**'],
-    'core imports nothing outside core (docs/architecture.md)'),
-  boundary('adapters', ['**/store/sqlite/**', '**/store/postgres/**'],
-    'adapters never import a store implementation; only src/main wires them'),
+  boundary(
+    'core',
+    [
+      '**/store/**',
+      '**/adapters/**',
+      '**/main/**',
+      '**/services/**',
+      '**/config/**',
+      '../../ca/**',
+      '../../../ca/**',
+      '../../replication/**',
+      '../../../replication/**',
+    ],
+    'core imports nothing outside core (docs/architecture.md)',
+  ),
+  boundary(
+    'adapters',
+    ['**/store/sqlite/**', '**/store/postgres/**'],
+    'adapters never import a store implementation; only src/main wires them',
+  ),
   boundary('store', ['**/adapters/**', '**/main/**'], 'store imports only core and the store port'),
-  boundary('services', ['**/adapters/**', '**/main/**', '**/store/sqlite/**', '**/store/postgres/**', '**/store/memory/**'],
-    'services import core and the store port only'),
-  boundary('replication', ['**/adapters/**', '**/main/**', '**/services/**', '**/store/sqlite/**', '**/store/postgres/**'],
-    'replication imports core and the store port only'),
+  boundary(
+    'services',
+    ['**/adapters/**', '**/main/**', '**/store/sqlite/**', '**/store/postgres/**', '**/store/memory/**'],
+    'services import core and the store port only',
+  ),
+  boundary(
+    'replication',
+    ['**/adapters/**', '**/main/**', '**/services/**', '**/store/sqlite/**', '**/store/postgres/**'],
+    'replication imports core and the store port only',
+  ),
 );

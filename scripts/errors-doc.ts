@@ -1,7 +1,14 @@
 /** Renders docs/errors.md from the error catalogs (kept in sync by src/core/error-catalog.test.ts). */
 import { ERROR_SECTIONS } from '../src/core/error-catalog.ts';
 
-const EXIT: Record<string, number> = { usage: 2, not_found: 3, conflict: 4, refused: 5, unavailable: 6, internal: 70 };
+const EXIT: Record<string, number> = {
+  usage: 2,
+  not_found: 3,
+  conflict: 4,
+  refused: 5,
+  unavailable: 6,
+  internal: 70,
+};
 
 export function renderErrorsDoc(): string {
   const out: string[] = [
@@ -11,7 +18,7 @@ export function renderErrorsDoc(): string {
     '',
     'Every refusal of s2s carries a stable code. Codes are never reused or renamed. The CLI prints',
     '`error <CODE>: <one-line cause>` on stderr (with `--json`: `{"ok":false,"error":{"code",…}}` on stdout) and',
-    'exits with the code of the error\'s category. Warnings are printed as `warning <CODE>: …` and listed in the',
+    "exits with the code of the error's category. Warnings are printed as `warning <CODE>: …` and listed in the",
     '`warnings` array of `--json` output; they never change the exit code.',
     '',
     '## Exit codes',
@@ -35,7 +42,9 @@ export function renderErrorsDoc(): string {
     if (errors.length > 0) {
       const diag = errors.some(([, d]) => d.diagnostic);
       out.push(
-        diag ? '| code | category (exit) | x-ms-diagnostics | meaning | fix |' : '| code | category (exit) | meaning | fix |',
+        diag
+          ? '| code | category (exit) | x-ms-diagnostics | meaning | fix |'
+          : '| code | category (exit) | meaning | fix |',
         diag ? '| --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- |',
       );
       for (const [code, d] of errors) {

@@ -30,7 +30,9 @@ export interface AcmeEnrollmentRequest {
  * such as pebble with PEBBLE_VA_ALWAYS_VALID) that validates them out of band.
  */
 export async function enrollAcme(request: AcmeEnrollmentRequest): Promise<string> {
-  const directoryUrl = request.directoryUrl.startsWith(ACME_PREFIX) ? request.directoryUrl.slice(ACME_PREFIX.length) : request.directoryUrl;
+  const directoryUrl = request.directoryUrl.startsWith(ACME_PREFIX)
+    ? request.directoryUrl.slice(ACME_PREFIX.length)
+    : request.directoryUrl;
   // acme-client talks through one axios instance; give it our trust anchors for this call.
   acme.axios.defaults.httpsAgent = new HttpsAgent({ ca: [...rootCertificates, ...request.trustedRootsPem] });
   try {
@@ -52,6 +54,10 @@ export async function enrollAcme(request: AcmeEnrollmentRequest): Promise<string
     });
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : 'unknown failure';
-    throw caError('ERR_CA_ENROLLMENT_FAILED', `the ACME server ${directoryUrl} refused or failed: ${message}`, { url: directoryUrl });
+    throw caError(
+      'ERR_CA_ENROLLMENT_FAILED',
+      `the ACME server ${directoryUrl} refused or failed: ${message}`,
+      { url: directoryUrl },
+    );
   }
 }

@@ -18,10 +18,16 @@ export interface PasswordHash {
 const KEY_LENGTH = 32;
 const DEFAULT_COST = { logN: 15, r: 8, p: 1 } as const;
 
-function derive(password: string, salt: Buffer, cost: { logN: number; r: number; p: number }): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  cost: { logN: number; r: number; p: number },
+): Promise<Buffer> {
   const N = 2 ** cost.logN;
   return new Promise((resolve, reject) =>
-    scrypt(password, salt, KEY_LENGTH, { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r }, (err, key) => (err ? reject(err) : resolve(key))),
+    scrypt(password, salt, KEY_LENGTH, { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
   );
 }
 

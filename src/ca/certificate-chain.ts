@@ -10,11 +10,18 @@ export interface ParsedCertificate {
 
 /** Parses DER certificates. */
 export function parseCertificates(ders: readonly Uint8Array[]): ParsedCertificate[] {
-  return ders.map((der) => ({ der: Buffer.from(der), thumbprint: thumbprintOf(der), cert: new x509.X509Certificate(new Uint8Array(der)) }));
+  return ders.map((der) => ({
+    der: Buffer.from(der),
+    thumbprint: thumbprintOf(der),
+    cert: new x509.X509Certificate(new Uint8Array(der)),
+  }));
 }
 
 /** True when `parent` issued `child`: names match and the signature verifies (RFC 5280 §6.1.3). */
-export async function isIssuedBy(child: x509.X509Certificate, parent: x509.X509Certificate): Promise<boolean> {
+export async function isIssuedBy(
+  child: x509.X509Certificate,
+  parent: x509.X509Certificate,
+): Promise<boolean> {
   if (child.issuer !== parent.subject) return false;
   return child.verify({ publicKey: parent.publicKey, signatureOnly: true }).catch(() => false);
 }
@@ -35,13 +42,19 @@ export interface OrderedChain {
 }
 
 /** Walks from `leaf` up through `candidates` (any order), following verified signatures. */
-export async function orderChain(leaf: ParsedCertificate, candidates: readonly ParsedCertificate[]): Promise<OrderedChain> {
+export async function orderChain(
+  leaf: ParsedCertificate,
+  candidates: readonly ParsedCertificate[],
+): Promise<OrderedChain> {
   const pool = candidates.filter((c) => c.thumbprint !== leaf.thumbprint);
   const chain: ParsedCertificate[] = [];
   let current = leaf;
   for (let depth = 0; depth < 10; depth++) {
     if (await isSelfSigned(current.cert)) break;
-    const next = await findIssuer(current, pool.filter((c) => !chain.includes(c)));
+    const next = await findIssuer(
+      current,
+      pool.filter((c) => !chain.includes(c)),
+    );
     if (!next) break;
     chain.push(next);
     current = next;
@@ -50,7 +63,10 @@ export async function orderChain(leaf: ParsedCertificate, candidates: readonly P
   return { chain, unrelated, reachesRoot: await isSelfSigned(current.cert) };
 }
 
-async function findIssuer(child: ParsedCertificate, pool: readonly ParsedCertificate[]): Promise<ParsedCertificate | undefined> {
+async function findIssuer(
+  child: ParsedCertificate,
+  pool: readonly ParsedCertificate[],
+): Promise<ParsedCertificate | undefined> {
   for (const candidate of pool) if (await isIssuedBy(child.cert, candidate.cert)) return candidate;
   return undefined;
 }

@@ -9,7 +9,13 @@ import { EKU_OIDS } from './certificate-template.ts';
 import { x509 } from './x509.ts';
 
 /** Every status, most serious first. */
-export const CERTIFICATE_STATUSES = ['chain-incomplete', 'untrusted-root', 'missing-private-key', 'usage-mismatch', 'valid'] as const;
+export const CERTIFICATE_STATUSES = [
+  'chain-incomplete',
+  'untrusted-root',
+  'missing-private-key',
+  'usage-mismatch',
+  'valid',
+] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 
 /** Usages that present the certificate as a TLS server (product.md §2). */
@@ -64,7 +70,8 @@ export function usageFits(cert: x509.X509Certificate, usage: string): boolean {
   const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
   if (usage === 'OAuthTokenIssuer') return !ku || (ku.usages & x509.KeyUsageFlags.digitalSignature) !== 0;
   if (!WEB_USAGES.has(usage)) return true;
-  const kuOk = !ku || (ku.usages & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment)) !== 0;
+  const kuOk =
+    !ku || (ku.usages & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment)) !== 0;
   const ekuOids = eku?.usages.map(String) ?? [];
   const ekuOk = !eku || ekuOids.includes(EKU_OIDS.serverAuth!) || ekuOids.includes(ANY_EKU);
   return kuOk && ekuOk;

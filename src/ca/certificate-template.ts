@@ -56,14 +56,25 @@ const OID = /^[0-2](\.\d+)+$/;
 
 /** Validates a template definition; throws ERR_CA_TEMPLATE_INVALID naming the bad field. */
 export function validateTemplate(input: CertificateTemplate): CertificateTemplate {
-  const bad = (field: string, why: string) => caError('ERR_CA_TEMPLATE_INVALID', `template ${field}: ${why}`, { field });
+  const bad = (field: string, why: string) =>
+    caError('ERR_CA_TEMPLATE_INVALID', `template ${field}: ${why}`, { field });
   if (!NAME.test(input.name)) throw bad('name', 'use letters, digits, "-", "_" or "." (at most 64)');
-  for (const ku of input.keyUsages) if (!(ku in KEY_USAGE_FLAGS)) throw bad('keyUsages', `unknown key usage "${ku}"`);
-  for (const eku of input.extendedKeyUsages) if (!(eku in EKU_OIDS) && !OID.test(eku)) throw bad('extendedKeyUsages', `unknown extended key usage "${eku}"`);
-  if (!Number.isInteger(input.validityDays) || input.validityDays < 1 || input.validityDays > 3650) throw bad('validityDays', 'must be 1 to 3650 days');
-  if (!['copy', 'dns-only', 'none'].includes(input.sanPolicy)) throw bad('sanPolicy', 'must be copy, dns-only or none');
-  if (![1024, 2048, 3072, 4096].includes(input.minimumRsaKeySize)) throw bad('minimumRsaKeySize', 'must be 1024, 2048, 3072 or 4096');
-  return Object.freeze({ ...input, keyUsages: [...new Set(input.keyUsages)], extendedKeyUsages: [...new Set(input.extendedKeyUsages)] });
+  for (const ku of input.keyUsages)
+    if (!(ku in KEY_USAGE_FLAGS)) throw bad('keyUsages', `unknown key usage "${ku}"`);
+  for (const eku of input.extendedKeyUsages)
+    if (!(eku in EKU_OIDS) && !OID.test(eku))
+      throw bad('extendedKeyUsages', `unknown extended key usage "${eku}"`);
+  if (!Number.isInteger(input.validityDays) || input.validityDays < 1 || input.validityDays > 3650)
+    throw bad('validityDays', 'must be 1 to 3650 days');
+  if (!['copy', 'dns-only', 'none'].includes(input.sanPolicy))
+    throw bad('sanPolicy', 'must be copy, dns-only or none');
+  if (![1024, 2048, 3072, 4096].includes(input.minimumRsaKeySize))
+    throw bad('minimumRsaKeySize', 'must be 1024, 2048, 3072 or 4096');
+  return Object.freeze({
+    ...input,
+    keyUsages: [...new Set(input.keyUsages)],
+    extendedKeyUsages: [...new Set(input.extendedKeyUsages)],
+  });
 }
 
 /** The key usage flags of a template. */

@@ -28,7 +28,12 @@ export function newSerialNumber(): string {
 }
 
 /** Creates a self-signed root CA certificate. */
-export async function createRootCertificate(input: { name: string; keys: KeyPair; now: Date; validityDays: number }): Promise<x509.X509Certificate> {
+export async function createRootCertificate(input: {
+  name: string;
+  keys: KeyPair;
+  now: Date;
+  validityDays: number;
+}): Promise<x509.X509Certificate> {
   const publicKey = await toVerifyKey(input.keys.publicKey);
   return x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: newSerialNumber(),
@@ -50,7 +55,10 @@ export async function createIntermediateCertificate(input: {
   validityDays: number;
 }): Promise<x509.X509Certificate> {
   const publicKey = await toVerifyKey(input.keys.publicKey);
-  const notAfter = Math.min(input.now.getTime() + input.validityDays * DAY_MS, input.issuer.certificate.notAfter.getTime());
+  const notAfter = Math.min(
+    input.now.getTime() + input.validityDays * DAY_MS,
+    input.issuer.certificate.notAfter.getTime(),
+  );
   return x509.X509CertificateGenerator.create({
     serialNumber: newSerialNumber(),
     subject: input.name,
@@ -70,7 +78,10 @@ export async function createIntermediateCertificate(input: {
 async function caExtensions(publicKey: CryptoKey, pathLength: number | undefined): Promise<x509.Extension[]> {
   return [
     new x509.BasicConstraintsExtension(true, pathLength, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+    new x509.KeyUsagesExtension(
+      x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+      true,
+    ),
     await x509.SubjectKeyIdentifierExtension.create(publicKey),
   ];
 }
@@ -99,7 +110,10 @@ export function allowedNames(request: VerifiedRequest, policy: SanPolicy): x509.
 export async function issueCertificate(input: IssueInput): Promise<x509.X509Certificate> {
   const { issuer, template, now } = input;
   const publicKey = await x509.PublicKey.create(input.request.publicKeyDer);
-  const notAfter = Math.min(now.getTime() + template.validityDays * DAY_MS, issuer.certificate.notAfter.getTime());
+  const notAfter = Math.min(
+    now.getTime() + template.validityDays * DAY_MS,
+    issuer.certificate.notAfter.getTime(),
+  );
   const names = allowedNames(input.request, template.sanPolicy);
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
@@ -144,7 +158,11 @@ export async function createCrl(input: {
     nextUpdate: new Date(input.now.getTime() + input.validityDays * DAY_MS),
     signingAlgorithm: signingAlgorithmFor(input.issuer.privateKey),
     signingKey: await toSigningKey(input.issuer.privateKey),
-    entries: input.entries.map((e) => ({ serialNumber: e.serialNumber, revocationDate: e.revokedAt, reason: e.reason })),
+    entries: input.entries.map((e) => ({
+      serialNumber: e.serialNumber,
+      revocationDate: e.revokedAt,
+      reason: e.reason,
+    })),
     extensions: [await x509.AuthorityKeyIdentifierExtension.create(input.issuer.certificate, false)],
   });
 }

@@ -31,7 +31,10 @@ export function enrollmentEndpoint(url: string): string {
 export async function enrollOnline(request: EnrollmentRequest): Promise<string> {
   const endpoint = enrollmentEndpoint(request.url);
   const dispatcher = new Agent({ connect: { ca: [...rootCertificates, ...request.trustedRootsPem] } });
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/pem-certificate-chain' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/pem-certificate-chain',
+  };
   if (request.account !== undefined) {
     headers.authorization = `Basic ${Buffer.from(`${request.account}:${request.password ?? ''}`).toString('base64')}`;
   }
@@ -48,7 +51,11 @@ export async function enrollOnline(request: EnrollmentRequest): Promise<string> 
     throw remoteRefusal(endpoint, response.status, text);
   } catch (err) {
     if (err instanceof S2sError) throw err;
-    throw caError('ERR_CA_ENROLLMENT_FAILED', `the enrollment endpoint ${endpoint} could not be reached: ${describe(err)}`, { url: endpoint });
+    throw caError(
+      'ERR_CA_ENROLLMENT_FAILED',
+      `the enrollment endpoint ${endpoint} could not be reached: ${describe(err)}`,
+      { url: endpoint },
+    );
   } finally {
     await dispatcher.close();
   }
@@ -65,9 +72,20 @@ function remoteRefusal(endpoint: string, status: number, body: string): S2sError
   } catch {
     // not JSON: fall through to the generic refusal
   }
-  if (code !== undefined && code in CA_ERRORS) return caError(code as keyof typeof CA_ERRORS, `the CA at ${endpoint} refused: ${message ?? code}`, { url: endpoint, status });
-  if (status === 401) return caError('ERR_CA_ACCOUNT_INVALID', `the CA at ${endpoint} refused the account credentials`, { url: endpoint, status });
-  return caError('ERR_CA_ENROLLMENT_FAILED', `the CA at ${endpoint} answered HTTP ${status}`, { url: endpoint, status });
+  if (code !== undefined && code in CA_ERRORS)
+    return caError(code as keyof typeof CA_ERRORS, `the CA at ${endpoint} refused: ${message ?? code}`, {
+      url: endpoint,
+      status,
+    });
+  if (status === 401)
+    return caError('ERR_CA_ACCOUNT_INVALID', `the CA at ${endpoint} refused the account credentials`, {
+      url: endpoint,
+      status,
+    });
+  return caError('ERR_CA_ENROLLMENT_FAILED', `the CA at ${endpoint} answered HTTP ${status}`, {
+    url: endpoint,
+    status,
+  });
 }
 
 function describe(err: unknown): string {

@@ -1,5 +1,13 @@
 /** The built-in certification authority and request handling (issue 5): engine, formats, policies. */
-export { x509, thumbprintOf, publicKeyId, toPem, signingAlgorithmFor, toSigningKey, toVerifyKey } from './x509.ts';
+export {
+  x509,
+  thumbprintOf,
+  publicKeyId,
+  toPem,
+  signingAlgorithmFor,
+  toSigningKey,
+  toVerifyKey,
+} from './x509.ts';
 export type { SigningAlgorithm } from './x509.ts';
 export * from './key-pair.ts';
 export * from './key-policy.ts';

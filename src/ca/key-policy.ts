@@ -12,16 +12,28 @@ export const DEFAULT_REQUEST_KEY_SIZE = 2048;
 /** Checks a key spec against the usages it is requested for; throws the matching refusal. */
 export function checkKeyForUsages(spec: KeySpec, usages: readonly string[]): void {
   if (!KEY_ALGORITHMS.includes(spec.algorithm)) {
-    throw sharedError('ERR_INVALID_INPUT', `key algorithm must be one of ${KEY_ALGORITHMS.join(', ')}`, { field: 'keyAlg' });
+    throw sharedError('ERR_INVALID_INPUT', `key algorithm must be one of ${KEY_ALGORITHMS.join(', ')}`, {
+      field: 'keyAlg',
+    });
   }
   if (spec.algorithm === 'RSA' && !(RSA_KEY_SIZES as readonly number[]).includes(spec.size)) {
-    throw sharedError('ERR_INVALID_INPUT', `key size must be one of ${RSA_KEY_SIZES.join(', ')}`, { field: 'keySize' });
+    throw sharedError('ERR_INVALID_INPUT', `key size must be one of ${RSA_KEY_SIZES.join(', ')}`, {
+      field: 'keySize',
+    });
   }
   if (!usages.includes('OAuthTokenIssuer')) return;
   if (spec.algorithm !== 'RSA') {
-    throw caError('ERR_CA_KEY_ALGORITHM', `OAuthTokenIssuer needs an RSA key (tokens are signed RS256), not ${spec.algorithm}`, { usage: 'OAuthTokenIssuer', keyAlg: spec.algorithm });
+    throw caError(
+      'ERR_CA_KEY_ALGORITHM',
+      `OAuthTokenIssuer needs an RSA key (tokens are signed RS256), not ${spec.algorithm}`,
+      { usage: 'OAuthTokenIssuer', keyAlg: spec.algorithm },
+    );
   }
   if (spec.size < MIN_TOKEN_ISSUER_RSA_BITS) {
-    throw caError('ERR_CA_KEY_TOO_SMALL', `OAuthTokenIssuer needs an RSA key of at least ${MIN_TOKEN_ISSUER_RSA_BITS} bits, got ${spec.size}`, { usage: 'OAuthTokenIssuer', keySize: spec.size });
+    throw caError(
+      'ERR_CA_KEY_TOO_SMALL',
+      `OAuthTokenIssuer needs an RSA key of at least ${MIN_TOKEN_ISSUER_RSA_BITS} bits, got ${spec.size}`,
+      { usage: 'OAuthTokenIssuer', keySize: spec.size },
+    );
   }
 }

@@ -46,11 +46,18 @@ export async function parseRequest(input: string | Uint8Array): Promise<Verified
   try {
     csr = new x509.Pkcs10CertificateRequest(typeof input === 'string' ? input.trim() : new Uint8Array(input));
   } catch (cause) {
-    throw caError('ERR_CA_REQUEST_INVALID', 'the certificate request is not a PKCS#10 request (PEM or DER)', {}, cause);
+    throw caError(
+      'ERR_CA_REQUEST_INVALID',
+      'the certificate request is not a PKCS#10 request (PEM or DER)',
+      {},
+      cause,
+    );
   }
   const valid = await csr.verify().catch(() => false);
   if (!valid) throw caError('ERR_CA_REQUEST_INVALID', 'the certificate request signature does not verify');
-  const san = csr.extensions.find((e): e is x509.SubjectAlternativeNameExtension => e instanceof x509.SubjectAlternativeNameExtension);
+  const san = csr.extensions.find(
+    (e): e is x509.SubjectAlternativeNameExtension => e instanceof x509.SubjectAlternativeNameExtension,
+  );
   const names = san?.names.items ?? [];
   const publicKeyDer = Buffer.from(csr.publicKey.rawData);
   return {

@@ -17,10 +17,22 @@ describe('computeRequestNames: subject and SANs per usage', () => {
   const cases: Array<[string[], string, string[]]> = [
     [['OAuthTokenIssuer'], 'CN=contoso.com', ['contoso.com']],
     [['Default'], 'CN=pool.contoso.com', ['pool.contoso.com', 'fe1.contoso.com', 'sip.contoso.com']],
-    [['WebServicesInternal'], 'CN=pool.contoso.com', ['pool.contoso.com', 'fe1.contoso.com', 'lyncdiscoverinternal.contoso.com']],
-    [['WebServicesExternal'], 'CN=pool.contoso.com', ['pool.contoso.com', 'lyncdiscover.contoso.com', 'meet.contoso.com', 'dialin.contoso.com']],
+    [
+      ['WebServicesInternal'],
+      'CN=pool.contoso.com',
+      ['pool.contoso.com', 'fe1.contoso.com', 'lyncdiscoverinternal.contoso.com'],
+    ],
+    [
+      ['WebServicesExternal'],
+      'CN=pool.contoso.com',
+      ['pool.contoso.com', 'lyncdiscover.contoso.com', 'meet.contoso.com', 'dialin.contoso.com'],
+    ],
     [['XMPPServer'], 'CN=pool.contoso.com', ['pool.contoso.com', 'fe1.contoso.com']],
-    [['Default', 'OAuthTokenIssuer'], 'CN=pool.contoso.com', ['pool.contoso.com', 'fe1.contoso.com', 'sip.contoso.com', 'contoso.com']],
+    [
+      ['Default', 'OAuthTokenIssuer'],
+      'CN=pool.contoso.com',
+      ['pool.contoso.com', 'fe1.contoso.com', 'sip.contoso.com', 'contoso.com'],
+    ],
   ];
   for (const [usages, subject, dnsNames] of cases) {
     test(`${usages.join('+')} → ${subject}`, () => {
@@ -29,13 +41,30 @@ describe('computeRequestNames: subject and SANs per usage', () => {
   }
 
   test('--sip-domain, --all-sip-domains and --domain-name add names, deduplicated and lower-cased', () => {
-    const names = computeRequestNames({ ...base, usages: ['OAuthTokenIssuer'], sipDomains: ['Fabrikam.com'], allSipDomains: true, additionalNames: ['future.example', 'CONTOSO.com'] });
+    const names = computeRequestNames({
+      ...base,
+      usages: ['OAuthTokenIssuer'],
+      sipDomains: ['Fabrikam.com'],
+      allSipDomains: true,
+      additionalNames: ['future.example', 'CONTOSO.com'],
+    });
     assert.deepEqual(names.dnsNames, ['contoso.com', 'fabrikam.com', 'future.example']);
-    assert.deepEqual(includedSipDomains({ realm: 'contoso.com', sipDomains: ['fabrikam.com'], allSipDomains: false }), ['fabrikam.com']);
+    assert.deepEqual(
+      includedSipDomains({ realm: 'contoso.com', sipDomains: ['fabrikam.com'], allSipDomains: false }),
+      ['fabrikam.com'],
+    );
   });
 
   test('organization and geography go into the subject, escaped', () => {
-    const names = computeRequestNames({ ...base, usages: ['Default'], organization: 'Contoso, Ltd', organizationalUnit: 'IT', city: 'Redmond', state: 'WA', country: 'us' });
+    const names = computeRequestNames({
+      ...base,
+      usages: ['Default'],
+      organization: 'Contoso, Ltd',
+      organizationalUnit: 'IT',
+      city: 'Redmond',
+      state: 'WA',
+      country: 'us',
+    });
     assert.equal(names.subject, 'CN=pool.contoso.com, OU=IT, O=Contoso\\, Ltd, L=Redmond, ST=WA, C=US');
   });
 });

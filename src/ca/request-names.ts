@@ -32,7 +32,9 @@ export interface RequestNames {
 }
 
 /** The SIP domains a request covers: every one with --all-sip-domains, otherwise the primary one. */
-export function includedSipDomains(input: Pick<RequestNameInput, 'realm' | 'sipDomains' | 'allSipDomains'>): string[] {
+export function includedSipDomains(
+  input: Pick<RequestNameInput, 'realm' | 'sipDomains' | 'allSipDomains'>,
+): string[] {
   const named = input.sipDomains.map(lower);
   if (input.allSipDomains) return unique([lower(input.realm), ...named]);
   return [named[0] ?? lower(input.realm)];
@@ -63,7 +65,10 @@ export function namesForUsage(usage: string, input: RequestNameInput): string[] 
 
 /** Computes the subject and SANs of a request. */
 export function computeRequestNames(input: RequestNameInput): RequestNames {
-  const dnsNames = unique([...input.usages.flatMap((u) => namesForUsage(u, input)), ...input.additionalNames.map(lower)]);
+  const dnsNames = unique([
+    ...input.usages.flatMap((u) => namesForUsage(u, input)),
+    ...input.additionalNames.map(lower),
+  ]);
   const onlyIssuer = input.usages.length > 0 && input.usages.every((u) => u === 'OAuthTokenIssuer');
   const commonName = onlyIssuer ? includedSipDomains(input)[0]! : lower(input.poolFqdn);
   const parts: Array<[string, string | undefined]> = [
@@ -83,7 +88,10 @@ export function computeRequestNames(input: RequestNameInput): RequestNames {
 
 /** Escapes an attribute value for an RFC 4514 string. */
 export function escapeDnValue(value: string): string {
-  return value.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+  return value
+    .replace(/([,+"\\<>;=])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/ $/, '\\ ');
 }
 
 function lower(s: string): string {

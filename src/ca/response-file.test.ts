@@ -16,7 +16,10 @@ describe('parseResponseFile: PEM, DER, base64 and PKCS#7', async () => {
   test('PEM bundle in any order, DER and bare base64', () => {
     assert.deepEqual(parseResponseFile(Buffer.from(root.pem + leaf.pem)).length, 2);
     assert.deepEqual(parseResponseFile(leaf.der), [leaf.der]);
-    assert.deepEqual(parseResponseFile(Buffer.from(leaf.der.toString('base64').replace(/(.{64})/g, '$1\r\n'))), [leaf.der]);
+    assert.deepEqual(
+      parseResponseFile(Buffer.from(leaf.der.toString('base64').replace(/(.{64})/g, '$1\r\n'))),
+      [leaf.der],
+    );
   });
 
   test('PKCS#7 (.p7b) as PEM and DER, made by openssl', () => {
@@ -24,11 +27,35 @@ describe('parseResponseFile: PEM, DER, base64 and PKCS#7', async () => {
     try {
       writeFileSync(join(dir, 'a.pem'), leaf.pem);
       writeFileSync(join(dir, 'b.pem'), root.pem);
-      execFileSync('openssl', ['crl2pkcs7', '-nocrl', '-certfile', 'a.pem', '-certfile', 'b.pem', '-out', 'c.p7b'], { cwd: dir });
-      execFileSync('openssl', ['crl2pkcs7', '-nocrl', '-certfile', 'a.pem', '-certfile', 'b.pem', '-outform', 'DER', '-out', 'c.p7b.der'], { cwd: dir });
+      execFileSync(
+        'openssl',
+        ['crl2pkcs7', '-nocrl', '-certfile', 'a.pem', '-certfile', 'b.pem', '-out', 'c.p7b'],
+        { cwd: dir },
+      );
+      execFileSync(
+        'openssl',
+        [
+          'crl2pkcs7',
+          '-nocrl',
+          '-certfile',
+          'a.pem',
+          '-certfile',
+          'b.pem',
+          '-outform',
+          'DER',
+          '-out',
+          'c.p7b.der',
+        ],
+        { cwd: dir },
+      );
       for (const file of ['c.p7b', 'c.p7b.der']) {
         const ders = parseResponseFile(readFileSync(join(dir, file)));
-        assert.deepEqual(parseCertificates(ders).map((c) => c.thumbprint).sort(), thumbs);
+        assert.deepEqual(
+          parseCertificates(ders)
+            .map((c) => c.thumbprint)
+            .sort(),
+          thumbs,
+        );
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -39,8 +66,14 @@ describe('parseResponseFile: PEM, DER, base64 and PKCS#7', async () => {
     const stranger = await makeCertificate({ subject: 'CN=stranger', keySize: 3072 });
     const [l, r, s] = parseCertificates([leaf.der, root.der, stranger.der]);
     const ordered = await orderChain(l!, [s!, r!]);
-    assert.deepEqual(ordered.chain.map((c) => c.thumbprint), [root.thumbprint]);
-    assert.deepEqual(ordered.unrelated.map((c) => c.thumbprint), [stranger.thumbprint]);
+    assert.deepEqual(
+      ordered.chain.map((c) => c.thumbprint),
+      [root.thumbprint],
+    );
+    assert.deepEqual(
+      ordered.unrelated.map((c) => c.thumbprint),
+      [stranger.thumbprint],
+    );
     assert.equal(ordered.reachesRoot, true);
   });
 

@@ -14,7 +14,11 @@ export function parseResponseFile(bytes: Uint8Array): Buffer[] {
   const ders = text.includes('-----BEGIN ') ? fromPem(text) : fromBinaryOrBase64(Buffer.from(bytes), text);
   const unique = new Map<string, Buffer>();
   for (const der of ders) unique.set(thumbprintOf(der), der);
-  if (unique.size === 0) throw caError('ERR_CA_RESPONSE_INVALID', 'the response file holds no certificate (expected PEM, DER, base64 or PKCS#7)');
+  if (unique.size === 0)
+    throw caError(
+      'ERR_CA_RESPONSE_INVALID',
+      'the response file holds no certificate (expected PEM, DER, base64 or PKCS#7)',
+    );
   return [...unique.values()];
 }
 
@@ -36,7 +40,8 @@ function fromPem(text: string): Buffer[] {
 
 function fromBinaryOrBase64(raw: Buffer, text: string): Buffer[] {
   // DER starts with a SEQUENCE tag; anything else printable is taken as bare base64.
-  const der = raw[0] === 0x30 ? raw : BASE64.test(text) ? Buffer.from(text.replace(/\s+/g, ''), 'base64') : undefined;
+  const der =
+    raw[0] === 0x30 ? raw : BASE64.test(text) ? Buffer.from(text.replace(/\s+/g, ''), 'base64') : undefined;
   if (der === undefined || der.length === 0) return [];
   const single = tryCertificate(der);
   return single ? [single] : fromPkcs7(der);

@@ -31,13 +31,13 @@ function importParams(key: KeyObject): webcrypto.RsaHashedImportParams | webcryp
 /** A node private key as a WebCrypto signing key. */
 export async function toSigningKey(privateKey: KeyObject): Promise<CryptoKey> {
   const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-  return (await webcrypto.subtle.importKey('pkcs8', der, importParams(privateKey), true, ['sign']));
+  return await webcrypto.subtle.importKey('pkcs8', der, importParams(privateKey), true, ['sign']);
 }
 
 /** A node public key as a WebCrypto verification key. */
 export async function toVerifyKey(publicKey: KeyObject): Promise<CryptoKey> {
   const der = publicKey.export({ format: 'der', type: 'spki' });
-  return (await webcrypto.subtle.importKey('spki', der, importParams(publicKey), true, ['verify']));
+  return await webcrypto.subtle.importKey('spki', der, importParams(publicKey), true, ['verify']);
 }
 
 /** SHA-1 of a DER certificate, upper-case hex: the Windows thumbprint. */
@@ -52,6 +52,9 @@ export function publicKeyId(spkiDer: Uint8Array): string {
 
 /** Base64 DER → PEM with the given label. */
 export function toPem(der: Uint8Array, label = 'CERTIFICATE'): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }

@@ -12,7 +12,11 @@ export function decodeMasterKey(text: string, origin: string): Buffer {
   const t = text.trim();
   const key = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
   if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(t) && !/^[A-Za-z0-9+/_-]{43}=?$/.test(t))) {
-    throw sharedError('ERR_MASTER_KEY_INVALID', `${origin} is not a 32-byte key (64 hex characters or base64)`, { origin });
+    throw sharedError(
+      'ERR_MASTER_KEY_INVALID',
+      `${origin} is not a 32-byte key (64 hex characters or base64)`,
+      { origin },
+    );
   }
   return key;
 }
@@ -21,11 +25,19 @@ export function decodeMasterKey(text: string, origin: string): Buffer {
 export function loadMasterKey(envValue: string | undefined, keyFile: string): Buffer {
   if (envValue !== undefined) return decodeMasterKey(envValue, 'S2S_MASTER_KEY');
   if (!existsSync(keyFile)) {
-    throw sharedError('ERR_MASTER_KEY_MISSING', `no master key: set S2S_MASTER_KEY or run \`s2s init\` to create ${keyFile}`, { keyFile });
+    throw sharedError(
+      'ERR_MASTER_KEY_MISSING',
+      `no master key: set S2S_MASTER_KEY or run \`s2s init\` to create ${keyFile}`,
+      { keyFile },
+    );
   }
   const mode = statSync(keyFile).mode & 0o777;
   if ((mode & 0o077) !== 0) {
-    throw sharedError('ERR_MASTER_KEY_PERMISSIONS', `${keyFile} has mode ${mode.toString(8)}; it must be 600`, { keyFile });
+    throw sharedError(
+      'ERR_MASTER_KEY_PERMISSIONS',
+      `${keyFile} has mode ${mode.toString(8)}; it must be 600`,
+      { keyFile },
+    );
   }
   return decodeMasterKey(readFileSync(keyFile, 'utf8'), keyFile);
 }

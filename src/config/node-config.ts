@@ -46,7 +46,8 @@ export function resolveNodeConfig(
 ): NodeConfig {
   const home = resolve(cwd, flags.home ?? nonEmpty(env.S2S_HOME) ?? NODE_DEFAULTS.home);
   const storeRaw = flags.store ?? nonEmpty(env.S2S_STORE) ?? join(home, NODE_DEFAULTS.sqliteFile);
-  const store = /^[a-z][a-z0-9+.-]+:/i.test(storeRaw) || isAbsolute(storeRaw) ? storeRaw : resolve(cwd, storeRaw);
+  const store =
+    /^[a-z][a-z0-9+.-]+:/i.test(storeRaw) || isAbsolute(storeRaw) ? storeRaw : resolve(cwd, storeRaw);
   return Object.freeze({
     home,
     store,

@@ -8,7 +8,12 @@ import { renderErrorsDoc } from '../../scripts/errors-doc.ts';
 const root = new URL('../../', import.meta.url).pathname;
 
 /** Node.js / OpenSSL error codes that s2s code compares against (they are not s2s codes). */
-const PLATFORM_CODES = new Set(['ERR_TLS', 'ERR_SSL', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_UNKNOWN_FILE_EXTENSION']);
+const PLATFORM_CODES = new Set([
+  'ERR_TLS',
+  'ERR_SSL',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_UNKNOWN_FILE_EXTENSION',
+]);
 
 function sources(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -26,9 +31,12 @@ test('docs/errors.md is generated from the catalogs and up to date (run `npm run
 test('every ERR_/WARN_ code used in src/ is declared in a catalog', () => {
   const used = new Set<string>();
   for (const file of sources(join(root, 'src'))) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/['"`]((ERR|WARN)_[A-Z0-9_]{3,})['"`]/g)) used.add(m[1]!);
+    for (const m of readFileSync(file, 'utf8').matchAll(/['"`]((ERR|WARN)_[A-Z0-9_]{3,})['"`]/g))
+      used.add(m[1]!);
   }
-  const missing = [...used].filter((c) => !(c in ALL_ERRORS) && !(c in ALL_WARNINGS) && !PLATFORM_CODES.has(c));
+  const missing = [...used].filter(
+    (c) => !(c in ALL_ERRORS) && !(c in ALL_WARNINGS) && !PLATFORM_CODES.has(c),
+  );
   assert.deepEqual(missing, []);
 });
 

@@ -26,4 +26,7 @@ export const ERROR_SECTIONS: ReadonlyArray<{
 /** Every error code with its definition. */
 export const ALL_ERRORS: ErrorCatalog = Object.assign({}, ...ERROR_SECTIONS.map((s) => s.errors));
 /** Every warning code with its definition. */
-export const ALL_WARNINGS: Readonly<Record<string, WarningDefinition>> = Object.assign({}, ...ERROR_SECTIONS.map((s) => s.warnings));
+export const ALL_WARNINGS: Readonly<Record<string, WarningDefinition>> = Object.assign(
+  {},
+  ...ERROR_SECTIONS.map((s) => s.warnings),
+);

@@ -19,7 +19,12 @@ import {
 import type { Logger, ServiceDeps, Services } from '../services/index.ts';
 import { join } from 'node:path';
 import { openStore } from './open-store.ts';
-import { claimSingleNodeStore, deferredStore, openReplicatedStore, REPLICATION_DEFAULTS } from '../replication/index.ts';
+import {
+  claimSingleNodeStore,
+  deferredStore,
+  openReplicatedStore,
+  REPLICATION_DEFAULTS,
+} from '../replication/index.ts';
 import { parsePostgresUrl } from '../store/postgres/postgres-target.ts';
 import { MetadataFetcher } from '../adapters/http-client/metadata-fetcher.ts';
 
@@ -45,7 +50,10 @@ export interface DeploymentOptions {
 }
 
 /** Opens the store and wires the services. */
-export async function openDeployment(config: NodeConfig, options: DeploymentOptions = {}): Promise<Deployment> {
+export async function openDeployment(
+  config: NodeConfig,
+  options: DeploymentOptions = {},
+): Promise<Deployment> {
   const store = options.store ?? (await openConfiguredStore(config, options));
   return buildDeployment(config, store, options);
 }
@@ -77,7 +85,11 @@ async function openConfiguredStore(config: NodeConfig, options: DeploymentOption
 }
 
 /** Wires services over an open store. */
-export function buildDeployment(config: NodeConfig, store: DocumentStore, options: DeploymentOptions = {}): Deployment {
+export function buildDeployment(
+  config: NodeConfig,
+  store: DocumentStore,
+  options: DeploymentOptions = {},
+): Deployment {
   let box: SecretBox | undefined;
   const services = {} as { -readonly [K in keyof Services]: Services[K] };
   const deps: ServiceDeps = {

@@ -7,13 +7,18 @@ import { S2sError, sharedError } from '../core/index.ts';
 import type { DocumentStore } from '../store/document-store.ts';
 
 /** Wraps `open` as a DocumentStore that connects lazily; `location` must equal the opened store's. */
-export function deferredStore(open: () => Promise<DocumentStore>, location: string, dialect: DocumentStore['dialect'] = 'postgres'): DocumentStore {
+export function deferredStore(
+  open: () => Promise<DocumentStore>,
+  location: string,
+  dialect: DocumentStore['dialect'] = 'postgres',
+): DocumentStore {
   let opened: DocumentStore | undefined;
   let opening: Promise<DocumentStore> | undefined;
   let closed = false;
   const listeners = new Map<(version: number) => void, () => void>();
   const ready = (): Promise<DocumentStore> => {
-    if (closed) return Promise.reject(sharedError('ERR_STORE_UNAVAILABLE', `the store ${location} is closed`));
+    if (closed)
+      return Promise.reject(sharedError('ERR_STORE_UNAVAILABLE', `the store ${location} is closed`));
     if (opened !== undefined) return Promise.resolve(opened);
     opening ??= open().then(
       (store) => {
@@ -23,7 +28,14 @@ export function deferredStore(open: () => Promise<DocumentStore>, location: stri
       },
       (err: unknown) => {
         opening = undefined; // the next call tries again
-        throw err instanceof S2sError ? err : sharedError('ERR_STORE_UNAVAILABLE', `the store ${location} could not be opened`, { location }, err);
+        throw err instanceof S2sError
+          ? err
+          : sharedError(
+              'ERR_STORE_UNAVAILABLE',
+              `the store ${location} could not be opened`,
+              { location },
+              err,
+            );
       },
     );
     return opening;

@@ -67,7 +67,10 @@ export class NodeHeartbeat {
     const clockOffsetMs = await measureClockOffset(central, this.#o.clock);
     const snapshot = this.#o.snapshot();
     const now = this.#o.clock.now();
-    const assignment = snapshot.get<CertificateAssignment>('assignment', `${GLOBAL_IDENTITY}/OAuthTokenIssuer`)?.body;
+    const assignment = snapshot.get<CertificateAssignment>(
+      'assignment',
+      `${GLOBAL_IDENTITY}/OAuthTokenIssuer`,
+    )?.body;
     const record: PoolNodeRecord = {
       fqdn: identity.fqdn,
       site: identity.site,
@@ -79,7 +82,9 @@ export class NodeHeartbeat {
       heartbeatMs: this.#o.intervalMs,
       issuerThumbprints: issuerThumbprintsAt(assignment, now),
     };
-    await central.write([{ op: 'put', kind: 'node', key: identity.fqdn, body: record, expect: 'any' }], { actor: `node:${identity.fqdn}` });
+    await central.write([{ op: 'put', kind: 'node', key: identity.fqdn, body: record, expect: 'any' }], {
+      actor: `node:${identity.fqdn}`,
+    });
   }
 
   #recovered(): void {
@@ -88,7 +93,11 @@ export class NodeHeartbeat {
   }
 
   #failed(err: unknown): void {
-    if (!this.#failing) this.#o.logger.warn({ node: this.#o.identity.fqdn, err: err instanceof Error ? err.message : String(err) }, 'heartbeat failed');
+    if (!this.#failing)
+      this.#o.logger.warn(
+        { node: this.#o.identity.fqdn, err: err instanceof Error ? err.message : String(err) },
+        'heartbeat failed',
+      );
     this.#failing = true;
   }
 }

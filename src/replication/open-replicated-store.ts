@@ -51,18 +51,28 @@ export interface OpenReplicatedStoreOptions {
 }
 
 /** Opens the store a pool node's services use. */
-export async function openReplicatedStore(options: OpenReplicatedStoreOptions): Promise<ReplicatedDocumentStore> {
+export async function openReplicatedStore(
+  options: OpenReplicatedStoreOptions,
+): Promise<ReplicatedDocumentStore> {
   const logger = options.logger ?? silentReplicationLogger;
   const file = new ReplicaFile(options.replicaFile, options.secretBox);
   await mkdir(dirname(options.replicaFile), { recursive: true, mode: 0o700 });
   const loaded = await loadReplica(file, options, logger);
   const follower = new ReplicaFollower(
-    { central: options.central, file, nodeName: options.nodeName, clock: options.clock, logger, pollIntervalMs: options.pollIntervalMs ?? REPLICATION_DEFAULTS.pollIntervalMs },
+    {
+      central: options.central,
+      file,
+      nodeName: options.nodeName,
+      clock: options.clock,
+      logger,
+      pollIntervalMs: options.pollIntervalMs ?? REPLICATION_DEFAULTS.pollIntervalMs,
+    },
     loaded.snapshot ?? ReplicaSnapshot.empty(),
     loaded.snapshot !== undefined,
   );
   if (loaded.snapshot === undefined) await bootstrap(follower, loaded.problem);
-  else await Promise.race([follower.sync(), delay(options.startupSyncMs ?? REPLICATION_DEFAULTS.startupSyncMs)]);
+  else
+    await Promise.race([follower.sync(), delay(options.startupSyncMs ?? REPLICATION_DEFAULTS.startupSyncMs)]);
   follower.start();
   const store = new ReplicatedDocumentStore(options.central, follower, {
     nodeName: options.nodeName,
@@ -89,7 +99,12 @@ async function loadReplica(
   if (contents === undefined) return {};
   if (contents.node !== options.nodeName || contents.storeLocation !== options.central.location) {
     logger.warn(
-      { code: 'WARN_REPLICA_DISCARDED', file: file.path, node: contents.node, storeLocation: contents.storeLocation },
+      {
+        code: 'WARN_REPLICA_DISCARDED',
+        file: file.path,
+        node: contents.node,
+        storeLocation: contents.storeLocation,
+      },
       `the local replica belongs to node ${contents.node} of store ${contents.storeLocation}; rebuilding it`,
     );
     return {};
@@ -103,11 +118,21 @@ async function bootstrap(follower: ReplicaFollower, problem: S2sError | undefine
   } catch (err) {
     if (problem !== undefined) throw problem;
     if (err instanceof S2sError && err.code !== 'ERR_STORE_UNAVAILABLE') throw err;
-    throw replicationError('ERR_REPLICA_UNAVAILABLE', 'this pool node has no local replica yet and the central store is unreachable', {}, err);
+    throw replicationError(
+      'ERR_REPLICA_UNAVAILABLE',
+      'this pool node has no local replica yet and the central store is unreachable',
+      {},
+      err,
+    );
   }
 }
 
-async function startHeartbeat(store: ReplicatedDocumentStore, follower: ReplicaFollower, options: OpenReplicatedStoreOptions, logger: ReplicationLogger): Promise<void> {
+async function startHeartbeat(
+  store: ReplicatedDocumentStore,
+  follower: ReplicaFollower,
+  options: OpenReplicatedStoreOptions,
+  logger: ReplicationLogger,
+): Promise<void> {
   const intervalMs = options.heartbeatMs ?? REPLICATION_DEFAULTS.heartbeatMs;
   if (intervalMs <= 0) return;
   const heartbeat = new NodeHeartbeat({
@@ -130,7 +155,9 @@ async function startHeartbeat(store: ReplicatedDocumentStore, follower: ReplicaF
 /** The s2s version from package.json (what `s2s replication status` shows per node). */
 async function packageVersion(): Promise<string> {
   try {
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
     return typeof pkg.version === 'string' ? pkg.version : 'unknown';
   } catch {
     return 'unknown';

@@ -31,7 +31,11 @@ export interface CatchUpResult {
 }
 
 /** Returns `current` itself when nothing committed after it. Throws when the store is unreachable. */
-export async function catchUp(central: DocumentStore, current: ReplicaSnapshot, limits = CATCH_UP_DEFAULTS): Promise<CatchUpResult> {
+export async function catchUp(
+  central: DocumentStore,
+  current: ReplicaSnapshot,
+  limits = CATCH_UP_DEFAULTS,
+): Promise<CatchUpResult> {
   const first = forward(await central.changesSince(current.version, limits.pageLimit), current.version);
   if (first.length === 0) return { snapshot: current, configurationChanged: false };
   if (first.length >= limits.pageLimit) return fullResync(central, current);
@@ -39,7 +43,11 @@ export async function catchUp(central: DocumentStore, current: ReplicaSnapshot, 
   const fetched = new Map<string, StoredDocument | undefined>();
   for (let round = 0; round < limits.maxRounds; round += 1) {
     await fetchMissing(central, pending, fetched, limits.fetchConcurrency);
-    if (pending.consistentWith(fetched)) return { snapshot: current.apply(pending.target, pending.delta(fetched)), configurationChanged: pending.touchesConfiguration() };
+    if (pending.consistentWith(fetched))
+      return {
+        snapshot: current.apply(pending.target, pending.delta(fetched)),
+        configurationChanged: pending.touchesConfiguration(),
+      };
     const more = forward(await central.changesSince(pending.target, limits.pageLimit), pending.target);
     if (more.length === 0 || more.length >= limits.pageLimit) break; // the log disagrees with the documents, or too much moved
     for (const id of pending.add(more)) fetched.delete(id);
@@ -51,7 +59,10 @@ export async function catchUp(central: DocumentStore, current: ReplicaSnapshot, 
 export async function fullResync(central: DocumentStore, current: ReplicaSnapshot): Promise<CatchUpResult> {
   const snap = await central.snapshot();
   if (snap.version <= current.version) return { snapshot: current, configurationChanged: false };
-  return { snapshot: ReplicaSnapshot.of(snap.version, snap.documents.map(holdDocument)), configurationChanged: true };
+  return {
+    snapshot: ReplicaSnapshot.of(snap.version, snap.documents.map(holdDocument)),
+    configurationChanged: true,
+  };
 }
 
 /** Entries past `version` only: a late or repeated delivery never moves a node backwards. */
@@ -111,7 +122,12 @@ class PendingChanges {
   }
 }
 
-async function fetchMissing(central: DocumentStore, pending: PendingChanges, fetched: Map<string, StoredDocument | undefined>, concurrency: number): Promise<void> {
+async function fetchMissing(
+  central: DocumentStore,
+  pending: PendingChanges,
+  fetched: Map<string, StoredDocument | undefined>,
+  concurrency: number,
+): Promise<void> {
   const todo = [...pending.entries()].filter(([id]) => !fetched.has(id));
   for (let i = 0; i < todo.length; i += concurrency) {
     const slice = todo.slice(i, i + concurrency);

@@ -90,10 +90,13 @@ export class ReplicaFile {
     } catch (err) {
       throw this.#corrupt('is not valid JSON', err);
     }
-    if (envelope?.format !== FORMAT || !Number.isSafeInteger(envelope.version)) throw this.#corrupt(`is not in format ${FORMAT}`);
+    if (envelope?.format !== FORMAT || !Number.isSafeInteger(envelope.version))
+      throw this.#corrupt(`is not in format ${FORMAT}`);
     let documents: HeldDocument[];
     try {
-      documents = JSON.parse(this.#box.open(envelope.sealed, aadOf(envelope)).toString('utf8')) as HeldDocument[];
+      documents = JSON.parse(
+        this.#box.open(envelope.sealed, aadOf(envelope)).toString('utf8'),
+      ) as HeldDocument[];
     } catch (err) {
       const why = err instanceof S2sError ? err.message : 'its contents are not valid JSON';
       throw this.#corrupt(`cannot be opened: ${why}`, err);
@@ -103,7 +106,12 @@ export class ReplicaFile {
   }
 
   #corrupt(why: string, cause?: unknown): S2sError {
-    return replicationError('ERR_REPLICA_CORRUPT', `the local replica ${this.path} ${why}`, { path: this.path }, cause);
+    return replicationError(
+      'ERR_REPLICA_CORRUPT',
+      `the local replica ${this.path} ${why}`,
+      { path: this.path },
+      cause,
+    );
   }
 
   /** Temp files of a node killed before its rename: never valid, always safe to delete. */
@@ -112,7 +120,8 @@ export class ReplicaFile {
     const prefix = `${basename(this.path)}.`;
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const name of names) {
-      if (name.startsWith(prefix) && name.endsWith('.tmp')) await unlink(join(dir, name)).catch(() => undefined);
+      if (name.startsWith(prefix) && name.endsWith('.tmp'))
+        await unlink(join(dir, name)).catch(() => undefined);
     }
   }
 }

@@ -126,7 +126,8 @@ export class ReplicaFollower {
     this.#unsubscribe?.();
     if (this.#timer !== undefined) clearInterval(this.#timer);
     await this.#running;
-    if (this.#persistedVersion < this.#snapshot.version) await this.#persist(this.#snapshot).catch(() => undefined);
+    if (this.#persistedVersion < this.#snapshot.version)
+      await this.#persist(this.#snapshot).catch(() => undefined);
   }
 
   async #loop(): Promise<void> {
@@ -175,7 +176,11 @@ export class ReplicaFollower {
   }
 
   #markReachable(): void {
-    if (!this.#reachable) this.#o.logger.info({ appliedVersion: this.#snapshot.version }, 'central store reachable again; replica caught up');
+    if (!this.#reachable)
+      this.#o.logger.info(
+        { appliedVersion: this.#snapshot.version },
+        'central store reachable again; replica caught up',
+      );
     this.#reachable = true;
     this.#lastError = null;
     this.#lastSyncAt = this.#o.clock.now();
@@ -183,13 +188,18 @@ export class ReplicaFollower {
 
   #markUnreachable(err: unknown): void {
     const message = describe(err);
-    if (this.#reachable) this.#o.logger.warn({ err: message, appliedVersion: this.#snapshot.version }, 'central store unreachable; serving the local replica');
+    if (this.#reachable)
+      this.#o.logger.warn(
+        { err: message, appliedVersion: this.#snapshot.version },
+        'central store unreachable; serving the local replica',
+      );
     this.#reachable = false;
     this.#lastError = message;
   }
 }
 
 function describe(err: unknown): string {
-  if (err instanceof Error) return `${(err as { code?: string }).code ?? err.name}: ${err.message.split('\n')[0] ?? ''}`;
+  if (err instanceof Error)
+    return `${(err as { code?: string }).code ?? err.name}: ${err.message.split('\n')[0] ?? ''}`;
   return String(err);
 }

@@ -91,7 +91,9 @@ export class ReplicaSnapshot {
   #sorted(kind: DocumentKind): readonly HeldDocument[] {
     let sorted = this.#byKind.get(kind);
     if (sorted === undefined) {
-      sorted = [...this.#docs.values()].filter((d) => d.kind === kind).sort((a, b) => compareBytes(a.key, b.key));
+      sorted = [...this.#docs.values()]
+        .filter((d) => d.kind === kind)
+        .sort((a, b) => compareBytes(a.key, b.key));
       this.#byKind.set(kind, sorted);
     }
     return sorted;
@@ -100,11 +102,23 @@ export class ReplicaSnapshot {
 
 /** The held form of a stored document. */
 export function holdDocument(doc: StoredDocument): HeldDocument {
-  return { kind: doc.kind, key: doc.key, text: JSON.stringify(doc.body), version: doc.version, updatedAt: doc.updatedAt };
+  return {
+    kind: doc.kind,
+    key: doc.key,
+    text: JSON.stringify(doc.body),
+    version: doc.version,
+    updatedAt: doc.updatedAt,
+  };
 }
 
 function toStored<T>(held: HeldDocument): StoredDocument<T> {
-  return { kind: held.kind, key: held.key, body: JSON.parse(held.text) as T, version: held.version, updatedAt: held.updatedAt };
+  return {
+    kind: held.kind,
+    key: held.key,
+    body: JSON.parse(held.text) as T,
+    version: held.version,
+    updatedAt: held.updatedAt,
+  };
 }
 
 function idOf(kind: DocumentKind, key: string): string {

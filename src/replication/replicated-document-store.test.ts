@@ -11,18 +11,36 @@ import { openReplicatedStore } from './open-replicated-store.ts';
 import type { ReplicatedDocumentStore } from './replicated-document-store.ts';
 
 const box = new SecretBox(randomBytes(32));
-const put = (key: string, body: unknown, expect: WriteOperation['expect'] = 'any'): WriteOperation => ({ op: 'put', kind: 'partner', key, body, expect });
+const put = (key: string, body: unknown, expect: WriteOperation['expect'] = 'any'): WriteOperation => ({
+  op: 'put',
+  kind: 'partner',
+  key,
+  body,
+  expect,
+});
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
   await assert.rejects(promise, (err: unknown) => (err as { code?: string }).code === code);
 }
 
 /** A pool over one shared in-memory store: each node has its own connection and replica directory. */
-async function pool(t: { after: (fn: () => Promise<void> | void) => void }, count = 3, root = new MemoryDocumentStore()) {
+async function pool(
+  t: { after: (fn: () => Promise<void> | void) => void },
+  count = 3,
+  root = new MemoryDocumentStore(),
+) {
   const dir = mkdtempSync(join(tmpdir(), 's2s-repl-'));
   const nodes: ReplicatedDocumentStore[] = [];
   const open = async (name: string, central: DocumentStore = root.connect()) => {
-    const node = await openReplicatedStore({ central, replicaFile: join(dir, name, 'replica.sealed.json'), secretBox: box, nodeName: name, clock: systemClock, heartbeatMs: 0, pollIntervalMs: 200 });
+    const node = await openReplicatedStore({
+      central,
+      replicaFile: join(dir, name, 'replica.sealed.json'),
+      secretBox: box,
+      nodeName: name,
+      clock: systemClock,
+      heartbeatMs: 0,
+      pollIntervalMs: 200,
+    });
     nodes.push(node);
     return node;
   };
@@ -48,8 +66,16 @@ describe('ReplicatedDocumentStore', () => {
     const { nodes } = await pool(t);
     const [a, b, c] = nodes as [ReplicatedDocumentStore, ReplicatedDocumentStore, ReplicatedDocumentStore];
     const result = await a.write([put('exchange', { enabled: true })]);
-    assert.deepEqual((await a.get('partner', 'exchange'))?.body, { enabled: true }, 'read-your-writes on the writer');
-    const elapsed = await until(async () => (await b.get('partner', 'exchange')) !== undefined && (await c.get('partner', 'exchange')) !== undefined);
+    assert.deepEqual(
+      (await a.get('partner', 'exchange'))?.body,
+      { enabled: true },
+      'read-your-writes on the writer',
+    );
+    const elapsed = await until(
+      async () =>
+        (await b.get('partner', 'exchange')) !== undefined &&
+        (await c.get('partner', 'exchange')) !== undefined,
+    );
     assert.ok(elapsed < 1000, `replicated in ${elapsed} ms`);
     assert.equal(await c.headVersion(), result.version);
   });
@@ -98,12 +124,21 @@ describe('ReplicatedDocumentStore', () => {
     const { open } = await pool(t, 0, root);
     const node = await open('fe1.contoso.com', central);
     const served: Array<[unknown, unknown]> = [];
-    node.subscribe(() => void Promise.all([node.get('partner', 'x'), node.get('partner', 'y')]).then(([x, y]) => served.push([x?.body, y?.body]), () => undefined));
+    node.subscribe(
+      () =>
+        void Promise.all([node.get('partner', 'x'), node.get('partner', 'y')]).then(
+          ([x, y]) => served.push([x?.body, y?.body]),
+          () => undefined,
+        ),
+    );
     await writer.write([put('x', 1), put('y', 1)]);
     await until(() => raced);
     await until(async () => (await node.get('partner', 'x'))?.body === 2);
     assert.equal((await node.get('partner', 'y'))?.body, 2);
-    assert.ok(served.every(([x, y]) => x === y), `served ${JSON.stringify(served)}`);
+    assert.ok(
+      served.every(([x, y]) => x === y),
+      `served ${JSON.stringify(served)}`,
+    );
   });
 
   test('while the central store is down: reads keep working, writes fail with ERR_STORE_UNAVAILABLE, then it catches up', async (t) => {
@@ -125,7 +160,10 @@ describe('ReplicatedDocumentStore', () => {
   test('a node restarts from its replica file while the central store is down', async (t) => {
     const { root, nodes, open } = await pool(t, 1);
     const a = nodes[0]!;
-    await a.write([put('exchange', { trust: 'Full' }), { op: 'put', kind: 'user', key: 'alice@contoso.com', body: { sip: 'alice' }, expect: 'absent' }]);
+    await a.write([
+      put('exchange', { trust: 'Full' }),
+      { op: 'put', kind: 'user', key: 'alice@contoso.com', body: { sip: 'alice' }, expect: 'absent' },
+    ]);
     const version = a.appliedVersion;
     await a.close();
     root.setUnavailable(true);
@@ -155,7 +193,11 @@ describe('ReplicatedDocumentStore', () => {
     root.setUnavailable(false);
     const rebuilt = await open('fe1.contoso.com');
     assert.equal((await rebuilt.get('partner', 'exchange'))?.body, 'secret-looking-value');
-    assert.deepEqual(readdirSync(join(dir, 'fe1.contoso.com')), ['replica.sealed.json'], 'no temp files left behind');
+    assert.deepEqual(
+      readdirSync(join(dir, 'fe1.contoso.com')),
+      ['replica.sealed.json'],
+      'no temp files left behind',
+    );
   });
 
   test('conflicting writes through two nodes: one wins, the other gets ERR_STORE_CONFLICT', async (t) => {
@@ -163,8 +205,13 @@ describe('ReplicatedDocumentStore', () => {
     const [a, b] = nodes as [ReplicatedDocumentStore, ReplicatedDocumentStore];
     const base = await a.write([put('exchange', 'base')]);
     await until(async () => (await b.get('partner', 'exchange'))?.version === base.version);
-    const outcomes = await Promise.allSettled([a.write([put('exchange', 'from-a', base.version)]), b.write([put('exchange', 'from-b', base.version)])]);
-    const codes = outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code: string }).code)).sort();
+    const outcomes = await Promise.allSettled([
+      a.write([put('exchange', 'from-a', base.version)]),
+      b.write([put('exchange', 'from-b', base.version)]),
+    ]);
+    const codes = outcomes
+      .map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code: string }).code))
+      .sort();
     assert.deepEqual(codes, ['ERR_STORE_CONFLICT', 'ok']);
   });
 
@@ -176,7 +223,10 @@ describe('ReplicatedDocumentStore', () => {
     await nodes[0]!.write([put('a', 2)]);
     await until(() => seen.includes(nodes[0]!.appliedVersion));
     off();
-    assert.deepEqual([...seen].sort((x, y) => x - y), seen);
+    assert.deepEqual(
+      [...seen].sort((x, y) => x - y),
+      seen,
+    );
     assert.equal(new Set(seen).size, seen.length);
   });
 });

@@ -39,7 +39,11 @@ export class ReplicatedDocumentStore implements DocumentStore {
   readonly #closeHooks: CloseHook[] = [];
   #closed: Promise<void> | undefined;
 
-  constructor(central: DocumentStore, follower: ReplicaFollower, options: { nodeName: string; logger: ReplicationLogger; readYourWritesMs: number }) {
+  constructor(
+    central: DocumentStore,
+    follower: ReplicaFollower,
+    options: { nodeName: string; logger: ReplicationLogger; readYourWritesMs: number },
+  ) {
     this.dialect = central.dialect;
     this.location = central.location;
     this.nodeName = options.nodeName;
@@ -149,7 +153,10 @@ export class ReplicatedDocumentStore implements DocumentStore {
     if (await this.#follower.waitFor(version, this.#readYourWritesMs)) return;
     await Promise.race([this.#follower.sync(), delay(this.#readYourWritesMs)]);
     if (this.appliedVersion < version) {
-      this.#logger.warn({ version, appliedVersion: this.appliedVersion }, 'write committed but not yet applied on this node');
+      this.#logger.warn(
+        { version, appliedVersion: this.appliedVersion },
+        'write committed but not yet applied on this node',
+      );
     }
   }
 
@@ -165,7 +172,8 @@ export class ReplicatedDocumentStore implements DocumentStore {
   }
 
   #assertOpen(): void {
-    if (this.#closed !== undefined) throw sharedError('ERR_STORE_UNAVAILABLE', `the replicated store of node ${this.nodeName} is closed`);
+    if (this.#closed !== undefined)
+      throw sharedError('ERR_STORE_UNAVAILABLE', `the replicated store of node ${this.nodeName} is closed`);
   }
 }
 

@@ -9,7 +9,12 @@ import type { PoolNodeRecord } from '../core/replication/pool-node.ts';
 import type { DocumentStore } from '../store/document-store.ts';
 
 /** Refuses a SQLite store owned by another node; records this node as the owner on first use. */
-export async function claimSingleNodeStore(store: DocumentStore, nodeName: string, clock: Clock, softwareVersion = 'unknown'): Promise<void> {
+export async function claimSingleNodeStore(
+  store: DocumentStore,
+  nodeName: string,
+  clock: Clock,
+  softwareVersion = 'unknown',
+): Promise<void> {
   if (store.dialect !== 'sqlite') return;
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const nodes = await store.list('node');
@@ -23,9 +28,20 @@ export async function claimSingleNodeStore(store: DocumentStore, nodeName: strin
     }
     if (nodes.length > 0) return;
     try {
-      await store.write([{ op: 'put', kind: 'node', key: nodeName, body: ownerRecord(nodeName, clock.now(), softwareVersion), expect: 'absent' }], {
-        actor: `node:${nodeName}`,
-      });
+      await store.write(
+        [
+          {
+            op: 'put',
+            kind: 'node',
+            key: nodeName,
+            body: ownerRecord(nodeName, clock.now(), softwareVersion),
+            expect: 'absent',
+          },
+        ],
+        {
+          actor: `node:${nodeName}`,
+        },
+      );
       return;
     } catch (err) {
       // Two processes claiming at once: re-read and decide on what won.

@@ -19,9 +19,17 @@ describe('online enrollment through the CA endpoint over HTTPS', () => {
     await server.ca.authority.accounts.add('enroller', 'correct horse battery');
     // The CA server's own TLS certificate, issued by itself for 127.0.0.1.
     const tlsKeys = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
-    const csr = await createRequest({ subject: 'CN=ca.contoso.com', dnsNames: ['ca.contoso.com'], ipAddresses: ['127.0.0.1'] }, tlsKeys);
+    const csr = await createRequest(
+      { subject: 'CN=ca.contoso.com', dnsNames: ['ca.contoso.com'], ipAddresses: ['127.0.0.1'] },
+      tlsKeys,
+    );
     const issued = await server.ca.authority.issue({ csr, template: 'WebServer', account: null });
-    app = Fastify({ https: { key: tlsKeys.privateKey.export({ format: 'pem', type: 'pkcs8' }), cert: toPem(issued.certificate) } });
+    app = Fastify({
+      https: {
+        key: tlsKeys.privateKey.export({ format: 'pem', type: 'pkcs8' }),
+        cert: toPem(issued.certificate),
+      },
+    });
     await app.register(caRoutes({ ca: server.ca }));
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
@@ -34,7 +42,12 @@ describe('online enrollment through the CA endpoint over HTTPS', () => {
   });
 
   test('right credentials: issued, installed, assigned and valid on the requesting deployment', async () => {
-    const outcome = await requester.ca.request({ usages: ['Default'], ca: url, caAccount: 'enroller', caPassword: 'correct horse battery' });
+    const outcome = await requester.ca.request({
+      usages: ['Default'],
+      ca: url,
+      caAccount: 'enroller',
+      caPassword: 'correct horse battery',
+    });
     assert.equal(outcome.kind, 'issued');
     if (outcome.kind !== 'issued') return;
     assert.equal(outcome.result.status.status, 'valid');
@@ -44,13 +57,38 @@ describe('online enrollment through the CA endpoint over HTTPS', () => {
   });
 
   test('wrong credentials are refused with ERR_CA_ACCOUNT_INVALID and leave no pending request', async () => {
-    await assert.rejects(requester.ca.request({ usages: ['Default'], ca: url, caAccount: 'enroller', caPassword: 'wrong password!!' }), { code: 'ERR_CA_ACCOUNT_INVALID' });
-    await assert.rejects(requester.ca.request({ usages: ['Default'], ca: url, caAccount: 'nobody', caPassword: 'correct horse battery' }), { code: 'ERR_CA_ACCOUNT_INVALID' });
+    await assert.rejects(
+      requester.ca.request({
+        usages: ['Default'],
+        ca: url,
+        caAccount: 'enroller',
+        caPassword: 'wrong password!!',
+      }),
+      { code: 'ERR_CA_ACCOUNT_INVALID' },
+    );
+    await assert.rejects(
+      requester.ca.request({
+        usages: ['Default'],
+        ca: url,
+        caAccount: 'nobody',
+        caPassword: 'correct horse battery',
+      }),
+      { code: 'ERR_CA_ACCOUNT_INVALID' },
+    );
     assert.deepEqual(await requester.ca.listRequests(), []);
   });
 
   test('an unknown template is refused by the CA with its own code', async () => {
-    await assert.rejects(requester.ca.request({ usages: ['Default'], ca: url, caAccount: 'enroller', caPassword: 'correct horse battery', template: 'Nope' }), { code: 'ERR_CA_TEMPLATE_UNKNOWN' });
+    await assert.rejects(
+      requester.ca.request({
+        usages: ['Default'],
+        ca: url,
+        caAccount: 'enroller',
+        caPassword: 'correct horse battery',
+        template: 'Nope',
+      }),
+      { code: 'ERR_CA_TEMPLATE_UNKNOWN' },
+    );
   });
 
   test('without credentials the endpoint answers 401 with a Basic challenge', async () => {

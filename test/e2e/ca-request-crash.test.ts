@@ -31,7 +31,7 @@ await store.close();
 `;
 
 /** A process killed after the request key is generated leaves no request, or a request with its key (issue 5). */
-describe('a crash during a certificate request never loses a submitted request\'s key', () => {
+describe("a crash during a certificate request never loses a submitted request's key", () => {
   const cases: Array<[string, 'none' | 'one']> = [
     ['ca.request.after-keygen', 'none'],
     ['store.write.before-commit', 'none'],
@@ -45,12 +45,34 @@ describe('a crash during a certificate request never loses a submitted request\'
       const masterKey = randomBytes(32);
       try {
         const setup = SqliteDocumentStore.open(storePath);
-        await setup.write([{ op: 'put', kind: 'oauth-config', key: 'global', body: { realm: 'contoso.com', serviceName: '00000004-0000-0ff1-ce00-000000000000', actorTokenLifetimeSeconds: 86400, outerTokenLifetimeSeconds: 28800, clockSkewSeconds: 300, hostNames: ['pool.contoso.com'], sha1CertificatePolicy: 'warn', metadataRefreshSeconds: 43200 }, expect: 'absent' }]);
+        await setup.write([
+          {
+            op: 'put',
+            kind: 'oauth-config',
+            key: 'global',
+            body: {
+              realm: 'contoso.com',
+              serviceName: '00000004-0000-0ff1-ce00-000000000000',
+              actorTokenLifetimeSeconds: 86400,
+              outerTokenLifetimeSeconds: 28800,
+              clockSkewSeconds: 300,
+              hostNames: ['pool.contoso.com'],
+              sha1CertificatePolicy: 'warn',
+              metadataRefreshSeconds: 43200,
+            },
+            expect: 'absent',
+          },
+        ]);
         await setup.close();
         writeFileSync(join(dir, 'child.mts'), CHILD);
         const child = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'child.mts')], {
           cwd: root,
-          env: { ...process.env, S2S_FAILPOINT: failpoint, STORE_PATH: storePath, MASTER_KEY: masterKey.toString('hex') },
+          env: {
+            ...process.env,
+            S2S_FAILPOINT: failpoint,
+            STORE_PATH: storePath,
+            MASTER_KEY: masterKey.toString('hex'),
+          },
           encoding: 'utf8',
         });
         assert.equal(child.signal, 'SIGKILL', `child was not killed at ${failpoint}: ${child.stderr}`);
@@ -60,7 +82,11 @@ describe('a crash during a certificate request never loses a submitted request\'
           assert.equal(pending.length, expected === 'none' ? 0 : 1);
           const box = new SecretBox(masterKey);
           for (const { body } of pending) {
-            const key = createPrivateKey({ key: box.open(body.privateKey, requestKeyAad(body.id)), format: 'der', type: 'pkcs8' });
+            const key = createPrivateKey({
+              key: box.open(body.privateKey, requestKeyAad(body.id)),
+              format: 'der',
+              type: 'pkcs8',
+            });
             const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
             assert.equal(publicKeyId(spki), body.publicKeyId);
             assert.equal(publicKeyId((await parseRequest(body.csrPem)).publicKeyDer), body.publicKeyId);

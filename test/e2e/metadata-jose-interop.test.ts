@@ -18,29 +18,56 @@ import { makeCertificate } from '../fixtures/certificates.ts';
 
 test('jose verifies our actor tokens with the certificate from /metadata/json/1 and with our JWKS', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 's2s-jose-'));
-  const d = await openDeployment(resolveNodeConfig({ home, node: 'fe01.contoso.com' }, { S2S_MASTER_KEY: randomBytes(32).toString('hex') }));
+  const d = await openDeployment(
+    resolveNodeConfig(
+      { home, node: 'fe01.contoso.com' },
+      { S2S_MASTER_KEY: randomBytes(32).toString('hex') },
+    ),
+  );
   t.after(async () => {
     await d.close();
     rmSync(home, { recursive: true, force: true });
   });
   await d.services.oauth.initialize({ realm: 'contoso.com', hostNames: ['lync-pool.contoso.com'] });
-  const cert = await makeCertificate({ subject: 'CN=lync-pool.contoso.com', dnsNames: ['lync-pool.contoso.com'], freshKey: true });
-  await d.services.certificates.import({ file: Buffer.from(cert.pem), keyFile: Buffer.from(cert.keyPem), usages: ['OAuthTokenIssuer'] });
+  const cert = await makeCertificate({
+    subject: 'CN=lync-pool.contoso.com',
+    dnsNames: ['lync-pool.contoso.com'],
+    freshKey: true,
+  });
+  await d.services.certificates.import({
+    file: Buffer.from(cert.pem),
+    keyFile: Buffer.from(cert.keyPem),
+    usages: ['OAuthTokenIssuer'],
+  });
   const exchange = await makeCertificate({ subject: 'CN=mail.contoso.com', freshKey: true });
-  await d.services.partners.create({ identity: 'microsoft.exchange', trustLevel: 'Full', applicationIdentifier: PRINCIPAL_IDS.exchange, realm: 'contoso.com', certificate: exchange.der });
+  await d.services.partners.create({
+    identity: 'microsoft.exchange',
+    trustLevel: 'Full',
+    applicationIdentifier: PRINCIPAL_IDS.exchange,
+    realm: 'contoso.com',
+    certificate: exchange.der,
+  });
 
   const app = await createHttpApp({ services: d.services });
   t.after(() => app.close());
-  const metadata = (await app.inject({ url: '/metadata/json/1', headers: { host: 'lync-pool.contoso.com' } })).json();
+  const metadata = (
+    await app.inject({ url: '/metadata/json/1', headers: { host: 'lync-pool.contoso.com' } })
+  ).json();
   const signing = (metadata.keys as Array<Record<string, any>>).filter(
-    (k) => String(k.usage).toLowerCase() === 'signing' && String((k.keyvalue ?? k.keyValue)?.type).toLowerCase() === 'x509certificate',
+    (k) =>
+      String(k.usage).toLowerCase() === 'signing' &&
+      String((k.keyvalue ?? k.keyValue)?.type).toLowerCase() === 'x509certificate',
   );
   assert.equal(signing.length, 1);
   const der = Buffer.from(String((signing[0]!.keyvalue ?? signing[0]!.keyValue).value), 'base64');
   const published = new X509Certificate(der);
   assert.equal(published.fingerprint.replace(/:/g, ''), cert.thumbprint);
 
-  const { token, actorToken } = await d.services.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com', user: { sip: 'kenmyer@contoso.com' } });
+  const { token, actorToken } = await d.services.tokens.issue({
+    partner: 'microsoft.exchange',
+    host: 'mail.contoso.com',
+    user: { sip: 'kenmyer@contoso.com' },
+  });
   const x5t = createHash('sha1').update(der).digest('base64url');
 
   // jose's JWT layer refuses the string nbf/exp the S2S profile uses (protocol.md §2.1), so verify the JWS
@@ -57,15 +84,22 @@ test('jose verifies our actor tokens with the certificate from /metadata/json/1 
   assert.match(String(claims.exp), /^\d+$/);
   // The act-as wrapper is unsigned (alg none) and carries exactly this actor token.
   const [outerHeader, outerPayload, outerSignature] = token.split('.');
-  assert.deepEqual(JSON.parse(Buffer.from(outerHeader!, 'base64url').toString()), { typ: 'JWT', alg: 'none' });
+  assert.deepEqual(JSON.parse(Buffer.from(outerHeader!, 'base64url').toString()), {
+    typ: 'JWT',
+    alg: 'none',
+  });
   assert.equal(outerSignature, '');
   assert.equal(JSON.parse(Buffer.from(outerPayload!, 'base64url').toString()).actortoken, actorToken);
 
   // The same through OIDC discovery → JWKS (protocol.md §10).
-  const discovery = (await app.inject({ url: '/.well-known/openid-configuration', headers: { host: 'lync-pool.contoso.com' } })).json();
+  const discovery = (
+    await app.inject({ url: '/.well-known/openid-configuration', headers: { host: 'lync-pool.contoso.com' } })
+  ).json();
   const jwksPath = new URL(String(discovery.jwks_uri)).pathname;
   const jwks = (await app.inject({ url: jwksPath, headers: { host: 'lync-pool.contoso.com' } })).json();
-  const viaJwks = await jose.compactVerify(actorToken, jose.createLocalJWKSet(jwks), { algorithms: ['RS256'] });
+  const viaJwks = await jose.compactVerify(actorToken, jose.createLocalJWKSet(jwks), {
+    algorithms: ['RS256'],
+  });
   assert.equal(viaJwks.protectedHeader.kid, x5t);
 
   // A tampered payload fails in jose too (the test is not vacuous).

@@ -36,7 +36,11 @@ async function openNode(url: string, file: string, masterKeyHex: string) {
 
 if (CHILD) {
   // The child: follow the store until the failpoint kills it (or 10 s pass, which the parent reports).
-  const node = await openNode(process.env.S2S_TEST_URL!, process.env.S2S_TEST_REPLICA!, process.env.S2S_TEST_KEY!);
+  const node = await openNode(
+    process.env.S2S_TEST_URL!,
+    process.env.S2S_TEST_REPLICA!,
+    process.env.S2S_TEST_KEY!,
+  );
   process.stdout.write(`ready ${node.appliedVersion}\n`);
   setTimeout(() => void node.close().then(() => process.exit(3)), 10_000);
 } else {
@@ -51,7 +55,11 @@ if (CHILD) {
   });
 }
 
-async function crashScenario(t: { after: (fn: () => void) => void }, url: string, point: ReplicaFailpoint): Promise<void> {
+async function crashScenario(
+  t: { after: (fn: () => void) => void },
+  url: string,
+  point: ReplicaFailpoint,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 's2s-crash-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const keyHex = randomBytes(32).toString('hex');
@@ -62,11 +70,20 @@ async function crashScenario(t: { after: (fn: () => void) => void }, url: string
     // The node's first replica, written cleanly.
     await (await openNode(url, file, keyHex)).close();
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-      env: { ...process.env, S2S_REPLICATION_CHILD: '1', S2S_FAILPOINT: point, S2S_TEST_URL: url, S2S_TEST_REPLICA: file, S2S_TEST_KEY: keyHex },
+      env: {
+        ...process.env,
+        S2S_REPLICATION_CHILD: '1',
+        S2S_FAILPOINT: point,
+        S2S_TEST_URL: url,
+        S2S_TEST_REPLICA: file,
+        S2S_TEST_KEY: keyHex,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     t.after(() => child.kill('SIGKILL'));
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+      child.on('exit', (code, signal) => resolve(signal ?? code)),
+    );
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
       child.on('exit', () => reject(new Error('child exited before it was ready')));
@@ -77,8 +94,14 @@ async function crashScenario(t: { after: (fn: () => void) => void }, url: string
     const onDisk = await new ReplicaFile(file, new SecretBox(Buffer.from(keyHex, 'hex'))).load();
     const expected = point === 'replica.persist.before-rename' ? first.version : second.version;
     assert.equal(onDisk?.version, expected);
-    const bodies = onDisk.documents.filter((d) => d.kind === 'partner').map((d) => JSON.parse(d.text) as number);
-    assert.deepEqual(bodies, [expected === first.version ? 1 : 2, expected === first.version ? 1 : 2], 'both documents of one batch');
+    const bodies = onDisk.documents
+      .filter((d) => d.kind === 'partner')
+      .map((d) => JSON.parse(d.text) as number);
+    assert.deepEqual(
+      bodies,
+      [expected === first.version ? 1 : 2, expected === first.version ? 1 : 2],
+      'both documents of one batch',
+    );
 
     const restarted = await openNode(url, file, keyHex);
     try {
@@ -95,5 +118,11 @@ async function crashScenario(t: { after: (fn: () => void) => void }, url: string
 
 /** One batch writing the same value to two documents (a torn apply would show them different). */
 function pair(value: number, expect: 'absent' | number) {
-  return (['a', 'b'] as const).map((key) => ({ op: 'put' as const, kind: 'partner' as const, key, body: value, expect: expect === 'absent' ? ('absent' as const) : ('any' as const) }));
+  return (['a', 'b'] as const).map((key) => ({
+    op: 'put' as const,
+    kind: 'partner' as const,
+    key,
+    body: value,
+    expect: expect === 'absent' ? ('absent' as const) : ('any' as const),
+  }));
 }

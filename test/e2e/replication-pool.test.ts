@@ -69,13 +69,28 @@ interface PoolNode {
 }
 
 function nodeConfig(dir: string, name: string, store: string): NodeConfig {
-  return { home: join(dir, name), store, nodeName: name, masterKey: MASTER_KEY, masterKeyFile: join(dir, name, 'master.key'), listen: '127.0.0.1:0' };
+  return {
+    home: join(dir, name),
+    store,
+    nodeName: name,
+    masterKey: MASTER_KEY,
+    masterKeyFile: join(dir, name, 'master.key'),
+    listen: '127.0.0.1:0',
+  };
 }
 
 /** Opens a pool node the way a front-end server does: deferred central store, replica under its home. */
-async function openNode(dir: string, name: string, url: string, clock: Clock = systemClock): Promise<PoolNode> {
+async function openNode(
+  dir: string,
+  name: string,
+  url: string,
+  clock: Clock = systemClock,
+): Promise<PoolNode> {
   const location = parsePostgresUrl(url).location;
-  const central = deferredStore(() => PostgresDocumentStore.open(url, { connectTimeoutMs: 1000, pollIntervalMs: 500, maxConnections: 3 }), location);
+  const central = deferredStore(
+    () => PostgresDocumentStore.open(url, { connectTimeoutMs: 1000, pollIntervalMs: 500, maxConnections: 3 }),
+    location,
+  );
   const store = await openReplicatedStore({
     central,
     replicaFile: join(dir, name, 'replica.sealed.json'),
@@ -90,14 +105,19 @@ async function openNode(dir: string, name: string, url: string, clock: Clock = s
 }
 
 /** A fresh schema with the OAuth configuration, a `self` partner, and an admin deployment on it (direct). */
-async function freshPool(t: Parameters<typeof freshPostgresUrl>[0], options: { offsets?: number[]; proxy?: boolean } = {}) {
+async function freshPool(
+  t: Parameters<typeof freshPostgresUrl>[0],
+  options: { offsets?: number[]; proxy?: boolean } = {},
+) {
   const url = await freshPostgresUrl(t);
   if (url === undefined) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 's2s-pool-'));
   const adminStore = await PostgresDocumentStore.open(url);
   const admin = buildDeployment(nodeConfig(dir, 'admin.contoso.com', url), adminStore);
   await admin.services.oauth.initialize({ realm: 'contoso.com', hostNames: ['pool.contoso.com'] });
-  await adminStore.write([{ op: 'put', kind: 'partner', key: 'self', body: selfPartner(), expect: 'absent' }]);
+  await adminStore.write([
+    { op: 'put', kind: 'partner', key: 'self', body: selfPartner(), expect: 'absent' },
+  ]);
   const proxy = options.proxy ? new TcpProxy(Number(new URL(url).port || 5432)) : undefined;
   await proxy?.start();
   const nodeUrl = proxy ? url.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${proxy.port}`) : url;
@@ -109,27 +129,44 @@ async function freshPool(t: Parameters<typeof freshPostgresUrl>[0], options: { o
     rmSync(dir, { recursive: true, force: true });
   });
   const offsets = options.offsets ?? [0, 0, 0];
-  for (const [i, offset] of offsets.entries()) nodes.push(await openNode(dir, `fe${i + 1}.contoso.com`, nodeUrl, offsetClock(systemClock, offset)));
+  for (const [i, offset] of offsets.entries())
+    nodes.push(await openNode(dir, `fe${i + 1}.contoso.com`, nodeUrl, offsetClock(systemClock, offset)));
   return { url, dir, admin, adminStore, nodes, proxy, nodeUrl };
 }
 
 /** The pool trusts tokens it issued itself (validated with its own current, previous and staged keys). */
 function selfPartner(): PartnerApplication {
   return {
-    identity: 'self', applicationIdentifier: PRINCIPAL_IDS.lync, realm: 'contoso.com', issuer: `${PRINCIPAL_IDS.lync}@contoso.com`,
-    trustLevel: 'Full', enabled: true, acceptSecurityIdentifierInformation: false, source: 'certificate', metadataUrl: null,
-    allowInsecureHttp: false, keys: [], refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null }, storageUrl: null,
+    identity: 'self',
+    applicationIdentifier: PRINCIPAL_IDS.lync,
+    realm: 'contoso.com',
+    issuer: `${PRINCIPAL_IDS.lync}@contoso.com`,
+    trustLevel: 'Full',
+    enabled: true,
+    acceptSecurityIdentifierInformation: false,
+    source: 'certificate',
+    metadataUrl: null,
+    allowInsecureHttp: false,
+    keys: [],
+    refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null },
+    storageUrl: null,
   };
 }
 
 async function importIssuer(d: Deployment, cert: TestCertificate, roll?: Date): Promise<void> {
   await d.services.certificates.import({
-    file: Buffer.from(cert.pem), keyFile: Buffer.from(cert.keyPem), usages: ['OAuthTokenIssuer'],
+    file: Buffer.from(cert.pem),
+    keyFile: Buffer.from(cert.keyPem),
+    usages: ['OAuthTokenIssuer'],
     ...(roll ? { roll: true, effectiveDate: roll } : {}),
   });
 }
 
-async function until(predicate: () => Promise<boolean> | boolean, ms = 5000, what = 'condition'): Promise<number> {
+async function until(
+  predicate: () => Promise<boolean> | boolean,
+  ms = 5000,
+  what = 'condition',
+): Promise<number> {
   const start = Date.now();
   while (!(await predicate())) {
     if (Date.now() - start > ms) throw new Error(`${what} not met within ${ms} ms`);
@@ -138,16 +175,22 @@ async function until(predicate: () => Promise<boolean> | boolean, ms = 5000, wha
   return Date.now() - start;
 }
 
-const currentIssuer = async (n: PoolNode) => (await n.deployment.services.certificates.signingMaterial('OAuthTokenIssuer')).current?.thumbprint;
+const currentIssuer = async (n: PoolNode) =>
+  (await n.deployment.services.certificates.signingMaterial('OAuthTokenIssuer')).current?.thumbprint;
 
 /** Issues on every node and validates each token on the next node; returns failures. */
-async function trafficRound(nodes: readonly PoolNode[]): Promise<Array<{ node: string; x5t: string; askedAt: number; ok: boolean }>> {
+async function trafficRound(
+  nodes: readonly PoolNode[],
+): Promise<Array<{ node: string; x5t: string; askedAt: number; ok: boolean }>> {
   return Promise.all(
     nodes.map(async (n, i) => {
       const askedAt = n.clock.now().getTime();
       const issued = await n.deployment.services.tokens.issue({ partner: 'self', host: 'pool.contoso.com' });
       const validator = nodes[(i + 1) % nodes.length]!;
-      const outcome = await validator.deployment.services.tokens.validate({ authorization: `Bearer ${issued.token}`, requestUrl: POOL_URL });
+      const outcome = await validator.deployment.services.tokens.validate({
+        authorization: `Bearer ${issued.token}`,
+        requestUrl: POOL_URL,
+      });
       return { node: n.name, x5t: issued.x5t, askedAt, ok: outcome.ok };
     }),
   );
@@ -157,19 +200,46 @@ async function status(store: DocumentStore) {
   const io = memoryIo();
   const env = {
     io: io.io,
-    resolveConfig: () => { throw new Error('unused'); },
-    openDeployment: async () => ({ config: {} as NodeConfig, store, clock: systemClock, services: {} as Deployment['services'], close: async () => undefined }),
+    resolveConfig: () => {
+      throw new Error('unused');
+    },
+    openDeployment: async () => ({
+      config: {} as NodeConfig,
+      store,
+      clock: systemClock,
+      services: {} as Deployment['services'],
+      close: async () => undefined,
+    }),
   };
   const code = await runCli(['replication', 'status', '--json'], env);
   assert.equal(code, 0, io.err());
-  return JSON.parse(io.out()) as { headVersion: number; nodes: Array<{ fqdn: string; state: string; upToDate: boolean; appliedVersion: number; clockHealthy: boolean; issuerThumbprints: { current: string | null; previous: string | null; staged: string | null } }>; warnings: Array<{ code: string; details: { node: string } }> };
+  return JSON.parse(io.out()) as {
+    headVersion: number;
+    nodes: Array<{
+      fqdn: string;
+      state: string;
+      upToDate: boolean;
+      appliedVersion: number;
+      clockHealthy: boolean;
+      issuerThumbprints: { current: string | null; previous: string | null; staged: string | null };
+    }>;
+    warnings: Array<{ code: string; details: { node: string } }>;
+  };
 }
 
 let certA: TestCertificate;
 let certB: TestCertificate;
 before(async () => {
-  certA = await makeCertificate({ subject: 'CN=pool.contoso.com', dnsNames: ['pool.contoso.com'], freshKey: true });
-  certB = await makeCertificate({ subject: 'CN=pool.contoso.com', dnsNames: ['pool.contoso.com'], freshKey: true });
+  certA = await makeCertificate({
+    subject: 'CN=pool.contoso.com',
+    dnsNames: ['pool.contoso.com'],
+    freshKey: true,
+  });
+  certB = await makeCertificate({
+    subject: 'CN=pool.contoso.com',
+    dnsNames: ['pool.contoso.com'],
+    freshKey: true,
+  });
 });
 
 describe('three-node pool on PostgreSQL', () => {
@@ -179,11 +249,23 @@ describe('three-node pool on PostgreSQL', () => {
     const [n1, n2, n3] = pool.nodes as [PoolNode, PoolNode, PoolNode];
     await importIssuer(n1.deployment, certA);
     assert.equal(await currentIssuer(n1), certA.thumbprint, 'the writer reads its own write');
-    const elapsed = await until(async () => (await currentIssuer(n2)) === certA.thumbprint && (await currentIssuer(n3)) === certA.thumbprint, 1000, 'replication');
+    const elapsed = await until(
+      async () =>
+        (await currentIssuer(n2)) === certA.thumbprint && (await currentIssuer(n3)) === certA.thumbprint,
+      1000,
+      'replication',
+    );
     assert.ok(elapsed <= 1000, `served by all three after ${elapsed} ms`);
     const round = await trafficRound(pool.nodes);
     assert.ok(round.every((r) => r.ok && r.x5t === certA.x5t));
-    await until(async () => (await status(pool.adminStore)).nodes.filter((n) => n.state === 'ok' && n.issuerThumbprints.current === certA.thumbprint).length === 3, 3000, 'status ok');
+    await until(
+      async () =>
+        (await status(pool.adminStore)).nodes.filter(
+          (n) => n.state === 'ok' && n.issuerThumbprints.current === certA.thumbprint,
+        ).length === 3,
+      3000,
+      'status ok',
+    );
   });
 
   test('a roll under continuous token traffic: zero failed validations, zero old-certificate tokens after the instant', async (t) => {
@@ -194,14 +276,41 @@ describe('three-node pool on PostgreSQL', () => {
     await importIssuer(n1.deployment, certA);
     const effective = new Date(Date.now() + 1500);
     await importIssuer(n2.deployment, certB, effective);
-    await until(async () => (await Promise.all(pool.nodes.map((n) => n.deployment.services.certificates.signingMaterial('OAuthTokenIssuer')))).every((m) => m.staged?.thumbprint === certB.thumbprint || m.current?.thumbprint === certB.thumbprint), 1000, 'staged everywhere');
+    await until(
+      async () =>
+        (
+          await Promise.all(
+            pool.nodes.map((n) => n.deployment.services.certificates.signingMaterial('OAuthTokenIssuer')),
+          )
+        ).every(
+          (m) => m.staged?.thumbprint === certB.thumbprint || m.current?.thumbprint === certB.thumbprint,
+        ),
+      1000,
+      'staged everywhere',
+    );
     const results: Awaited<ReturnType<typeof trafficRound>> = [];
     while (Date.now() < effective.getTime() + 1500) results.push(...(await trafficRound(pool.nodes)));
-    assert.deepEqual(results.filter((r) => !r.ok), [], 'failed validations');
+    assert.deepEqual(
+      results.filter((r) => !r.ok),
+      [],
+      'failed validations',
+    );
     const late = results.filter((r) => r.askedAt >= effective.getTime() && r.x5t !== certB.x5t);
     assert.deepEqual(late, [], 'tokens signed with the old certificate after the effective instant');
-    assert.ok(results.some((r) => r.x5t === certA.x5t) && results.some((r) => r.x5t === certB.x5t), 'traffic spanned the roll');
-    await until(async () => (await status(pool.adminStore)).nodes.every((n) => n.issuerThumbprints.current === certB.thumbprint && n.issuerThumbprints.previous === certA.thumbprint), 2000, 'status: every node serves the new certificate');
+    assert.ok(
+      results.some((r) => r.x5t === certA.x5t) && results.some((r) => r.x5t === certB.x5t),
+      'traffic spanned the roll',
+    );
+    await until(
+      async () =>
+        (await status(pool.adminStore)).nodes.every(
+          (n) =>
+            n.issuerThumbprints.current === certB.thumbprint &&
+            n.issuerThumbprints.previous === certA.thumbprint,
+        ),
+      2000,
+      'status: every node serves the new certificate',
+    );
   });
 
   test('PostgreSQL unreachable: every node keeps issuing and validating, writes fail clearly, all catch up after', async (t) => {
@@ -219,19 +328,43 @@ describe('three-node pool on PostgreSQL', () => {
     let rounds = 0;
     while (Date.now() < outageEnds) {
       const round = await trafficRound(pool.nodes);
-      assert.ok(round.every((r) => r.ok), 'issuing and validating from the replica');
+      assert.ok(
+        round.every((r) => r.ok),
+        'issuing and validating from the replica',
+      );
       rounds += 1;
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok(rounds > 5);
-    await assert.rejects(n3.deployment.services.oauth.update({ clockSkewSeconds: 60 }), (err: unknown) => (err as { code?: string }).code === 'ERR_STORE_UNAVAILABLE');
+    await assert.rejects(
+      n3.deployment.services.oauth.update({ clockSkewSeconds: 60 }),
+      (err: unknown) => (err as { code?: string }).code === 'ERR_STORE_UNAVAILABLE',
+    );
     assert.ok(pool.nodes.every((n) => !n.store.health().centralReachable));
     const during = await status(pool.adminStore);
-    assert.ok(during.nodes.every((n) => !n.upToDate), 'status: every node behind while cut off');
+    assert.ok(
+      during.nodes.every((n) => !n.upToDate),
+      'status: every node behind while cut off',
+    );
     await pool.proxy!.start();
-    await until(async () => (await Promise.all(pool.nodes.map((n) => n.deployment.services.oauth.get()))).every((c) => c.metadataRefreshSeconds === 7200), 8000, 'catch-up');
-    assert.equal((await n1.deployment.services.oauth.get()).clockSkewSeconds, accepted.config.clockSkewSeconds, 'nothing accepted was lost');
-    await until(async () => (await status(pool.adminStore)).nodes.every((n) => n.state === 'ok'), 3000, 'status ok again');
+    await until(
+      async () =>
+        (await Promise.all(pool.nodes.map((n) => n.deployment.services.oauth.get()))).every(
+          (c) => c.metadataRefreshSeconds === 7200,
+        ),
+      8000,
+      'catch-up',
+    );
+    assert.equal(
+      (await n1.deployment.services.oauth.get()).clockSkewSeconds,
+      accepted.config.clockSkewSeconds,
+      'nothing accepted was lost',
+    );
+    await until(
+      async () => (await status(pool.adminStore)).nodes.every((n) => n.state === 'ok'),
+      3000,
+      'status ok again',
+    );
   });
 
   test('connections killed with pg_terminate_backend: nodes reconnect and follow again', async (t) => {
@@ -247,34 +380,80 @@ describe('three-node pool on PostgreSQL', () => {
         (err: unknown) => (err as { code?: string }).code ?? 'unknown',
       ),
     );
-    const killed = await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [`s2s:${schema}`]);
-    for (const outcome of await Promise.all(inFlight)) assert.ok(['ok', 'ERR_STORE_UNAVAILABLE', 'ERR_STORE_CONFLICT'].includes(outcome), outcome);
+    const killed = await adminQuery(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()',
+      [`s2s:${schema}`],
+    );
+    for (const outcome of await Promise.all(inFlight))
+      assert.ok(['ok', 'ERR_STORE_UNAVAILABLE', 'ERR_STORE_CONFLICT'].includes(outcome), outcome);
     assert.ok((killed.rowCount ?? 0) >= 3, `killed ${killed.rowCount} connections`);
     // The admin's own pooled connections were killed too: retry until it has a live one.
-    await until(() => pool.admin.services.oauth.update({ clockSkewSeconds: 123 }).then(() => true, () => false), 3000, 'admin write');
-    await until(async () => (await Promise.all(pool.nodes.map((n) => n.deployment.services.oauth.get()))).every((c) => c.clockSkewSeconds === 123), 5000, 'follow after reconnect');
+    await until(
+      () =>
+        pool.admin.services.oauth.update({ clockSkewSeconds: 123 }).then(
+          () => true,
+          () => false,
+        ),
+      3000,
+      'admin write',
+    );
+    await until(
+      async () =>
+        (await Promise.all(pool.nodes.map((n) => n.deployment.services.oauth.get()))).every(
+          (c) => c.clockSkewSeconds === 123,
+        ),
+      5000,
+      'follow after reconnect',
+    );
   });
 
   test('two administrators change the same setting at once through two nodes: one wins, the other gets ERR_STORE_CONFLICT', async (t) => {
     const pool = await freshPool(t);
     if (!pool) return;
     const [n1, n2, n3] = pool.nodes as [PoolNode, PoolNode, PoolNode];
-    const outcomes = await Promise.allSettled([n1.deployment.services.oauth.update({ clockSkewSeconds: 111 }), n2.deployment.services.oauth.update({ clockSkewSeconds: 222 })]);
-    const codes = outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code: string }).code)).sort();
+    const outcomes = await Promise.allSettled([
+      n1.deployment.services.oauth.update({ clockSkewSeconds: 111 }),
+      n2.deployment.services.oauth.update({ clockSkewSeconds: 222 }),
+    ]);
+    const codes = outcomes
+      .map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code: string }).code))
+      .sort();
     assert.deepEqual(codes, ['ERR_STORE_CONFLICT', 'ok']);
     const winner = outcomes.findIndex((o) => o.status === 'fulfilled') === 0 ? 111 : 222;
-    await until(async () => (await n3.deployment.services.oauth.get()).clockSkewSeconds === winner, 1000, 'winner replicated');
+    await until(
+      async () => (await n3.deployment.services.oauth.get()).clockSkewSeconds === winner,
+      1000,
+      'winner replicated',
+    );
     assert.equal((await pool.admin.services.oauth.get()).clockSkewSeconds, winner);
   });
 
   test('status flags a node whose clock is more than 60 s off the store, and a node that stopped', async (t) => {
     const pool = await freshPool(t, { offsets: [0, 90_000, 0] });
     if (!pool) return;
-    await until(async () => (await status(pool.adminStore)).nodes.length === 3, 3000, 'three nodes registered');
+    await until(
+      async () => (await status(pool.adminStore)).nodes.length === 3,
+      3000,
+      'three nodes registered',
+    );
     const skewed = await status(pool.adminStore);
-    assert.deepEqual(skewed.nodes.map((n) => [n.fqdn, n.clockHealthy]), [['fe1.contoso.com', true], ['fe2.contoso.com', false], ['fe3.contoso.com', true]]);
-    assert.ok(skewed.warnings.some((w) => w.code === 'WARN_NODE_CLOCK_SKEW' && w.details.node === 'fe2.contoso.com'));
+    assert.deepEqual(
+      skewed.nodes.map((n) => [n.fqdn, n.clockHealthy]),
+      [
+        ['fe1.contoso.com', true],
+        ['fe2.contoso.com', false],
+        ['fe3.contoso.com', true],
+      ],
+    );
+    assert.ok(
+      skewed.warnings.some((w) => w.code === 'WARN_NODE_CLOCK_SKEW' && w.details.node === 'fe2.contoso.com'),
+    );
     await pool.nodes[2]!.store.close();
-    await until(async () => (await status(pool.adminStore)).nodes.find((n) => n.fqdn === 'fe3.contoso.com')?.state === 'silent', 3000, 'fe3 silent');
+    await until(
+      async () =>
+        (await status(pool.adminStore)).nodes.find((n) => n.fqdn === 'fe3.contoso.com')?.state === 'silent',
+      3000,
+      'fe3 silent',
+    );
   });
 });

@@ -22,5 +22,8 @@ test('a SQLite store is claimed by its first node; another --node is refused wit
     assert.match(e.message, /belongs to node fe1\.contoso\.com.*postgres/);
     return true;
   });
-  assert.deepEqual((await store.list('node')).map((d) => d.key), ['fe1.contoso.com']);
+  assert.deepEqual(
+    (await store.list('node')).map((d) => d.key),
+    ['fe1.contoso.com'],
+  );
 });

@@ -24,18 +24,42 @@ test('token new --partner self → token test accepts it; a partner named self i
     return { code, out: io.out(), err: io.err() };
   };
   assert.equal((await run(['init', '--realm', 'contoso.com', '--host-name', 'pool.contoso.com'])).code, 0);
-  const cert = await makeCertificate({ subject: 'CN=pool.contoso.com', dnsNames: ['pool.contoso.com', 'contoso.com'] });
+  const cert = await makeCertificate({
+    subject: 'CN=pool.contoso.com',
+    dnsNames: ['pool.contoso.com', 'contoso.com'],
+  });
   writeFileSync(join(home, 'c.pem'), cert.pem);
   writeFileSync(join(home, 'k.pem'), cert.keyPem);
-  const imported = await run(['certificate', 'import', '--path', join(home, 'c.pem'), '--key-path', join(home, 'k.pem'), '--type', 'OAuthTokenIssuer']);
+  const imported = await run([
+    'certificate',
+    'import',
+    '--path',
+    join(home, 'c.pem'),
+    '--key-path',
+    join(home, 'k.pem'),
+    '--type',
+    'OAuthTokenIssuer',
+  ]);
   assert.equal(imported.code, 0, imported.err);
 
-  const issued = await run(['token', 'new', '--partner', 'self', '--host', 'pool.contoso.com', '--user', 'sip:demo@contoso.com']);
+  const issued = await run([
+    'token',
+    'new',
+    '--partner',
+    'self',
+    '--host',
+    'pool.contoso.com',
+    '--user',
+    'sip:demo@contoso.com',
+  ]);
   assert.equal(issued.code, 0, issued.err);
   const token = issued.out.trim();
   assert.match(token, /^[\w-]+\.[\w-]+\.$/, 'an unsigned outer act-as token wrapping the signed actor');
 
-  const accepted = await run(['token', 'test', '-', '--url', 'https://pool.contoso.com/storage/v1', '--json'], token);
+  const accepted = await run(
+    ['token', 'test', '-', '--url', 'https://pool.contoso.com/storage/v1', '--json'],
+    token,
+  );
   assert.equal(accepted.code, 0, accepted.out);
   const verdict = JSON.parse(accepted.out) as { ok: boolean; accepted?: boolean };
   assert.equal(verdict.ok, true);
@@ -44,7 +68,16 @@ test('token new --partner self → token test accepts it; a partner named self i
   const wrongHost = await run(['token', 'test', '-', '--url', 'https://elsewhere.contoso.com/'], token);
   assert.equal(wrongHost.code, 5);
 
-  const reserved = await run(['partner', 'new', '--identity', 'self', '--trust-level', 'Full', '--metadata-url', 'https://x.contoso.com/metadata/json/1']);
+  const reserved = await run([
+    'partner',
+    'new',
+    '--identity',
+    'self',
+    '--trust-level',
+    'Full',
+    '--metadata-url',
+    'https://x.contoso.com/metadata/json/1',
+  ]);
   assert.notEqual(reserved.code, 0);
   assert.match(reserved.err, /^error ERR_PARTNER_IDENTITY_INVALID: partner identity "self" is reserved/);
 });

@@ -176,7 +176,10 @@ describe('s2s token new | s2s token test', () => {
     assert.equal(await human.run('token', 'test', token, '--url', 'https://mail.contoso.com/'), 0);
     // protocol.md §2.6 step 1: the audience host must be the authority the request was made on.
     const elsewhere = cli(exchange);
-    assert.equal(await elsewhere.run('token', 'test', token, '--url', 'https://pool.contoso.com/', '--json'), 5);
+    assert.equal(
+      await elsewhere.run('token', 'test', token, '--url', 'https://pool.contoso.com/', '--json'),
+      5,
+    );
     assert.equal(JSON.parse(elsewhere.out()).error.details.diagnostic.code, 4002);
     await trust(
       exchange,

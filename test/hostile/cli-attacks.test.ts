@@ -99,20 +99,12 @@ describe('missing mandatory flags and arguments', () => {
   }
 });
 
-test(
-  'a usage error is exactly ONE line on stderr (no separate "(run with --help for usage)" line)',
-  async () => {
-    for (const argv of [
-      ['init'],
-      ['partner', 'new'],
-      ['no-such-command'],
-      ['certificate', 'get', '--bogus'],
-    ]) {
-      const r = await s2s(env, ...argv);
-      assert.match(r.err, ONE_LINE_ERROR, JSON.stringify(r.err));
-    }
-  },
-);
+test('a usage error is exactly ONE line on stderr (no separate "(run with --help for usage)" line)', async () => {
+  for (const argv of [['init'], ['partner', 'new'], ['no-such-command'], ['certificate', 'get', '--bogus']]) {
+    const r = await s2s(env, ...argv);
+    assert.match(r.err, ONE_LINE_ERROR, JSON.stringify(r.err));
+  }
+});
 
 describe('hostile flag values', () => {
   const cases: string[][] = [

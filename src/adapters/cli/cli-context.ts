@@ -85,5 +85,8 @@ export function defineAction<O>(env: CliEnvironment, fn: (ctx: ActionContext<O>)
 
 /** Adds an `Example:` section to a command's --help. */
 export function example(command: Command, ...lines: string[]): Command {
-  return command.addHelpText('after', `\nExample${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
+  return command.addHelpText(
+    'after',
+    `\nExample${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`,
+  );
 }

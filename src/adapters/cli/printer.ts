@@ -57,9 +57,7 @@ export class Printer {
 export function formatList(rows: Record<string, unknown>): string {
   const keys = Object.keys(rows);
   const width = Math.max(0, ...keys.map((k) => k.length));
-  return keys
-    .map((k) => `${k.padEnd(width)} : ${formatValue(rows[k])}`)
-    .join('\n');
+  return keys.map((k) => `${k.padEnd(width)} : ${formatValue(rows[k])}`).join('\n');
 }
 
 function formatValue(v: unknown): string {

@@ -13,7 +13,7 @@ export function buildProgram(env: CliEnvironment): Command {
     .option('--json', 'print one JSON document on stdout (for scripts)')
     .option('--home <dir>', 'data directory (env S2S_HOME, default ./.s2s)')
     .option('--store <location>', 'store: postgres://… URL or SQLite file path (env S2S_STORE)')
-    .option('--node <fqdn>', 'this server\'s FQDN (env S2S_NODE, default the host name)')
+    .option('--node <fqdn>', "this server's FQDN (env S2S_NODE, default the host name)")
     .configureOutput({
       writeOut: (s) => env.io.stdout.write(s),
       writeErr: (s) => env.io.stderr.write(s),

@@ -12,10 +12,18 @@ import type { CliIo } from './cli-io.ts';
 export const SECRET_FILE_MAX_BYTES = 64 * 1024;
 
 /** The secret held by `path` (`-` = standard input). `allowEmpty` for PFX files, which may have an empty password. */
-export async function readSecretFile(path: string, io: CliIo, options: { allowEmpty?: boolean } = {}): Promise<string> {
+export async function readSecretFile(
+  path: string,
+  io: CliIo,
+  options: { allowEmpty?: boolean } = {},
+): Promise<string> {
   const raw = path === '-' ? await readStdin(io) : await readCapped(path);
   if (Buffer.byteLength(raw, 'utf8') > SECRET_FILE_MAX_BYTES) {
-    throw sharedError('ERR_INVALID_INPUT', `the password in ${path === '-' ? 'standard input' : path} is longer than ${SECRET_FILE_MAX_BYTES} bytes`, { path });
+    throw sharedError(
+      'ERR_INVALID_INPUT',
+      `the password in ${path === '-' ? 'standard input' : path} is longer than ${SECRET_FILE_MAX_BYTES} bytes`,
+      { path },
+    );
   }
   const secret = raw.replace(/^\ufeff/, '').replace(/\r?\n$/, '');
   if (secret === '' && options.allowEmpty !== true) {
@@ -40,7 +48,11 @@ async function readCapped(path: string): Promise<string> {
       throw sharedError('ERR_INVALID_INPUT', `cannot read the password file ${path}`, { path });
     });
     if (bytesRead > SECRET_FILE_MAX_BYTES) {
-      throw sharedError('ERR_INVALID_INPUT', `the password file ${path} is larger than ${SECRET_FILE_MAX_BYTES} bytes`, { path });
+      throw sharedError(
+        'ERR_INVALID_INPUT',
+        `the password file ${path} is larger than ${SECRET_FILE_MAX_BYTES} bytes`,
+        { path },
+      );
     }
     return buffer.subarray(0, bytesRead).toString('utf8');
   } finally {

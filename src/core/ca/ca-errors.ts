@@ -19,7 +19,8 @@ export const CA_ERRORS = defineErrors({
   },
   ERR_CA_TEMPLATE_INVALID: {
     category: 'usage',
-    meaning: 'A certificate template definition has an unknown key usage, extended key usage or a bad validity.',
+    meaning:
+      'A certificate template definition has an unknown key usage, extended key usage or a bad validity.',
     fix: 'Correct the flag named in the message (key usages: digitalSignature, keyEncipherment, …; EKU: serverAuth, clientAuth or an OID).',
   },
   ERR_CA_TEMPLATE_EXISTS: {
@@ -34,12 +35,14 @@ export const CA_ERRORS = defineErrors({
   },
   ERR_CA_KEY_TOO_SMALL: {
     category: 'refused',
-    meaning: 'The key length is below what a requested usage needs (OAuthTokenIssuer needs RSA of at least 2048 bits).',
+    meaning:
+      'The key length is below what a requested usage needs (OAuthTokenIssuer needs RSA of at least 2048 bits).',
     fix: 'Repeat with --key-size 2048 (or larger).',
   },
   ERR_CA_KEY_ALGORITHM: {
     category: 'refused',
-    meaning: 'The key algorithm is not allowed for a requested usage (OAuthTokenIssuer signs tokens with RS256, so it needs RSA).',
+    meaning:
+      'The key algorithm is not allowed for a requested usage (OAuthTokenIssuer signs tokens with RS256, so it needs RSA).',
     fix: 'Repeat with --key-alg RSA, or request the OAuthTokenIssuer certificate separately.',
   },
   ERR_CA_REQUEST_UNKNOWN: {
@@ -54,12 +57,14 @@ export const CA_ERRORS = defineErrors({
   },
   ERR_CA_RESPONSE_NO_MATCH: {
     category: 'refused',
-    meaning: 'No certificate in the response carries the public key of a pending request; nothing was installed.',
+    meaning:
+      'No certificate in the response carries the public key of a pending request; nothing was installed.',
     fix: 'Import the response issued for one of the requests listed by `s2s certificate request --list`.',
   },
   ERR_CA_RESPONSE_USAGE: {
     category: 'refused',
-    meaning: 'The issued certificate\'s key usage or extended key usage does not fit the usages it was requested for.',
+    meaning:
+      "The issued certificate's key usage or extended key usage does not fit the usages it was requested for.",
     fix: 'Ask the CA to issue it from a web-server template (serverAuth, digitalSignature + keyEncipherment), then import again.',
   },
   ERR_CA_ACCOUNT_INVALID: {
@@ -105,15 +110,17 @@ export const CA_WARNINGS = defineWarnings({
     fix: 'Nothing to do; `s2s certificate list` shows the certificate.',
   },
   WARN_CA_UNRELATED_DROPPED: {
-    meaning: 'The response held certificates that are not in the chain of the issued certificate; they were ignored.',
+    meaning:
+      'The response held certificates that are not in the chain of the issued certificate; they were ignored.',
     fix: 'Nothing to do, unless a needed intermediate was expected among them.',
   },
   WARN_CA_ROOT_UNTRUSTED: {
-    meaning: 'The certificate was issued, but its root CA is not among the deployment\'s trusted roots.',
+    meaning: "The certificate was issued, but its root CA is not among the deployment's trusted roots.",
     fix: 'Run the `s2s trusted-root add --path <root.pem>` command named in the message.',
   },
   WARN_CA_CHAIN_INCOMPLETE: {
-    meaning: 'The issuer chain of the certificate cannot be completed from the response and the trusted roots.',
+    meaning:
+      'The issuer chain of the certificate cannot be completed from the response and the trusted roots.',
     fix: 'Import the intermediate and root certificates too (a .p7b with the full chain), or add the root with `s2s trusted-root add`.',
   },
   WARN_CA_PRIVATE_KEY_MISSING: {
@@ -121,7 +128,8 @@ export const CA_WARNINGS = defineWarnings({
     fix: 'Import the PFX that holds the key, or request a new certificate.',
   },
   WARN_CA_USAGE_MISMATCH: {
-    meaning: 'The certificate\'s key usage or extended key usage does not fit one of the usages it is meant for.',
+    meaning:
+      "The certificate's key usage or extended key usage does not fit one of the usages it is meant for.",
     fix: 'Request a certificate from a web-server template for that usage.',
   },
   WARN_CA_NAME_DROPPED: {

@@ -21,9 +21,13 @@ export const SELF_PARTNER_IDENTITY = 'self';
 export function normalizePartnerIdentity(identity: string): string {
   const id = identity.trim().toLowerCase();
   if (id === SELF_PARTNER_IDENTITY) {
-    throw partnerError('ERR_PARTNER_IDENTITY_INVALID', `partner identity "self" is reserved: it names this deployment itself`, {
-      identity: id,
-    });
+    throw partnerError(
+      'ERR_PARTNER_IDENTITY_INVALID',
+      `partner identity "self" is reserved: it names this deployment itself`,
+      {
+        identity: id,
+      },
+    );
   }
   if (!IDENTITY.test(id)) {
     throw partnerError(

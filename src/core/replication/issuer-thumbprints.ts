@@ -8,7 +8,10 @@ import { resolveAssignment } from '../certificates/assignment-transitions.ts';
 import type { IssuerThumbprints } from './pool-node.ts';
 
 /** Current, previous and still-staged thumbprints of an assignment as they stand at `now`. */
-export function issuerThumbprintsAt(assignment: CertificateAssignment | undefined, now: Date): IssuerThumbprints {
+export function issuerThumbprintsAt(
+  assignment: CertificateAssignment | undefined,
+  now: Date,
+): IssuerThumbprints {
   if (assignment === undefined) return { current: null, previous: null, staged: null };
   const r = resolveAssignment(assignment, now);
   return { current: r.current, previous: r.previous, staged: r.staged?.thumbprint ?? null };

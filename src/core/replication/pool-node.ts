@@ -48,7 +48,10 @@ export function parsePoolNode(key: string, body: unknown): PoolNodeRecord {
     (b.clockOffsetMs === null || typeof b.clockOffsetMs === 'number') &&
     typeof b.heartbeatMs === 'number' &&
     isThumbprints(b.issuerThumbprints);
-  if (!ok) throw replicationError('ERR_NODE_RECORD_INVALID', `the pool record of node ${key} is malformed`, { node: key });
+  if (!ok)
+    throw replicationError('ERR_NODE_RECORD_INVALID', `the pool record of node ${key} is malformed`, {
+      node: key,
+    });
   return b as PoolNodeRecord;
 }
 

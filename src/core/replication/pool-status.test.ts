@@ -19,7 +19,11 @@ const record = (fqdn: string, patch: Partial<PoolNodeRecord> = {}): PoolNodeReco
   issuerThumbprints: { current: 'AA', previous: null, staged: null },
   ...patch,
 });
-const seen = (r: PoolNodeRecord, agoMs: number, pendingChanges: number | null): NodeObservation => ({ record: r, contactAt: new Date(now.getTime() - agoMs), pendingChanges });
+const seen = (r: PoolNodeRecord, agoMs: number, pendingChanges: number | null): NodeObservation => ({
+  record: r,
+  contactAt: new Date(now.getTime() - agoMs),
+  pendingChanges,
+});
 
 describe('computePoolStatus', () => {
   test('table of node states: ok, behind, silent, clock skew (limit 60 s either way)', () => {
@@ -36,13 +40,27 @@ describe('computePoolStatus', () => {
     for (const [obs, state, codes] of cases) {
       const status = computePoolStatus([obs], 10, now);
       assert.equal(status.nodes[0]!.state, state, obs.record.fqdn);
-      assert.deepEqual(status.warnings.map((w) => w.code), codes, obs.record.fqdn);
+      assert.deepEqual(
+        status.warnings.map((w) => w.code),
+        codes,
+        obs.record.fqdn,
+      );
     }
   });
 
   test('nodes are sorted and carry applied version, offset and issuer thumbprints', () => {
-    const status = computePoolStatus([seen(record('fe2'), 0, 0), seen(record('fe1', { appliedVersion: 9 }), 0, 1)], 12, now);
-    assert.deepEqual(status.nodes.map((n) => [n.fqdn, n.appliedVersion, n.upToDate]), [['fe1', 9, false], ['fe2', 10, true]]);
+    const status = computePoolStatus(
+      [seen(record('fe2'), 0, 0), seen(record('fe1', { appliedVersion: 9 }), 0, 1)],
+      12,
+      now,
+    );
+    assert.deepEqual(
+      status.nodes.map((n) => [n.fqdn, n.appliedVersion, n.upToDate]),
+      [
+        ['fe1', 9, false],
+        ['fe2', 10, true],
+      ],
+    );
     assert.equal(status.headVersion, 12);
     assert.equal(status.nodes[1]!.issuerThumbprints.current, 'AA');
   });
@@ -51,8 +69,17 @@ describe('computePoolStatus', () => {
 describe('parsePoolNode', () => {
   test('accepts a heartbeat record and refuses a malformed one with ERR_NODE_RECORD_INVALID', () => {
     assert.equal(parsePoolNode('a', record('a')).fqdn, 'a');
-    for (const bad of [null, {}, { ...record('a'), fqdn: 'b' }, { ...record('a'), appliedVersion: '1' }, { ...record('a'), issuerThumbprints: {} }]) {
-      assert.throws(() => parsePoolNode('a', bad), (e: unknown) => (e as { code?: string }).code === 'ERR_NODE_RECORD_INVALID');
+    for (const bad of [
+      null,
+      {},
+      { ...record('a'), fqdn: 'b' },
+      { ...record('a'), appliedVersion: '1' },
+      { ...record('a'), issuerThumbprints: {} },
+    ]) {
+      assert.throws(
+        () => parsePoolNode('a', bad),
+        (e: unknown) => (e as { code?: string }).code === 'ERR_NODE_RECORD_INVALID',
+      );
     }
   });
 });
@@ -67,7 +94,11 @@ describe('issuerThumbprintsAt', () => {
     staged: { thumbprint: 'NEW', effectiveDate: '2025-06-01T12:00:00Z' },
   };
   test('a staged roll is current from its effective instant on, by the clock alone', () => {
-    assert.deepEqual(issuerThumbprintsAt(assignment, new Date('2025-06-01T11:59:59.999Z')), { current: 'OLD', previous: 'OLDER', staged: 'NEW' });
+    assert.deepEqual(issuerThumbprintsAt(assignment, new Date('2025-06-01T11:59:59.999Z')), {
+      current: 'OLD',
+      previous: 'OLDER',
+      staged: 'NEW',
+    });
     assert.deepEqual(issuerThumbprintsAt(assignment, now), { current: 'NEW', previous: 'OLD', staged: null });
     assert.deepEqual(issuerThumbprintsAt(undefined, now), { current: null, previous: null, staged: null });
   });

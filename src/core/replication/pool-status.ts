@@ -52,7 +52,11 @@ export interface PoolStatus {
 }
 
 /** Builds the report; `now` is the store's clock, so node clock skew does not distort contact ages. */
-export function computePoolStatus(observations: readonly NodeObservation[], headVersion: number, now: Date): PoolStatus {
+export function computePoolStatus(
+  observations: readonly NodeObservation[],
+  headVersion: number,
+  now: Date,
+): PoolStatus {
   const nodes = observations.map((o) => nodeStatus(o, now)).sort((a, b) => a.fqdn.localeCompare(b.fqdn));
   return { headVersion, storeTime: now.toISOString(), nodes, warnings: nodes.flatMap(nodeWarnings) };
 }
@@ -86,14 +90,26 @@ function nodeWarnings(n: PoolNodeStatus): Warning[] {
   const out: Warning[] = [];
   const details = { node: n.fqdn };
   if (!n.inContact) {
-    out.push({ code: 'WARN_NODE_SILENT', message: `node ${n.fqdn} last reported ${Math.round(n.lastContactAgeMs / 1000)} s ago`, details });
+    out.push({
+      code: 'WARN_NODE_SILENT',
+      message: `node ${n.fqdn} last reported ${Math.round(n.lastContactAgeMs / 1000)} s ago`,
+      details,
+    });
   }
   if (!n.upToDate) {
     const pending = n.pendingChanges === null ? 'an unknown number of' : String(n.pendingChanges);
-    out.push({ code: 'WARN_NODE_BEHIND', message: `node ${n.fqdn} serves version ${n.appliedVersion}; ${pending} configuration change(s) not applied`, details });
+    out.push({
+      code: 'WARN_NODE_BEHIND',
+      message: `node ${n.fqdn} serves version ${n.appliedVersion}; ${pending} configuration change(s) not applied`,
+      details,
+    });
   }
   if (!n.clockHealthy) {
-    out.push({ code: 'WARN_NODE_CLOCK_SKEW', message: `node ${n.fqdn}'s clock is ${Math.round((n.clockOffsetMs ?? 0) / 1000)} s off the store's (limit 60 s)`, details });
+    out.push({
+      code: 'WARN_NODE_CLOCK_SKEW',
+      message: `node ${n.fqdn}'s clock is ${Math.round((n.clockOffsetMs ?? 0) / 1000)} s off the store's (limit 60 s)`,
+      details,
+    });
   }
   return out;
 }

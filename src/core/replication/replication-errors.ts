@@ -4,17 +4,20 @@ import { defineErrors, defineWarnings, errorFactory } from '../shared/errors.ts'
 export const REPLICATION_ERRORS = defineErrors({
   ERR_SQLITE_SECOND_NODE: {
     category: 'refused',
-    meaning: 'A SQLite store belongs to one server; another node name tried to use it (a pool needs PostgreSQL).',
+    meaning:
+      'A SQLite store belongs to one server; another node name tried to use it (a pool needs PostgreSQL).',
     fix: 'Run with the --node / S2S_NODE the store was created with, or move the deployment to PostgreSQL (--store postgres://…) to run a pool.',
   },
   ERR_REPLICA_UNAVAILABLE: {
     category: 'unavailable',
-    meaning: 'A pool node has no usable local replica yet and the central store could not be reached to build one.',
+    meaning:
+      'A pool node has no usable local replica yet and the central store could not be reached to build one.',
     fix: 'Start the node once while PostgreSQL is reachable; afterwards it can start from its local replica alone.',
   },
   ERR_REPLICA_CORRUPT: {
     category: 'internal',
-    meaning: 'The local replica file of a pool node failed to decrypt or decode (damaged, or sealed with another master key).',
+    meaning:
+      'The local replica file of a pool node failed to decrypt or decode (damaged, or sealed with another master key).',
     fix: 'Delete the replica file named in the message while PostgreSQL is reachable; the node rebuilds it from the central store.',
   },
   ERR_NODE_RECORD_INVALID: {
@@ -26,7 +29,8 @@ export const REPLICATION_ERRORS = defineErrors({
 
 export const REPLICATION_WARNINGS = defineWarnings({
   WARN_NODE_CLOCK_SKEW: {
-    meaning: "A pool node's clock differs from the central store's by more than 60 seconds; rolls switch at the wrong instant there.",
+    meaning:
+      "A pool node's clock differs from the central store's by more than 60 seconds; rolls switch at the wrong instant there.",
     fix: 'Synchronize the clock of the node named in the message (NTP / w32time) with the rest of the pool.',
   },
   WARN_NODE_BEHIND: {
@@ -38,7 +42,8 @@ export const REPLICATION_WARNINGS = defineWarnings({
     fix: 'Start the node, or restore its connection to PostgreSQL; remove it from the pool if it was decommissioned.',
   },
   WARN_REPLICA_DISCARDED: {
-    meaning: 'A local replica file belonged to another store location or node and was rebuilt from the central store.',
+    meaning:
+      'A local replica file belonged to another store location or node and was rebuilt from the central store.',
     fix: 'None if the store was moved on purpose; otherwise check --store / S2S_STORE on this node.',
   },
 });

@@ -34,7 +34,8 @@ export const SHARED_ERRORS = defineErrors({
   },
   ERR_STORE_BUSY: {
     category: 'unavailable',
-    meaning: 'Another process held the SQLite store\'s write lock longer than the busy timeout; nothing was written.',
+    meaning:
+      "Another process held the SQLite store's write lock longer than the busy timeout; nothing was written.",
     fix: 'Retry; if it persists, find the process holding the store file open (a stuck s2s or a backup tool).',
   },
   ERR_STORE_URL: {
@@ -69,7 +70,8 @@ export const SHARED_ERRORS = defineErrors({
   },
   ERR_OAUTH_IDENTITY_CHANGE: {
     category: 'refused',
-    meaning: 'Changing the realm or service name would change our issuer while partners trust the current one.',
+    meaning:
+      'Changing the realm or service name would change our issuer while partners trust the current one.',
     fix: 'Repeat with --force, then have every partner re-register our metadata URL.',
   },
   ERR_INTERNAL: {

@@ -20,11 +20,24 @@ export class CaAccounts {
 
   /** Adds an account; throws ERR_CA_ACCOUNT_EXISTS. */
   async add(name: string, password: string): Promise<void> {
-    if (!ACCOUNT_NAME.test(name)) throw sharedError('ERR_INVALID_INPUT', 'account names use letters, digits and . _ @ -', { field: 'account' });
-    if (password.length < MIN_CA_PASSWORD_LENGTH) throw sharedError('ERR_INVALID_INPUT', `CA account passwords need at least ${MIN_CA_PASSWORD_LENGTH} characters`, { field: 'password' });
+    if (!ACCOUNT_NAME.test(name))
+      throw sharedError('ERR_INVALID_INPUT', 'account names use letters, digits and . _ @ -', {
+        field: 'account',
+      });
+    if (password.length < MIN_CA_PASSWORD_LENGTH)
+      throw sharedError(
+        'ERR_INVALID_INPUT',
+        `CA account passwords need at least ${MIN_CA_PASSWORD_LENGTH} characters`,
+        { field: 'password' },
+      );
     const doc = await this.#document();
-    if (doc.body.accounts.some((a) => a.name === name)) throw caError('ERR_CA_ACCOUNT_EXISTS', `the CA account "${name}" already exists`, { account: name });
-    const account = { name, password: await hashPassword(password), createdAt: this.#deps.clock.now().toISOString() };
+    if (doc.body.accounts.some((a) => a.name === name))
+      throw caError('ERR_CA_ACCOUNT_EXISTS', `the CA account "${name}" already exists`, { account: name });
+    const account = {
+      name,
+      password: await hashPassword(password),
+      createdAt: this.#deps.clock.now().toISOString(),
+    };
     const body: CaDocument = { ...doc.body, accounts: [...doc.body.accounts, account] };
     await this.#deps.store.write([{ op: 'put', kind: 'ca', key: doc.key, body, expect: doc.version }]);
   }
@@ -37,7 +50,8 @@ export class CaAccounts {
   /** Removes an account. */
   async remove(name: string): Promise<void> {
     const doc = await this.#document();
-    if (!doc.body.accounts.some((a) => a.name === name)) throw sharedError('ERR_INVALID_INPUT', `there is no CA account "${name}"`, { account: name });
+    if (!doc.body.accounts.some((a) => a.name === name))
+      throw sharedError('ERR_INVALID_INPUT', `there is no CA account "${name}"`, { account: name });
     const body: CaDocument = { ...doc.body, accounts: doc.body.accounts.filter((a) => a.name !== name) };
     await this.#deps.store.write([{ op: 'put', kind: 'ca', key: doc.key, body, expect: doc.version }]);
   }

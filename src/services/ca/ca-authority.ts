@@ -70,26 +70,42 @@ export class CaAuthority {
   /** The CA document; throws ERR_CA_NOT_INITIALIZED. */
   async document(): Promise<StoredDocument<CaDocument>> {
     const [doc] = await this.#deps.store.list<CaDocument>('ca');
-    if (!doc) throw caError('ERR_CA_NOT_INITIALIZED', 'this deployment has no built-in CA: run `s2s ca init`');
+    if (!doc)
+      throw caError('ERR_CA_NOT_INITIALIZED', 'this deployment has no built-in CA: run `s2s ca init`');
     return doc;
   }
 
   /** `s2s ca init`: creates the root (and an intermediate) and the WebServer template. */
   async init(options: CaInitOptions = {}): Promise<CaDocument> {
     if ((await this.#deps.store.list('ca')).length > 0) {
-      throw caError('ERR_CA_ALREADY_INITIALIZED', 'this deployment already has a built-in CA (see `s2s ca show`)');
+      throw caError(
+        'ERR_CA_ALREADY_INITIALIZED',
+        'this deployment already has a built-in CA (see `s2s ca show`)',
+      );
     }
     const now = this.#deps.clock.now();
     const keySize = options.keySize ?? CA_DEFAULTS.keySize;
-    if (keySize !== 3072 && keySize !== 4096) throw sharedError('ERR_INVALID_INPUT', 'CA key size must be 3072 or 4096', { field: 'keySize' });
+    if (keySize !== 3072 && keySize !== 4096)
+      throw sharedError('ERR_INVALID_INPUT', 'CA key size must be 3072 or 4096', { field: 'keySize' });
     const rootKeys = options.keys?.root ?? (await generateKeyPair({ algorithm: 'RSA', size: keySize }));
     const name = options.name ?? CA_DEFAULTS.name;
-    const rootCert = await createRootCertificate({ name, keys: rootKeys, now, validityDays: CA_DEFAULTS.rootValidityDays });
+    const rootCert = await createRootCertificate({
+      name,
+      keys: rootKeys,
+      now,
+      validityDays: CA_DEFAULTS.rootValidityDays,
+    });
     let intermediate: StoredAuthorityKey | null = null;
     if (options.intermediateName !== undefined) {
       const keys = options.keys?.intermediate ?? (await generateKeyPair({ algorithm: 'RSA', size: keySize }));
       const issuer = { certificate: rootCert, privateKey: rootKeys.privateKey };
-      const cert = await createIntermediateCertificate({ name: options.intermediateName, keys, issuer, now, validityDays: CA_DEFAULTS.intermediateValidityDays });
+      const cert = await createIntermediateCertificate({
+        name: options.intermediateName,
+        keys,
+        issuer,
+        now,
+        validityDays: CA_DEFAULTS.intermediateValidityDays,
+      });
       intermediate = this.#seal(cert, keys.privateKey);
     }
     const doc: CaDocument = {
@@ -103,7 +119,17 @@ export class CaAuthority {
     const template = await this.#deps.store.get('ca-template', WEB_SERVER_TEMPLATE.name);
     await this.#deps.store.write([
       { op: 'put', kind: 'ca', key: doc.name, body: doc, expect: 'absent' },
-      ...(template ? [] : [{ op: 'put' as const, kind: 'ca-template' as const, key: WEB_SERVER_TEMPLATE.name, body: WEB_SERVER_TEMPLATE, expect: 'absent' as const }]),
+      ...(template
+        ? []
+        : [
+            {
+              op: 'put' as const,
+              kind: 'ca-template' as const,
+              key: WEB_SERVER_TEMPLATE.name,
+              body: WEB_SERVER_TEMPLATE,
+              expect: 'absent' as const,
+            },
+          ]),
     ]);
     return doc;
   }
@@ -112,7 +138,11 @@ export class CaAuthority {
     const der = Buffer.from(cert.rawData);
     const thumbprint = thumbprintOf(der);
     const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
-    return { thumbprint, certificate: der.toString('base64'), privateKey: this.#deps.secretBox().seal(pkcs8, thumbprint) };
+    return {
+      thumbprint,
+      certificate: der.toString('base64'),
+      privateKey: this.#deps.secretBox().seal(pkcs8, thumbprint),
+    };
   }
 
   #open(stored: StoredAuthorityKey): AuthorityKeyMaterial {
@@ -126,14 +156,18 @@ export class CaAuthority {
   /** The certificates of the CA, issuing CA first, root last (DER). */
   async caChain(): Promise<Buffer[]> {
     const { body } = await this.document();
-    return [...(body.intermediate ? [body.intermediate] : []), body.root].map((k) => Buffer.from(k.certificate, 'base64'));
+    return [...(body.intermediate ? [body.intermediate] : []), body.root].map((k) =>
+      Buffer.from(k.certificate, 'base64'),
+    );
   }
 
   /** Templates: the stored ones (WebServer included once the CA exists). */
   async listTemplates(): Promise<CertificateTemplate[]> {
     const stored = await this.#deps.store.list<CertificateTemplate>('ca-template');
     const templates = stored.map((d) => d.body);
-    return templates.some((t) => t.name === WEB_SERVER_TEMPLATE.name) ? templates : [WEB_SERVER_TEMPLATE, ...templates];
+    return templates.some((t) => t.name === WEB_SERVER_TEMPLATE.name)
+      ? templates
+      : [WEB_SERVER_TEMPLATE, ...templates];
   }
 
   /** One template by name; throws ERR_CA_TEMPLATE_UNKNOWN. */
@@ -148,34 +182,57 @@ export class CaAuthority {
   async addTemplate(input: CertificateTemplate): Promise<CertificateTemplate> {
     await this.document();
     const template = validateTemplate(input);
-    if ((await this.#deps.store.get('ca-template', template.name)) || template.name === WEB_SERVER_TEMPLATE.name) {
-      throw caError('ERR_CA_TEMPLATE_EXISTS', `a template named "${template.name}" already exists`, { template: template.name });
+    if (
+      (await this.#deps.store.get('ca-template', template.name)) ||
+      template.name === WEB_SERVER_TEMPLATE.name
+    ) {
+      throw caError('ERR_CA_TEMPLATE_EXISTS', `a template named "${template.name}" already exists`, {
+        template: template.name,
+      });
     }
-    await this.#deps.store.write([{ op: 'put', kind: 'ca-template', key: template.name, body: template, expect: 'absent' }]);
+    await this.#deps.store.write([
+      { op: 'put', kind: 'ca-template', key: template.name, body: template, expect: 'absent' },
+    ]);
     return template;
   }
 
   /** Removes a custom template. */
   async removeTemplate(name: string): Promise<void> {
     const doc = await this.#deps.store.get('ca-template', name);
-    if (!doc) throw caError('ERR_CA_TEMPLATE_UNKNOWN', `the CA has no template named "${name}"`, { template: name });
+    if (!doc)
+      throw caError('ERR_CA_TEMPLATE_UNKNOWN', `the CA has no template named "${name}"`, { template: name });
     await this.#deps.store.write([{ op: 'delete', kind: 'ca-template', key: name, expect: doc.version }]);
   }
 
   /** Issues a certificate for a PKCS#10 request through a template, and logs it. */
-  async issue(input: { csr: string | Uint8Array; template: string; account: string | null }): Promise<IssuedCertificate> {
+  async issue(input: {
+    csr: string | Uint8Array;
+    template: string;
+    account: string | null;
+  }): Promise<IssuedCertificate> {
     const template = await this.template(input.template);
     const request = await parseRequest(input.csr);
     const size = keySizeOf(request.publicKey);
     if (request.publicKey.asymmetricKeyType === 'rsa' && size < template.minimumRsaKeySize) {
-      throw caError('ERR_CA_KEY_TOO_SMALL', `template ${template.name} needs an RSA key of at least ${template.minimumRsaKeySize} bits, got ${size}`, { template: template.name, keySize: size });
+      throw caError(
+        'ERR_CA_KEY_TOO_SMALL',
+        `template ${template.name} needs an RSA key of at least ${template.minimumRsaKeySize} bits, got ${size}`,
+        { template: template.name, keySize: size },
+      );
     }
     const { body: ca } = await this.document();
     const issuer = this.#open(ca.intermediate ?? ca.root);
     const serialNumber = newSerialNumber();
     const now = this.#deps.clock.now();
     const crlUrl = ca.crlUrl ?? undefined;
-    const cert = await issueCertificate({ issuer, request, template, now, serialNumber, ...(crlUrl ? { crlUrl } : {}) });
+    const cert = await issueCertificate({
+      issuer,
+      request,
+      template,
+      now,
+      serialNumber,
+      ...(crlUrl ? { crlUrl } : {}),
+    });
     const der = Buffer.from(cert.rawData);
     const log: IssuedDocument = {
       caName: ca.name,
@@ -191,7 +248,9 @@ export class CaAuthority {
       revokedAt: null,
       revocationReason: null,
     };
-    await this.#deps.store.write([{ op: 'put', kind: 'ca-issued', key: `${ca.name}/${serialNumber}`, body: log, expect: 'absent' }]);
+    await this.#deps.store.write([
+      { op: 'put', kind: 'ca-issued', key: `${ca.name}/${serialNumber}`, body: log, expect: 'absent' },
+    ]);
     return { serialNumber, certificate: der, chain: await this.caChain() };
   }
 
@@ -209,13 +268,25 @@ export class CaAuthority {
   }
 
   /** Revokes an issued certificate (idempotent); it appears in the next CRL. */
-  async revoke(serialNumber: string, reason: x509.X509CrlReason = x509.X509CrlReason.unspecified): Promise<IssuedDocument> {
+  async revoke(
+    serialNumber: string,
+    reason: x509.X509CrlReason = x509.X509CrlReason.unspecified,
+  ): Promise<IssuedDocument> {
     const { body: ca } = await this.document();
     const key = `${ca.name}/${serialNumber.toLowerCase()}`;
     const doc = await this.#deps.store.get<IssuedDocument>('ca-issued', key);
-    if (!doc) throw caError('ERR_CA_CERTIFICATE_UNKNOWN', `the CA issued no certificate with serial ${serialNumber}`, { serialNumber });
+    if (!doc)
+      throw caError(
+        'ERR_CA_CERTIFICATE_UNKNOWN',
+        `the CA issued no certificate with serial ${serialNumber}`,
+        { serialNumber },
+      );
     if (doc.body.revokedAt !== null) return doc.body;
-    const body: IssuedDocument = { ...doc.body, revokedAt: this.#deps.clock.now().toISOString(), revocationReason: reason };
+    const body: IssuedDocument = {
+      ...doc.body,
+      revokedAt: this.#deps.clock.now().toISOString(),
+      revocationReason: reason,
+    };
     await this.#deps.store.write([{ op: 'put', kind: 'ca-issued', key, body, expect: doc.version }]);
     return body;
   }
@@ -225,10 +296,18 @@ export class CaAuthority {
     const { body: ca } = await this.document();
     const entries = (await this.issued())
       .filter((i) => i.revokedAt !== null)
-      .map((i) => ({ serialNumber: i.serialNumber, revokedAt: new Date(i.revokedAt!), reason: (i.revocationReason ?? 0) }));
+      .map((i) => ({
+        serialNumber: i.serialNumber,
+        revokedAt: new Date(i.revokedAt!),
+        reason: i.revocationReason ?? 0,
+      }));
     const now = this.#deps.clock.now();
-    const crl = await createCrl({ issuer: this.#open(ca.intermediate ?? ca.root), entries, now, validityDays: CA_DEFAULTS.crlValidityDays });
+    const crl = await createCrl({
+      issuer: this.#open(ca.intermediate ?? ca.root),
+      entries,
+      now,
+      validityDays: CA_DEFAULTS.crlValidityDays,
+    });
     return Buffer.from(crl.rawData);
   }
 }
-

@@ -9,7 +9,8 @@ import type { CertificateAssignment, CertificateRecord } from '../../core/index.
 import { makeCertificate } from '../../../test/fixtures/certificates.ts';
 import { testCaDeployment, testCaKeys } from './ca-test-deployment.ts';
 
-const openssl = (args: string[], cwd: string) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+const openssl = (args: string[], cwd: string) =>
+  execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
 async function withCa() {
   const d = await testCaDeployment();
@@ -19,12 +20,54 @@ async function withCa() {
 
 /** openssl as the CA: a root, optionally an intermediate, and a signer for a request file. */
 function opensslCa(dir: string) {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=OpenSSL Test Root', '-days', '30'], dir);
-  writeFileSync(join(dir, 'server.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:pool.contoso.com\n');
-  writeFileSync(join(dir, 'client.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n');
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-subj',
+      '/CN=OpenSSL Test Root',
+      '-days',
+      '30',
+    ],
+    dir,
+  );
+  writeFileSync(
+    join(dir, 'server.ext'),
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:pool.contoso.com\n',
+  );
+  writeFileSync(
+    join(dir, 'client.ext'),
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n',
+  );
   return (csrPem: string, ext = 'server.ext') => {
     writeFileSync(join(dir, 'req.pem'), csrPem);
-    openssl(['x509', '-req', '-in', 'req.pem', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.pem', '-days', '10', '-extfile', ext], dir);
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        'req.pem',
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        'leaf.pem',
+        '-days',
+        '10',
+        '-extfile',
+        ext,
+      ],
+      dir,
+    );
     return readFileSync(join(dir, 'leaf.pem'), 'utf8');
   };
 }
@@ -44,7 +87,8 @@ describe('CaService: online issuance from the built-in CA', () => {
     assert.equal(record.source, 'request');
     assert.equal(record.chain.length, 1);
     assert.ok(record.privateKey && !JSON.stringify(record).includes('PRIVATE KEY'));
-    const assignment = (await store.get<CertificateAssignment>('assignment', 'fe1.contoso.com/Default'))!.body;
+    const assignment = (await store.get<CertificateAssignment>('assignment', 'fe1.contoso.com/Default'))!
+      .body;
     assert.equal(assignment.current, result.thumbprint);
     assert.deepEqual(await ca.listRequests(), []);
     const [root] = await ca.authority.caChain();
@@ -73,18 +117,30 @@ describe('CaService: online issuance from the built-in CA', () => {
 
   test('refusals: unknown template, key too small, ECDSA for OAuthTokenIssuer, no CA', async () => {
     const { ca } = await withCa();
-    await assert.rejects(ca.request({ usages: ['Default'], ca: 'internal', template: 'Nope' }), { code: 'ERR_CA_TEMPLATE_UNKNOWN' });
-    await assert.rejects(ca.plan({ usages: ['OAuthTokenIssuer'], keySize: 1024 }), { code: 'ERR_CA_KEY_TOO_SMALL' });
-    await assert.rejects(ca.plan({ usages: ['OAuthTokenIssuer'], keyAlgorithm: 'ECDSA_P256' }), { code: 'ERR_CA_KEY_ALGORITHM' });
+    await assert.rejects(ca.request({ usages: ['Default'], ca: 'internal', template: 'Nope' }), {
+      code: 'ERR_CA_TEMPLATE_UNKNOWN',
+    });
+    await assert.rejects(ca.plan({ usages: ['OAuthTokenIssuer'], keySize: 1024 }), {
+      code: 'ERR_CA_KEY_TOO_SMALL',
+    });
+    await assert.rejects(ca.plan({ usages: ['OAuthTokenIssuer'], keyAlgorithm: 'ECDSA_P256' }), {
+      code: 'ERR_CA_KEY_ALGORITHM',
+    });
     await assert.rejects(ca.plan({ usages: ['Nonsense'] }), { code: 'ERR_INVALID_INPUT' });
     assert.deepEqual(await ca.listRequests(), []);
     const fresh = await testCaDeployment();
-    await assert.rejects(fresh.ca.request({ usages: ['Default'], ca: 'internal' }), { code: 'ERR_CA_NOT_INITIALIZED' });
+    await assert.rejects(fresh.ca.request({ usages: ['Default'], ca: 'internal' }), {
+      code: 'ERR_CA_NOT_INITIALIZED',
+    });
   });
 
   test('an ECDSA P-256 request for a web usage is issued', async () => {
     const { ca } = await withCa();
-    const outcome = await ca.request({ usages: ['WebServicesExternal'], ca: 'internal', keyAlgorithm: 'ECDSA_P256' });
+    const outcome = await ca.request({
+      usages: ['WebServicesExternal'],
+      ca: 'internal',
+      keyAlgorithm: 'ECDSA_P256',
+    });
     assert.equal(outcome.kind, 'issued');
   });
 
@@ -97,7 +153,10 @@ describe('CaService: online issuance from the built-in CA', () => {
     try {
       writeFileSync(join(dir, 'crl.der'), await ca.authority.crl());
       writeFileSync(join(dir, 'root.pem'), toPem((await ca.authority.caChain())[0]!));
-      const text = openssl(['crl', '-inform', 'DER', '-in', 'crl.der', '-CAfile', 'root.pem', '-noout', '-text'], dir);
+      const text = openssl(
+        ['crl', '-inform', 'DER', '-in', 'crl.der', '-CAfile', 'root.pem', '-noout', '-text'],
+        dir,
+      );
       assert.match(text.toUpperCase(), new RegExp(issued!.serialNumber.toUpperCase()));
       await assert.rejects(ca.authority.revoke('00ff'), { code: 'ERR_CA_CERTIFICATE_UNKNOWN' });
     } finally {
@@ -116,7 +175,10 @@ describe('CaService: offline requests with openssl as the CA', () => {
       assert.equal(outcome.kind, 'pending');
       if (outcome.kind !== 'pending') return;
       writeFileSync(join(dir, 'ours.pem'), outcome.csrPem);
-      assert.match(openssl(['req', '-verify', '-in', 'ours.pem', '-noout', '-text'], dir), /DNS:pool\.contoso\.com/);
+      assert.match(
+        openssl(['req', '-verify', '-in', 'ours.pem', '-noout', '-text'], dir),
+        /DNS:pool\.contoso\.com/,
+      );
       const leafPem = sign(outcome.csrPem);
       const caPem = readFileSync(join(dir, 'ca.pem'), 'utf8');
       const unrelated = (await makeCertificate({ subject: 'CN=unrelated' })).pem;
@@ -147,8 +209,13 @@ describe('CaService: offline requests with openssl as the CA', () => {
     await ca.request({ usages: ['Default'] });
     await ca.request({ usages: ['OAuthTokenIssuer'] });
     const stranger = await makeCertificate({ subject: 'CN=stranger' });
-    await assert.rejects(ca.importResponse({ certificates: [stranger.der] }), { code: 'ERR_CA_RESPONSE_NO_MATCH' });
-    assert.deepEqual((await ca.listRequests()).map((r) => r.id), [1, 2]);
+    await assert.rejects(ca.importResponse({ certificates: [stranger.der] }), {
+      code: 'ERR_CA_RESPONSE_NO_MATCH',
+    });
+    assert.deepEqual(
+      (await ca.listRequests()).map((r) => r.id),
+      [1, 2],
+    );
   });
 
   test('a response whose key usage is wrong is refused and the request stays pending', async () => {
@@ -159,7 +226,9 @@ describe('CaService: offline requests with openssl as the CA', () => {
       const outcome = await ca.request({ usages: ['WebServicesInternal'] });
       if (outcome.kind !== 'pending') throw new Error('expected pending');
       const leaf = sign(outcome.csrPem, 'client.ext');
-      await assert.rejects(ca.importResponse({ certificates: ca.parseResponseFile(Buffer.from(leaf)) }), { code: 'ERR_CA_RESPONSE_USAGE' });
+      await assert.rejects(ca.importResponse({ certificates: ca.parseResponseFile(Buffer.from(leaf)) }), {
+        code: 'ERR_CA_RESPONSE_USAGE',
+      });
       assert.equal((await ca.listRequests()).length, 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -184,14 +253,37 @@ describe('CaService: status of installed certificates', () => {
   test('chain incomplete, missing private key and usage mismatch', async () => {
     const { ca, store } = await withCa();
     const root = await makeCertificate({ subject: 'CN=Status Root', ca: true });
-    const inter = await makeCertificate({ subject: 'CN=Status Inter', ca: true, issuer: root, keySize: 3072 });
-    const leaf = await makeCertificate({ subject: 'CN=pool.contoso.com', issuer: inter, extendedKeyUsages: ['1.3.6.1.5.5.7.3.2'], keySize: 3072 });
-    const record = { thumbprint: leaf.thumbprint, certificate: leaf.der.toString('base64'), chain: [], exportable: false, friendlyName: 'x', source: 'import', addedAt: new Date().toISOString() };
-    await store.write([{ op: 'put', kind: 'certificate', key: leaf.thumbprint, body: record, expect: 'absent' }]);
+    const inter = await makeCertificate({
+      subject: 'CN=Status Inter',
+      ca: true,
+      issuer: root,
+      keySize: 3072,
+    });
+    const leaf = await makeCertificate({
+      subject: 'CN=pool.contoso.com',
+      issuer: inter,
+      extendedKeyUsages: ['1.3.6.1.5.5.7.3.2'],
+      keySize: 3072,
+    });
+    const record = {
+      thumbprint: leaf.thumbprint,
+      certificate: leaf.der.toString('base64'),
+      chain: [],
+      exportable: false,
+      friendlyName: 'x',
+      source: 'import',
+      addedAt: new Date().toISOString(),
+    };
+    await store.write([
+      { op: 'put', kind: 'certificate', key: leaf.thumbprint, body: record, expect: 'absent' },
+    ]);
     const report = await ca.status(leaf.thumbprint, ['Default']);
     assert.equal(report.status, 'chain-incomplete');
     assert.deepEqual(report.problems, ['chain-incomplete', 'missing-private-key', 'usage-mismatch']);
     assert.deepEqual(report.unfitUsages, ['Default']);
-    assert.equal((await ca.status(leaf.thumbprint, ['OAuthTokenIssuer'])).problems.includes('usage-mismatch'), false);
+    assert.equal(
+      (await ca.status(leaf.thumbprint, ['OAuthTokenIssuer'])).problems.includes('usage-mismatch'),
+      false,
+    );
   });
 });

@@ -24,7 +24,12 @@ export type { ImportResponseInput, ImportResponseResult } from './response-impor
 export type { CertificateStatusReport } from './status-checker.ts';
 export type { PendingRequestSummary } from './pending-requests.ts';
 export type { CaInitOptions, IssuedCertificate } from './ca-authority.ts';
-export type { CaDocument, IssuedDocument, PendingRequestDocument, TrustedRootDocument } from './ca-documents.ts';
+export type {
+  CaDocument,
+  IssuedDocument,
+  PendingRequestDocument,
+  TrustedRootDocument,
+} from './ca-documents.ts';
 
 export class CaService {
   protected readonly deps: ServiceDeps;
@@ -44,7 +49,12 @@ export class CaService {
     this.#pending = new PendingRequests(deps);
     this.#status = new StatusChecker(deps, this.trustedRoots);
     this.#importer = new ResponseImporter(deps, this.#pending, this.#status);
-    this.#runner = new RequestRunner(deps, { authority: this.authority, pending: this.#pending, importer: this.#importer, roots: this.trustedRoots });
+    this.#runner = new RequestRunner(deps, {
+      authority: this.authority,
+      pending: this.#pending,
+      importer: this.#importer,
+      roots: this.trustedRoots,
+    });
   }
 
   /** The review step: subject, SANs, key and target, refused early when a rule fails. */

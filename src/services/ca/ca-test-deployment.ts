@@ -20,14 +20,25 @@ export function testCaKeys(): { root: KeyPair; intermediate: KeyPair } {
 }
 
 /** A deployment of the CA service (realm contoso.com, pool pool.contoso.com, node fe1.contoso.com). */
-export async function testCaDeployment(options: { store?: MemoryDocumentStore; nodeName?: string; masterKey?: Buffer } = {}) {
+export async function testCaDeployment(
+  options: { store?: MemoryDocumentStore; nodeName?: string; masterKey?: Buffer } = {},
+) {
   const store = options.store ?? new MemoryDocumentStore();
   const clock = new ManualClock();
   const box = new SecretBox(options.masterKey ?? randomBytes(32));
   const services = {} as { -readonly [K in keyof Services]: Services[K] };
-  const deps: ServiceDeps = { store, clock, secretBox: () => box, logger: silentLogger, nodeName: options.nodeName ?? 'fe1.contoso.com', home: '/nonexistent', services };
+  const deps: ServiceDeps = {
+    store,
+    clock,
+    secretBox: () => box,
+    logger: silentLogger,
+    nodeName: options.nodeName ?? 'fe1.contoso.com',
+    home: '/nonexistent',
+    services,
+  };
   services.oauth = new OAuthService(deps);
   services.ca = new CaService(deps);
-  if (!(await services.oauth.find())) await services.oauth.initialize({ realm: 'contoso.com', hostNames: ['pool.contoso.com:443'] });
+  if (!(await services.oauth.find()))
+    await services.oauth.initialize({ realm: 'contoso.com', hostNames: ['pool.contoso.com:443'] });
   return { deps, store, clock, ca: services.ca };
 }

@@ -39,16 +39,32 @@ export async function installOperations(deps: ServiceDeps, input: InstallInput):
     source: 'request',
     addedAt: now,
   };
-  const ops: WriteOperation[] = [{ op: 'put', kind: 'certificate', key: record.thumbprint, body: record, expect: 'absent' }];
+  const ops: WriteOperation[] = [
+    { op: 'put', kind: 'certificate', key: record.thumbprint, body: record, expect: 'absent' },
+  ];
   for (const usage of input.assignTo) ops.push(await assignmentOperation(deps, usage, record.thumbprint));
   return ops;
 }
 
-async function assignmentOperation(deps: ServiceDeps, usage: string, thumbprint: string): Promise<WriteOperation> {
+async function assignmentOperation(
+  deps: ServiceDeps,
+  usage: string,
+  thumbprint: string,
+): Promise<WriteOperation> {
   const identity = identityForUsage(usage, deps.nodeName);
   const key = `${identity}/${usage}`;
   const existing = await deps.store.get<CertificateAssignment>('assignment', key);
   // The same transition as `certificate set` (a due roll is applied first; a pending one is superseded).
-  const { assignment } = setCurrent(existing?.body ?? emptyAssignment(usage as AnyUsage, identity), thumbprint, deps.clock.now());
-  return { op: 'put', kind: 'assignment', key, body: assignment, expect: existing ? existing.version : 'absent' };
+  const { assignment } = setCurrent(
+    existing?.body ?? emptyAssignment(usage as AnyUsage, identity),
+    thumbprint,
+    deps.clock.now(),
+  );
+  return {
+    op: 'put',
+    kind: 'assignment',
+    key,
+    body: assignment,
+    expect: existing ? existing.version : 'absent',
+  };
 }

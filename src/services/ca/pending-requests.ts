@@ -23,7 +23,10 @@ export class PendingRequests {
   }
 
   /** Persists a new pending request with its key sealed; returns its id. Retries when ids race. */
-  async create(request: Omit<PendingRequestDocument, 'id' | 'privateKey' | 'createdAt'>, privateKey: KeyObject): Promise<PendingRequestDocument> {
+  async create(
+    request: Omit<PendingRequestDocument, 'id' | 'privateKey' | 'createdAt'>,
+    privateKey: KeyObject,
+  ): Promise<PendingRequestDocument> {
     const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
     for (let attempt = 0; ; attempt++) {
       const counter = await this.#deps.store.get<CounterDocument>('counter', COUNTER_KEY);
@@ -36,7 +39,13 @@ export class PendingRequests {
       };
       try {
         await this.#deps.store.write([
-          { op: 'put', kind: 'counter', key: COUNTER_KEY, body: { value: id }, expect: counter ? counter.version : 'absent' },
+          {
+            op: 'put',
+            kind: 'counter',
+            key: COUNTER_KEY,
+            body: { value: id },
+            expect: counter ? counter.version : 'absent',
+          },
           { op: 'put', kind: 'certificate-request', key: String(id), body, expect: 'absent' },
         ]);
         return body;
@@ -54,15 +63,23 @@ export class PendingRequests {
 
   /** One pending request; throws ERR_CA_REQUEST_UNKNOWN. */
   async get(id: number): Promise<StoredDocument<PendingRequestDocument>> {
-    const doc = Number.isSafeInteger(id) && id > 0 ? await this.#deps.store.get<PendingRequestDocument>('certificate-request', String(id)) : undefined;
-    if (!doc) throw caError('ERR_CA_REQUEST_UNKNOWN', `there is no pending certificate request with id ${id}`, { requestId: id });
+    const doc =
+      Number.isSafeInteger(id) && id > 0
+        ? await this.#deps.store.get<PendingRequestDocument>('certificate-request', String(id))
+        : undefined;
+    if (!doc)
+      throw caError('ERR_CA_REQUEST_UNKNOWN', `there is no pending certificate request with id ${id}`, {
+        requestId: id,
+      });
     return doc;
   }
 
   /** Deletes a pending request and its key (--clear). */
   async clear(id: number): Promise<PendingRequestSummary> {
     const doc = await this.get(id);
-    await this.#deps.store.write([{ op: 'delete', kind: 'certificate-request', key: doc.key, expect: doc.version }]);
+    await this.#deps.store.write([
+      { op: 'delete', kind: 'certificate-request', key: doc.key, expect: doc.version },
+    ]);
     return summarize(doc.body);
   }
 

@@ -3,7 +3,13 @@
  * subject and SANs from the deployment, key rules per usage, friendly name, where the request goes.
  */
 import { CERTIFICATE_USAGES, LABEL_USAGES, sharedError } from '../../core/index.ts';
-import { DEFAULT_REQUEST_KEY_SIZE, WEB_SERVER_TEMPLATE, checkKeyForUsages, computeRequestNames, isAcmeUrl } from '../../ca/index.ts';
+import {
+  DEFAULT_REQUEST_KEY_SIZE,
+  WEB_SERVER_TEMPLATE,
+  checkKeyForUsages,
+  computeRequestNames,
+  isAcmeUrl,
+} from '../../ca/index.ts';
 import type { KeyAlgorithm, KeySpec } from '../../ca/index.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { CaAuthority } from './ca-authority.ts';
@@ -56,18 +62,41 @@ export interface RequestPlan {
 const KNOWN_USAGES = new Set<string>([...CERTIFICATE_USAGES, ...LABEL_USAGES]);
 
 /** Builds the plan; refuses bad usages, key rules (ERR_CA_KEY_*) and unknown templates before any key exists. */
-export async function planRequest(deps: ServiceDeps, authority: CaAuthority, options: CertificateRequestOptions): Promise<RequestPlan> {
+export async function planRequest(
+  deps: ServiceDeps,
+  authority: CaAuthority,
+  options: CertificateRequestOptions,
+): Promise<RequestPlan> {
   const usages = [...new Set(options.usages)];
-  if (usages.length === 0) throw sharedError('ERR_USAGE', 'name at least one usage with --type (e.g. --type OAuthTokenIssuer)');
+  if (usages.length === 0)
+    throw sharedError('ERR_USAGE', 'name at least one usage with --type (e.g. --type OAuthTokenIssuer)');
   const unknown = usages.filter((u) => !KNOWN_USAGES.has(u));
-  if (unknown.length > 0) throw sharedError('ERR_INVALID_INPUT', `unknown certificate type ${unknown.join(', ')}`, { field: 'type' });
-  const key: KeySpec = { algorithm: options.keyAlgorithm ?? 'RSA', size: options.keyAlgorithm === 'ECDSA_P256' ? 256 : (options.keySize ?? DEFAULT_REQUEST_KEY_SIZE) };
+  if (unknown.length > 0)
+    throw sharedError('ERR_INVALID_INPUT', `unknown certificate type ${unknown.join(', ')}`, {
+      field: 'type',
+    });
+  const key: KeySpec = {
+    algorithm: options.keyAlgorithm ?? 'RSA',
+    size: options.keyAlgorithm === 'ECDSA_P256' ? 256 : (options.keySize ?? DEFAULT_REQUEST_KEY_SIZE),
+  };
   checkKeyForUsages(key, usages);
   const target = targetOf(options.ca);
   const template = options.template ?? WEB_SERVER_TEMPLATE.name;
   if (target === 'internal') await authority.template(template);
-  const names = computeRequestNames({ usages, ...(await deploymentNames(deps, options)), additionalNames: options.domainNames ?? [], allSipDomains: options.allSipDomains ?? false, organization: options.organization, organizationalUnit: options.organizationalUnit, city: options.city, state: options.state, country: options.country });
-  const friendlyName = options.friendlyName?.trim() || defaultFriendlyName(usages, names.dnsNames[0] ?? names.subject, deps.clock.now());
+  const names = computeRequestNames({
+    usages,
+    ...(await deploymentNames(deps, options)),
+    additionalNames: options.domainNames ?? [],
+    allSipDomains: options.allSipDomains ?? false,
+    organization: options.organization,
+    organizationalUnit: options.organizationalUnit,
+    city: options.city,
+    state: options.state,
+    country: options.country,
+  });
+  const friendlyName =
+    options.friendlyName?.trim() ||
+    defaultFriendlyName(usages, names.dnsNames[0] ?? names.subject, deps.clock.now());
   return {
     usages,
     subject: names.subject,
@@ -93,7 +122,11 @@ function targetOf(ca: string | undefined): string {
   } catch {
     // fall through to the refusal below
   }
-  throw sharedError('ERR_INVALID_INPUT', '--ca takes `internal`, an https:// enrollment URL or an acme+https:// directory URL', { field: 'ca' });
+  throw sharedError(
+    'ERR_INVALID_INPUT',
+    '--ca takes `internal`, an https:// enrollment URL or an acme+https:// directory URL',
+    { field: 'ca' },
+  );
 }
 
 /** Pool FQDN (first OAuth host name, without port; else this node), node FQDN and realm. */
@@ -101,7 +134,11 @@ async function deploymentNames(deps: ServiceDeps, options: CertificateRequestOpt
   const config = await deps.services.oauth.find();
   const sipDomains = options.sipDomains ?? [];
   const realm = config?.body.realm ?? sipDomains[0];
-  if (realm === undefined) throw sharedError('ERR_NOT_INITIALIZED', 'the store is not initialized: run `s2s init --realm <sip domain>` or name --sip-domain');
+  if (realm === undefined)
+    throw sharedError(
+      'ERR_NOT_INITIALIZED',
+      'the store is not initialized: run `s2s init --realm <sip domain>` or name --sip-domain',
+    );
   const nodeFqdn = options.computerFqdn ?? deps.nodeName;
   const poolFqdn = config?.body.hostNames[0]?.replace(/:\d+$/, '') ?? nodeFqdn;
   return { poolFqdn, nodeFqdn, realm, sipDomains };

@@ -4,7 +4,16 @@
  * answer. The order is what makes a crash safe: no request leaves the process before its key is stored.
  */
 import { S2sError } from '../../core/index.ts';
-import { caFailpoint, createRequest, enrollAcme, enrollOnline, generateKeyPair, parseResponseFile, publicKeyId, toPem } from '../../ca/index.ts';
+import {
+  caFailpoint,
+  createRequest,
+  enrollAcme,
+  enrollOnline,
+  generateKeyPair,
+  parseResponseFile,
+  publicKeyId,
+  toPem,
+} from '../../ca/index.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { CaAuthority } from './ca-authority.ts';
 import type { PendingRequests, PendingRequestSummary } from './pending-requests.ts';
@@ -16,15 +25,32 @@ import type { TrustedRoots } from './trusted-roots.ts';
 /** The outcome of `certificate request`. */
 export type RequestOutcome =
   | { readonly kind: 'pending'; readonly request: PendingRequestSummary; readonly csrPem: string }
-  | { readonly kind: 'issued'; readonly request: PendingRequestSummary; readonly result: ImportResponseResult };
+  | {
+      readonly kind: 'issued';
+      readonly request: PendingRequestSummary;
+      readonly result: ImportResponseResult;
+    };
 
 /** Refusals after which the CA will never issue for this request: its pending copy is useless. */
 const FINAL_CATEGORIES = new Set(['refused', 'not_found', 'usage']);
 
 export class RequestRunner {
   readonly #deps: ServiceDeps;
-  readonly #parts: { authority: CaAuthority; pending: PendingRequests; importer: ResponseImporter; roots: TrustedRoots };
-  constructor(deps: ServiceDeps, parts: { authority: CaAuthority; pending: PendingRequests; importer: ResponseImporter; roots: TrustedRoots }) {
+  readonly #parts: {
+    authority: CaAuthority;
+    pending: PendingRequests;
+    importer: ResponseImporter;
+    roots: TrustedRoots;
+  };
+  constructor(
+    deps: ServiceDeps,
+    parts: {
+      authority: CaAuthority;
+      pending: PendingRequests;
+      importer: ResponseImporter;
+      roots: TrustedRoots;
+    },
+  ) {
     this.#deps = deps;
     this.#parts = parts;
   }
@@ -55,21 +81,42 @@ export class RequestRunner {
     const request = summarize(stored);
     if (plan.target === 'offline') return { kind: 'pending', request, csrPem };
     const chainPem = await this.#submit(plan, csrPem).catch(async (err: unknown) => {
-      if (err instanceof S2sError && FINAL_CATEGORIES.has(err.category)) await this.#parts.pending.clear(stored.id).catch(() => undefined);
+      if (err instanceof S2sError && FINAL_CATEGORIES.has(err.category))
+        await this.#parts.pending.clear(stored.id).catch(() => undefined);
       throw err;
     });
-    const result = await this.#parts.importer.import({ certificates: parseResponseFile(Buffer.from(chainPem)), requestId: stored.id });
+    const result = await this.#parts.importer.import({
+      certificates: parseResponseFile(Buffer.from(chainPem)),
+      requestId: stored.id,
+    });
     return { kind: 'issued', request, result };
   }
 
   async #submit(plan: RequestPlan, csrPem: string): Promise<string> {
     if (plan.target === 'internal') {
-      const issued = await this.#parts.authority.issue({ csr: csrPem, template: plan.template, account: null });
+      const issued = await this.#parts.authority.issue({
+        csr: csrPem,
+        template: plan.template,
+        account: null,
+      });
       return [issued.certificate, ...issued.chain].map((der) => toPem(der)).join('');
     }
-    const trustedRootsPem = (await this.#parts.roots.list()).map((r) => toPem(Buffer.from(r.certificate, 'base64')));
-    if (plan.target.startsWith('acme+')) return enrollAcme({ directoryUrl: plan.target, csrPem, email: plan.acmeEmail, trustedRootsPem });
-    this.#deps.logger.info({ url: plan.target, template: plan.template }, 'submitting certificate request to enrollment endpoint');
-    return enrollOnline({ url: plan.target, account: plan.caAccount, password: plan.caPassword, template: plan.template, csrPem, trustedRootsPem });
+    const trustedRootsPem = (await this.#parts.roots.list()).map((r) =>
+      toPem(Buffer.from(r.certificate, 'base64')),
+    );
+    if (plan.target.startsWith('acme+'))
+      return enrollAcme({ directoryUrl: plan.target, csrPem, email: plan.acmeEmail, trustedRootsPem });
+    this.#deps.logger.info(
+      { url: plan.target, template: plan.template },
+      'submitting certificate request to enrollment endpoint',
+    );
+    return enrollOnline({
+      url: plan.target,
+      account: plan.caAccount,
+      password: plan.caPassword,
+      template: plan.template,
+      csrPem,
+      trustedRootsPem,
+    });
   }
 }

@@ -47,14 +47,20 @@ export class ResponseImporter {
   /** Imports a response; see the file comment. */
   async import(input: ImportResponseInput): Promise<ImportResponseResult> {
     const parsed = parseCertificates(input.certificates);
-    const candidates = (await this.#pending.list()).filter((d) => input.requestId === undefined || d.body.id === input.requestId);
+    const candidates = (await this.#pending.list()).filter(
+      (d) => input.requestId === undefined || d.body.id === input.requestId,
+    );
     const match = findMatch(parsed, candidates);
     if (!match) return this.#alreadyImported(parsed);
     const { request, leaf } = match;
     const ordered = await orderChain(leaf, parsed);
     const unfit = request.body.usages.filter((u) => !usageFits(leaf.cert, u));
     if (unfit.length > 0) {
-      throw caError('ERR_CA_RESPONSE_USAGE', `the issued certificate's key usage does not fit ${unfit.join(', ')}; nothing was installed and request ${request.body.id} is still pending`, { requestId: request.body.id, usages: unfit });
+      throw caError(
+        'ERR_CA_RESPONSE_USAGE',
+        `the issued certificate's key usage does not fit ${unfit.join(', ')}; nothing was installed and request ${request.body.id} is still pending`,
+        { requestId: request.body.id, usages: unfit },
+      );
     }
     const assignTo = (input.assign ?? request.body.assign) ? request.body.usages : [];
     const ops = await installOperations(this.#deps, {
@@ -70,7 +76,11 @@ export class ResponseImporter {
     const status = await this.#status.check(leaf.thumbprint, request.body.usages);
     const warnings: Warning[] = [...status.warnings];
     if (ordered.unrelated.length > 0) {
-      warnings.unshift({ code: 'WARN_CA_UNRELATED_DROPPED', message: `${ordered.unrelated.length} certificate(s) of the response are not in the chain and were ignored`, details: { thumbprints: ordered.unrelated.map((c) => c.thumbprint) } });
+      warnings.unshift({
+        code: 'WARN_CA_UNRELATED_DROPPED',
+        message: `${ordered.unrelated.length} certificate(s) of the response are not in the chain and were ignored`,
+        details: { thumbprints: ordered.unrelated.map((c) => c.thumbprint) },
+      });
     }
     return {
       outcome: 'installed',
@@ -103,7 +113,11 @@ export class ResponseImporter {
         warnings: [{ code: 'WARN_CA_ALREADY_IMPORTED', message, details: { thumbprint: cert.thumbprint } }],
       };
     }
-    throw caError('ERR_CA_RESPONSE_NO_MATCH', 'no certificate in the response matches the public key of a pending request; nothing was installed', { certificates: parsed.map((c) => c.thumbprint) });
+    throw caError(
+      'ERR_CA_RESPONSE_NO_MATCH',
+      'no certificate in the response matches the public key of a pending request; nothing was installed',
+      { certificates: parsed.map((c) => c.thumbprint) },
+    );
   }
 }
 

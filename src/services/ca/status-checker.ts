@@ -36,18 +36,33 @@ export class StatusChecker {
   /** Status of an installed certificate for the given usages (default: the usages it is assigned to). */
   async check(thumbprint: string, usages?: readonly string[]): Promise<CertificateStatusReport> {
     const doc = await this.#deps.store.get<CertificateRecord>('certificate', thumbprint.toUpperCase());
-    if (!doc) throw caError('ERR_CA_CERTIFICATE_UNKNOWN', `no installed certificate has thumbprint ${thumbprint}`, { thumbprint });
-    const [leaf, ...chain] = parseCertificates([doc.body.certificate, ...doc.body.chain].map((b) => Buffer.from(b, 'base64')));
+    if (!doc)
+      throw caError('ERR_CA_CERTIFICATE_UNKNOWN', `no installed certificate has thumbprint ${thumbprint}`, {
+        thumbprint,
+      });
+    const [leaf, ...chain] = parseCertificates(
+      [doc.body.certificate, ...doc.body.chain].map((b) => Buffer.from(b, 'base64')),
+    );
     const assigned = usages ?? (await this.#assignedUsages(doc.body.thumbprint));
-    const report = await assessCertificate({ leaf: leaf!, chain, trustedRoots: await this.#roots.parsed(), hasPrivateKey: doc.body.privateKey !== undefined, usages: assigned });
-    const lines = report.problems.map((p) => explain(p, report.untrustedRoot?.cert.subject, report.unfitUsages));
+    const report = await assessCertificate({
+      leaf: leaf!,
+      chain,
+      trustedRoots: await this.#roots.parsed(),
+      hasPrivateKey: doc.body.privateKey !== undefined,
+      usages: assigned,
+    });
+    const lines = report.problems.map((p) =>
+      explain(p, report.untrustedRoot?.cert.subject, report.unfitUsages),
+    );
     const warnings = report.problems.map((p, i) => ({ code: WARNING_OF[p], message: lines[i]! }));
     return {
       thumbprint: doc.body.thumbprint,
       status: report.status,
       problems: report.problems,
       explanation: lines.length === 0 ? 'Issued and valid.' : lines.join(' '),
-      untrustedRoot: report.untrustedRoot ? { thumbprint: report.untrustedRoot.thumbprint, subject: report.untrustedRoot.cert.subject } : null,
+      untrustedRoot: report.untrustedRoot
+        ? { thumbprint: report.untrustedRoot.thumbprint, subject: report.untrustedRoot.cert.subject }
+        : null,
       unfitUsages: report.unfitUsages,
       warnings,
     };
@@ -59,7 +74,11 @@ export class StatusChecker {
   }
 }
 
-function explain(problem: Exclude<CertificateStatus, 'valid'>, rootSubject: string | undefined, unfit: readonly string[]): string {
+function explain(
+  problem: Exclude<CertificateStatus, 'valid'>,
+  rootSubject: string | undefined,
+  unfit: readonly string[],
+): string {
   switch (problem) {
     case 'chain-incomplete':
       return 'Issued, but not valid: the issuer chain is incomplete; import the intermediate and root certificates (a .p7b with the full chain).';

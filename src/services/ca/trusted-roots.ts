@@ -14,10 +14,15 @@ export class TrustedRoots {
   /** Adds a self-signed CA certificate (PEM or DER file bytes); idempotent. */
   async add(bytes: Uint8Array): Promise<{ root: TrustedRootDocument; added: boolean }> {
     const [parsed, ...rest] = parseCertificates(parseResponseFile(bytes));
-    if (!parsed || rest.length > 0) throw caError('ERR_CA_TRUSTED_ROOT_INVALID', 'a trusted root file must hold exactly one certificate');
+    if (!parsed || rest.length > 0)
+      throw caError('ERR_CA_TRUSTED_ROOT_INVALID', 'a trusted root file must hold exactly one certificate');
     const basic = parsed.cert.getExtension(x509.BasicConstraintsExtension);
     if (!(await isSelfSigned(parsed.cert)) || basic?.ca !== true) {
-      throw caError('ERR_CA_TRUSTED_ROOT_INVALID', `${parsed.cert.subject} is not a self-signed CA certificate`, { subject: parsed.cert.subject });
+      throw caError(
+        'ERR_CA_TRUSTED_ROOT_INVALID',
+        `${parsed.cert.subject} is not a self-signed CA certificate`,
+        { subject: parsed.cert.subject },
+      );
     }
     const existing = await this.#deps.store.get<TrustedRootDocument>('trusted-root', parsed.thumbprint);
     if (existing) return { root: existing.body, added: false };
@@ -28,7 +33,9 @@ export class TrustedRoots {
       notAfter: parsed.cert.notAfter.toISOString(),
       addedAt: this.#deps.clock.now().toISOString(),
     };
-    await this.#deps.store.write([{ op: 'put', kind: 'trusted-root', key: root.thumbprint, body: root, expect: 'absent' }]);
+    await this.#deps.store.write([
+      { op: 'put', kind: 'trusted-root', key: root.thumbprint, body: root, expect: 'absent' },
+    ]);
     return { root, added: true };
   }
 
@@ -41,7 +48,10 @@ export class TrustedRoots {
   async remove(thumbprint: string): Promise<void> {
     const key = thumbprint.replace(/[\s:]/g, '').toUpperCase();
     const doc = await this.#deps.store.get('trusted-root', key);
-    if (!doc) throw caError('ERR_CA_TRUSTED_ROOT_UNKNOWN', `no trusted root has thumbprint ${key}`, { thumbprint: key });
+    if (!doc)
+      throw caError('ERR_CA_TRUSTED_ROOT_UNKNOWN', `no trusted root has thumbprint ${key}`, {
+        thumbprint: key,
+      });
     await this.#deps.store.write([{ op: 'delete', kind: 'trusted-root', key, expect: doc.version }]);
   }
 

@@ -11,7 +11,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A DNS name (realm, SIP domain) or a GUID realm (tenants, SharePoint farms). */
 const REALM = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 /** A URL authority: host name plus an optional port. */
-const AUTHORITY = /^(?=.{1,253}(:\d{1,5})?$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/;
+const AUTHORITY =
+  /^(?=.{1,253}(:\d{1,5})?$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/;
 
 /** Fields an administrator may change with `oauth set`. */
 export interface OAuthConfigurationPatch {
@@ -28,12 +29,28 @@ export interface OAuthConfigurationPatch {
 const configSchema = z.object({
   realm: z.string().regex(REALM, 'realm must be a DNS name such as contoso.com (lower case)'),
   serviceName: z.string().regex(GUID, 'service name must be a lower-case GUID'),
-  actorTokenLifetimeSeconds: z.number().int().min(60).max(24 * 3600),
-  outerTokenLifetimeSeconds: z.number().int().min(60).max(24 * 3600),
+  actorTokenLifetimeSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(24 * 3600),
+  outerTokenLifetimeSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(24 * 3600),
   clockSkewSeconds: z.number().int().min(0).max(3600),
-  hostNames: z.array(z.string().regex(AUTHORITY, 'host names are URL authorities such as pool.contoso.com or host:8443')).max(64),
+  hostNames: z
+    .array(
+      z.string().regex(AUTHORITY, 'host names are URL authorities such as pool.contoso.com or host:8443'),
+    )
+    .max(64),
   sha1CertificatePolicy: z.enum(['warn', 'error']),
-  metadataRefreshSeconds: z.number().int().min(60).max(7 * 24 * 3600),
+  metadataRefreshSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600),
 });
 
 /** Normalizes and validates a configuration; throws ERR_INVALID_INPUT naming the first bad field. */
@@ -68,15 +85,27 @@ export class OAuthService {
   /** The configuration; throws ERR_NOT_INITIALIZED before `init`. */
   async get(): Promise<OAuthConfiguration> {
     const doc = await this.find();
-    if (!doc) throw sharedError('ERR_NOT_INITIALIZED', 'the store is not initialized: run `s2s init --realm <sip domain>`');
+    if (!doc)
+      throw sharedError(
+        'ERR_NOT_INITIALIZED',
+        'the store is not initialized: run `s2s init --realm <sip domain>`',
+      );
     return doc.body;
   }
 
   /** Creates the configuration (`s2s init`); refused when one exists unless `force`. */
-  async initialize(input: { realm: string; serviceName?: string; hostNames?: readonly string[]; force?: boolean }): Promise<OAuthConfiguration> {
+  async initialize(input: {
+    realm: string;
+    serviceName?: string;
+    hostNames?: readonly string[];
+    force?: boolean;
+  }): Promise<OAuthConfiguration> {
     const existing = await this.find();
     if (existing && !input.force) {
-      throw sharedError('ERR_ALREADY_INITIALIZED', `the store at ${this.#deps.store.location} is already initialized (realm ${existing.body.realm}); use --force to re-initialize`);
+      throw sharedError(
+        'ERR_ALREADY_INITIALIZED',
+        `the store at ${this.#deps.store.location} is already initialized (realm ${existing.body.realm}); use --force to re-initialize`,
+      );
     }
     const config = validateOAuthConfiguration({
       ...OAUTH_DEFAULTS,
@@ -85,7 +114,9 @@ export class OAuthService {
       serviceName: input.serviceName ?? existing?.body.serviceName ?? OAUTH_DEFAULTS.serviceName,
       hostNames: input.hostNames ?? existing?.body.hostNames ?? [],
     });
-    await this.#deps.store.write([{ op: 'put', kind: KIND, key: KEY, body: config, expect: existing ? existing.version : 'absent' }]);
+    await this.#deps.store.write([
+      { op: 'put', kind: KIND, key: KEY, body: config, expect: existing ? existing.version : 'absent' },
+    ]);
     return config;
   }
 
@@ -94,9 +125,16 @@ export class OAuthService {
    * trust us (Exchange refuses a metadata refresh that changes them, protocol.md §1.3 step 5), so changing
    * them while partners exist needs `force`.
    */
-  async update(patch: OAuthConfigurationPatch, options: { force?: boolean } = {}): Promise<{ config: OAuthConfiguration; warnings: Warning[] }> {
+  async update(
+    patch: OAuthConfigurationPatch,
+    options: { force?: boolean } = {},
+  ): Promise<{ config: OAuthConfiguration; warnings: Warning[] }> {
     const doc = await this.find();
-    if (!doc) throw sharedError('ERR_NOT_INITIALIZED', 'the store is not initialized: run `s2s init --realm <sip domain>`');
+    if (!doc)
+      throw sharedError(
+        'ERR_NOT_INITIALIZED',
+        'the store is not initialized: run `s2s init --realm <sip domain>`',
+      );
     const next = validateOAuthConfiguration({ ...doc.body, ...definedOnly(patch) });
     const warnings: Warning[] = [];
     const identityChanged = next.realm !== doc.body.realm || next.serviceName !== doc.body.serviceName;
@@ -110,11 +148,18 @@ export class OAuthService {
         );
       }
       if (partners.length > 0) {
-        warnings.push({ code: 'WARN_ISSUER_CHANGED', message: 'our issuer changed: every partner must re-register our metadata URL' });
+        warnings.push({
+          code: 'WARN_ISSUER_CHANGED',
+          message: 'our issuer changed: every partner must re-register our metadata URL',
+        });
       }
     }
     if (next.outerTokenLifetimeSeconds > next.actorTokenLifetimeSeconds) {
-      warnings.push({ code: 'WARN_OUTER_LIFETIME_CAPPED', message: 'outer token lifetime exceeds the actor token lifetime; outer tokens are capped at the actor expiry' });
+      warnings.push({
+        code: 'WARN_OUTER_LIFETIME_CAPPED',
+        message:
+          'outer token lifetime exceeds the actor token lifetime; outer tokens are capped at the actor expiry',
+      });
     }
     await this.#deps.store.write([{ op: 'put', kind: KIND, key: KEY, body: next, expect: doc.version }]);
     return { config: next, warnings };

@@ -33,7 +33,6 @@ export interface TransportFailure {
   readonly message: string;
 }
 
-
 /** Sends requests to one partner; close() releases its connections. */
 export class PartnerHttpsClient {
   readonly #agent: Agent;

@@ -24,11 +24,21 @@ function deps(store: MemoryDocumentStore): ServiceDeps {
 }
 
 const users: StorageUser[] = [
-  { sip: 'kenmyer@litwareinc.com', smtp: 'kenmyer@litwareinc.com', upn: 'kenmyer@litwareinc.com', sid: 's-1-5-21-1-2-3-1001' },
+  {
+    sip: 'kenmyer@litwareinc.com',
+    smtp: 'kenmyer@litwareinc.com',
+    upn: 'kenmyer@litwareinc.com',
+    sid: 's-1-5-21-1-2-3-1001',
+  },
   { sip: 'pilar@litwareinc.com', smtp: 'pilar.ackerman@litwareinc.com', upn: 'pilar@corp.litwareinc.com' },
   // Shares an SMTP address with nobody but its UPN with Ken's SMTP: an ambiguity the rules must report.
   { sip: 'kenm2@litwareinc.com', smtp: 'kenm2@litwareinc.com', upn: 'kenmyer@litwareinc.com' },
-  { sip: 'noupn@litwareinc.com', smtp: 'noupn@litwareinc.com', upn: 'noupn@litwareinc.com', sid: 'S-1-5-21-1-2-3-1004' },
+  {
+    sip: 'noupn@litwareinc.com',
+    smtp: 'noupn@litwareinc.com',
+    upn: 'noupn@litwareinc.com',
+    sid: 'S-1-5-21-1-2-3-1004',
+  },
 ];
 
 function outcome(run: () => StorageUser): string {
@@ -41,9 +51,24 @@ function outcome(run: () => StorageUser): string {
 
 test('the indexed directory decides exactly as resolving against every user (protocol.md §2.6 step 5)', async () => {
   const store = new MemoryDocumentStore();
-  await store.write(users.map((u) => ({ op: 'put' as const, kind: 'user' as const, key: u.sip, body: u, expect: 'absent' as const })));
+  await store.write(
+    users.map((u) => ({
+      op: 'put' as const,
+      kind: 'user' as const,
+      key: u.sip,
+      body: u,
+      expect: 'absent' as const,
+    })),
+  );
   const directory = new UserDirectory(deps(store));
-  const values = [null, 'kenmyer@litwareinc.com', 'pilar.ackerman@litwareinc.com', 'pilar@corp.litwareinc.com', 'nobody@litwareinc.com', 'noupn@litwareinc.com'];
+  const values = [
+    null,
+    'kenmyer@litwareinc.com',
+    'pilar.ackerman@litwareinc.com',
+    'pilar@corp.litwareinc.com',
+    'nobody@litwareinc.com',
+    'noupn@litwareinc.com',
+  ];
   const niis = [null, 'urn:office:idp:activedirectory', 'urn:federation:MicrosoftOnline', 'trusted:other'];
   const nameids = ['kenmyer@litwareinc.com', 's-1-5-21-1-2-3-1001', 'S-1-5-21-1-2-3-1004', 'x'];
   let cases = 0;
@@ -56,7 +81,11 @@ test('the indexed directory decides exactly as resolving against every user (pro
             const lookup = userLookupFromClaims(claims, acceptSid);
             const expected = outcome(() => resolveUser(users, lookup));
             const candidates = await directory.candidates(lookup);
-            assert.equal(outcome(() => resolveUser(candidates, lookup)), expected, JSON.stringify({ claims, acceptSid }));
+            assert.equal(
+              outcome(() => resolveUser(candidates, lookup)),
+              expected,
+              JSON.stringify({ claims, acceptSid }),
+            );
             cases += 1;
           }
   assert.ok(cases > 1000);
@@ -67,9 +96,18 @@ test('a user added or removed after the index was built is seen by the next look
   const directory = new UserDirectory(deps(store));
   const lookup = { sip: 'late@litwareinc.com' };
   assert.deepEqual(await directory.candidates(lookup), []);
-  const late: StorageUser = { sip: 'late@litwareinc.com', smtp: 'late@litwareinc.com', upn: 'late@litwareinc.com' };
-  const { version } = await store.write([{ op: 'put', kind: 'user', key: late.sip, body: late, expect: 'absent' }]);
-  assert.deepEqual((await directory.candidates(lookup)).map((u) => u.sip), ['late@litwareinc.com']);
+  const late: StorageUser = {
+    sip: 'late@litwareinc.com',
+    smtp: 'late@litwareinc.com',
+    upn: 'late@litwareinc.com',
+  };
+  const { version } = await store.write([
+    { op: 'put', kind: 'user', key: late.sip, body: late, expect: 'absent' },
+  ]);
+  assert.deepEqual(
+    (await directory.candidates(lookup)).map((u) => u.sip),
+    ['late@litwareinc.com'],
+  );
   await store.write([{ op: 'delete', kind: 'user', key: late.sip, expect: version }]);
   assert.deepEqual(await directory.candidates(lookup), []);
 });

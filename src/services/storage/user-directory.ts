@@ -52,9 +52,17 @@ export class UserDirectory {
   /** Reads every user once. Labelled with the head read before listing: never newer than its data. */
   async #build(version: number): Promise<Index> {
     const users = (await this.#deps.store.list('user')).map(readUser);
-    const by = { sid: new Map(), upn: new Map(), smtp: new Map(), sip: new Map() } as Record<Field, Map<string, StorageUser[]>>;
+    const by = { sid: new Map(), upn: new Map(), smtp: new Map(), sip: new Map() } as Record<
+      Field,
+      Map<string, StorageUser[]>
+    >;
     for (const user of users) {
-      const values: Record<Field, string | undefined> = { sid: user.sid?.toLowerCase(), upn: user.upn, smtp: user.smtp, sip: user.sip };
+      const values: Record<Field, string | undefined> = {
+        sid: user.sid?.toLowerCase(),
+        upn: user.upn,
+        smtp: user.smtp,
+        sip: user.sip,
+      };
       for (const field of FIELDS) {
         const value = values[field];
         if (value === undefined) continue;

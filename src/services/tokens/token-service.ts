@@ -35,7 +35,11 @@ export interface IssueRequest {
 }
 
 /** Told of every issuance (for metrics); never sees the token. */
-export type IssuedListener = (event: { readonly partner: string; readonly audience: string; readonly cached: boolean }) => void;
+export type IssuedListener = (event: {
+  readonly partner: string;
+  readonly audience: string;
+  readonly cached: boolean;
+}) => void;
 
 /** What to validate: the Authorization header and the URL the request was made on. */
 export interface ValidateRequest {
@@ -88,7 +92,10 @@ export class TokenService {
    * Who a token is addressed to: a registered, enabled partner application, or — for the reserved identity
    * `self` — this deployment (our service name and realm: the self-issued form pool peers accept).
    */
-  async #target(state: Awaited<ReturnType<IssuingState['at']>>, identity: string): Promise<{ applicationIdentifier: string; realm: string }> {
+  async #target(
+    state: Awaited<ReturnType<IssuingState['at']>>,
+    identity: string,
+  ): Promise<{ applicationIdentifier: string; realm: string }> {
     if (identity === SELF_PARTNER_IDENTITY) {
       const config = await state.config();
       return { applicationIdentifier: config.serviceName, realm: config.realm };
@@ -109,7 +116,11 @@ export class TokenService {
     const now = this.deps.clock.now();
     const state = await this.#issuing.at(now.getTime());
     const target = await this.#target(state, identity);
-    const audience = formatAudience(target.applicationIdentifier, normalizeTargetHost(request.host), target.realm);
+    const audience = formatAudience(
+      target.applicationIdentifier,
+      normalizeTargetHost(request.host),
+      target.realm,
+    );
     const user = request.user ? actingUser(request.user) : null;
     const signer = (await state.material()).current;
     if (!signer?.privateKey)

@@ -5,19 +5,26 @@ import type { CliEnvironment } from '../../cli-context.ts';
 import { readSecretFile } from './secret-file.ts';
 
 export function registerCaAccountCommands(ca: Command, env: CliEnvironment): void {
-  const account = ca.command('account').description('CA accounts used by online enrollment (POST /ca/enroll)');
+  const account = ca
+    .command('account')
+    .description('CA accounts used by online enrollment (POST /ca/enroll)');
   example(
     account
       .command('add')
-      .description('add an account; the password is read from a file (or - for stdin), never from the command line')
+      .description(
+        'add an account; the password is read from a file (or - for stdin), never from the command line',
+      )
       .requiredOption('--name <name>', 'account name')
       .requiredOption('--password-file <path>', 'file holding the password (first line), or - for stdin')
       .action(
-        defineAction<{ name: string; passwordFile: string }>(env, async ({ opts, printer, deployment, io }) => {
-          const password = await readSecretFile(opts.passwordFile, io);
-          await (await deployment()).services.ca.authority.accounts.add(opts.name, password);
-          printer.result({ account: opts.name }, () => `CA account ${opts.name} added`);
-        }),
+        defineAction<{ name: string; passwordFile: string }>(
+          env,
+          async ({ opts, printer, deployment, io }) => {
+            const password = await readSecretFile(opts.passwordFile, io);
+            await (await deployment()).services.ca.authority.accounts.add(opts.name, password);
+            printer.result({ account: opts.name }, () => `CA account ${opts.name} added`);
+          },
+        ),
       ),
     's2s ca account add --name enroller --password-file ./enroller.pw',
   );

@@ -14,7 +14,13 @@ async function cli() {
   const d = await testCaDeployment();
   await d.ca.authority.init({ keys: testCaKeys() });
   const config = resolveNodeConfig({ node: 'fe1.contoso.com' }, {});
-  const deployment: CliDeployment = { config, store: d.store, clock: d.clock, services: d.deps.services, close: async () => {} };
+  const deployment: CliDeployment = {
+    config,
+    store: d.store,
+    clock: d.clock,
+    services: d.deps.services,
+    close: async () => {},
+  };
   const run = async (...argv: string[]) => {
     const { io, out, err } = memoryIo();
     const env: CliEnvironment = { io, openDeployment: async () => deployment, resolveConfig: () => config };
@@ -30,13 +36,32 @@ describe('CLI: certificate request, ca and trusted-root', () => {
     const refused = await run('certificate', 'request', '--type', 'Default', '--ca', 'internal', '--json');
     assert.equal(refused.code, 2);
     assert.equal(refused.json().error.code, 'ERR_CA_CONFIRMATION_REQUIRED');
-    const issued = await run('certificate', 'request', '--type', 'OAuthTokenIssuer', '--ca', 'internal', '--yes', '--json');
+    const issued = await run(
+      'certificate',
+      'request',
+      '--type',
+      'OAuthTokenIssuer',
+      '--ca',
+      'internal',
+      '--yes',
+      '--json',
+    );
     assert.equal(issued.code, 0, issued.out);
     const body = issued.json();
     assert.equal(body.status, 'issued');
     assert.deepEqual(body.result.assigned, ['OAuthTokenIssuer']);
     assert.ok(body.warnings.some((w: { code: string }) => w.code === 'WARN_CA_ROOT_UNTRUSTED'));
-    const tooSmall = await run('certificate', 'request', '--type', 'OAuthTokenIssuer', '--ca', 'internal', '--key-size', '1024', '--yes');
+    const tooSmall = await run(
+      'certificate',
+      'request',
+      '--type',
+      'OAuthTokenIssuer',
+      '--ca',
+      'internal',
+      '--key-size',
+      '1024',
+      '--yes',
+    );
     assert.equal(tooSmall.code, 5);
     assert.match(tooSmall.err, /ERR_CA_KEY_TOO_SMALL/);
   });
@@ -52,7 +77,10 @@ describe('CLI: certificate request, ca and trusted-root', () => {
       assert.match(made.out, /s2s certificate import --path/);
       assert.equal((await run('certificate', 'request', '--list', '--json')).json().requests.length, 1);
       const again = join(dir, 'again.pem');
-      assert.equal((await run('certificate', 'request', '--retrieve', '--request-id', '1', '--output', again)).code, 0);
+      assert.equal(
+        (await run('certificate', 'request', '--retrieve', '--request-id', '1', '--output', again)).code,
+        0,
+      );
       assert.equal(readFileSync(again, 'utf8'), readFileSync(file, 'utf8'));
       assert.equal((await run('certificate', 'request', '--clear', '--request-id', '9')).code, 3);
       assert.equal((await run('certificate', 'request', '--clear', '--request-id', '1')).code, 0);
@@ -69,10 +97,19 @@ describe('CLI: certificate request, ca and trusted-root', () => {
       assert.equal((await run('ca', 'show', '--json')).json().templates[0], 'WebServer');
       assert.equal((await run('ca', 'template', 'add', '--name', 'Client', '--eku', 'clientAuth')).code, 0);
       assert.equal((await run('ca', 'template', 'add', '--name', 'Bad', '--key-usage', 'nope')).code, 2);
-      assert.deepEqual((await run('ca', 'template', 'list', '--json')).json().templates.map((t: { name: string }) => t.name), ['Client', 'WebServer']);
+      assert.deepEqual(
+        (await run('ca', 'template', 'list', '--json')).json().templates.map((t: { name: string }) => t.name),
+        ['Client', 'WebServer'],
+      );
       writeFileSync(join(dir, 'pw'), 'a long enough password\n');
-      assert.equal((await run('ca', 'account', 'add', '--name', 'enroller', '--password-file', join(dir, 'pw'))).code, 0);
-      assert.deepEqual((await run('ca', 'account', 'list', '--json')).json().accounts.map((a: { name: string }) => a.name), ['enroller']);
+      assert.equal(
+        (await run('ca', 'account', 'add', '--name', 'enroller', '--password-file', join(dir, 'pw'))).code,
+        0,
+      );
+      assert.deepEqual(
+        (await run('ca', 'account', 'list', '--json')).json().accounts.map((a: { name: string }) => a.name),
+        ['enroller'],
+      );
       const rootFile = join(dir, 'root.pem');
       writeFileSync(rootFile, toPem((await d.ca.authority.caChain())[0]!));
       const added = (await run('trusted-root', 'add', '--path', rootFile, '--json')).json();

@@ -10,7 +10,9 @@ import { registerCaRevokeCommand } from './revoke.ts';
 import { registerCaCrlCommand } from './crl.ts';
 
 export function registerCaCommands(program: Command, env: CliEnvironment): void {
-  const ca = program.command('ca').description('the built-in certification authority: init, templates, accounts, revocation, CRL');
+  const ca = program
+    .command('ca')
+    .description('the built-in certification authority: init, templates, accounts, revocation, CRL');
   registerCaInitCommand(ca, env);
   registerCaShowCommand(ca, env);
   registerCaTemplateCommands(ca, env);

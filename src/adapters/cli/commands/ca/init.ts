@@ -16,27 +16,54 @@ interface Options {
 export function registerCaInitCommand(ca: Command, env: CliEnvironment): void {
   const cmd = ca
     .command('init')
-    .description('create the deployment\'s CA: an RSA root (20 years) and optionally an intermediate beneath it')
+    .description(
+      "create the deployment's CA: an RSA root (20 years) and optionally an intermediate beneath it",
+    )
     .option('--name <dn>', 'root subject', 'CN=S2S Enterprise Root CA')
     .option('--key-size <bits>', 'RSA key size of the CA keys: 3072 or 4096', '3072')
     .option('--intermediate <dn>', 'also create an issuing intermediate CA with this subject')
-    .option('--crl-url <url>', 'CRL distribution point written into issued certificates (e.g. https://pool.contoso.com/ca/crl)')
-    .option('--no-trust', 'do not add the new root to this deployment\'s trusted roots')
+    .option(
+      '--crl-url <url>',
+      'CRL distribution point written into issued certificates (e.g. https://pool.contoso.com/ca/crl)',
+    )
+    .option('--no-trust', "do not add the new root to this deployment's trusted roots")
     .action(
       defineAction<Options>(env, async ({ opts, printer, deployment }) => {
         const keySize = Number(opts.keySize ?? '3072');
-        if (keySize !== 3072 && keySize !== 4096) throw sharedError('ERR_USAGE', '--key-size must be 3072 or 4096');
+        if (keySize !== 3072 && keySize !== 4096)
+          throw sharedError('ERR_USAGE', '--key-size must be 3072 or 4096');
         const { services } = await deployment();
-        const doc = await services.ca.authority.init({ name: opts.name, keySize, intermediateName: opts.intermediate, crlUrl: opts.crlUrl });
+        const doc = await services.ca.authority.init({
+          name: opts.name,
+          keySize,
+          intermediateName: opts.intermediate,
+          crlUrl: opts.crlUrl,
+        });
         // The deployment's own enterprise CA is trusted by the deployment unless the admin says otherwise,
         // so certificates it issues are valid at once (the wizard's "issued and valid").
         const trusted = opts.trust !== false;
         if (trusted) await services.ca.trustedRoots.add(Buffer.from(doc.root.certificate, 'base64'));
-        const data = { name: doc.name, rootThumbprint: doc.root.thumbprint, intermediateThumbprint: doc.intermediate?.thumbprint ?? null, crlUrl: doc.crlUrl, trusted };
+        const data = {
+          name: doc.name,
+          rootThumbprint: doc.root.thumbprint,
+          intermediateThumbprint: doc.intermediate?.thumbprint ?? null,
+          crlUrl: doc.crlUrl,
+          trusted,
+        };
         printer.result(data, () =>
-          formatList({ CA: data.name, RootThumbprint: data.rootThumbprint, IntermediateThumbprint: data.intermediateThumbprint, CrlUrl: data.crlUrl, TrustedRoot: trusted }),
+          formatList({
+            CA: data.name,
+            RootThumbprint: data.rootThumbprint,
+            IntermediateThumbprint: data.intermediateThumbprint,
+            CrlUrl: data.crlUrl,
+            TrustedRoot: trusted,
+          }),
         );
       }),
     );
-  example(cmd, 's2s ca init', 's2s ca init --key-size 4096 --intermediate "CN=Contoso Issuing CA" --crl-url https://pool.contoso.com/ca/crl');
+  example(
+    cmd,
+    's2s ca init',
+    's2s ca init --key-size 4096 --intermediate "CN=Contoso Issuing CA" --crl-url https://pool.contoso.com/ca/crl',
+  );
 }

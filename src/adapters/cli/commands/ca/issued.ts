@@ -9,9 +9,16 @@ export function registerCaIssuedCommand(ca: Command, env: CliEnvironment): void 
     .description('list every certificate the CA issued (serial, subject, template, account, revocation)')
     .action(
       defineAction(env, async ({ printer, deployment }) => {
-        const issued = (await (await deployment()).services.ca.authority.issued()).map(({ certificate: _der, ...rest }) => rest);
+        const issued = (await (await deployment()).services.ca.authority.issued()).map(
+          ({ certificate: _der, ...rest }) => rest,
+        );
         printer.result({ issued }, () =>
-          issued.map((i) => `${i.serialNumber}  ${i.subject}  ${i.template}  ${i.account ?? 'local'}  ${i.issuedAt}${i.revokedAt ? `  REVOKED ${i.revokedAt}` : ''}`).join('\n'),
+          issued
+            .map(
+              (i) =>
+                `${i.serialNumber}  ${i.subject}  ${i.template}  ${i.account ?? 'local'}  ${i.issuedAt}${i.revokedAt ? `  REVOKED ${i.revokedAt}` : ''}`,
+            )
+            .join('\n'),
         );
       }),
     );

@@ -22,9 +22,13 @@ export function registerCaRevokeCommand(ca: Command, env: CliEnvironment): void 
     .action(
       defineAction<{ serial: string; reason: string }>(env, async ({ opts, printer, deployment }) => {
         const reason = REASONS[opts.reason];
-        if (reason === undefined) throw sharedError('ERR_USAGE', `--reason must be one of ${Object.keys(REASONS).join(', ')}`);
+        if (reason === undefined)
+          throw sharedError('ERR_USAGE', `--reason must be one of ${Object.keys(REASONS).join(', ')}`);
         const revoked = await (await deployment()).services.ca.authority.revoke(opts.serial, reason);
-        printer.result({ serialNumber: revoked.serialNumber, revokedAt: revoked.revokedAt }, () => `certificate ${revoked.serialNumber} (${revoked.subject}) revoked at ${revoked.revokedAt}`);
+        printer.result(
+          { serialNumber: revoked.serialNumber, revokedAt: revoked.revokedAt },
+          () => `certificate ${revoked.serialNumber} (${revoked.subject}) revoked at ${revoked.revokedAt}`,
+        );
       }),
     );
   example(cmd, 's2s ca revoke --serial 5f1c…e2 --reason superseded');

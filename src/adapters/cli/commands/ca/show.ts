@@ -20,8 +20,25 @@ export function registerCaShowCommand(ca: Command, env: CliEnvironment): void {
           return;
         }
         const templates = (await services.ca.authority.listTemplates()).map((t) => t.name);
-        const data = { name: body.name, rootThumbprint: body.root.thumbprint, intermediateThumbprint: body.intermediate?.thumbprint ?? null, templates, accounts: body.accounts.map((a) => a.name), crlUrl: body.crlUrl, ...(opts.pem ? { pem: chain.map((der) => toPem(der)).join('') } : {}) };
-        printer.result(data, () => formatList({ CA: data.name, RootThumbprint: data.rootThumbprint, IntermediateThumbprint: data.intermediateThumbprint, Templates: templates, Accounts: data.accounts, CrlUrl: data.crlUrl }));
+        const data = {
+          name: body.name,
+          rootThumbprint: body.root.thumbprint,
+          intermediateThumbprint: body.intermediate?.thumbprint ?? null,
+          templates,
+          accounts: body.accounts.map((a) => a.name),
+          crlUrl: body.crlUrl,
+          ...(opts.pem ? { pem: chain.map((der) => toPem(der)).join('') } : {}),
+        };
+        printer.result(data, () =>
+          formatList({
+            CA: data.name,
+            RootThumbprint: data.rootThumbprint,
+            IntermediateThumbprint: data.intermediateThumbprint,
+            Templates: templates,
+            Accounts: data.accounts,
+            CrlUrl: data.crlUrl,
+          }),
+        );
       }),
     );
   example(cmd, 's2s ca show', 's2s ca show --pem > contoso-ca.pem');

@@ -15,7 +15,11 @@ interface AddOptions {
   minKeySize: string;
 }
 
-const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
+const list = (s: string | undefined) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 
 export function registerCaTemplateCommands(ca: Command, env: CliEnvironment): void {
   const template = ca.command('template').description('certificate templates of the CA');
@@ -26,7 +30,14 @@ export function registerCaTemplateCommands(ca: Command, env: CliEnvironment): vo
       .action(
         defineAction(env, async ({ printer, deployment }) => {
           const templates = await (await deployment()).services.ca.authority.listTemplates();
-          printer.result({ templates }, () => templates.map((t) => `${t.name.padEnd(20)} ${t.keyUsages.join('+')}  EKU ${t.extendedKeyUsages.join('+') || '-'}  ${t.validityDays} days  SANs ${t.sanPolicy}`).join('\n'));
+          printer.result({ templates }, () =>
+            templates
+              .map(
+                (t) =>
+                  `${t.name.padEnd(20)} ${t.keyUsages.join('+')}  EKU ${t.extendedKeyUsages.join('+') || '-'}  ${t.validityDays} days  SANs ${t.sanPolicy}`,
+              )
+              .join('\n'),
+          );
         }),
       ),
     's2s ca template list',
@@ -46,8 +57,11 @@ export function registerCaTemplateCommands(ca: Command, env: CliEnvironment): vo
         defineAction<AddOptions>(env, async ({ opts, printer, deployment }) => {
           const validityDays = Number(opts.validityDays);
           const minimumRsaKeySize = Number(opts.minKeySize);
-          if (!Number.isInteger(validityDays) || !Number.isInteger(minimumRsaKeySize)) throw sharedError('ERR_USAGE', '--validity-days and --min-key-size take whole numbers');
-          const added = await (await deployment()).services.ca.authority.addTemplate({
+          if (!Number.isInteger(validityDays) || !Number.isInteger(minimumRsaKeySize))
+            throw sharedError('ERR_USAGE', '--validity-days and --min-key-size take whole numbers');
+          const added = await (
+            await deployment()
+          ).services.ca.authority.addTemplate({
             name: opts.name,
             displayName: opts.displayName ?? opts.name,
             keyUsages: list(opts.keyUsage),

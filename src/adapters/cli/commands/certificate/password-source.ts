@@ -24,7 +24,6 @@ export async function readPassword(opts: PasswordOptions, io: CliIo): Promise<st
   return readSecretFile(opts.passwordFile, io, { allowEmpty: true });
 }
 
-
 /** Declares the two password flags on a command. */
 export function passwordFlags<T extends { option(flags: string, description: string): T }>(cmd: T): T {
   return cmd

@@ -43,7 +43,11 @@ export interface RequestOptions {
   requestId?: string;
 }
 
-const commaList = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
+const commaList = (s: string | undefined) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 const collect = (value: string, previous: string[] = []) => [...previous, ...commaList(value)];
 
 /** Registers `certificate request` under the `certificate` noun. */
@@ -51,8 +55,14 @@ export function registerCertificateRequestCommand(certificate: Command, env: Cli
   const cmd = certificate
     .command('request')
     .description('request a certificate from a CA (online or offline), or manage pending requests')
-    .option('--type <usages>', 'usages, comma-separated: OAuthTokenIssuer, Default, WebServicesInternal, WebServicesExternal, …')
-    .option('--ca <ca>', 'online: `internal` (the built-in CA), an https:// enrollment URL, or acme+https://…/dir')
+    .option(
+      '--type <usages>',
+      'usages, comma-separated: OAuthTokenIssuer, Default, WebServicesInternal, WebServicesExternal, …',
+    )
+    .option(
+      '--ca <ca>',
+      'online: `internal` (the built-in CA), an https:// enrollment URL, or acme+https://…/dir',
+    )
     .option('--ca-account <name>', 'CA account for an enrollment URL')
     .option('--ca-password-file <path>', 'file holding the CA account password, or - for stdin')
     .option('--template <name>', 'certificate template name (default WebServer)')
@@ -77,12 +87,14 @@ export function registerCertificateRequestCommand(certificate: Command, env: Cli
     .option('--retrieve', 'show one pending request (with --request-id)')
     .option('--clear', 'delete one pending request and its key (with --request-id)')
     .option('--request-id <n>', 'pending request id')
-    .action(defineAction<RequestOptions>(env, async (ctx) => {
-      const { services } = await ctx.deployment();
-      if (ctx.opts.list) return listPending(ctx, services.ca);
-      if (ctx.opts.retrieve || ctx.opts.clear) return retrieveOrClear(ctx, services.ca);
-      return newRequest(ctx, services.ca);
-    }));
+    .action(
+      defineAction<RequestOptions>(env, async (ctx) => {
+        const { services } = await ctx.deployment();
+        if (ctx.opts.list) return listPending(ctx, services.ca);
+        if (ctx.opts.retrieve || ctx.opts.clear) return retrieveOrClear(ctx, services.ca);
+        return newRequest(ctx, services.ca);
+      }),
+    );
   example(
     cmd,
     's2s certificate request --type OAuthTokenIssuer --ca internal --yes',
@@ -96,26 +108,46 @@ export function registerCertificateRequestCommand(certificate: Command, env: Cli
 
 async function listPending(ctx: ActionContext<RequestOptions>, ca: CaService): Promise<void> {
   const requests = (await ca.listRequests()).map(({ csrPem: _pem, ...rest }) => rest);
-  ctx.printer.result({ requests }, () => requests.map((r) => `${String(r.id).padStart(4)}  ${r.createdAt}  ${r.usages.join(',')}  ${r.subject}  ${r.target}`).join('\n') || 'no pending requests');
+  ctx.printer.result(
+    { requests },
+    () =>
+      requests
+        .map(
+          (r) =>
+            `${String(r.id).padStart(4)}  ${r.createdAt}  ${r.usages.join(',')}  ${r.subject}  ${r.target}`,
+        )
+        .join('\n') || 'no pending requests',
+  );
 }
 
 async function retrieveOrClear(ctx: ActionContext<RequestOptions>, ca: CaService): Promise<void> {
   const id = Number(ctx.opts.requestId);
-  if (ctx.opts.requestId === undefined || !Number.isInteger(id)) throw sharedError('ERR_USAGE', '--retrieve and --clear need --request-id <n>');
+  if (ctx.opts.requestId === undefined || !Number.isInteger(id))
+    throw sharedError('ERR_USAGE', '--retrieve and --clear need --request-id <n>');
   if (ctx.opts.clear) {
     const cleared = await ca.clearRequest(id);
-    return ctx.printer.result({ cleared: cleared.id }, () => `request ${cleared.id} and its private key deleted`);
+    return ctx.printer.result(
+      { cleared: cleared.id },
+      () => `request ${cleared.id} and its private key deleted`,
+    );
   }
   const request = await ca.retrieveRequest(id);
   if (ctx.opts.output) await writeFile(ctx.opts.output, request.csrPem);
-  ctx.printer.result({ request }, () => `${formatList({ RequestId: request.id, Created: request.createdAt, Usages: request.usages, Subject: request.subject, SubjectAlternativeNames: request.dnsNames, FriendlyName: request.friendlyName, Target: request.target })}\n${ctx.opts.output ? `request written to ${ctx.opts.output}` : request.csrPem}`);
+  ctx.printer.result(
+    { request },
+    () =>
+      `${formatList({ RequestId: request.id, Created: request.createdAt, Usages: request.usages, Subject: request.subject, SubjectAlternativeNames: request.dnsNames, FriendlyName: request.friendlyName, Target: request.target })}\n${ctx.opts.output ? `request written to ${ctx.opts.output}` : request.csrPem}`,
+  );
 }
 
 async function newRequest(ctx: ActionContext<RequestOptions>, ca: CaService): Promise<void> {
   const o = ctx.opts;
-  if (!o.type) throw sharedError('ERR_USAGE', 'name the usages with --type (or use --list, --retrieve, --clear)');
-  if ((o.ca === undefined) === (o.output === undefined)) throw sharedError('ERR_USAGE', 'give exactly one of --ca (online) or --output (offline request file)');
-  if (o.keyAlg !== 'RSA' && o.keyAlg !== 'ECDSA_P256') throw sharedError('ERR_USAGE', '--key-alg must be RSA or ECDSA_P256');
+  if (!o.type)
+    throw sharedError('ERR_USAGE', 'name the usages with --type (or use --list, --retrieve, --clear)');
+  if ((o.ca === undefined) === (o.output === undefined))
+    throw sharedError('ERR_USAGE', 'give exactly one of --ca (online) or --output (offline request file)');
+  if (o.keyAlg !== 'RSA' && o.keyAlg !== 'ECDSA_P256')
+    throw sharedError('ERR_USAGE', '--key-alg must be RSA or ECDSA_P256');
   const plan = await ca.plan({
     usages: commaList(o.type),
     ca: o.ca,
@@ -161,22 +193,41 @@ function planSummary(plan: RequestPlan): string {
 async function review(ctx: ActionContext<RequestOptions>, plan: RequestPlan): Promise<void> {
   if (ctx.opts.yes) return ctx.printer.info(planSummary(plan));
   if (ctx.io.stdout.isTTY !== true || ctx.printer.json) {
-    throw caError('ERR_CA_CONFIRMATION_REQUIRED', 'the request must be reviewed before it is sent: repeat with --yes (no terminal to ask on)');
+    throw caError(
+      'ERR_CA_CONFIRMATION_REQUIRED',
+      'the request must be reviewed before it is sent: repeat with --yes (no terminal to ask on)',
+    );
   }
   ctx.io.stdout.write(`${planSummary(plan)}\n`);
-  if (!(await confirmOnTerminal('Send this request? [y/N] '))) throw caError('ERR_CA_CONFIRMATION_REQUIRED', 'the request was not confirmed; nothing was sent');
+  if (!(await confirmOnTerminal('Send this request? [y/N] ')))
+    throw caError('ERR_CA_CONFIRMATION_REQUIRED', 'the request was not confirmed; nothing was sent');
 }
 
-function report(ctx: ActionContext<RequestOptions>, outcome: RequestOutcome, output: string | undefined): void {
+function report(
+  ctx: ActionContext<RequestOptions>,
+  outcome: RequestOutcome,
+  output: string | undefined,
+): void {
   if (outcome.kind === 'pending') {
     const { csrPem: _pem, ...request } = outcome.request;
-    return ctx.printer.result({ status: 'pending', request, output }, () =>
-      `request ${request.id} saved to ${output}; its private key stays encrypted in the store.\nSend the file to your CA, then: s2s certificate import --path <response file>`);
+    return ctx.printer.result(
+      { status: 'pending', request, output },
+      () =>
+        `request ${request.id} saved to ${output}; its private key stays encrypted in the store.\nSend the file to your CA, then: s2s certificate import --path <response file>`,
+    );
   }
   const { result } = outcome;
   ctx.printer.warnAll(result.warnings);
   ctx.printer.result({ status: 'issued', requestId: outcome.request.id, result }, () =>
-    formatList({ Status: result.assigned.length > 0 ? 'Assigned' : 'Installed', Thumbprint: result.thumbprint, Subject: result.subject, NotAfter: result.notAfter, AssignedTo: result.assigned, Validity: result.status.explanation }));
+    formatList({
+      Status: result.assigned.length > 0 ? 'Assigned' : 'Installed',
+      Thumbprint: result.thumbprint,
+      Subject: result.subject,
+      NotAfter: result.notAfter,
+      AssignedTo: result.assigned,
+      Validity: result.status.explanation,
+    }),
+  );
 }
 
 /** Asks on the process terminal; true only for an explicit yes. */

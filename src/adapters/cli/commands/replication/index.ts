@@ -4,6 +4,8 @@ import type { CliEnvironment } from '../../cli-context.ts';
 import { registerReplicationStatusCommand } from './status.ts';
 
 export function registerReplicationCommands(program: Command, env: CliEnvironment): void {
-  const replication = program.command('replication').description('configuration replication to the servers of a pool');
+  const replication = program
+    .command('replication')
+    .description('configuration replication to the servers of a pool');
   registerReplicationStatusCommand(replication, env);
 }

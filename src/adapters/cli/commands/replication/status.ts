@@ -22,7 +22,9 @@ const PENDING_SCAN = { pages: 4, pageSize: 500 } as const;
 export function registerReplicationStatusCommand(replication: Command, env: CliEnvironment): void {
   const cmd = replication
     .command('status')
-    .description('per pool node: last contact, applied configuration version, up to date, clock offset, OAuthTokenIssuer thumbprints served')
+    .description(
+      'per pool node: last contact, applied configuration version, up to date, clock offset, OAuthTokenIssuer thumbprints served',
+    )
     .option('--replica-fqdn <fqdn>', 'only this node')
     .action(
       defineAction<StatusOptions>(env, async (ctx) => {
@@ -44,14 +46,23 @@ export function registerReplicationStatusCommand(replication: Command, env: CliE
         }
         const status = await readPoolStatus(store, opts.replicaFqdn?.toLowerCase());
         printer.warnAll(status.warnings);
-        printer.result({ headVersion: status.headVersion, storeTime: status.storeTime, nodes: status.nodes }, () =>
-          status.nodes.length === 0
-            ? `no pool nodes have registered with ${store.location}`
-            : [`HeadVersion : ${status.headVersion}`, ...status.nodes.map((n) => formatList(nodeRows(n)))].join('\n\n'),
+        printer.result(
+          { headVersion: status.headVersion, storeTime: status.storeTime, nodes: status.nodes },
+          () =>
+            status.nodes.length === 0
+              ? `no pool nodes have registered with ${store.location}`
+              : [
+                  `HeadVersion : ${status.headVersion}`,
+                  ...status.nodes.map((n) => formatList(nodeRows(n))),
+                ].join('\n\n'),
         );
       }),
     );
-  example(cmd, 's2s replication status', 's2s --store postgres://s2s@db.contoso.com/s2s replication status --json');
+  example(
+    cmd,
+    's2s replication status',
+    's2s --store postgres://s2s@db.contoso.com/s2s replication status --json',
+  );
 }
 
 /** Reads every node record and how far each is behind, then builds the report. */
@@ -62,7 +73,11 @@ async function readPoolStatus(store: DocumentStore, only: string | undefined) {
       .filter((d) => only === undefined || d.key === only)
       .map(async (d) => {
         const record = parsePoolNode(d.key, d.body);
-        return { record, contactAt: new Date(d.updatedAt), pendingChanges: await pendingConfigurationChanges(store, record.appliedVersion, head) };
+        return {
+          record,
+          contactAt: new Date(d.updatedAt),
+          pendingChanges: await pendingConfigurationChanges(store, record.appliedVersion, head),
+        };
       }),
   );
   return computePoolStatus(observations, head, now);
@@ -72,7 +87,11 @@ async function readPoolStatus(store: DocumentStore, only: string | undefined) {
  * Configuration versions committed after `applied`, at least (heartbeats — `node` records — do not count: a node
  * that missed only other nodes' heartbeats is up to date). Null when there are too many to count.
  */
-async function pendingConfigurationChanges(store: DocumentStore, applied: number, head: number): Promise<number | null> {
+async function pendingConfigurationChanges(
+  store: DocumentStore,
+  applied: number,
+  head: number,
+): Promise<number | null> {
   const pending = new Set<number>();
   let after = applied;
   for (let page = 0; page < PENDING_SCAN.pages && after < head; page += 1) {
@@ -93,7 +112,10 @@ function nodeRows(n: PoolNodeStatus): Record<string, unknown> {
     AppliedVersion: n.appliedVersion,
     UpToDate: n.upToDate,
     PendingChanges: n.pendingChanges ?? 'unknown',
-    ClockOffset: n.clockOffsetMs === null ? 'unknown' : `${(n.clockOffsetMs / 1000).toFixed(1)} s${n.clockHealthy ? '' : ' (over 60 s)'}`,
+    ClockOffset:
+      n.clockOffsetMs === null
+        ? 'unknown'
+        : `${(n.clockOffsetMs / 1000).toFixed(1)} s${n.clockHealthy ? '' : ' (over 60 s)'}`,
     IssuerCurrent: n.issuerThumbprints.current,
     IssuerPrevious: n.issuerThumbprints.previous,
     IssuerStaged: n.issuerThumbprints.staged,

@@ -17,7 +17,11 @@ export function registerTrustedRootAddCommand(root: Command, env: CliEnvironment
           throw sharedError('ERR_INVALID_INPUT', `cannot read ${opts.path}`, { path: opts.path });
         });
         const { root: added, added: isNew } = await (await deployment()).services.ca.trustedRoots.add(bytes);
-        printer.result({ root: added, added: isNew }, () => `${isNew ? 'trusted' : 'already trusted'}:\n${formatList({ Thumbprint: added.thumbprint, Subject: added.subject, NotAfter: added.notAfter })}`);
+        printer.result(
+          { root: added, added: isNew },
+          () =>
+            `${isNew ? 'trusted' : 'already trusted'}:\n${formatList({ Thumbprint: added.thumbprint, Subject: added.subject, NotAfter: added.notAfter })}`,
+        );
       }),
     );
   example(cmd, 's2s trusted-root add --path ./contoso-root.pem');

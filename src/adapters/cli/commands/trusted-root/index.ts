@@ -6,7 +6,9 @@ import { registerTrustedRootListCommand } from './list.ts';
 import { registerTrustedRootRemoveCommand } from './remove.ts';
 
 export function registerTrustedRootCommands(program: Command, env: CliEnvironment): void {
-  const root = program.command('trusted-root').description('root CAs the deployment trusts (certificate status, enrollment and metadata TLS)');
+  const root = program
+    .command('trusted-root')
+    .description('root CAs the deployment trusts (certificate status, enrollment and metadata TLS)');
   registerTrustedRootAddCommand(root, env);
   registerTrustedRootListCommand(root, env);
   registerTrustedRootRemoveCommand(root, env);

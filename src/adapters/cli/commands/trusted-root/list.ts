@@ -9,8 +9,15 @@ export function registerTrustedRootListCommand(root: Command, env: CliEnvironmen
     .description('list trusted root CAs')
     .action(
       defineAction(env, async ({ printer, deployment }) => {
-        const roots = (await (await deployment()).services.ca.trustedRoots.list()).map(({ certificate: _der, ...rest }) => rest);
-        printer.result({ roots }, () => roots.map((r) => `${r.thumbprint}  ${r.subject}  (until ${r.notAfter})`).join('\n') || 'no trusted roots');
+        const roots = (await (await deployment()).services.ca.trustedRoots.list()).map(
+          ({ certificate: _der, ...rest }) => rest,
+        );
+        printer.result(
+          { roots },
+          () =>
+            roots.map((r) => `${r.thumbprint}  ${r.subject}  (until ${r.notAfter})`).join('\n') ||
+            'no trusted roots',
+        );
       }),
     );
   example(cmd, 's2s trusted-root list');

@@ -11,7 +11,10 @@ export function registerTrustedRootRemoveCommand(root: Command, env: CliEnvironm
     .action(
       defineAction<{ thumbprint: string }>(env, async ({ opts, printer, deployment }) => {
         await (await deployment()).services.ca.trustedRoots.remove(opts.thumbprint);
-        printer.result({ removed: opts.thumbprint.toUpperCase() }, () => `root ${opts.thumbprint.toUpperCase()} is no longer trusted`);
+        printer.result(
+          { removed: opts.thumbprint.toUpperCase() },
+          () => `root ${opts.thumbprint.toUpperCase()} is no longer trusted`,
+        );
       }),
     );
   example(cmd, 's2s trusted-root remove --thumbprint 3B1EFD3A66EA28B16697394703A72CA340A05BD5');
