@@ -53,13 +53,18 @@ test('jose verifies our actor tokens with the certificate from /metadata/json/1 
   const metadata = (
     await app.inject({ url: '/metadata/json/1', headers: { host: 'lync-pool.contoso.com' } })
   ).json();
-  const signing = (metadata.keys as Array<Record<string, any>>).filter(
+  type KeyEntry = {
+    usage?: unknown;
+    keyvalue?: { type?: unknown; value?: unknown };
+    keyValue?: { type?: unknown; value?: unknown };
+  };
+  const signing = (metadata.keys as KeyEntry[]).filter(
     (k) =>
       String(k.usage).toLowerCase() === 'signing' &&
       String((k.keyvalue ?? k.keyValue)?.type).toLowerCase() === 'x509certificate',
   );
   assert.equal(signing.length, 1);
-  const der = Buffer.from(String((signing[0]!.keyvalue ?? signing[0]!.keyValue).value), 'base64');
+  const der = Buffer.from(String((signing[0]!.keyvalue ?? signing[0]!.keyValue)?.value), 'base64');
   const published = new X509Certificate(der);
   assert.equal(published.fingerprint.replace(/:/g, ''), cert.thumbprint);
 
