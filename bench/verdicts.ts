@@ -32,6 +32,7 @@ function httpNotes(rows: readonly BenchRow[], http: HttpResults): string[] {
   const { plain, s2s, s2sInfo, cluster1, cluster2 } = http.cases;
   const get = rows.find((r) => r.name.startsWith('authenticated storage GET'));
   const cores = rows.find((r) => r.name.includes('2 workers'));
+  const oneWorker = rows.find((r) => r.name.includes('1 worker (req/s)'));
   const out: string[] = [];
   if (get) {
     out.push(
@@ -39,7 +40,7 @@ function httpNotes(rows: readonly BenchRow[], http: HttpResults): string[] {
     );
   }
   out.push(
-    `- **One worker vs one process**: a 1-worker cluster serves ${ratioText(cluster1.rps, s2s.rps)} the rate of the single process at ${f0(cluster1.cpuPerRequestUs)} vs ${f0(s2s.cpuPerRequestUs)} µs CPU per request: the cluster adds no per-request cost (the primary hands each keep-alive connection to the worker once and then idles); between runs on this shared machine the two trade places by ±15%. The 2.1k vs 5.9k req/s of the first BENCHMARKS.md did not reproduce (side by side with the same Node load generator: 3.9k vs 4.2k req/s at 5.0k vs 4.3k requests per CPU-second); that run took one 5-s wall-clock sample per case, with a Node load generator that needs ≈ 0.75 CPU-second per server CPU-second, on a 2-core machine shared with other jobs — one unlucky sample. This run uses ${http.tool === 'wrk' ? '`wrk`' : 'the Node generator'}, interleaved rounds and medians, and reports CPU per request beside each rate.`,
+    `- **One worker vs one process** (${(oneWorker?.ratio ?? cluster1.rps / s2s.rps).toFixed(2)}×): ${f0(cluster1.cpuPerRequestUs)} vs ${f0(s2s.cpuPerRequestUs)} µs CPU per request in this run; between runs the two trade places by ±15%, so the cluster adds no per-request cost this machine can resolve (the primary hands each keep-alive connection to its worker once, then idles). The 2.1k vs 5.9k req/s of the first BENCHMARKS.md did not reproduce (side by side with the same Node load generator: 3.9k vs 4.2k req/s at 5.0k vs 4.3k requests per CPU-second); that run took one 5-s wall-clock sample per case, with a Node load generator that needs ≈ 0.75 CPU-second per server CPU-second, on a 2-core machine shared with other jobs — one unlucky sample. This run uses ${http.tool === 'wrk' ? '`wrk`' : 'the Node generator'}, interleaved rounds and medians, and reports CPU per request beside each rate.`,
   );
   if (cores) {
     const ideal =
@@ -58,8 +59,4 @@ function verdict(row: BenchRow): string {
   return ratio >= row.target
     ? `— met (${ratio.toFixed(2)}× ≥ ${row.target}×)`
     : `— **not met** (${ratio.toFixed(2)}× < ${row.target}×)`;
-}
-
-function ratioText(a: number, b: number): string {
-  return `${(a / b).toFixed(2)}×`;
 }
