@@ -29,8 +29,9 @@ export interface LoadResult {
   readonly cpuSeconds: number;
 }
 
-/** Which generator this machine has. */
-export const LOAD_TOOL: 'wrk' | 'node' = hasCommand('wrk', ['-v']) ? 'wrk' : 'node';
+/** Which generator runs: `wrk` when installed, unless S2S_BENCH_LOAD=node asks for the Node one. */
+export const LOAD_TOOL: 'wrk' | 'node' =
+  process.env.S2S_BENCH_LOAD !== 'node' && hasCommand('wrk', ['-v']) ? 'wrk' : 'node';
 /** Whether `taskset` can pin processes to CPUs. */
 export const CAN_PIN = hasCommand('taskset', ['-V']);
 
