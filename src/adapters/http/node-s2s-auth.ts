@@ -37,7 +37,12 @@ export function nodeRequestUrl(req: IncomingMessage, publicOrigin?: string): str
  */
 export function s2sNodeMiddleware(tokens: BearerValidator, options: NodeS2sAuthOptions = {}) {
   return (req: S2sAuthenticatedRequest, res: ServerResponse, next: (err?: unknown) => void): void => {
-    Promise.resolve(tokens.validate({ authorization: req.headers.authorization, requestUrl: nodeRequestUrl(req, options.publicOrigin) }))
+    Promise.resolve(
+      tokens.validate({
+        authorization: req.headers.authorization,
+        requestUrl: nodeRequestUrl(req, options.publicOrigin),
+      }),
+    )
       .then((outcome) => {
         try {
           options.onAuthResult?.(outcome);
@@ -57,7 +62,9 @@ export function s2sNodeMiddleware(tokens: BearerValidator, options: NodeS2sAuthO
         };
         if (refusal.msDiagnostics !== null) headers['x-ms-diagnostics'] = refusal.msDiagnostics;
         res.writeHead(refusal.status, headers);
-        res.end(JSON.stringify({ error: 'invalid_token', error_description: refusal.message, code: refusal.code }));
+        res.end(
+          JSON.stringify({ error: 'invalid_token', error_description: refusal.message, code: refusal.code }),
+        );
       })
       .catch(next);
   };

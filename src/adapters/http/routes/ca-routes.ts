@@ -16,7 +16,14 @@ export interface CaRoutesOptions {
 
 /** Largest accepted enrollment body, bytes (a 4096-bit request PEM is under 2 KiB). */
 const BODY_LIMIT = 64 * 1024;
-const STATUS: Readonly<Record<S2sError['category'], number>> = { usage: 400, not_found: 404, conflict: 409, refused: 403, unavailable: 503, internal: 500 };
+const STATUS: Readonly<Record<S2sError['category'], number>> = {
+  usage: 400,
+  not_found: 404,
+  conflict: 409,
+  refused: 403,
+  unavailable: 503,
+  internal: 500,
+};
 
 /** Builds the CA plugin; pass it to createHttpApp's `extraRoutes`. */
 export function caRoutes(options: CaRoutesOptions): FastifyPluginAsync {
@@ -27,7 +34,10 @@ export function caRoutes(options: CaRoutesOptions): FastifyPluginAsync {
         const body = parseEnrollBody(req.body);
         const credentials = parseBasic(req.headers.authorization);
         if (!credentials) {
-          return reply.code(401).header('www-authenticate', 'Basic realm="s2s-ca", charset="UTF-8"').send(errorBody(sharedError('ERR_USAGE', 'CA account credentials are required (HTTP Basic)')));
+          return reply
+            .code(401)
+            .header('www-authenticate', 'Basic realm="s2s-ca", charset="UTF-8"')
+            .send(errorBody(sharedError('ERR_USAGE', 'CA account credentials are required (HTTP Basic)')));
         }
         const chain = await ca.authority.enroll({ ...credentials, ...body });
         return reply.code(200).type('application/pem-certificate-chain').send(chain);
@@ -38,7 +48,11 @@ export function caRoutes(options: CaRoutesOptions): FastifyPluginAsync {
 
     app.get('/ca/crl', async (_req, reply) => {
       try {
-        return reply.code(200).type('application/pkix-crl').header('cache-control', 'max-age=300').send(await ca.authority.crl());
+        return reply
+          .code(200)
+          .type('application/pkix-crl')
+          .header('cache-control', 'max-age=300')
+          .send(await ca.authority.crl());
       } catch (err) {
         return sendError(reply, err);
       }
@@ -48,9 +62,14 @@ export function caRoutes(options: CaRoutesOptions): FastifyPluginAsync {
 
 function parseEnrollBody(body: unknown): { template: string; csr: string } {
   const b = (body ?? {}) as { template?: unknown; csr?: unknown };
-  if (typeof b.csr !== 'string' || b.csr.length === 0) throw sharedError('ERR_USAGE', 'the body needs "csr": a PKCS#10 request in PEM');
-  if (b.template !== undefined && typeof b.template !== 'string') throw sharedError('ERR_USAGE', '"template" must be a template name');
-  return { template: typeof b.template === 'string' && b.template !== '' ? b.template : 'WebServer', csr: b.csr };
+  if (typeof b.csr !== 'string' || b.csr.length === 0)
+    throw sharedError('ERR_USAGE', 'the body needs "csr": a PKCS#10 request in PEM');
+  if (b.template !== undefined && typeof b.template !== 'string')
+    throw sharedError('ERR_USAGE', '"template" must be a template name');
+  return {
+    template: typeof b.template === 'string' && b.template !== '' ? b.template : 'WebServer',
+    csr: b.csr,
+  };
 }
 
 /** RFC 7617: `Basic base64(user ":" password)`. */
@@ -68,7 +87,8 @@ function errorBody(err: S2sError) {
 }
 
 function sendError(reply: FastifyReply, err: unknown) {
-  const failure = err instanceof S2sError ? err : sharedError('ERR_INTERNAL', 'the CA failed to process the request');
+  const failure =
+    err instanceof S2sError ? err : sharedError('ERR_INTERNAL', 'the CA failed to process the request');
   const status = failure.code === 'ERR_CA_ACCOUNT_INVALID' ? 401 : STATUS[failure.category];
   if (status === 401) reply.header('www-authenticate', 'Basic realm="s2s-ca", charset="UTF-8"');
   return reply.code(status).send(errorBody(failure));
