@@ -1,5 +1,5 @@
 /** Renders docs/errors.md from the error catalogs (kept in sync by src/core/error-catalog.test.ts). */
-import { ERROR_SECTIONS } from '../src/core/error-catalog.ts';
+import { ERROR_SECTIONS, PLATFORM_ERROR_CODES } from '../src/core/error-catalog.ts';
 
 const EXIT: Record<string, number> = {
   usage: 2,
@@ -61,6 +61,16 @@ export function renderErrorsDoc(): string {
       out.push('');
     }
   }
+  out.push(
+    '## Platform codes s2s recognises',
+    '',
+    'Raised by Node.js, OpenSSL or undici, never shown as s2s codes: s2s maps them to the codes above.',
+    '',
+    '| platform code | where it comes from and what s2s reports |',
+    '| --- | --- |',
+    ...Object.entries(PLATFORM_ERROR_CODES).map(([code, what]) => `| \`${code}\` | ${esc(what)} |`),
+    '',
+  );
   return out.join('\n');
 }
 

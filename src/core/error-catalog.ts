@@ -30,3 +30,21 @@ export const ALL_WARNINGS: Readonly<Record<string, WarningDefinition>> = Object.
   {},
   ...ERROR_SECTIONS.map((s) => s.warnings),
 );
+
+/**
+ * Codes raised by Node.js, OpenSSL or undici that s2s recognises and maps to its own codes. They are never
+ * shown as s2s codes; docs/errors.md lists them so an operator reading a log knows where each comes from.
+ */
+export const PLATFORM_ERROR_CODES: Readonly<Record<string, string>> = {
+  ERR_TLS:
+    'Node.js TLS failure (prefix); reported as a TLS trust failure (ERR_METADATA_TLS_UNTRUSTED, storage test "TLS not trusted")',
+  ERR_SSL: 'OpenSSL failure (prefix); reported like ERR_TLS',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the server certificate does not name the host; reported like ERR_TLS',
+  UND_ERR_CONNECT_TIMEOUT:
+    'undici connect timeout; reported as ERR_METADATA_TIMEOUT or a partner-unreachable step',
+  UND_ERR_HEADERS_TIMEOUT: 'undici response-headers timeout; reported like UND_ERR_CONNECT_TIMEOUT',
+  UND_ERR_BODY_TIMEOUT: 'undici body timeout; reported like UND_ERR_CONNECT_TIMEOUT',
+  UND_ERR_SOCKET: 'undici socket failure; reported as the partner being unreachable',
+  ERR_UNKNOWN_FILE_EXTENSION:
+    'Node.js module loader; the certificate-file worker falls back to loading through tsx',
+};
