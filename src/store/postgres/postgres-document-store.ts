@@ -102,6 +102,10 @@ export class PostgresDocumentStore implements DocumentStore {
     // An idle connection killed by the server (restart, pg_terminate_backend) must not crash the
     // process: the pool drops it, and the next query opens a new one or reports ERR_STORE_UNAVAILABLE.
     pool.on('error', () => undefined);
+    // Every client, for its whole life: a backend killed while the client is in transit between the pool
+    // and a caller (pg-pool has dropped its idle listener, the caller has not attached one yet) must not
+    // become an uncaught 'error'. Failing queries still reject; idle failures still reach the pool.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     try {
       const client = await pool.connect();
       try {
