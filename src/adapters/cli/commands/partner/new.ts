@@ -4,8 +4,7 @@ import type { Command } from 'commander';
 import { sharedError } from '../../../../core/index.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
-import { formatList } from '../../printer.ts';
-import { parseBoolean, partnerRows } from './partner-rows.ts';
+import { printPartner, sharedPartnerInput } from './partner-rows.ts';
 
 interface NewOptions {
   identity: string;
@@ -48,25 +47,17 @@ export function registerPartnerNewCommand(partner: Command, env: CliEnvironment)
         const certificate =
           opts.certificateFile === undefined ? undefined : await readCertificateFile(opts.certificateFile);
         const { services } = await ctx.deployment();
-        const { partner, warnings } = await services.partners.create({
+        const result = await services.partners.create({
           identity: opts.identity,
           trustLevel: opts.trustLevel,
           metadataUrl: opts.metadataUrl,
           applicationIdentifier: opts.applicationIdentifier,
           realm: opts.realm,
           certificate,
-          acceptSecurityIdentifierInformation: parseBoolean(
-            opts.acceptSecurityIdentifierInformation,
-            '--accept-security-identifier-information',
-          ),
-          enabled: parseBoolean(opts.enabled, '--enabled'),
-          allowInsecureHttp: parseBoolean(opts.allowInsecureHttp, '--allow-insecure-http'),
+          ...sharedPartnerInput(opts),
           storageUrl: opts.storageUrl,
         });
-        printer.warnAll(warnings);
-        printer.result({ partner: partner.partner, status: partner.status }, () =>
-          formatList(partnerRows(partner)),
-        );
+        printPartner(printer, result);
       }),
     );
   example(

@@ -1,6 +1,9 @@
 /** How partner applications print (Format-List names as Get-CsPartnerApplication shows them; protocol.md §5.1). */
 import { sharedError } from '../../../../core/index.ts';
+import type { Warning } from '../../../../core/index.ts';
 import type { PartnerView } from '../../../../services/index.ts';
+import type { Printer } from '../../printer.ts';
+import { formatList } from '../../printer.ts';
 
 /** Format-List rows of one partner, with the refresh state and the age of its last error. */
 export function partnerRows(view: PartnerView): Record<string, unknown> {
@@ -48,4 +51,34 @@ export function parseBoolean(value: string | boolean | undefined, flag: string):
   if (v === 'true' || v === '$true' || v === 'yes' || v === '1') return true;
   if (v === 'false' || v === '$false' || v === 'no' || v === '0') return false;
   throw sharedError('ERR_USAGE', `${flag} takes true or false, not "${value.slice(0, 20)}"`, { flag });
+}
+
+/** The flags `partner new` and `partner set` share, as the service takes them. */
+export interface SharedPartnerFlags {
+  acceptSecurityIdentifierInformation?: string | boolean;
+  enabled?: string;
+  allowInsecureHttp?: string | boolean;
+}
+
+/** Parses the shared boolean flags (each names itself in its error). */
+export function sharedPartnerInput(opts: SharedPartnerFlags) {
+  return {
+    acceptSecurityIdentifierInformation: parseBoolean(
+      opts.acceptSecurityIdentifierInformation,
+      '--accept-security-identifier-information',
+    ),
+    enabled: parseBoolean(opts.enabled, '--enabled'),
+    allowInsecureHttp: parseBoolean(opts.allowInsecureHttp, '--allow-insecure-http'),
+  };
+}
+
+/** Prints a created or changed partner: its warnings, then the Format-List rows (or JSON). */
+export function printPartner(
+  printer: Printer,
+  result: { partner: PartnerView; warnings: readonly Warning[] },
+): void {
+  printer.warnAll(result.warnings);
+  printer.result({ partner: result.partner.partner, status: result.partner.status }, () =>
+    formatList(partnerRows(result.partner)),
+  );
 }

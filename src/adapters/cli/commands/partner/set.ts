@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
-import { formatList } from '../../printer.ts';
 import { readCertificateFile } from './new.ts';
-import { parseBoolean, partnerRows } from './partner-rows.ts';
+import { printPartner, sharedPartnerInput } from './partner-rows.ts';
 
 interface SetOptions {
   identity: string;
@@ -35,23 +34,15 @@ export function registerPartnerSetCommand(partner: Command, env: CliEnvironment)
         const certificate =
           opts.certificateFile === undefined ? undefined : await readCertificateFile(opts.certificateFile);
         const { services } = await ctx.deployment();
-        const { partner, warnings } = await services.partners.update(opts.identity, {
+        const result = await services.partners.update(opts.identity, {
           trustLevel: opts.trustLevel,
           metadataUrl: opts.metadataUrl,
           certificate,
-          acceptSecurityIdentifierInformation: parseBoolean(
-            opts.acceptSecurityIdentifierInformation,
-            '--accept-security-identifier-information',
-          ),
-          enabled: parseBoolean(opts.enabled, '--enabled'),
-          allowInsecureHttp: parseBoolean(opts.allowInsecureHttp, '--allow-insecure-http'),
+          ...sharedPartnerInput(opts),
           storageUrl:
             opts.storageUrl === undefined ? undefined : opts.storageUrl === '' ? null : opts.storageUrl,
         });
-        printer.warnAll(warnings);
-        printer.result({ partner: partner.partner, status: partner.status }, () =>
-          formatList(partnerRows(partner)),
-        );
+        printPartner(printer, result);
       }),
     );
   example(
