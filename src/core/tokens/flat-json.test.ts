@@ -6,7 +6,7 @@ import { parseFlatJson, parseFlatJsonBytes } from './flat-json.ts';
 import { decodeUtf8Strict, parseStrictJsonGeneral } from './strict-json.ts';
 import type { JsonValue } from './strict-json.ts';
 
-const SUITE = new URL('../../../../shared/corpora/jsontestsuite/test_parsing/', import.meta.url).pathname;
+const SUITE = new URL('../../../test/corpora/jsontestsuite/test_parsing/', import.meta.url).pathname;
 const OPTIONS = { maxDepth: 4, keepNumberText: true };
 
 /** The general parser's verdict on bytes: the value, or REFUSED. */

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonNumberText, decodeUtf8Strict, parseStrictJson } from './strict-json.ts';
 
-const SUITE = new URL('../../../../shared/corpora/jsontestsuite/test_parsing/', import.meta.url).pathname;
+const SUITE = new URL('../../../test/corpora/jsontestsuite/test_parsing/', import.meta.url).pathname;
 
 /**
  * Our decision on each implementation-defined (i_) case of JSONTestSuite (docs/tokens.md):

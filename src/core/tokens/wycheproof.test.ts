@@ -1,5 +1,5 @@
 /**
- * Peer suites (../shared/corpora/README.md): Wycheproof JWS vectors through our compact-JWS parser and
+ * Peer suites (test/corpora/README.md): Wycheproof JWS vectors through our compact-JWS parser and
  * RS256 verifier, and Wycheproof RSA PKCS#1 v1.5 SHA-256 vectors through the verify primitive.
  */
 import { test, describe } from 'node:test';
@@ -12,7 +12,7 @@ import { REFUSED_HEADER_MEMBERS } from './jose-header.ts';
 import { verifyRs256 } from './rs256.ts';
 import { DEFAULT_TOKEN_LIMITS } from './token-limits.ts';
 
-const CORPUS = new URL('../../../../shared/corpora/wycheproof/', import.meta.url);
+const CORPUS = new URL('../../../test/corpora/wycheproof/', import.meta.url);
 const load = (name: string) => JSON.parse(readFileSync(new URL(name, CORPUS), 'utf8'));
 
 interface JwsTest {
@@ -27,7 +27,7 @@ interface JwsGroup {
 }
 
 /**
- * Upstream vectors we knowingly disagree with (corpora/README.md): 372/373 are labelled valid although
+ * Upstream vectors we knowingly disagree with (test/corpora/README.md): 372/373 are labelled valid although
  * the compact string holds a `?` (strict RFC 7515 decoding rejects them); 346/347/350/351 are RFC 7520
  * figures signed with PS384 / ES521, which an RS256-only verifier refuses.
  */
