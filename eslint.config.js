@@ -12,7 +12,7 @@ const boundary = (from, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'bin/**', '.s2s/**', 'eslint.config.js', 'scripts/*.mjs'] },
+  { ignores: ['node_modules/**', 'bin/**', '.s2s/**', 'eslint.config.js', 'scripts/**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

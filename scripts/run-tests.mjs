@@ -1,30 +1,88 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ with node's built-in test runner (through tsx).
-// Usage: npm test [-- <path filter>...]   e.g. npm test -- src/store
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// Runs every *.test.ts under src/ and test/ with node's built-in test runner (through tsx), each file in its
+// own process group under a watchdog, so the suite always ends: a file that outlives its timeout is killed
+// and reported, and whatever a file left running (processes, listening sockets, `s2s_t_*` schemas) is
+// listed, cleaned up and counted as a failure.
+//
+// Usage: npm test [-- [options] <path filter>...]     e.g. npm test -- src/store
+//   --file-timeout <s>   default per-file timeout (300 s; env S2S_TEST_FILE_TIMEOUT). A file may declare
+//                        its own in its first lines: `// test-file-timeout: 900s`.
+//   --concurrency <n>    files run at once (2; env S2S_TEST_CONCURRENCY)
+//   --file <path>        run exactly this file (repeatable), also outside the *.test.ts glob
+import { discover, fileTimeoutSeconds } from './test-runner/discover.mjs';
+import { runFile, signalGroup } from './test-runner/run-file.mjs';
+import { dropLeftoverSchemas } from './test-runner/schemas.mjs';
+import { printFile, printSummary } from './test-runner/report.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const filters = process.argv.slice(2);
 
-function walk(dir, out) {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path, out);
-    else if (name.endsWith('.test.ts')) out.push(relative(root, path));
+function parseArgs(argv) {
+  const options = {
+    fileTimeout: Number(process.env.S2S_TEST_FILE_TIMEOUT ?? 300),
+    concurrency: Number(process.env.S2S_TEST_CONCURRENCY ?? 2),
+    files: [],
+    filters: [],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) usage(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--file-timeout') options.fileTimeout = Number(value());
+    else if (arg === '--concurrency') options.concurrency = Number(value());
+    else if (arg === '--file') options.files.push(value());
+    else if (arg.startsWith('--')) usage(`unknown option ${arg}`);
+    else options.filters.push(arg);
   }
-  return out;
+  if (!(options.fileTimeout > 0)) usage('--file-timeout must be a positive number of seconds');
+  if (!(options.concurrency >= 1)) usage('--concurrency must be at least 1');
+  return options;
 }
 
-const files = [...walk(join(root, 'src'), []), ...walk(join(root, 'test'), [])]
-  .filter((f) => filters.length === 0 || filters.some((flt) => f.includes(flt)))
-  .sort();
-if (files.length === 0) {
-  console.error('no test files matched');
-  process.exit(1);
+function usage(message) {
+  console.error(
+    `run-tests: ${message}\nusage: npm test -- [--file-timeout s] [--concurrency n] [--file path]... [filter]...`,
+  );
+  process.exit(2);
 }
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files];
-const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: process.env });
-process.exit(result.status ?? 1);
+
+const options = parseArgs(process.argv.slice(2));
+const files = options.files.length > 0 ? options.files : discover(root, options.filters);
+if (files.length === 0) usage('no test files matched');
+
+const running = new Set();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    for (const { pid } of running) signalGroup(pid, 'SIGKILL');
+    console.error(`\nrun-tests: ${signal}: killed ${running.size} running test file(s)`);
+    process.exit(130);
+  });
+}
+// A line every minute for files still running, so a slow or stuck file is visible before its timeout.
+const ticker = setInterval(() => {
+  for (const { file, started } of running) {
+    const seconds = Math.round(Number(process.hrtime.bigint() - started) / 1e9);
+    if (seconds >= 60) console.log(`… still running: ${file} (${seconds} s)`);
+  }
+}, 60_000);
+ticker.unref();
+
+const startedAt = Date.now();
+const queue = [...files];
+const results = [];
+async function worker() {
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    const timeout = fileTimeoutSeconds(root, file, options.fileTimeout);
+    const result = await runFile(root, file, timeout, running);
+    result.timeoutSeconds = timeout;
+    printFile(result);
+    results.push(result);
+  }
+}
+await Promise.all(Array.from({ length: Math.min(options.concurrency, files.length) }, worker));
+clearInterval(ticker);
+const schemas = await dropLeftoverSchemas(results.map((r) => r.token));
+const failed = printSummary(results, schemas, Date.now() - startedAt);
+process.exit(failed ? 1 : 0);

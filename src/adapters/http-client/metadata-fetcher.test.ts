@@ -41,10 +41,18 @@ describe('metadata fetcher', () => {
   let http: Server;
   let base: string;
   let plain: string;
+  // Generous limits: a loaded machine may take seconds for a TLS handshake, and no test but the one about
+  // timeouts may depend on how fast it is. The timeout test has its own impatient fetcher.
   const fetcher = new MetadataFetcher({
+    readTimeoutMs: 60_000,
+    connectTimeoutMs: 60_000,
+    totalTimeoutMs: 120_000,
+    maxBytes: 1024,
+  });
+  const impatient = new MetadataFetcher({
     readTimeoutMs: 300,
-    connectTimeoutMs: 500,
-    totalTimeoutMs: 2000,
+    connectTimeoutMs: 60_000,
+    totalTimeoutMs: 120_000,
     maxBytes: 1024,
   });
   const trusted = () => ({ allowInsecureHttp: false, trustedRoots: [ca.der] });
@@ -80,6 +88,7 @@ describe('metadata fetcher', () => {
       new Promise((r) => https.close(r)),
       new Promise((r) => http.close(r)),
       fetcher.close(),
+      impatient.close(),
     ]);
   });
 
@@ -130,7 +139,7 @@ describe('metadata fetcher', () => {
   });
 
   test('times out on a server that never answers', async () => {
-    await assert.rejects(fetcher.fetch(`${base}/hang`, trusted()), { code: 'ERR_METADATA_TIMEOUT' });
+    await assert.rejects(impatient.fetch(`${base}/hang`, trusted()), { code: 'ERR_METADATA_TIMEOUT' });
   });
 
   test('reports HTTP status and unreachable hosts with the URL in the message', async () => {
