@@ -1,3 +1,4 @@
+// test-file-timeout: 900s
 /**
  * A three-node pool on one real PostgreSQL (issue 6, "Done when"): every node is a full deployment
  * (buildDeployment over its ReplicatedDocumentStore) in this process; nodes reach PostgreSQL through a
@@ -123,10 +124,15 @@ async function freshPool(
   const nodeUrl = proxy ? url.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${proxy.port}`) : url;
   const nodes: PoolNode[] = [];
   t.after(async () => {
-    await Promise.all(nodes.map((n) => n.store.close()));
-    await proxy?.stop();
-    await adminStore.close();
+    // Every step runs even when one fails: a store left open keeps the file from ever ending.
+    const closed = await Promise.allSettled([
+      ...nodes.map((n) => n.store.close()),
+      proxy?.stop(),
+      adminStore.close(),
+    ]);
     rmSync(dir, { recursive: true, force: true });
+    const failed = closed.find((c) => c.status === 'rejected');
+    if (failed) throw failed.reason;
   });
   const offsets = options.offsets ?? [0, 0, 0];
   for (const [i, offset] of offsets.entries())
