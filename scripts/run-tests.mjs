@@ -6,10 +6,11 @@
 //
 // Usage: npm test [-- [options] <path filter>...]     e.g. npm test -- src/store
 //   --file-timeout <s>   default per-file timeout (300 s; env S2S_TEST_FILE_TIMEOUT). A file may declare
-//                        its own in its first lines: `// test-file-timeout: 900s`.
+//                        its own in its first lines: `// test-file-timeout: 900s`; a file that loads the
+//                        machine on purpose declares `// test-file-exclusive` and runs alone, last.
 //   --concurrency <n>    files run at once (2; env S2S_TEST_CONCURRENCY)
 //   --file <path>        run exactly this file (repeatable), also outside the *.test.ts glob
-import { discover, fileTimeoutSeconds } from './test-runner/discover.mjs';
+import { discover, fileDirectives } from './test-runner/discover.mjs';
 import { runFile, signalGroup } from './test-runner/run-file.mjs';
 import { dropLeftoverSchemas } from './test-runner/schemas.mjs';
 import { printFile, printSummary } from './test-runner/report.mjs';
@@ -70,18 +71,19 @@ const ticker = setInterval(() => {
 ticker.unref();
 
 const startedAt = Date.now();
-const queue = [...files];
+const planned = files.map((file) => ({ file, ...fileDirectives(root, file, options.fileTimeout) }));
 const results = [];
-async function worker() {
-  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-    const timeout = fileTimeoutSeconds(root, file, options.fileTimeout);
-    const result = await runFile(root, file, timeout, running);
-    result.timeoutSeconds = timeout;
+async function worker(queue) {
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const result = await runFile(root, next.file, next.timeout, running);
+    result.timeoutSeconds = next.timeout;
     printFile(result);
     results.push(result);
   }
 }
-await Promise.all(Array.from({ length: Math.min(options.concurrency, files.length) }, worker));
+const shared = planned.filter((p) => !p.exclusive);
+await Promise.all(Array.from({ length: Math.min(options.concurrency, shared.length) }, () => worker(shared)));
+await worker(planned.filter((p) => p.exclusive));
 clearInterval(ticker);
 const schemas = await dropLeftoverSchemas(results.map((r) => r.token));
 const failed = printSummary(results, schemas, Date.now() - startedAt);

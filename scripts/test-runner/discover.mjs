@@ -18,14 +18,17 @@ export function discover(root, filters) {
     .sort();
 }
 
-const DECLARED = /^\s*\/\/\s*test-file-timeout:\s*(\d+)\s*s\b/m;
+const TIMEOUT = /^\s*\/\/\s*test-file-timeout:\s*(\d+)\s*s\b/m;
+const EXCLUSIVE = /^\s*\/\/\s*test-file-exclusive\b/m;
 
 /**
- * The timeout a file declares in its first lines (`// test-file-timeout: 900s`), or the default.
- * The declaration wins over the default: a heavy file asks for more, the runner's own test asks for less.
+ * What a file declares in its first lines:
+ *   `// test-file-timeout: 900s` — its own timeout (wins over the default: a heavy file asks for more, the
+ *   runner's own test for less);
+ *   `// test-file-exclusive` — it loads the machine on purpose, so it runs alone, after every other file.
  */
-export function fileTimeoutSeconds(root, file, fallback) {
+export function fileDirectives(root, file, fallbackTimeout) {
   const head = readFileSync(join(root, file), 'utf8').slice(0, 4000);
-  const match = DECLARED.exec(head);
-  return match ? Number(match[1]) : fallback;
+  const timeout = TIMEOUT.exec(head);
+  return { timeout: timeout ? Number(timeout[1]) : fallbackTimeout, exclusive: EXCLUSIVE.test(head) };
 }

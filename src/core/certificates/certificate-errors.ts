@@ -155,8 +155,15 @@ export const CERTIFICATE_ERRORS = defineErrors({
   },
   ERR_CERTIFICATE_PARSE_TIMEOUT: {
     category: 'refused',
-    meaning: 'Reading the certificate file took longer than allowed and was stopped.',
-    fix: 'Export the file again with default settings.',
+    meaning:
+      'No longer produced: reading a certificate file is bounded by its work (ERR_CERTIFICATE_TOO_MUCH_WORK), not by time.',
+    fix: 'Upgrade s2s; reading no longer depends on how busy the machine is.',
+  },
+  ERR_CERTIFICATE_TOO_MUCH_WORK: {
+    category: 'refused',
+    meaning:
+      'The file asks for more key-derivation work in total than s2s does for one file (very high iteration counts or many encrypted items).',
+    fix: 'Export the file again with the default settings of openssl or Windows (one key, at most 600000 iterations).',
   },
 });
 

@@ -12,8 +12,12 @@ export const CERTIFICATE_FILE_LIMITS = {
   maxEncryptedItems: 16,
   /** Most certificates in one file. */
   maxCertificates: 32,
-  /** Wall-clock limit of a parse running in a worker thread, milliseconds. */
-  parseTimeoutMs: 30_000,
+  /**
+   * Most key-derivation hash iterations one file may cost in total (the MAC and every encrypted item,
+   * each PBKDF2 / PKCS#12 KDF output block counted): the bound on reading time, by work not by clock.
+   * A file exported with 600000 iterations for its MAC, certificates and key costs 1.8 million.
+   */
+  maxWork: 2_500_000,
 } as const;
 
 /** The limits type (tests pass smaller ones). */

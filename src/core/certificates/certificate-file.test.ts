@@ -11,6 +11,7 @@ import {
   opensslThumbprint,
 } from '../../../test/fixtures/pfx.ts';
 import { readCertificateFile } from './certificate-file.ts';
+import { CERTIFICATE_FILE_LIMITS } from './certificate-file-limits.ts';
 import { describeCertificate } from './certificate-info.ts';
 import { S2sError } from '../shared/errors.ts';
 
@@ -182,5 +183,27 @@ describe('reading certificate files', async () => {
     assert.deepEqual(info.alternativeNames, ['pool.contoso.com', 'contoso.com']);
     assert.equal(info.isCa, false);
     assert.ok(describeCertificate(ca.der).isCa);
+  });
+
+  test('the work of a file is counted before any derivation: over the budget is ERR_CERTIFICATE_TOO_MUCH_WORK', () => {
+    const tight = { ...CERTIFICATE_FILE_LIMITS, maxWork: 3000 };
+    // Windows style: 3DES key (2 + 1 SHA-1 blocks), 3DES certificates (2 + 1), SHA-1 MAC (1) at 2048 each.
+    const pfx = opensslPfx(leaf, { password: PASSWORD, style: 'windows', iterations: 2048 });
+    assertCode(
+      () => readCertificateFile({ bytes: pfx, password: PASSWORD }, tight),
+      'ERR_CERTIFICATE_TOO_MUCH_WORK',
+    );
+    // Refused before the MAC is checked: a wrong password gets the same answer, nothing was derived.
+    assertCode(
+      () => readCertificateFile({ bytes: pfx, password: 'wrong' }, tight),
+      'ERR_CERTIFICATE_TOO_MUCH_WORK',
+    );
+    const fits = { ...CERTIFICATE_FILE_LIMITS, maxWork: 7 * 2048 };
+    assert.equal(readCertificateFile({ bytes: pfx, password: PASSWORD }, fits).format, 'pkcs12');
+    // A separate encrypted PEM key is charged to the same file budget.
+    const keyPem = opensslEncryptedKey(leaf.keyPem, PASSWORD, 4000);
+    const input = { bytes: Buffer.from(leaf.pem), keyBytes: Buffer.from(keyPem), password: PASSWORD };
+    assertCode(() => readCertificateFile(input, tight), 'ERR_CERTIFICATE_TOO_MUCH_WORK');
+    assert.ok(readCertificateFile(input).privateKey);
   });
 });

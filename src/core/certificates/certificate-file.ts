@@ -11,6 +11,7 @@ import { readTlv } from './der-reader.ts';
 import { isKeyBlock, pemBlocks, pemPrivateKey } from './pem-reader.ts';
 import { looksLikePfx, readPfx } from './pfx-reader.ts';
 import { orderChain } from './certificate-chain.ts';
+import { WorkBudget } from './work-budget.ts';
 
 /** What the caller hands in. Passwords are never logged or echoed. */
 export interface CertificateFileInput {
@@ -50,9 +51,10 @@ export function readCertificateFile(
 ): CertificateFileContents {
   checkSize(input.bytes, limits);
   if (input.keyBytes) checkSize(input.keyBytes, limits);
-  const raw = decode(input, limits);
+  const work = new WorkBudget(limits.maxWork);
+  const raw = decode(input, limits, work);
   if (input.keyBytes)
-    raw.keys.push(...readPem(input.keyBytes.toString('latin1'), input.password, limits).keys);
+    raw.keys.push(...readPem(input.keyBytes.toString('latin1'), input.password, limits, work).keys);
   return selectLeaf(raw, limits);
 }
 
@@ -67,10 +69,10 @@ function checkSize(bytes: Buffer, limits: CertificateFileLimits): void {
   if (bytes.length === 0) throw certificateError('ERR_CERTIFICATE_FILE_UNRECOGNIZED', 'the file is empty');
 }
 
-function decode(input: CertificateFileInput, limits: CertificateFileLimits): RawContents {
+function decode(input: CertificateFileInput, limits: CertificateFileLimits, work: WorkBudget): RawContents {
   const { bytes } = input;
   const looksPfxByName = /\.(pfx|p12)$/i.test(input.fileName ?? '');
-  if (bytes[0] === 0x30) return decodeBinary(bytes, input.password, limits);
+  if (bytes[0] === 0x30) return decodeBinary(bytes, input.password, limits, work);
   const text = bytes.toString('latin1');
   if (text.includes('-----BEGIN ')) {
     if (looksPfxByName)
@@ -78,7 +80,7 @@ function decode(input: CertificateFileInput, limits: CertificateFileLimits): Raw
         'ERR_PFX_NOT_BINARY',
         'the .pfx/.p12 file is PEM text, not binary PKCS#12: import it as PEM (e.g. rename it .pem)',
       );
-    return readPem(text, input.password, limits);
+    return readPem(text, input.password, limits, work);
   }
   const compact = text.replace(/\s/g, '');
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(compact) && Buffer.from(compact, 'base64')[0] === 0x30) {
@@ -97,10 +99,11 @@ function decodeBinary(
   bytes: Buffer,
   password: string | undefined,
   limits: CertificateFileLimits,
+  work: WorkBudget,
 ): RawContents {
   const top = readTlv(bytes);
   if (looksLikePfx(top)) {
-    const pfx = readPfx(bytes, password, limits);
+    const pfx = readPfx(bytes, password, limits, work);
     const keyName = pfx.keys.find((k) => k.friendlyName)?.friendlyName ?? null;
     return {
       format: 'pkcs12',
@@ -114,10 +117,15 @@ function decodeBinary(
   return { format: 'der', certificates: [top.raw], keys: [], friendlyName: null, algorithms: [] };
 }
 
-function readPem(text: string, password: string | undefined, limits: CertificateFileLimits): RawContents {
+function readPem(
+  text: string,
+  password: string | undefined,
+  limits: CertificateFileLimits,
+  work: WorkBudget,
+): RawContents {
   const blocks = pemBlocks(text);
   const certificates = blocks.filter((b) => b.label === 'CERTIFICATE').map((b) => b.der);
-  const keys = blocks.filter(isKeyBlock).map((b) => pemPrivateKey(b, password, limits.maxIterations));
+  const keys = blocks.filter(isKeyBlock).map((b) => pemPrivateKey(b, password, limits.maxIterations, work));
   if (certificates.length === 0 && keys.length === 0)
     throw certificateError(
       'ERR_CERTIFICATE_FILE_UNRECOGNIZED',

@@ -10,3 +10,4 @@ export * from './certificate-info.ts';
 export * from './certificate-rules.ts';
 export * from './assignment-transitions.ts';
 export * from './pfx-writer.ts';
+export * from './work-budget.ts';

@@ -10,6 +10,7 @@ import { isUniversal, octetsOf, oidOf, sequence, smallIntOf, TAG } from './der-r
 import type { Tlv } from './der-reader.ts';
 import { derInteger, derOctets, derOid, derSequence } from './der-writer.ts';
 import { bmpPassword, KDF_ID, pkcs12Kdf } from './pkcs12-kdf.ts';
+import { derivationCost } from './work-budget.ts';
 
 export const OID_PBES2 = '1.2.840.113549.1.5.13';
 const OID_PBKDF2 = '1.2.840.113549.1.5.12';
@@ -46,6 +47,8 @@ export interface PasswordCipher {
   /** e.g. `PBES2/PBKDF2-sha256/aes-256-cbc` or `PKCS12-PBE-sha1/des-ede3-cbc`. */
   readonly name: string;
   readonly iterations: number;
+  /** Hash iterations one decryption derives (charged to the file's work budget before it runs). */
+  readonly cost: number;
   decrypt(password: string, data: Buffer): Buffer;
 }
 
@@ -83,6 +86,7 @@ export function parsePasswordCipher(algorithm: Tlv | undefined, maxIterations: n
   return {
     name: `PKCS12-PBE-sha1/${legacy.cipher}${legacy.rc2Bits ? `-${legacy.rc2Bits}` : ''}`,
     iterations,
+    cost: derivationCost('sha1', iterations, legacy.keyLength) + derivationCost('sha1', iterations, 8),
     decrypt(password, data) {
       const pw = bmpPassword(password);
       const key = pkcs12Kdf('sha1', pw, saltBytes, KDF_ID.key, iterations, legacy.keyLength);
@@ -115,6 +119,7 @@ function parsePbes2(params: Tlv | undefined, maxIterations: number): PasswordCip
   return {
     name: `PBES2/PBKDF2-${hash}/${cipher.cipher}`,
     iterations,
+    cost: derivationCost(hash, iterations, cipher.keyLength),
     decrypt(password, data) {
       // RFC 8018 leaves the password encoding open; OpenSSL and Windows use the UTF-8 bytes.
       const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, cipher.keyLength, hash);

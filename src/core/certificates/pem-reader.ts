@@ -6,6 +6,7 @@ import { createPrivateKey } from 'node:crypto';
 import { certificateError } from './certificate-errors.ts';
 import { readTlv, sequence, octetsOf } from './der-reader.ts';
 import { parsePasswordCipher } from './password-based-encryption.ts';
+import type { WorkBudget } from './work-budget.ts';
 
 /** One PEM block. */
 export interface PemBlock {
@@ -39,8 +40,13 @@ export function isKeyBlock(block: PemBlock): boolean {
 }
 
 /** Opens a private-key block to PKCS#8 DER. */
-export function pemPrivateKey(block: PemBlock, password: string | undefined, maxIterations: number): Buffer {
-  if (block.label === 'ENCRYPTED PRIVATE KEY') return decryptPkcs8(block.der, password, maxIterations);
+export function pemPrivateKey(
+  block: PemBlock,
+  password: string | undefined,
+  maxIterations: number,
+  work?: WorkBudget,
+): Buffer {
+  if (block.label === 'ENCRYPTED PRIVATE KEY') return decryptPkcs8(block.der, password, maxIterations, work);
   const encrypted = /Proc-Type:\s*4,ENCRYPTED/.test(block.headers);
   if (encrypted && password === undefined) {
     throw certificateError(
@@ -71,9 +77,15 @@ export function pemPrivateKey(block: PemBlock, password: string | undefined, max
 }
 
 /** EncryptedPrivateKeyInfo (RFC 5958 §3) → PrivateKeyInfo DER. */
-export function decryptPkcs8(der: Buffer, password: string | undefined, maxIterations: number): Buffer {
+export function decryptPkcs8(
+  der: Buffer,
+  password: string | undefined,
+  maxIterations: number,
+  work?: WorkBudget,
+): Buffer {
   const [algorithm, data] = sequence(readTlv(der), 'the encrypted private key');
   const cipher = parsePasswordCipher(algorithm, maxIterations);
+  work?.spend(cipher.cost, 'the encrypted private key');
   if (password === undefined) {
     throw certificateError(
       'ERR_CERTIFICATE_PASSWORD_WRONG',

