@@ -274,7 +274,8 @@ describe('three-node pool on PostgreSQL', () => {
     if (!pool) return;
     const [n1, n2] = pool.nodes as [PoolNode, PoolNode, PoolNode];
     await importIssuer(n1.deployment, certA);
-    const effective = new Date(Date.now() + 1500);
+    // Far enough ahead that staging (a certificate import on a loaded machine) lands before the instant.
+    const effective = new Date(Date.now() + 8000);
     await importIssuer(n2.deployment, certB, effective);
     await until(
       async () =>
