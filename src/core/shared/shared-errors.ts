@@ -35,8 +35,8 @@ export const SHARED_ERRORS = defineErrors({
   ERR_STORE_BUSY: {
     category: 'unavailable',
     meaning:
-      "Another process held the SQLite store's write lock longer than the busy timeout; nothing was written.",
-    fix: 'Retry; if it persists, find the process holding the store file open (a stuck s2s or a backup tool).',
+      "Another process held the store's write lock longer than the limit (SQLite: the busy timeout; PostgreSQL: lock_timeout, 10 s); nothing was written.",
+    fix: 'Retry; if it persists, find the process holding the lock (SQLite: a stuck s2s or a backup tool holding the file; PostgreSQL: a session in pg_stat_activity that is "idle in transaction").',
   },
   ERR_STORE_URL: {
     category: 'usage',

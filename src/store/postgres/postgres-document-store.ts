@@ -27,8 +27,11 @@ import { applyBatch, checkExpectations } from './postgres-batch-statements.ts';
 import { CHANGES_CHANNEL, PostgresChangeListener } from './postgres-change-listener.ts';
 import { postgresFailure } from './postgres-failure.ts';
 import { migratePostgres } from './postgres-migrations.ts';
+import { resolveSessionLimits, sessionConfig } from './postgres-session.ts';
+import type { PostgresSessionLimits } from './postgres-session.ts';
 import { parsePostgresUrl, quoteIdentifier } from './postgres-target.ts';
 import type { PostgresTarget } from './postgres-target.ts';
+import { withConnection } from './postgres-transaction.ts';
 
 /** Advisory-lock class of write batches ('S2' 'W'); the second key is hashtext(schema). */
 const WRITE_LOCK_CLASS = 0x53325700;
@@ -41,6 +44,8 @@ export interface PostgresDocumentStoreOptions {
   readonly connectTimeoutMs?: number;
   /** The fallback poll of `subscribe`, in milliseconds (default 2000). */
   readonly pollIntervalMs?: number;
+  /** Session time bounds (statement, lock, idle-in-transaction, per call); see {@link POSTGRES_SESSION_DEFAULTS}. */
+  readonly limits?: PostgresSessionLimits;
 }
 
 interface DocumentRow {
@@ -73,6 +78,7 @@ export class PostgresDocumentStore implements DocumentStore {
   readonly #pool: pg.Pool;
   readonly #poller: HeadPoller;
   readonly #listener: PostgresChangeListener;
+  readonly #callTimeoutMs: number;
   #closed = false;
 
   private constructor(
@@ -86,6 +92,7 @@ export class PostgresDocumentStore implements DocumentStore {
     this.#pool = pool;
     this.#poller = new HeadPoller(() => this.headVersion(), options.pollIntervalMs ?? 2000);
     this.#listener = new PostgresChangeListener(config, () => void this.#poller.check());
+    this.#callTimeoutMs = resolveSessionLimits(options.limits).callTimeoutMs;
   }
 
   /** Connects, creates the `?schema=` schema if missing and applies pending migrations. */
@@ -96,6 +103,8 @@ export class PostgresDocumentStore implements DocumentStore {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       // Names the pool's connections in pg_stat_activity (and lets tests terminate exactly them).
       application_name: target.explicitSchema ? `s2s:${target.schema}` : 's2s',
+      // Statement, lock and idle-in-transaction timeouts, TCP keepalive, a bound per query.
+      ...sessionConfig(resolveSessionLimits(options.limits)),
       ...(target.explicitSchema ? { options: `-c search_path=${quoteIdentifier(target.schema)}` } : {}),
     };
     const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10 });
@@ -228,34 +237,26 @@ export class PostgresDocumentStore implements DocumentStore {
     }
   }
 
+  /**
+   * One transaction on one pooled connection, bounded by the call timeout as a whole: past it the
+   * connection is destroyed (its session ends, so the server rolls back and frees the write lock) and
+   * the call fails with ERR_STORE_UNAVAILABLE instead of waiting for TCP to give up.
+   */
   async #transaction<R>(
     operation: string,
     begin: string,
     body: (client: pg.PoolClient) => Promise<R>,
   ): Promise<R> {
     this.#assertOpen();
-    let client: pg.PoolClient | undefined;
-    // A checked-out client has no pool 'error' listener: a backend killed mid-transaction
-    // (pg_terminate_backend, failover) would otherwise raise an uncaught 'error' and end the process.
-    // The failing query still rejects, so the failure surfaces through the normal path below.
-    const ignoreClientError = (): void => undefined;
     try {
-      client = await this.#pool.connect();
-      client.on('error', ignoreClientError);
-      await client.query(begin);
-      const result = await body(client);
-      await client.query('COMMIT');
-      client.off('error', ignoreClientError);
-      client.release();
-      return result;
+      return await withConnection(this.#pool, this.#callTimeoutMs, async (client, stage) => {
+        await client.query(begin);
+        const result = await body(client);
+        stage('commit');
+        await client.query('COMMIT');
+        return result;
+      });
     } catch (err) {
-      // ROLLBACK on a healthy connection; a broken one is destroyed rather than returned to the pool.
-      const rolledBack = await client?.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
-      client?.off('error', ignoreClientError);
-      client?.release(rolledBack === true ? undefined : true);
       throw postgresFailure(err, operation, this.#target);
     }
   }
