@@ -45,6 +45,4 @@ export const PLATFORM_ERROR_CODES: Readonly<Record<string, string>> = {
   UND_ERR_HEADERS_TIMEOUT: 'undici response-headers timeout; reported like UND_ERR_CONNECT_TIMEOUT',
   UND_ERR_BODY_TIMEOUT: 'undici body timeout; reported like UND_ERR_CONNECT_TIMEOUT',
   UND_ERR_SOCKET: 'undici socket failure; reported as the partner being unreachable',
-  ERR_UNKNOWN_FILE_EXTENSION:
-    'Node.js module loader; the certificate-file worker falls back to loading through tsx',
 };
