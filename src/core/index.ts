@@ -25,3 +25,4 @@ export * from './replication/pool-status.ts';
 export * from './replication/issuer-thumbprints.ts';
 export * from './storage/index.ts';
 export * from './shared/tls-failure.ts';
+export * from './shared/did-you-mean.ts';

@@ -3,6 +3,7 @@
  * Warnings go to stderr as `warning <CODE>: <text>` and into the JSON document's `warnings`.
  */
 import type { CliIo } from './cli-io.ts';
+import { ALL_ERRORS } from '../../core/index.ts';
 import type { S2sError } from '../../core/index.ts';
 import type { Warning } from '../../core/index.ts';
 
@@ -41,14 +42,17 @@ export class Printer {
     if (!this.json) this.#io.stderr.write(`${line}\n`);
   }
 
-  /** Prints a failure: one line on stderr, or the JSON error document on stdout with --json. */
+  /**
+   * Prints a failure: one line on stderr ending with the fix that applies (the error's own, else its
+   * catalog entry's), or the JSON error document (with `fix`) on stdout with --json.
+   */
   failure(err: S2sError): void {
+    const fix = err.fix ?? ALL_ERRORS[err.code]?.fix;
     if (this.json) {
-      this.#io.stdout.write(
-        `${JSON.stringify({ ok: false, error: err.toJSON(), warnings: this.#warnings }, null, 2)}\n`,
-      );
+      const error = { ...err.toJSON(), ...(fix ? { fix } : {}) };
+      this.#io.stdout.write(`${JSON.stringify({ ok: false, error, warnings: this.#warnings }, null, 2)}\n`);
     } else {
-      this.#io.stderr.write(`error ${err.code}: ${err.message}\n`);
+      this.#io.stderr.write(`error ${err.code}: ${err.message}${fix ? ` — fix: ${fix}` : ''}\n`);
     }
   }
 }

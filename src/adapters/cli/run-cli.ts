@@ -1,10 +1,17 @@
 /** Parses argv, runs one command, maps any failure to one line (or JSON) and an exit code. */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { S2sError, sharedError } from '../../core/index.ts';
 import type { CliEnvironment } from './cli-context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import { Printer } from './printer.ts';
 import { registerAllCommands } from './commands/registry.ts';
+import { refusedSecretFlag, usageError } from './usage-errors.ts';
+
+/** The s2s version (package.json), for `s2s --version`. */
+export const S2S_VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** Builds the commander program (exported for --help tests and docs generation). */
 export function buildProgram(env: CliEnvironment): Command {
@@ -14,6 +21,8 @@ export function buildProgram(env: CliEnvironment): Command {
     .option('--home <dir>', 'data directory (env S2S_HOME, default ./.s2s)')
     .option('--store <location>', 'store: postgres://… URL or SQLite file path (env S2S_STORE)')
     .option('--node <fqdn>', "this server's FQDN (env S2S_NODE, default the host name)")
+    .version(S2S_VERSION, '-V, --version', 'print the s2s version')
+    .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (s) => env.io.stdout.write(s),
       writeErr: (s) => env.io.stderr.write(s),
@@ -40,16 +49,27 @@ function allCommands(cmd: Command): Command[] {
 export async function runCli(argv: readonly string[], env: CliEnvironment): Promise<number> {
   const program = buildProgram(env);
   const json = argv.includes('--json');
+  if (argv.length === 0) {
+    // No command: the overview an operator is looking for, not an error.
+    env.io.stdout.write(program.helpInformation());
+    return EXIT_CODES.ok;
+  }
+  const refused = refusedSecretFlag(argv);
+  if (refused) {
+    new Printer(env.io, json).failure(refused);
+    return EXIT_CODES.usage;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_CODES.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) {
+      // 'commander.help': a noun without a verb (`s2s partner`) printed its help; that is an answer too.
+      const answered = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
+      if (answered.includes(err.code) || err.exitCode === 0) {
         return EXIT_CODES.ok;
       }
-      const cause = err.message.replace(/^error: /, '').split('\n')[0] ?? 'invalid arguments';
-      new Printer(env.io, json).failure(sharedError('ERR_USAGE', `${cause} (run with --help for usage)`));
+      new Printer(env.io, json).failure(usageError(err, program, argv));
       return EXIT_CODES.usage;
     }
     const failure = err instanceof S2sError ? err : sharedError('ERR_INTERNAL', describeUnexpected(err));

@@ -182,6 +182,16 @@ export const CERTIFICATE_WARNINGS = defineWarnings({
       'The roll takes effect in less than 24 hours; partners may still cache the old key material (protocol.md §7).',
     fix: 'Roll with an effective date at least 24 hours (ideally 36 hours) ahead.',
   },
+  WARN_CERTIFICATE_ROLL_WITHOUT_CURRENT: {
+    meaning:
+      'A roll was staged for a usage that has no current certificate: nothing serves the usage until the effective date.',
+    fix: 'Import the certificate without --roll/--effective-date to assign it at once (a roll is for replacing a current certificate).',
+  },
+  WARN_CERTIFICATE_NAMES_NOT_COVERED: {
+    meaning:
+      "A TLS certificate's DNS names (SANs) do not cover every host name the deployment serves (`s2s oauth get` HostNames, or the server's FQDN).",
+    fix: "Request or export a certificate whose SANs list every host name (openssl x509 -req needs -copy_extensions copy to keep the request's SANs).",
+  },
   WARN_CERTIFICATE_EXPIRES_SOON: {
     meaning: 'The certificate expires within 30 days.',
     fix: 'Renew it and roll to the new one at least 24 hours before it expires.',

@@ -36,6 +36,10 @@ export interface AssignmentCheck {
   readonly effectiveDate?: Date;
   /** The SIP domain (OAuth realm), when the deployment is initialized. */
   readonly realm?: string;
+  /** For a roll: whether a certificate serves the usage now (false: nothing to roll from). */
+  readonly hasCurrent?: boolean;
+  /** Host names a TLS usage must answer for (the deployment's host names; a server FQDN for its own). */
+  readonly hostNames?: readonly string[];
   readonly sha1Policy: 'warn' | 'error';
 }
 
@@ -44,7 +48,41 @@ export function checkAssignment(check: AssignmentCheck): Warning[] {
   checkScope(check);
   checkKey(check);
   checkValidity(check);
-  return [...signatureWarnings(check), ...realmWarnings(check), ...timingWarnings(check)];
+  return [
+    ...signatureWarnings(check),
+    ...realmWarnings(check),
+    ...nameWarnings(check),
+    ...timingWarnings(check),
+  ];
+}
+
+/** Usages whose certificate serves TLS for the deployment's host names. */
+const TLS_USAGES: ReadonlySet<AnyUsage> = new Set<AnyUsage>([
+  'Default',
+  'WebServicesInternal',
+  'WebServicesExternal',
+]);
+
+/** Whether a certificate DNS name (maybe `*.` wildcard, one label) covers `host` (RFC 6125 §6.4.3). */
+export function dnsNameCovers(name: string, host: string): boolean {
+  const n = name.toLowerCase();
+  const h = host.toLowerCase();
+  if (!n.startsWith('*.')) return n === h;
+  const dot = h.indexOf('.');
+  return dot > 0 && h.slice(dot + 1) === n.slice(2);
+}
+
+function nameWarnings({ info, usage, hostNames }: AssignmentCheck): Warning[] {
+  if (!TLS_USAGES.has(usage) || !hostNames || hostNames.length === 0) return [];
+  const missing = hostNames.filter((h) => !info.dnsNames.some((n) => dnsNameCovers(n, h)));
+  if (missing.length === 0) return [];
+  return [
+    {
+      code: 'WARN_CERTIFICATE_NAMES_NOT_COVERED',
+      message: `the ${usage} certificate's DNS names (${info.dnsNames.join(', ') || 'none'}) do not cover ${missing.join(', ')}: TLS clients will refuse it for ${missing.length === 1 ? 'that name' : 'those names'}`,
+      details: { usage, missing, dnsNames: info.dnsNames },
+    },
+  ];
 }
 
 function checkScope({ usage, identity }: AssignmentCheck): void {
@@ -142,9 +180,16 @@ function realmWarnings({ info, usage, realm }: AssignmentCheck): Warning[] {
   ];
 }
 
-function timingWarnings({ info, now, effectiveDate }: AssignmentCheck): Warning[] {
+function timingWarnings({ info, now, effectiveDate, hasCurrent, usage }: AssignmentCheck): Warning[] {
   const warnings: Warning[] = [];
-  if (effectiveDate && effectiveDate.getTime() - now.getTime() < CERTIFICATE_RULES.rollLeadTimeMs) {
+  if (effectiveDate && hasCurrent === false) {
+    // Nothing to roll from: no "old certificate" partners could cache, but nothing serves until then.
+    warnings.push({
+      code: 'WARN_CERTIFICATE_ROLL_WITHOUT_CURRENT',
+      message: `no certificate is assigned to ${usage} yet, so none serves it until the roll takes effect (${effectiveDate.toISOString()})`,
+      details: { usage, effectiveDate: effectiveDate.toISOString() },
+    });
+  } else if (effectiveDate && effectiveDate.getTime() - now.getTime() < CERTIFICATE_RULES.rollLeadTimeMs) {
     warnings.push({
       code: 'WARN_CERTIFICATE_EFFECTIVE_DATE_SOON',
       message: `the roll takes effect in less than 24 hours (${effectiveDate.toISOString()}); partners may still cache the old certificate`,

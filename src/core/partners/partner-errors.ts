@@ -161,6 +161,11 @@ export const PARTNER_WARNINGS = defineWarnings({
       "The partner's metadata is fetched over plain http (opt-in): anyone on the path could replace its keys.",
     fix: 'Use https for every production partner; keep --allow-insecure-http for test hosts only.',
   },
+  WARN_METADATA_NO_KEYS: {
+    meaning:
+      'Our metadata document publishes no signing key ("keys": []): no OAuthTokenIssuer certificate is assigned, so no partner can validate our tokens.',
+    fix: 'Assign one: `s2s certificate import --path <pfx> --password-file <file> --type OAuthTokenIssuer` (or `s2s certificate request --type OAuthTokenIssuer`).',
+  },
   WARN_METADATA_KEY_EXPIRED: {
     meaning: "A signing certificate in the partner's document is already expired or not yet valid.",
     fix: 'Ask the partner to remove expired certificates; tokens signed with them will be refused anyway.',

@@ -53,17 +53,23 @@ export class S2sError extends Error {
   readonly category: ErrorCategory;
   /** Typed, secret-free context for scripts (`--json`) and logs. */
   readonly details: Readonly<Record<string, unknown>>;
+  /** The one fix that applies here (e.g. the exact command to run), when sharper than the catalog's. */
+  readonly fix: string | undefined;
   constructor(
     code: string,
     category: ErrorCategory,
     message: string,
     details: Record<string, unknown> = {},
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; fix?: string },
   ) {
-    super(message.replace(/[\r\n]+/g, ' '), options);
+    super(
+      message.replace(/[\r\n]+/g, ' '),
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
     this.category = category;
     this.details = details;
+    this.fix = options?.fix;
   }
 
   /** Plain JSON form for `--json` output and API responses. */

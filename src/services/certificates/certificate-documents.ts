@@ -1,5 +1,5 @@
 /** Typed access to the `certificate` and `assignment` documents, validated on every read. */
-import { sharedError } from '../../core/index.ts';
+import { didYouMean, sharedError } from '../../core/index.ts';
 import type {
   AnyUsage,
   CertificateAssignment,
@@ -7,8 +7,10 @@ import type {
   CertificateRecord,
 } from '../../core/certificates/index.ts';
 import {
+  CERTIFICATE_USAGES,
   certificateError,
   GLOBAL_IDENTITY,
+  LABEL_USAGES,
   isCertificateIdentity,
   usageNamed,
 } from '../../core/certificates/index.ts';
@@ -32,7 +34,7 @@ export function parseUsages(names: readonly string[]): AnyUsage[] {
         if (!usage)
           throw certificateError(
             'ERR_CERTIFICATE_USAGE_UNKNOWN',
-            `unknown certificate type ${JSON.stringify(name)}`,
+            `unknown certificate type ${JSON.stringify(name)}${didYouMean(name, [...CERTIFICATE_USAGES, ...LABEL_USAGES])}`,
             { type: name },
           );
         return usage;

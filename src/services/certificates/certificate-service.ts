@@ -229,6 +229,8 @@ export class CertificateService {
     const config = (await this.deps.services.oauth.find())?.body;
     const plan: Planned = { ops: [], assignments: [], warnings: [] };
     for (const usage of usages) {
+      const doc = await this.#documents.assignment(identity, usage);
+      const before = doc?.body ?? emptyAssignment(usage, identity);
       plan.warnings.push(
         ...checkAssignment({
           info,
@@ -238,11 +240,15 @@ export class CertificateService {
           now,
           sha1Policy: config?.sha1CertificatePolicy ?? 'warn',
           ...(config ? { realm: config.realm } : {}),
-          ...(options.roll && options.effectiveDate ? { effectiveDate: options.effectiveDate } : {}),
+          ...(options.roll && options.effectiveDate
+            ? {
+                effectiveDate: options.effectiveDate,
+                hasCurrent: resolveAssignment(before, now).current !== null,
+              }
+            : {}),
+          hostNames: tlsHostNames(config?.hostNames ?? [], identity),
         }),
       );
-      const doc = await this.#documents.assignment(identity, usage);
-      const before = doc?.body ?? emptyAssignment(usage, identity);
       const result =
         options.roll && options.effectiveDate
           ? stageRoll(before, info.thumbprint, options.effectiveDate, now)
@@ -440,4 +446,9 @@ function dedupeWarnings(warnings: Warning[]): Warning[] {
   return warnings.filter(
     (w, i) => warnings.findIndex((o) => o.code === w.code && o.message === w.message) === i,
   );
+}
+
+/** The host names a TLS certificate assigned at `identity` must cover: the deployment's, and a server's own FQDN. */
+function tlsHostNames(hostNames: readonly string[], identity: CertificateIdentity): string[] {
+  return identity === GLOBAL_IDENTITY ? [...hostNames] : [identity, ...hostNames];
 }

@@ -31,6 +31,12 @@ export function registerMetadataShowCommand(metadata: Command, env: CliEnvironme
           throw sharedError('ERR_USAGE', `--url "${url.slice(0, 200)}" is not an absolute URL`, {});
         }
         const doc = await documentNamed(opts.document, url, services.partners);
+        if (publishesNoKeys(doc))
+          printer.warn({
+            code: 'WARN_METADATA_NO_KEYS',
+            message: 'the document publishes no signing key: no OAuthTokenIssuer certificate is assigned',
+            details: {},
+          });
         printer.result({ document: doc }, () => JSON.stringify(doc, null, 2));
       }),
     );
@@ -40,6 +46,12 @@ export function registerMetadataShowCommand(metadata: Command, env: CliEnvironme
     's2s metadata show --url https://pool.contoso.com/metadata/json/1',
     's2s metadata show --document jwks',
   );
+}
+
+/** True for a metadata document or JWKS whose `keys` is empty. */
+function publishesNoKeys(doc: unknown): boolean {
+  const keys = (doc as { keys?: unknown } | null)?.keys;
+  return Array.isArray(keys) && keys.length === 0;
 }
 
 async function documentNamed(

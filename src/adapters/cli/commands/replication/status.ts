@@ -53,7 +53,7 @@ export function registerReplicationStatusCommand(replication: Command, env: CliE
               ? `no pool nodes have registered with ${store.location}`
               : [
                   `HeadVersion : ${status.headVersion}`,
-                  ...status.nodes.map((n) => formatList(nodeRows(n))),
+                  ...status.nodes.map((n) => formatList(nodeRows(n, status.headVersion))),
                 ].join('\n\n'),
         );
       }),
@@ -103,13 +103,24 @@ async function pendingConfigurationChanges(
   return after < head && pending.size === 0 ? null : pending.size;
 }
 
-function nodeRows(n: PoolNodeStatus): Record<string, unknown> {
+/**
+ * The applied version, saying what lies between it and the head: a node is up to date when no
+ * configuration change is pending even if later versions exist (other nodes' heartbeats).
+ */
+function appliedVersion(n: PoolNodeStatus, head: number): string {
+  if (n.appliedVersion >= head) return String(n.appliedVersion);
+  if (n.upToDate)
+    return `${n.appliedVersion} (head ${head}: the later versions are node heartbeats, nothing to apply)`;
+  return `${n.appliedVersion} (head ${head})`;
+}
+
+function nodeRows(n: PoolNodeStatus, head: number): Record<string, unknown> {
   return {
     Identity: n.fqdn,
     Site: n.site,
     State: n.state,
     LastContact: `${n.lastContact} (${Math.round(n.lastContactAgeMs / 1000)} s ago)`,
-    AppliedVersion: n.appliedVersion,
+    AppliedVersion: appliedVersion(n, head),
     UpToDate: n.upToDate,
     PendingChanges: n.pendingChanges ?? 'unknown',
     ClockOffset:
