@@ -5,6 +5,7 @@
 import { TRUST_LEVELS } from './partner-application.ts';
 import type { TrustLevel } from './partner-application.ts';
 import { partnerError } from './partner-errors.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
 
 const IDENTITY = /^[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?$/;
 /** An id or realm: no `@` (it separates them in an issuer), no `/` (it separates the host), no white space. */
@@ -45,7 +46,7 @@ export function parseTrustLevel(value: string): TrustLevel {
   if (level === undefined) {
     throw partnerError(
       'ERR_PARTNER_TRUST_LEVEL_INVALID',
-      `trust level "${value.slice(0, 32)}" is not Full, Application or User`,
+      `trust level "${value.slice(0, 32)}" is not Full, Application or User${didYouMean(value.trim(), TRUST_LEVELS)}`,
       { value: value.slice(0, 32) },
     );
   }

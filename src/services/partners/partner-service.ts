@@ -78,12 +78,15 @@ export class PartnerService {
       });
     }
     const allowInsecureHttp = input.allowInsecureHttp ?? false;
+    // Typed values are checked before anything goes on the network.
+    const trustLevel = parseTrustLevel(input.trustLevel ?? 'Full');
+    const storageUrl = checkStorageUrl(input.storageUrl ?? null, allowInsecureHttp);
     const { source, warnings } = await this.#keySource(input, allowInsecureHttp);
     const now = this.deps.clock.now().toISOString();
     const partner: PartnerApplication = {
       identity,
       ...source,
-      trustLevel: parseTrustLevel(input.trustLevel ?? 'Full'),
+      trustLevel,
       enabled: input.enabled ?? true,
       acceptSecurityIdentifierInformation: input.acceptSecurityIdentifierInformation ?? false,
       allowInsecureHttp,
@@ -92,7 +95,7 @@ export class PartnerService {
         lastAttemptAt: source.source === 'metadata' ? now : null,
         lastError: null,
       },
-      storageUrl: checkStorageUrl(input.storageUrl ?? null, allowInsecureHttp),
+      storageUrl,
     };
     await this.#checkIssuer(partner);
     await this.#write(partner, 'absent');

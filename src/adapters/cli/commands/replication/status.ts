@@ -107,7 +107,10 @@ async function pendingConfigurationChanges(
  * The applied version, saying what lies between it and the head: a node is up to date when no
  * configuration change is pending even if later versions exist (other nodes' heartbeats).
  */
-function appliedVersion(n: PoolNodeStatus, head: number): string {
+export function appliedVersionText(
+  n: Pick<PoolNodeStatus, 'appliedVersion' | 'upToDate'>,
+  head: number,
+): string {
   if (n.appliedVersion >= head) return String(n.appliedVersion);
   if (n.upToDate)
     return `${n.appliedVersion} (head ${head}: the later versions are node heartbeats, nothing to apply)`;
@@ -120,7 +123,7 @@ function nodeRows(n: PoolNodeStatus, head: number): Record<string, unknown> {
     Site: n.site,
     State: n.state,
     LastContact: `${n.lastContact} (${Math.round(n.lastContactAgeMs / 1000)} s ago)`,
-    AppliedVersion: appliedVersion(n, head),
+    AppliedVersion: appliedVersionText(n, head),
     UpToDate: n.upToDate,
     PendingChanges: n.pendingChanges ?? 'unknown',
     ClockOffset:
