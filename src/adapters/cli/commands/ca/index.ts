@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { registerCaInitCommand } from './init.ts';
 import { registerCaShowCommand } from './show.ts';
+import { registerCaExportRootCommand } from './export-root.ts';
 import { registerCaTemplateCommands } from './template.ts';
 import { registerCaAccountCommands } from './account.ts';
 import { registerCaIssuedCommand } from './issued.ts';
@@ -15,6 +16,7 @@ export function registerCaCommands(program: Command, env: CliEnvironment): void 
     .description('the built-in certification authority: init, templates, accounts, revocation, CRL');
   registerCaInitCommand(ca, env);
   registerCaShowCommand(ca, env);
+  registerCaExportRootCommand(ca, env);
   registerCaTemplateCommands(ca, env);
   registerCaAccountCommands(ca, env);
   registerCaIssuedCommand(ca, env);

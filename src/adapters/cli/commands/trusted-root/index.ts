@@ -1,8 +1,9 @@
-/** `s2s trusted-root add|list|remove`: the deployment's trusted root CAs (issue 5 item 4). */
+/** `s2s trusted-root add|list|export|remove`: the deployment's trusted root CAs (issue 5 item 4). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { registerTrustedRootAddCommand } from './add.ts';
 import { registerTrustedRootListCommand } from './list.ts';
+import { registerTrustedRootExportCommand } from './export.ts';
 import { registerTrustedRootRemoveCommand } from './remove.ts';
 
 export function registerTrustedRootCommands(program: Command, env: CliEnvironment): void {
@@ -11,5 +12,6 @@ export function registerTrustedRootCommands(program: Command, env: CliEnvironmen
     .description('root CAs the deployment trusts (certificate status, enrollment and metadata TLS)');
   registerTrustedRootAddCommand(root, env);
   registerTrustedRootListCommand(root, env);
+  registerTrustedRootExportCommand(root, env);
   registerTrustedRootRemoveCommand(root, env);
 }
