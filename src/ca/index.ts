@@ -22,3 +22,4 @@ export * from './ca-account-password.ts';
 export * from './enrollment-client.ts';
 export * from './acme-enrollment.ts';
 export * from './failpoint.ts';
+export * from './response-extensions.ts';

@@ -109,6 +109,11 @@ export const CA_WARNINGS = defineWarnings({
     meaning: 'The response was imported before: the certificate is already installed, nothing changed.',
     fix: 'Nothing to do; `s2s certificate list` shows the certificate.',
   },
+  WARN_CA_RESPONSE_EXTENSIONS_DROPPED: {
+    meaning:
+      "The CA's certificate lacks DNS names that the request asked for (the CA did not copy the request's extensions).",
+    fix: 'Have the CA sign again keeping the extensions (OpenSSL 3: openssl x509 -req … -copy_extensions copy), then import the new response.',
+  },
   WARN_CA_UNRELATED_DROPPED: {
     meaning:
       'The response held certificates that are not in the chain of the issued certificate; they were ignored.',

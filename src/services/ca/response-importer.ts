@@ -5,7 +5,7 @@
  */
 import { caError } from '../../core/ca/ca-errors.ts';
 import type { Warning } from '../../core/index.ts';
-import { orderChain, parseCertificates, publicKeyId, usageFits } from '../../ca/index.ts';
+import { droppedNames, orderChain, parseCertificates, publicKeyId, usageFits } from '../../ca/index.ts';
 import type { ParsedCertificate } from '../../ca/index.ts';
 import type { StoredDocument } from '../../store/document-store.ts';
 import type { ServiceDeps } from '../service-deps.ts';
@@ -75,6 +75,7 @@ export class ResponseImporter {
     await this.#deps.store.write(ops);
     const status = await this.#status.check(leaf.thumbprint, request.body.usages);
     const warnings: Warning[] = [...status.warnings];
+    warnings.unshift(...extensionWarnings(leaf, request.body));
     if (ordered.unrelated.length > 0) {
       warnings.unshift({
         code: 'WARN_CA_UNRELATED_DROPPED',
@@ -131,4 +132,17 @@ function findMatch(
     if (request) return { request, leaf };
   }
   return undefined;
+}
+
+/** WARN_CA_RESPONSE_EXTENSIONS_DROPPED when the CA left out DNS names the request asked for. */
+function extensionWarnings(leaf: ParsedCertificate, request: PendingRequestDocument): Warning[] {
+  const missing = droppedNames(leaf.cert, request.dnsNames);
+  if (missing.length === 0) return [];
+  return [
+    {
+      code: 'WARN_CA_RESPONSE_EXTENSIONS_DROPPED',
+      message: `the issued certificate lacks the DNS names ${missing.join(', ')} that request ${request.id} asked for: the CA dropped the request's extensions`,
+      details: { requestId: request.id, missingNames: missing },
+    },
+  ];
 }

@@ -154,7 +154,8 @@ export class CertificateService {
         created: true,
         certificate: null,
         assignments: [],
-        warnings: [],
+        // The response's own warnings (status, dropped extensions) are the operator's to see.
+        warnings: [...((caResponse as { warnings?: readonly Warning[] }).warnings ?? [])],
         caResponse,
       };
     }
