@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import type { CliIo } from '../adapters/cli/index.ts';
 import type { ServerStartFlags, StartedServer } from '../adapters/cli/cli-context.ts';
 import { resolveNodeConfig } from '../config/node-config.ts';
+import { removeServerPid, writeServerPid } from '../config/server-pid-file.ts';
 import { STORAGE_API_PREFIX } from '../core/storage/index.ts';
 import { finishBootstrap, prepareBootstrap } from './bootstrap.ts';
 import type { BootstrapReport } from './bootstrap.ts';
@@ -31,11 +32,21 @@ export async function startServerProcess(
     if (report) await finishBootstrap(deployment, report, server.host, server.port);
     const details = describe(server, report);
     logger.info({ ...details, actions: report?.actions ?? [] }, 's2s server ready');
+    writeServerPid(config.home, {
+      pid: process.pid,
+      url: server.url,
+      node: config.nodeName,
+      startedAt: new Date().toISOString(),
+    });
+    const closeAll = async () => {
+      removeServerPid(config.home, process.pid);
+      await deployment.close();
+    };
     return {
       url: server.url,
       details,
       lines: bannerLines(details, report),
-      closed: untilSignal(server, () => deployment.close(), logger),
+      closed: untilSignal(server, closeAll, logger),
     };
   } catch (err) {
     await deployment.close();

@@ -120,6 +120,16 @@ export const STORAGE_ERRORS = defineErrors({
       'The server has no certificate with a private key for WebServicesInternal or Default, so it cannot serve HTTPS.',
     fix: 'Assign one (`s2s certificate import --type WebServicesInternal …`) or start with --bootstrap to create self-managed certificates.',
   },
+  ERR_SERVER_NOT_RUNNING: {
+    category: 'not_found',
+    meaning: 'No s2s server runs for this S2S_HOME (no pid file, or its process is gone).',
+    fix: 'Start it with `s2s server start` (or check --home / S2S_HOME names the right directory).',
+  },
+  ERR_SERVER_STOP_TIMEOUT: {
+    category: 'unavailable',
+    meaning: 'The server was asked to stop (SIGTERM) but still ran when the wait ended.',
+    fix: 'Wait longer (`s2s server stop --wait <seconds>`), or check its log for what it is finishing.',
+  },
   ERR_SERVER_LISTEN: {
     category: 'unavailable',
     meaning: 'The server could not listen on the requested address (in use, not local, or malformed).',
