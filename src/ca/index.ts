@@ -1,4 +1,4 @@
-/** The built-in certification authority and request handling (issue 5): engine, formats, policies. */
+/** The built-in certification authority and request handling (docs/ca.md): engine, formats, policies. */
 export {
   x509,
   thumbprintOf,

@@ -1,6 +1,6 @@
 /**
  * Reads a CA response: one or more certificates as PEM, DER, bare base64, or a PKCS#7 (.p7b) chain in PEM
- * or DER, in any order (issue 5 item 3). Returns the DER of each distinct certificate.
+ * or DER, in any order (docs/ca.md). Returns the DER of each distinct certificate.
  */
 import { caError } from '../core/ca/ca-errors.ts';
 import { thumbprintOf, x509 } from './x509.ts';

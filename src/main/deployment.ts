@@ -43,7 +43,7 @@ export interface DeploymentOptions {
   readonly store?: DocumentStore;
   /**
    * This process runs as a server node (`s2s server start`): on PostgreSQL it serves from a local
-   * encrypted replica that follows the central store (issue 6); on SQLite it claims the file for this
+   * encrypted replica that follows the central store (docs/replication.md); on SQLite it claims the file for this
    * node, so a second node on the same file is refused. One-shot CLI commands talk to the store directly.
    */
   readonly serverNode?: boolean;

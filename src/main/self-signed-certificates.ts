@@ -1,5 +1,5 @@
 /**
- * The self-managed certificates `server start --bootstrap` creates on a fresh deployment (issue 4 §4):
+ * The self-managed certificates `server start --bootstrap` creates on a fresh deployment (docs/server.md):
  * a local root CA, and from it an OAuthTokenIssuer certificate and a web (TLS) certificate, RSA 2048,
  * SHA-256, SANs = node name, localhost, 127.0.0.1 (and the realm for the token issuer, product.md §1).
  */

@@ -1,6 +1,6 @@
 /**
  * The server's structured JSON log (pino): one line per event, request ids on every request line, and
- * redaction of every place a token, password or key could appear (issue 4: "never a token, password or key").
+ * redaction of every place a token, password or key could appear (docs/security.md: never a token, password or key).
  */
 import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';

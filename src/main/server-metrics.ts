@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics of a front-end server (issue 4), on a registry of its own (two servers in one
+ * Prometheus metrics of a front-end server (docs/server.md), on a registry of its own (two servers in one
  * process — as in the end-to-end tests — must not share counters). Gauges that describe stored state
  * (partner metadata age, certificate expiry) are computed at scrape time from the services.
  */

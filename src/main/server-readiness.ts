@@ -1,5 +1,5 @@
 /**
- * Readiness of a front-end server (issue 4): `ready`, `degraded` (serving, but an operator must act: the
+ * Readiness of a front-end server (docs/server.md): `ready`, `degraded` (serving, but an operator must act: the
  * OAuthTokenIssuer certificate expires within 30 days, or a partner's metadata is stale) or `unavailable`
  * (cannot serve S2S: no store, or no token-signing certificate). The decision is a pure function of `now`.
  */

@@ -1,12 +1,12 @@
 /**
- * Which certificate the HTTPS server presents (issue 4): the one assigned to WebServicesInternal for this
+ * Which certificate the HTTPS server presents (docs/server.md): the one assigned to WebServicesInternal for this
  * node, else at global scope, else Default (node, then global). Resolved from the certificate service's
  * signing material, so a roll's effective date is honoured like everywhere else (conventions.md §7).
  */
 import { createHash } from 'node:crypto';
 import type { CertificateUsage, SigningMaterial } from '../core/index.ts';
 
-/** The part of CertificateService the server needs (issue 2). */
+/** The part of CertificateService the server needs (docs/certificates.md). */
 export interface SigningMaterialSource {
   signingMaterial(usage: CertificateUsage, identity: string): Promise<SigningMaterial>;
 }

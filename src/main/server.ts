@@ -1,5 +1,5 @@
 /**
- * The front-end server (issue 4; docs/server.md): HTTPS with the WebServicesInternal (else Default)
+ * The front-end server (docs/server.md): HTTPS with the WebServicesInternal (else Default)
  * certificate, serving the metadata and discovery documents, the storage service, the CA endpoints,
  * health, readiness and Prometheus metrics. Certificate changes take effect without a restart (the
  * secure context is replaced when the resolved certificate changes); partner metadata is refreshed in

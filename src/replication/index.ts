@@ -1,4 +1,4 @@
-/** Pools (issue 6): the replicated store a pool node serves from, membership heartbeats, the SQLite single-node rule. */
+/** Pools (docs/replication.md): the replicated store a pool node serves from, membership heartbeats, the SQLite single-node rule. */
 export { openReplicatedStore, REPLICATION_DEFAULTS } from './open-replicated-store.ts';
 export type { OpenReplicatedStoreOptions } from './open-replicated-store.ts';
 export { ReplicatedDocumentStore } from './replicated-document-store.ts';

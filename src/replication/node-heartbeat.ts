@@ -1,5 +1,5 @@
 /**
- * Pool membership (issue 6): each node writes its own `node` document (key = FQDN) at start and every
+ * Pool membership (docs/replication.md): each node writes its own `node` document (key = FQDN) at start and every
  * heartbeat — last contact, applied version, clock offset against the store, the OAuthTokenIssuer
  * thumbprints it serves. Heartbeats go straight to the central store (no read-your-writes wait); they
  * do enter the change log, one small batch per node and period, and replicas apply them in memory
@@ -104,7 +104,7 @@ export class NodeHeartbeat {
 
 /**
  * The node's clock minus the store's, in ms, compensating half the round trip (as NTP does).
- * Issue 6: a node more than 60 s off is flagged by `s2s replication status`.
+ * See docs/replication.md: a node more than 60 s off is flagged by `s2s replication status`.
  */
 export async function measureClockOffset(central: DocumentStore, clock: Clock): Promise<number> {
   const sent = clock.now().getTime();

@@ -1,5 +1,5 @@
 /**
- * Opens a pool node's replicated store (issue 6): loads the local replica (or builds it from the central
+ * Opens a pool node's replicated store (docs/replication.md): loads the local replica (or builds it from the central
  * store when there is none), catches up, then follows the store and writes heartbeats until closed.
  * A node with a replica starts even while PostgreSQL is down and serves what it last applied.
  */

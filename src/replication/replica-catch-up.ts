@@ -1,5 +1,5 @@
 /**
- * Computes the next snapshot of a pool node from the central store (issue 6).
+ * Computes the next snapshot of a pool node from the central store (docs/replication.md).
  *
  * The change log names what changed since the applied version; the node fetches those documents and
  * applies them as ONE step to the highest version seen (the target). A fetched document may already be

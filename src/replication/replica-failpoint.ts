@@ -1,7 +1,7 @@
 /**
  * Test-only crash points of the replica apply path (same convention as src/store/failpoint.ts): when
  * S2S_FAILPOINT names a point, the process SIGKILLs itself there, exactly as `kill -9` would, so a test
- * can prove a node killed in the middle of applying a change comes back consistent (issue 6).
+ * can prove a node killed in the middle of applying a change comes back consistent (docs/replication.md).
  */
 
 /** Where a pool node can be killed while applying a change. */

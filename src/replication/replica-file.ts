@@ -2,7 +2,7 @@
  * A pool node's local replica: every document of the snapshot it serves, sealed with the master key
  * (AES-256-GCM via SecretBox; private keys inside are additionally sealed as in the store) and written
  * atomically — temp file, fsync, rename, fsync of the directory — so a node killed at any instant finds
- * either the old or the new replica, never a torn one (issue 6).
+ * either the old or the new replica, never a torn one (docs/replication.md).
  */
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * Keeps a pool node's snapshot following the central store (issue 6): LISTEN/NOTIFY through
+ * Keeps a pool node's snapshot following the central store (docs/replication.md): LISTEN/NOTIFY through
  * `subscribe()` for sub-second delivery, plus a fallback poll after missed notifications or reconnects.
  * Each catch-up is applied as one step: fetch → build the next snapshot → persist the replica → swap.
  * One catch-up runs at a time; a request during a run makes the run go round once more.

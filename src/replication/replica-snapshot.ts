@@ -1,7 +1,7 @@
 /**
  * The configuration a pool node serves: an immutable set of documents as of one store version.
  * A node swaps the whole snapshot at once (one reference assignment), so a reader sees either every
- * document of a change or none of it — never a mixture of old and new configuration (issue 6).
+ * document of a change or none of it — never a mixture of old and new configuration (docs/replication.md).
  * Bodies are held as JSON text and parsed on every read, so no caller can alter the shared copy.
  */
 import type { DocumentKind, StoredDocument } from '../store/document-store.ts';

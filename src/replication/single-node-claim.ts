@@ -1,5 +1,5 @@
 /**
- * A SQLite store serves exactly one server (issue 6): the first node that opens it records itself as a
+ * A SQLite store serves exactly one server (docs/replication.md): the first node that opens it records itself as a
  * `node` document; any other node name is refused with ERR_SQLITE_SECOND_NODE. Pools use PostgreSQL.
  */
 import type { Clock } from '../core/index.ts';

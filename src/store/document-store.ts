@@ -4,7 +4,7 @@
  * The store holds versioned JSON documents addressed by (kind, key). Every committed write batch gets
  * the next value of one store-wide, strictly increasing **version**; each document remembers the version
  * that last wrote it, which doubles as its optimistic-concurrency token. A `changes` log records every
- * put and delete with its version, so replicas can follow the store (issue 6) and operators can audit it.
+ * put and delete with its version, so replicas can follow the store (docs/replication.md) and operators can audit it.
  *
  * Guarantees every implementation must give (checked by `contract/document-store-contract.ts`):
  * - `write` is atomic: all operations of a batch commit together or none does, even if the process dies.

@@ -1,7 +1,7 @@
 /**
  * Test-only crash points in the write path (docs/store.md §Failpoints). When the environment variable
  * S2S_FAILPOINT names a point, the process SIGKILLs itself there, so a test can prove that a process
- * killed in the middle of a write leaves the store as it was before or after the batch (issue 2).
+ * killed in the middle of a write leaves the store as it was before or after the batch (docs/store.md).
  * SIGKILL, not an exception: no `finally`, no ROLLBACK, no exit handler may run, exactly as with kill -9.
  */
 

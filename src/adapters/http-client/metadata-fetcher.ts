@@ -1,5 +1,5 @@
 /**
- * Fetches partner metadata over https with the limits safety needs (issue 3 item 4; protocol.md §1.3):
+ * Fetches partner metadata over https with the limits safety needs (docs/metadata.md; protocol.md §1.3):
  * TLS verified against the system roots plus the deployment's trusted roots, connect and read timeouts,
  * an overall deadline, a response size cap enforced while streaming, a redirect cap, and no https→http
  * downgrade. Plain http only with the partner's explicit opt-in. Any content type is accepted (Exchange

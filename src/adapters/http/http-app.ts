@@ -1,5 +1,5 @@
 /**
- * The fastify application of s2s (issue 3; the serving process is issue 4's): metadata and discovery
+ * The fastify application of s2s (docs/metadata.md; the serving process: docs/server.md): metadata and discovery
  * routes, the `requireS2sAuth` preHandler, the routes other modules pass in, and one error mapping.
  */
 import Fastify, { LogController } from 'fastify';

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { S2sPrincipal, ValidationOutcome } from '../../core/index.ts';
 
-/** The part of TokenService the HTTP adapter uses (issue 3 item 5). */
+/** The part of TokenService the HTTP adapter uses (docs/metadata.md). */
 export interface BearerValidator {
   validate(input: {
     authorization: string | undefined;

@@ -1,5 +1,5 @@
 /**
- * The rules a certificate must pass to be assigned to a usage (issue 2 §6; protocol.md §5.4 and §7),
+ * The rules a certificate must pass to be assigned to a usage (docs/certificates.md; protocol.md §5.4 and §7),
  * as one pure function of the certificate's facts, the target and `now`. Refusals throw; findings that
  * do not block come back as warnings.
  */

@@ -39,6 +39,6 @@ export interface PartnerApplication {
   readonly allowInsecureHttp: boolean;
   readonly keys: readonly PartnerKey[];
   readonly refresh: MetadataRefreshState;
-  /** Base URL of the partner's storage service, when known (issue 4). */
+  /** Base URL of the partner's storage service, when known (docs/storage.md). */
   readonly storageUrl: string | null;
 }

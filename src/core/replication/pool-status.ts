@@ -6,7 +6,7 @@
 import type { Warning } from '../shared/warning.ts';
 import type { IssuerThumbprints, PoolNodeRecord } from './pool-node.ts';
 
-/** Health thresholds of a pool (issue 6). */
+/** Health thresholds of a pool (docs/replication.md). */
 export const POOL_HEALTH = {
   /** A node whose clock differs from the store's by more than this is flagged (ms). */
   maxClockOffsetMs: 60_000,

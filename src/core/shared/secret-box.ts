@@ -1,5 +1,5 @@
 /**
- * Private keys at rest: AES-256-GCM under the deployment's master key (product requirement; issue 2).
+ * Private keys at rest: AES-256-GCM under the deployment's master key (product requirement; docs/certificates.md).
  * The additional authenticated data binds a sealed secret to what it belongs to (e.g. a thumbprint), so a
  * sealed key cannot be swapped onto another record undetected.
  */

@@ -1,4 +1,4 @@
-/** The storage service's pure domain: mailboxes, users, user resolution and authorization (issue 4). */
+/** The storage service's pure domain: mailboxes, users, user resolution and authorization (docs/storage.md). */
 export * from './storage-errors.ts';
 export * from './mailbox.ts';
 export * from './storage-user.ts';

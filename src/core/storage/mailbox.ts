@@ -1,5 +1,5 @@
 /**
- * The mailbox model of the storage service (issue 4): per user the folders Exchange exposes to S2S
+ * The mailbox model of the storage service (docs/storage.md): per user the folders Exchange exposes to S2S
  * callers as DistinguishedFolderIds (protocol.md §6.3), and the items in them. Document kind
  * `mailbox-item`, key `${sip}/${folder}/${itemId}`.
  */

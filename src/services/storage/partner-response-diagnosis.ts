@@ -1,6 +1,6 @@
 /**
- * Turns what a partner answered into a named cause and fix (issue 4: "on failure it names the cause and
- * the fix"). 401 bodies are read through their `x-ms-diagnostics` header (protocol.md §6.2):
+ * Turns what a partner answered into a named cause and fix (docs/storage.md: on failure it names the cause and
+ * the fix). 401 bodies are read through their `x-ms-diagnostics` header (protocol.md §6.2):
  * `<category>;reason="<text>";error_category="<name>"`.
  */
 import { storageError } from '../../core/storage/index.ts';

@@ -1,5 +1,5 @@
 /**
- * Users and mailboxes of the storage service (issue 4), and the storage connectivity test
+ * Users and mailboxes of the storage service (docs/storage.md), and the storage connectivity test
  * (Test-CsExStorageConnectivity, protocol.md §5.5). Users are documents of kind `user` (key: SIP address
  * without `sip:`), items of kind `mailbox-item` (key `${sip}/${folder}/${itemId}`).
  */

@@ -2,7 +2,7 @@
  * The PostgreSQL side of `subscribe`: one dedicated connection that LISTENs on `s2s_changes` and pokes
  * the head poller on every notification. When the connection drops it reconnects with exponential
  * backoff, and pokes once reconnected; the poller's slow poll catches any notification missed in
- * between (issue 6: LISTEN/NOTIFY with polling as the fallback).
+ * between (docs/replication.md: LISTEN/NOTIFY with polling as the fallback).
  */
 import pg from 'pg';
 

@@ -1,6 +1,6 @@
 /**
  * The pool store: PostgreSQL through a `pg` Pool, for deployments where several servers share one
- * configuration (issue 6).
+ * configuration (docs/replication.md).
  *
  * Version ordering: every write batch first takes one transaction-scoped advisory lock, then reads the
  * head, writes version head + 1 and commits, releasing the lock only once the commit is visible. So

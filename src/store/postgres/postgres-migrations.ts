@@ -1,6 +1,6 @@
 /**
  * Versioned schema migrations of the PostgreSQL store, applied on open under a session advisory lock,
- * so servers of a pool starting together apply each migration once (issue 2). Bodies are TEXT holding
+ * so servers of a pool starting together apply each migration once (docs/store.md). Bodies are TEXT holding
  * JSON (not jsonb): the store returns them exactly as written, and both dialects share one format.
  */
 import type { PoolClient } from 'pg';

@@ -1,7 +1,7 @@
 /**
  * Versioned schema migrations of the SQLite store, applied on open inside one `BEGIN IMMEDIATE`
  * transaction: the write lock makes a second process opening the same file wait, then find the
- * migrations already applied (issue 2: two servers starting together do not race).
+ * migrations already applied (docs/store.md: two servers starting together do not race).
  */
 import type Database from 'better-sqlite3';
 import { sharedError } from '../../core/index.ts';

@@ -1,5 +1,5 @@
 /**
- * The built-in CA over HTTPS (issue 5; docs/ca.md "Enrollment protocol"):
+ * The built-in CA over HTTPS (docs/ca.md "Enrollment protocol"):
  * - POST /ca/enroll — HTTP Basic CA account credentials (RFC 7617), JSON `{ template, csr }` with a PKCS#10
  *   PEM; answers the chain as `application/pem-certificate-chain` (RFC 8555 §9.1), leaf first.
  * - GET /ca/crl — the current CRL, DER (`application/pkix-crl`, RFC 5280 §5).

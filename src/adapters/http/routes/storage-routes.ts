@@ -1,5 +1,5 @@
 /**
- * The storage service over HTTPS (issue 4; docs/storage.md): JSON under `/storage/v1`, every call but the
+ * The storage service over HTTPS (docs/storage.md): JSON under `/storage/v1`, every call but the
  * OpenAPI document authenticated with an S2S bearer token. Each handler is the same list of named steps
  * (conventions.md §10): parse → authenticate → authorize (resolve the acting user, protocol.md §2.6
  * step 5) → act. Refusals keep Exchange's wire shape: 401 + WWW-Authenticate + x-ms-diagnostics (§6.2).

@@ -1,4 +1,4 @@
-/** `s2s ca …`: the deployment's built-in certification authority (issue 5; docs/ca.md). */
+/** `s2s ca …`: the deployment's built-in certification authority (docs/ca.md). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { registerCaInitCommand } from './init.ts';

@@ -1,4 +1,4 @@
-/** `s2s replication …`: the pool's configuration replication (issue 6; Get-CsManagementStoreReplicationStatus). */
+/** `s2s replication …`: the pool's configuration replication (docs/replication.md; Get-CsManagementStoreReplicationStatus). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { registerReplicationStatusCommand } from './status.ts';

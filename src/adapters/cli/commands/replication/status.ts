@@ -1,7 +1,7 @@
 /**
  * `s2s replication status` [Get-CsManagementStoreReplicationStatus]: per node of the pool its last
  * contact, the configuration version it applied, whether that is up to date, its clock offset and the
- * OAuthTokenIssuer thumbprints it serves (issue 6). Reads the `node` records and the change log.
+ * OAuthTokenIssuer thumbprints it serves (docs/replication.md). Reads the `node` records and the change log.
  */
 import type { Command } from 'commander';
 import { parsePoolNode } from '../../../../core/replication/pool-node.ts';

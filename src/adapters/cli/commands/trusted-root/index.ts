@@ -1,4 +1,4 @@
-/** `s2s trusted-root add|list|export|remove`: the deployment's trusted root CAs (issue 5 item 4). */
+/** `s2s trusted-root add|list|export|remove`: the deployment's trusted root CAs (docs/ca.md). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { registerTrustedRootAddCommand } from './add.ts';
