@@ -72,7 +72,11 @@ export async function startServer(
     https: { key: tls.key, cert: tls.cert },
     requestLogging: false, // one access line per request instead, written by instrument()
     extraRoutes: [
-      storageRoutes({ storage: services.storage, tokens: services.tokens }),
+      storageRoutes({
+        storage: services.storage,
+        tokens: services.tokens,
+        publishedOrigin: (url) => services.partners.ownPublishedOrigin(url),
+      }),
       caRoutes({ ca: services.ca }),
       operationsRoutes({ services, clock, headVersion: () => store.headVersion(), metrics }),
     ],

@@ -141,7 +141,7 @@ describe('HTTP app', () => {
     const doc = res.json();
     assert.equal(doc.issuer, '00000004-0000-0ff1-ce00-000000000000@contoso.com');
     assert.deepEqual(doc.endpoints, [
-      { location: 'http://pool.contoso.com/metadata/json/1', protocol: 'OAuth2', usage: 'metadata' },
+      { location: 'https://pool.contoso.com/metadata/json/1', protocol: 'OAuth2', usage: 'metadata' },
     ]);
     assert.deepEqual(
       doc.keys.map((k: { keyinfo: { x5t: string } }) => k.keyinfo.x5t),
@@ -167,13 +167,13 @@ describe('HTTP app', () => {
     material = { ...material, staged: null };
   });
 
-  test('OIDC discovery points at the JWKS', async () => {
+  test('OIDC discovery points at the JWKS on a configured host name, whatever Host the request carried', async () => {
     const res = await app.inject({
       method: 'GET',
       url: '/.well-known/openid-configuration',
       headers: { host: 'pool.contoso.com:4443' },
     });
-    assert.equal(res.json().jwks_uri, 'https://pool.contoso.com:4443/.well-known/jwks.json');
+    assert.equal(res.json().jwks_uri, 'https://pool.contoso.com/.well-known/jwks.json');
   });
 
   test('requireS2sAuth attaches the principal on success', async () => {

@@ -8,3 +8,4 @@ export * from './metadata-certificate.ts';
 export * from './partner-metadata.ts';
 export * from './openid-metadata.ts';
 export * from './metadata-format.ts';
+export * from './published-origin.ts';

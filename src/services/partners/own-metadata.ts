@@ -3,7 +3,12 @@
  * once): the legacy metadata document, OIDC discovery and the JWKS (protocol.md §1.1, §10, §11).
  */
 import type { OAuthConfiguration, SigningMaterial } from '../../core/index.ts';
-import { buildJwks, buildMetadataDocument, buildOpenIdConfiguration } from '../../core/metadata/index.ts';
+import {
+  buildJwks,
+  buildMetadataDocument,
+  buildOpenIdConfiguration,
+  publishedOrigin,
+} from '../../core/metadata/index.ts';
 import type { AuthMetadataDocument, OpenIdConfiguration, PublishedJwk } from '../../core/metadata/index.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 
@@ -28,6 +33,15 @@ export class OwnMetadata {
   /** The JWKS. */
   async jwks(): Promise<{ keys: PublishedJwk[] }> {
     return buildJwks(await this.#material(), this.#deps.clock.now());
+  }
+
+  /**
+   * The origin our public documents name for a request made on `requestUrl`: a configured host name, never
+   * the request's Host (docs/security.md "Host header").
+   */
+  async publishedOrigin(requestUrl: string): Promise<string> {
+    const config = await this.#config();
+    return publishedOrigin(requestUrl, config.hostNames, this.#deps.nodeName);
   }
 
   /** The URL `s2s metadata show` builds the document for when none is given: our first host name, else the node. */

@@ -221,6 +221,11 @@ export class PartnerService {
     return this.#own.openIdConfiguration(requestUrl);
   }
 
+  /** The origin our public documents name for a request on `requestUrl` (a configured host name, never the Host header). */
+  ownPublishedOrigin(requestUrl: string): Promise<string> {
+    return this.#own.publishedOrigin(requestUrl);
+  }
+
   /** Our JWKS. */
   ownJwks(): Promise<{ keys: PublishedJwk[] }> {
     return this.#own.jwks();

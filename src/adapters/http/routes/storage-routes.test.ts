@@ -97,7 +97,12 @@ describe('storage routes', () => {
       upn: 'kenmyer@litwareinc.com',
     });
     await app.register(
-      storageRoutes({ storage, tokens: validator, onAuthResult: (o) => outcomes.push(o.ok) }),
+      storageRoutes({
+        storage,
+        tokens: validator,
+        publishedOrigin: async () => 'https://mail.litwareinc.com',
+        onAuthResult: (o) => outcomes.push(o.ok),
+      }),
     );
   });
   after(async () => {

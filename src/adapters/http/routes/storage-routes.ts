@@ -25,6 +25,11 @@ export type { BearerValidator };
 export interface StorageRoutesOptions {
   readonly storage: StorageService;
   readonly tokens: BearerValidator;
+  /**
+   * The origin the OpenAPI document names for a request on `requestUrl`: a configured host name, never the
+   * request's Host (docs/security.md "Host header"); the server passes `partners.ownPublishedOrigin`.
+   */
+  readonly publishedOrigin: (requestUrl: string) => Promise<string>;
   /** Told of every authentication outcome (metrics). */
   readonly onAuthResult?: ((outcome: ValidationOutcome) => void) | undefined;
 }
@@ -47,7 +52,7 @@ export function storageRoutes(options: StorageRoutesOptions): FastifyPluginAsync
       ({ kind: 'mailbox', owner: normalizeSip((req.params as Params).sip) }) as const;
 
     app.get(`${STORAGE_API_PREFIX}/openapi.json`, async (req) =>
-      storageOpenApi(`https://${req.headers.host ?? 'localhost'}`),
+      storageOpenApi(await options.publishedOrigin(requestUrlOf(req))),
     );
 
     app.get(
