@@ -12,6 +12,11 @@ export interface OAuthConfiguration {
   readonly outerTokenLifetimeSeconds: number;
   /** Allowed clock skew when validating nbf/exp, seconds. */
   readonly clockSkewSeconds: number;
+  /**
+   * Longest lifetime (`exp − nbf`) of a token we accept, actor or outer, seconds, before the skew is added;
+   * at most 24 h, the documented maximum (protocol.md §2.5/§11; docs/security.md "Token lifetime maxima").
+   */
+  readonly maxTokenLifetimeSeconds: number;
   /** Host names (URL authorities) partners address us by; the audience host must be one of them. */
   readonly hostNames: readonly string[];
   /** SHA-1 signed certificates: `warn` (default) or `error`. */
@@ -26,6 +31,7 @@ export const OAUTH_DEFAULTS = {
   actorTokenLifetimeSeconds: 24 * 3600,
   outerTokenLifetimeSeconds: 8 * 3600,
   clockSkewSeconds: 5 * 60,
+  maxTokenLifetimeSeconds: 24 * 3600,
   sha1CertificatePolicy: 'warn',
   metadataRefreshSeconds: 12 * 3600,
 } as const;

@@ -94,4 +94,9 @@ export const SHARED_WARNINGS = defineWarnings({
     meaning: 'The outer token lifetime is longer than the actor token lifetime.',
     fix: 'Lower --outer-token-lifetime; outer tokens never outlive their actor token.',
   },
+  WARN_TOKEN_LIFETIME_OVER_MAXIMUM: {
+    meaning:
+      'Our actor token lifetime is longer than the maximum token lifetime we accept, so our own pool refuses our tokens (ERR_TOKEN_LIFETIME_TOO_LONG).',
+    fix: 'Lower --token-lifetime to at most --max-token-lifetime, or raise --max-token-lifetime.',
+  },
 });

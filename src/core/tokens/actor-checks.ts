@@ -149,7 +149,11 @@ function badSignature() {
   );
 }
 
-/** §2.6 step 4: nbf/exp with the allowed skew (RFC 7519 §4.1.4–5). Returns the expiry in seconds. */
+/**
+ * §2.6 step 4: nbf/exp with the allowed skew (RFC 7519 §4.1.4–5), and the maxima of protocol.md §2.5/§11
+ * (docs/security.md "Token lifetime maxima"): `exp − nbf` at most the configured cap (24 h by default,
+ * the longest lifetime any Microsoft issuer uses) plus the skew. Returns nbf and exp in seconds.
+ */
 export function checkLifetime(
   claims: ClaimSet,
   ctx: TrustContext,
@@ -159,6 +163,13 @@ export function checkLifetime(
   const exp = timeClaim(claims, 'exp', what);
   if (exp <= nbf)
     throw tokenError('ERR_TOKEN_LIFETIME_INVALID', `the ${what} expires before it becomes valid`);
+  const longest = ctx.limits.maxLifetimeSeconds + ctx.clockSkewSeconds;
+  if (exp - nbf > longest)
+    throw tokenError(
+      'ERR_TOKEN_LIFETIME_TOO_LONG',
+      `the ${what} is valid for ${exp - nbf} s, longer than the ${longest} s allowed (${iso(nbf)} to ${iso(exp)})`,
+      { lifetimeSeconds: exp - nbf, maxSeconds: longest },
+    );
   const now = ctx.now.getTime() / 1000;
   if (nbf > now + ctx.clockSkewSeconds)
     throw tokenError('ERR_TOKEN_NOT_YET_VALID', `the ${what} is not valid before ${iso(nbf)}`, {
@@ -167,6 +178,19 @@ export function checkLifetime(
   if (now >= exp + ctx.clockSkewSeconds)
     throw tokenError('ERR_TOKEN_EXPIRED', `the ${what} expired at ${iso(exp)}`, { exp: iso(exp) });
   return { nbf, exp };
+}
+
+/**
+ * protocol.md §2.4/§2.5: an outer token never outlives its actor (Exchange caps it at the actor's expiry).
+ * The skew is allowed because SharePoint's TokenHelper stamps the two tokens from separate clock reads.
+ */
+export function checkOuterWithinActor(outerExp: number, actorExp: number, ctx: TrustContext): void {
+  if (outerExp > actorExp + ctx.clockSkewSeconds)
+    throw tokenError(
+      'ERR_TOKEN_OUTER_OUTLIVES_ACTOR',
+      `the outer token expires at ${iso(outerExp)}, after its actor token (${iso(actorExp)})`,
+      { exp: iso(outerExp), actorExp: iso(actorExp) },
+    );
 }
 
 /** §2.6 step 6: actor nameid present (2005), `<appid>@<realm>` (2007), appid = issuer id (7002), realm = issuer realm (2017). */

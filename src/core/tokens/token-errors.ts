@@ -176,6 +176,18 @@ export const TOKEN_ERRORS = defineErrors({
     'The token expires before it becomes valid (`exp` ≤ `nbf`).',
     CHECK_PARTNER,
   ),
+  ERR_TOKEN_LIFETIME_TOO_LONG: refusal(
+    3103,
+    'token_expired',
+    'The token (actor or outer) is valid for longer than the maximum token lifetime (`exp − nbf` over `maxTokenLifetimeSeconds`, default 24 h, plus the clock skew; protocol.md §2.5).',
+    'Check the calling server: Microsoft servers issue tokens of 24 h at most. Lower its token lifetime, or raise `s2s oauth set --max-token-lifetime` (at most 24h).',
+  ),
+  ERR_TOKEN_OUTER_OUTLIVES_ACTOR: refusal(
+    3104,
+    'token_expired',
+    "The outer (user) token expires after its actor token, beyond the clock skew (protocol.md §2.4: an outer token is capped at the actor's expiry).",
+    CHECK_PARTNER,
+  ),
   ERR_TOKEN_AUDIENCE_MALFORMED: refusal(
     4001,
     'invalid_resource',

@@ -11,6 +11,11 @@ export interface TokenLimits {
   readonly maxClaimLength: number;
   /** Members of the claim set. */
   readonly maxClaims: number;
+  /**
+   * Longest accepted lifetime of a token (actor or outer), `exp − nbf` in seconds, before the clock skew
+   * is added (protocol.md §2.5/§11: actor tokens 24 h at most; OAuth configuration `maxTokenLifetimeSeconds`).
+   */
+  readonly maxLifetimeSeconds: number;
 }
 
 /** The defaults: real S2S tokens are 1–3 KB; an RS256 signature over a 4096-bit key is 683 characters. */
@@ -20,4 +25,5 @@ export const DEFAULT_TOKEN_LIMITS: TokenLimits = Object.freeze({
   maxPayloadBytes: 12 * 1024,
   maxClaimLength: 1024,
   maxClaims: 64,
+  maxLifetimeSeconds: 24 * 3600,
 });

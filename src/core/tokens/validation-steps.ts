@@ -15,6 +15,7 @@ import type { ClaimSet } from './token-claims.ts';
 import {
   checkAudience,
   checkLifetime,
+  checkOuterWithinActor,
   checkNameId,
   matchIssuer,
   refuseUserClaims,
@@ -131,6 +132,7 @@ export function finishValidation(
   if (trace.explaining) trace.pass(`outer iss ${iss.id}@${iss.realm} is the actor nameid`);
   trace.enter('outer-lifetime');
   const outerLife = checkLifetime(outer, ctx, 'outer token');
+  checkOuterWithinActor(outerLife.exp, life.exp, ctx);
   if (trace.explaining) trace.pass(lifetimeDetail(outerLife));
   trace.enter('user');
   const user = readActingUser(outer, ctx);

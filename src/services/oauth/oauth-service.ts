@@ -21,6 +21,7 @@ export interface OAuthConfigurationPatch {
   actorTokenLifetimeSeconds?: number;
   outerTokenLifetimeSeconds?: number;
   clockSkewSeconds?: number;
+  maxTokenLifetimeSeconds?: number;
   hostNames?: readonly string[];
   sha1CertificatePolicy?: 'warn' | 'error';
   metadataRefreshSeconds?: number;
@@ -40,6 +41,11 @@ const configSchema = z.object({
     .min(60)
     .max(24 * 3600),
   clockSkewSeconds: z.number().int().min(0).max(3600),
+  maxTokenLifetimeSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(24 * 3600),
   hostNames: z
     .array(
       z.string().regex(AUTHORITY, 'host names are URL authorities such as pool.contoso.com or host:8443'),
@@ -90,7 +96,7 @@ export class OAuthService {
         'ERR_NOT_INITIALIZED',
         'the store is not initialized: run `s2s init --realm <sip domain>`',
       );
-    return doc.body;
+    return withDefaults(doc.body);
   }
 
   /** Creates the configuration (`s2s init`); refused when one exists unless `force`. */
@@ -135,7 +141,7 @@ export class OAuthService {
         'ERR_NOT_INITIALIZED',
         'the store is not initialized: run `s2s init --realm <sip domain>`',
       );
-    const next = validateOAuthConfiguration({ ...doc.body, ...definedOnly(patch) });
+    const next = validateOAuthConfiguration({ ...withDefaults(doc.body), ...definedOnly(patch) });
     const warnings: Warning[] = [];
     const identityChanged = next.realm !== doc.body.realm || next.serviceName !== doc.body.serviceName;
     if (identityChanged) {
@@ -161,9 +167,24 @@ export class OAuthService {
           'outer token lifetime exceeds the actor token lifetime; outer tokens are capped at the actor expiry',
       });
     }
+    if (next.actorTokenLifetimeSeconds > next.maxTokenLifetimeSeconds) {
+      warnings.push({
+        code: 'WARN_TOKEN_LIFETIME_OVER_MAXIMUM',
+        message: `our actor tokens (${next.actorTokenLifetimeSeconds} s) live longer than the maximum token lifetime we accept (${next.maxTokenLifetimeSeconds} s): servers of our pool will refuse them`,
+      });
+    }
     await this.#deps.store.write([{ op: 'put', kind: KIND, key: KEY, body: next, expect: doc.version }]);
     return { config: next, warnings };
   }
+}
+
+/** A configuration stored before a setting existed reads with that setting's default. */
+function withDefaults(body: OAuthConfiguration): OAuthConfiguration {
+  const stored: Partial<OAuthConfiguration> = body;
+  return {
+    ...body,
+    maxTokenLifetimeSeconds: stored.maxTokenLifetimeSeconds ?? OAUTH_DEFAULTS.maxTokenLifetimeSeconds,
+  };
 }
 
 function definedOnly<T extends object>(patch: T): Partial<T> {

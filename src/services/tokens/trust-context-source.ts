@@ -77,7 +77,7 @@ export class TrustContextSource {
       clockSkewSeconds: config.clockSkewSeconds,
       ownKeys: ownKeys(material),
       partners: records.map((r) => this.#trusted(r.partner)),
-      limits: DEFAULT_TOKEN_LIMITS,
+      limits: { ...DEFAULT_TOKEN_LIMITS, maxLifetimeSeconds: config.maxTokenLifetimeSeconds },
     };
     return {
       version,

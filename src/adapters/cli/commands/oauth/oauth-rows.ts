@@ -11,6 +11,7 @@ export function oauthRows(c: OAuthConfiguration): Record<string, unknown> {
     ActorTokenLifetime: `${c.actorTokenLifetimeSeconds}s`,
     OuterTokenLifetime: `${c.outerTokenLifetimeSeconds}s`,
     ClockSkew: `${c.clockSkewSeconds}s`,
+    MaxTokenLifetime: `${c.maxTokenLifetimeSeconds}s`,
     Sha1CertificatePolicy: c.sha1CertificatePolicy,
     MetadataRefresh: `${c.metadataRefreshSeconds}s`,
   };

@@ -14,6 +14,7 @@ interface SetOptions {
   tokenLifetime?: string;
   outerTokenLifetime?: string;
   clockSkew?: string;
+  maxTokenLifetime?: string;
   hostNames?: string;
   sha1Policy?: string;
   metadataRefresh?: string;
@@ -32,6 +33,8 @@ function toPatch(o: SetOptions): OAuthConfigurationPatch {
   if (o.outerTokenLifetime !== undefined)
     patch.outerTokenLifetimeSeconds = parseDurationSeconds(o.outerTokenLifetime, '--outer-token-lifetime');
   if (o.clockSkew !== undefined) patch.clockSkewSeconds = parseDurationSeconds(o.clockSkew, '--clock-skew');
+  if (o.maxTokenLifetime !== undefined)
+    patch.maxTokenLifetimeSeconds = parseDurationSeconds(o.maxTokenLifetime, '--max-token-lifetime');
   if (o.hostNames !== undefined)
     patch.hostNames = o.hostNames
       .split(',')
@@ -57,6 +60,10 @@ export function registerOAuthSetCommand(oauth: Command, env: CliEnvironment): vo
     .option('--token-lifetime <duration>', 'actor / app-only token lifetime (seconds, or 30s, 15m, 8h, 1d)')
     .option('--outer-token-lifetime <duration>', 'outer (user) token lifetime')
     .option('--clock-skew <duration>', 'allowed clock skew when validating tokens')
+    .option(
+      '--max-token-lifetime <duration>',
+      'longest lifetime (exp − nbf) of a token we accept, actor or outer (default 24h, the maximum; the clock skew is added)',
+    )
     .option('--host-names <a,b>', 'host names partners address us by (replaces the list)')
     .option('--sha1-policy <warn|error>', 'SHA-1 signed certificates: warn or refuse')
     .option('--metadata-refresh <duration>', 'partner metadata refresh period')
