@@ -11,7 +11,7 @@ type CryptoKey = webcrypto.CryptoKey;
 export type SigningAlgorithm = webcrypto.RsaHashedImportParams | webcrypto.EcdsaParams;
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+x509.cryptoProvider.set(globalThis.crypto);
 
 export { x509 };
 

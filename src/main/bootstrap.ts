@@ -81,7 +81,7 @@ export async function finishBootstrap(
 /** Creates and assigns self-managed certificates for whatever has none (OAuthTokenIssuer; the web usages). */
 async function ensureCertificates(deployment: Deployment, realm: string): Promise<string[]> {
   const { services, config, clock } = deployment;
-  const certificates = services.certificates as unknown as SigningMaterialSource;
+  const certificates: SigningMaterialSource = services.certificates;
   const needIssuer = !(await certificates.signingMaterial('OAuthTokenIssuer', GLOBAL_IDENTITY)).current;
   const needWeb = (await resolveTlsCredentials(certificates, config.nodeName)) === null;
   if (!needIssuer && !needWeb) return [];

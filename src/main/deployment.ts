@@ -14,6 +14,7 @@ import {
   PartnerService,
   StorageService,
   TokenService,
+  bindServicePorts,
   silentLogger,
 } from '../services/index.ts';
 import type { Logger, ServiceDeps, Services } from '../services/index.ts';
@@ -99,7 +100,7 @@ export function buildDeployment(
     logger: options.logger ?? silentLogger,
     nodeName: config.nodeName,
     home: config.home,
-    services,
+    ports: bindServicePorts(services),
   };
   services.oauth = new OAuthService(deps);
   services.certificates = new CertificateService(deps);

@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+x509.cryptoProvider.set(globalThis.crypto);
 
 /** Lifetimes and sizes, each declared once with its unit. */
 export const SELF_SIGNED_DEFAULTS = {

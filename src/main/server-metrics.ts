@@ -107,12 +107,7 @@ function partnerGauges(services: Services, clock: Clock, registers: Registry[]):
 }
 
 function certificateGauge(services: Services, clock: Clock, registers: Registry[]): void {
-  const certs = services.certificates as unknown as {
-    signingMaterial(
-      u: string,
-      i: string,
-    ): Promise<Record<'current' | 'previous' | 'staged', { thumbprint: string; notAfter: Date } | null>>;
-  };
+  const certs = services.certificates;
   new Gauge({
     name: 's2s_certificate_days_to_expiry',
     help: 'Days until the certificate expires, by usage and slot (current|previous|staged)',
@@ -120,7 +115,7 @@ function certificateGauge(services: Services, clock: Clock, registers: Registry[
     registers,
     async collect() {
       this.reset();
-      for (const usage of ['OAuthTokenIssuer', 'WebServicesInternal', 'Default']) {
+      for (const usage of ['OAuthTokenIssuer', 'WebServicesInternal', 'Default'] as const) {
         const m = await certs.signingMaterial(usage, 'global').catch(() => null);
         for (const slot of ['current', 'previous', 'staged'] as const) {
           const e = m?.[slot];

@@ -104,9 +104,7 @@ export async function gatherReadinessFacts(
     () => true,
     () => false,
   );
-  const certs = services.certificates as unknown as {
-    signingMaterial(u: string, i: string): Promise<{ current: { notAfter: Date } | null }>;
-  };
+  const certs = services.certificates;
   const tokenCertificateNotAfter = await certs.signingMaterial('OAuthTokenIssuer', 'global').then(
     (m) => m.current?.notAfter ?? null,
     () => null,

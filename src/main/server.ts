@@ -56,7 +56,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { services, clock, config, store } = deployment;
   const logger = options.logger ?? createServerLogger();
-  const certificates = services.certificates as unknown as SigningMaterialSource;
+  const certificates: SigningMaterialSource = services.certificates;
   let tls = await resolveTlsCredentials(certificates, config.nodeName);
   if (!tls) {
     throw storageError(

@@ -1,6 +1,7 @@
 /** Application services: the use cases shared by the CLI, the HTTP server and the library API. */
 export * from './service-deps.ts';
 export * from './services.ts';
+export * from './service-ports.ts';
 export * from './oauth/oauth-service.ts';
 export * from './certificates/certificate-service.ts';
 export * from './partners/partner-service.ts';

@@ -1,7 +1,7 @@
 /** What every application service is built from (wired once, in src/main/deployment.ts). */
 import type { Clock, SecretBox } from '../core/index.ts';
 import type { DocumentStore } from '../store/document-store.ts';
-import type { Services } from './services.ts';
+import type { ServicePorts } from './service-ports.ts';
 
 /** Minimal structured logger (pino-compatible). Never pass tokens, keys or passwords to it. */
 export interface Logger {
@@ -23,6 +23,6 @@ export interface ServiceDeps {
   readonly nodeName: string;
   /** The data directory (S2S_HOME). */
   readonly home: string;
-  /** Every service of the deployment, for cross-service calls (available once wiring is complete). */
-  readonly services: Services;
+  /** The narrow interfaces to the other services (service-ports.ts), bound by src/main/deployment.ts. */
+  readonly ports: ServicePorts;
 }

@@ -1,4 +1,5 @@
 /** Every application service of a deployment. Adapters (CLI, HTTP, console) call these; they hold the use cases. */
+import type { ServicePorts } from './service-ports.ts';
 import type { OAuthService } from './oauth/oauth-service.ts';
 import type { CertificateService } from './certificates/certificate-service.ts';
 import type { PartnerService } from './partners/partner-service.ts';
@@ -13,4 +14,34 @@ export interface Services {
   readonly tokens: TokenService;
   readonly storage: StorageService;
   readonly ca: CaService;
+}
+
+/**
+ * The ports of {@link ServicePorts}, bound late to `services` (which the caller fills in after building
+ * the deps that hold these ports: the services refer to one another). Used by src/main/deployment.ts and
+ * by tests that wire a subset; a port whose service is missing throws when called (the CA port is then
+ * absent instead, see ServicePorts.caResponses).
+ */
+export function bindServicePorts(services: Partial<Services>): ServicePorts {
+  const need = <K extends keyof Services>(name: K): Services[K] => {
+    const service = services[name];
+    if (!service) throw new Error(`service ${name} is not wired`);
+    return service;
+  };
+  return {
+    oauth: { find: () => need('oauth').find(), get: () => need('oauth').get() },
+    signingMaterial: {
+      signingMaterial: (usage, identity) => need('certificates').signingMaterial(usage, identity),
+    },
+    partnerRefresh: {
+      requestRefresh: (identity, reason) => need('partners').requestRefresh(identity, reason),
+    },
+    get caResponses() {
+      const ca = services.ca;
+      return ca
+        ? { importResponse: (input: { certificates: Buffer[] }) => ca.importResponse(input) }
+        : undefined;
+    },
+    tokenIssuer: { issue: (request) => need('tokens').issue(request) },
+  };
 }

@@ -20,7 +20,7 @@ import { resolveNodeConfig } from '../../src/config/node-config.ts';
 import { buildDeployment } from '../../src/main/deployment.ts';
 import type { Deployment } from '../../src/main/deployment.ts';
 import { openStore } from '../../src/main/open-store.ts';
-import { PartnerService, silentLogger } from '../../src/services/index.ts';
+import { PartnerService, silentLogger, bindServicePorts } from '../../src/services/index.ts';
 import type { Services } from '../../src/services/index.ts';
 import { MetadataFetcher } from '../../src/adapters/http-client/metadata-fetcher.ts';
 import { createHttpApp } from '../../src/adapters/http/index.ts';
@@ -70,7 +70,7 @@ async function startNode(name: string, ca: TestCertificate): Promise<Node> {
       logger: silentLogger,
       nodeName: config.nodeName,
       home: dir,
-      services,
+      ports: bindServicePorts(services),
     },
     { fetcher },
   );

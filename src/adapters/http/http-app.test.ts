@@ -13,7 +13,7 @@ import { partnerError } from '../../core/partners/partner-errors.ts';
 import { makeCertificate } from '../../../test/fixtures/certificates.ts';
 import type { TestCertificate } from '../../../test/fixtures/certificates.ts';
 import { MemoryDocumentStore } from '../../store/memory/memory-document-store.ts';
-import { OAuthService, PartnerService, silentLogger } from '../../services/index.ts';
+import { OAuthService, PartnerService, silentLogger, bindServicePorts } from '../../services/index.ts';
 import type { ServiceDeps, Services } from '../../services/index.ts';
 import { createHttpApp } from './http-app.ts';
 import type { BearerValidator } from './s2s-auth.ts';
@@ -96,7 +96,7 @@ describe('HTTP app', () => {
       logger: silentLogger,
       nodeName: 'fe1.contoso.com',
       home: '/x',
-      services,
+      ports: bindServicePorts(services),
     };
     services.oauth = new OAuthService(deps);
     services.partners = new PartnerService(deps);

@@ -3,12 +3,12 @@
  * thumbprint as Windows shows it, names, validity, key, signature algorithm and extensions.
  */
 import 'reflect-metadata';
-import { createHash, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
+import { createHash, X509Certificate as NodeX509 } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { certificateError } from './certificate-errors.ts';
 import { oidOf, readTlv, sequence } from './der-reader.ts';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+x509.cryptoProvider.set(globalThis.crypto);
 
 /** Signature algorithm OIDs by their Windows display names (RFC 4055, RFC 5758, RFC 8410). */
 const SIGNATURE_ALGORITHMS: Readonly<Record<string, string>> = {

@@ -11,8 +11,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { JsonNumberText } from './json-value.ts';
-import type { JsonObject, JsonValue } from './json-value.ts';
-import type { StrictJsonOptions } from './strict-json.ts';
+import type { JsonObject, JsonValue, StrictJsonOptions } from './json-value.ts';
 
 /** What the scanner needs to know besides the text. */
 export interface FlatJsonOptions extends StrictJsonOptions {

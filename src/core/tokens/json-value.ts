@@ -17,3 +17,13 @@ export class JsonNumberText {
     Object.freeze(this);
   }
 }
+
+/** Limits and number handling of the strict JSON parsers (strict-json.ts, flat-json.ts). */
+export interface StrictJsonOptions {
+  /** Maximum nesting of arrays/objects (default 16). */
+  readonly maxDepth?: number;
+  /** Maximum input length in UTF-16 code units (default 64 KiB). */
+  readonly maxLength?: number;
+  /** Return numbers as {@link JsonNumberText} instead of `number`. */
+  readonly keepNumberText?: boolean;
+}

@@ -13,20 +13,13 @@
  */
 
 import { JsonNumberText } from './json-value.ts';
-import type { JsonObject, JsonValue } from './json-value.ts';
+import type { JsonObject, JsonValue, StrictJsonOptions } from './json-value.ts';
+
+export type { StrictJsonOptions } from './json-value.ts';
 import { parseFlatJson } from './flat-json.ts';
 
 export { JsonNumberText } from './json-value.ts';
 export type { JsonObject, JsonValue } from './json-value.ts';
-
-export interface StrictJsonOptions {
-  /** Maximum nesting of arrays/objects (default 16). */
-  readonly maxDepth?: number;
-  /** Maximum input length in UTF-16 code units (default 64 KiB). */
-  readonly maxLength?: number;
-  /** Return numbers as {@link JsonNumberText} instead of `number`. */
-  readonly keepNumberText?: boolean;
-}
 
 /** Why a text is not acceptable JSON; `position` is a UTF-16 offset. Carries no input text. */
 export class StrictJsonError extends Error {

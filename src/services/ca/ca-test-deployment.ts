@@ -9,6 +9,7 @@ import { OAuthService } from '../oauth/oauth-service.ts';
 import { silentLogger } from '../service-deps.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { Services } from '../services.ts';
+import { bindServicePorts } from '../services.ts';
 import { CaService } from './ca-service.ts';
 import type { KeyPair } from '../../ca/index.ts';
 
@@ -34,11 +35,11 @@ export async function testCaDeployment(
     logger: silentLogger,
     nodeName: options.nodeName ?? 'fe1.contoso.com',
     home: '/nonexistent',
-    services,
+    ports: bindServicePorts(services),
   };
   services.oauth = new OAuthService(deps);
   services.ca = new CaService(deps);
   if (!(await services.oauth.find()))
     await services.oauth.initialize({ realm: 'contoso.com', hostNames: ['pool.contoso.com:443'] });
-  return { deps, store, clock, ca: services.ca };
+  return { deps, store, clock, ca: services.ca, services };
 }

@@ -131,7 +131,7 @@ function targetOf(ca: string | undefined): string {
 
 /** Pool FQDN (first OAuth host name, without port; else this node), node FQDN and realm. */
 async function deploymentNames(deps: ServiceDeps, options: CertificateRequestOptions) {
-  const config = await deps.services.oauth.find();
+  const config = await deps.ports.oauth.find();
   const sipDomains = options.sipDomains ?? [];
   const realm = config?.body.realm ?? sipDomains[0];
   if (realm === undefined)

@@ -9,6 +9,7 @@ import { MemoryDocumentStore } from '../../store/memory/memory-document-store.ts
 import type { ServiceDeps } from '../service-deps.ts';
 import { silentLogger } from '../service-deps.ts';
 import type { Services } from '../services.ts';
+import { bindServicePorts } from '../services.ts';
 import { OAuthService } from '../oauth/oauth-service.ts';
 import { CertificateService } from './certificate-service.ts';
 
@@ -25,7 +26,7 @@ function deployment(store = new MemoryDocumentStore(), clock = new ManualClock(S
     logger: silentLogger,
     nodeName: 'fe01.contoso.com',
     home: '/nonexistent',
-    services,
+    ports: bindServicePorts(services),
   };
   services.oauth = new OAuthService(deps);
   services.certificates = new CertificateService(deps);

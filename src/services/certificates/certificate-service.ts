@@ -85,8 +85,6 @@ interface Planned {
   warnings: Warning[];
 }
 
-type CaImporter = { importResponse?: (input: { certificates: Buffer[] }) => Promise<unknown> };
-
 export class CertificateService {
   protected readonly deps: ServiceDeps;
   readonly #documents: CertificateDocuments;
@@ -145,8 +143,8 @@ export class CertificateService {
   }
 
   async #importWithoutKey(certificates: Buffer[]): Promise<ImportCertificateResult> {
-    const ca = this.deps.services.ca as unknown as CaImporter | undefined;
-    if (ca && typeof ca.importResponse === 'function') {
+    const ca = this.deps.ports.caResponses;
+    if (ca) {
       const caResponse = await ca.importResponse({ certificates });
       const info = describeCertificate(certificates[0]!);
       return {
@@ -155,7 +153,7 @@ export class CertificateService {
         certificate: null,
         assignments: [],
         // The response's own warnings (status, dropped extensions) are the operator's to see.
-        warnings: [...((caResponse as { warnings?: readonly Warning[] }).warnings ?? [])],
+        warnings: [...(caResponse.warnings ?? [])],
         caResponse,
       };
     }
@@ -227,7 +225,7 @@ export class CertificateService {
     options: AssignOptions,
   ): Promise<Planned> {
     const now = this.deps.clock.now();
-    const config = (await this.deps.services.oauth.find())?.body;
+    const config = (await this.deps.ports.oauth.find())?.body;
     const plan: Planned = { ops: [], assignments: [], warnings: [] };
     for (const usage of usages) {
       const doc = await this.#documents.assignment(identity, usage);

@@ -14,6 +14,7 @@ import { SqliteDocumentStore } from '../../store/sqlite/sqlite-document-store.ts
 import type { ServiceDeps } from '../service-deps.ts';
 import { silentLogger } from '../service-deps.ts';
 import type { Services } from '../services.ts';
+import { bindServicePorts } from '../services.ts';
 import { OAuthService } from '../oauth/oauth-service.ts';
 import { CertificateService } from './certificate-service.ts';
 
@@ -53,7 +54,7 @@ function service(store: DocumentStore, box: SecretBox, clock: ManualClock) {
     logger: silentLogger,
     nodeName: 'fe01.contoso.com',
     home: '/nonexistent',
-    services,
+    ports: bindServicePorts(services),
   };
   services.oauth = new OAuthService(deps);
   services.certificates = new CertificateService(deps);

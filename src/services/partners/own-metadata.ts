@@ -51,10 +51,10 @@ export class OwnMetadata {
   }
 
   #config(): Promise<OAuthConfiguration> {
-    return this.#deps.services.oauth.get();
+    return this.#deps.ports.oauth.get();
   }
 
   #material(): Promise<SigningMaterial> {
-    return this.#deps.services.certificates.signingMaterial('OAuthTokenIssuer');
+    return this.#deps.ports.signingMaterial.signingMaterial('OAuthTokenIssuer');
   }
 }

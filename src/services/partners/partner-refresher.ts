@@ -95,7 +95,7 @@ export class PartnerRefresher {
 
   /** Refreshes every enabled metadata partner whose periodic refresh is due. */
   async refreshDue(): Promise<RefreshResult[]> {
-    const config = await this.#deps.services.oauth.find();
+    const config = await this.#deps.ports.oauth.find();
     const period = config?.body.metadataRefreshSeconds ?? OAUTH_DEFAULTS.metadataRefreshSeconds;
     const now = this.#deps.clock.now();
     const due = (await readPartners(this.#deps.store)).filter((r) => isRefreshDue(r.partner, period, now));

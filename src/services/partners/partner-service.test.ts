@@ -8,6 +8,7 @@ import { MemoryDocumentStore } from '../../store/memory/memory-document-store.ts
 import { OAuthService } from '../oauth/oauth-service.ts';
 import { silentLogger } from '../service-deps.ts';
 import type { ServiceDeps, Services } from '../index.ts';
+import { bindServicePorts } from '../index.ts';
 import type { DocumentFetcher } from './document-fetcher.ts';
 import { PartnerService } from './partner-service.ts';
 
@@ -72,7 +73,7 @@ describe('partner service', () => {
       logger: silentLogger,
       nodeName: 'fe1.contoso.com',
       home: '/nonexistent',
-      services,
+      ports: bindServicePorts(services),
     };
     services.oauth = new OAuthService(deps);
     partners = new PartnerService(deps, { fetcher: web });

@@ -265,7 +265,7 @@ export class PartnerService {
 
   /** Refuses our own issuer and an issuer another partner already stands for. */
   async #checkIssuer(partner: PartnerApplication): Promise<void> {
-    const config = (await this.deps.services.oauth.find())?.body;
+    const config = (await this.deps.ports.oauth.find())?.body;
     if (config && config.serviceName === partner.applicationIdentifier && config.realm === partner.realm) {
       throw partnerError(
         'ERR_PARTNER_IS_SELF',
@@ -312,7 +312,7 @@ export class PartnerService {
 
   async #period(): Promise<number> {
     return (
-      (await this.deps.services.oauth.find())?.body.metadataRefreshSeconds ??
+      (await this.deps.ports.oauth.find())?.body.metadataRefreshSeconds ??
       OAUTH_DEFAULTS.metadataRefreshSeconds
     );
   }

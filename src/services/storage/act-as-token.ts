@@ -20,6 +20,6 @@ export async function issueActAsToken(
   const local = await deps.store.get<StorageUser>('user', sip);
   const user: IssueUser = local ? { sip, smtp: local.body.smtp, upn: local.body.upn } : { sip };
   const partner = target.kind === 'partner' ? target.identity : SELF_PARTNER_IDENTITY;
-  const issued = await deps.services.tokens.issue({ partner, host, user });
+  const issued = await deps.ports.tokenIssuer.issue({ partner, host, user });
   return `Bearer ${issued.token}`;
 }

@@ -5,7 +5,7 @@ import type { S2sPrincipal } from '../../core/index.ts';
 import { MemoryDocumentStore } from '../../store/memory/memory-document-store.ts';
 import { silentLogger } from '../service-deps.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import type { Services } from '../services.ts';
+import { bindServicePorts } from '../services.ts';
 import { StorageService } from './storage-service.ts';
 
 function service() {
@@ -19,7 +19,7 @@ function service() {
     logger: silentLogger,
     nodeName: 'fe01.litwareinc.com',
     home: '/nonexistent',
-    services: {} as Services,
+    ports: bindServicePorts({}),
   };
   return { storage: new StorageService(deps), store };
 }

@@ -71,7 +71,7 @@ export function storageEndpointOf(
 
 /** This deployment, addressed by its first configured host name. */
 async function selfTarget(deps: ServiceDeps): Promise<TestTarget> {
-  const config = await deps.services.oauth.get();
+  const config = await deps.ports.oauth.get();
   const host = config.hostNames[0];
   if (!host) {
     throw storageError(

@@ -6,7 +6,7 @@ import type { ActingUserClaims, StorageUser } from '../../core/index.ts';
 import { MemoryDocumentStore } from '../../store/memory/memory-document-store.ts';
 import { silentLogger } from '../service-deps.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import type { Services } from '../services.ts';
+import { bindServicePorts } from '../services.ts';
 import { UserDirectory } from './user-directory.ts';
 
 function deps(store: MemoryDocumentStore): ServiceDeps {
@@ -19,7 +19,7 @@ function deps(store: MemoryDocumentStore): ServiceDeps {
     logger: silentLogger,
     nodeName: 'fe01.litwareinc.com',
     home: '/nonexistent',
-    services: {} as Services,
+    ports: bindServicePorts({}),
   };
 }
 

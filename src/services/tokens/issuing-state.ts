@@ -74,6 +74,6 @@ export class IssuingView {
 
   /** The OAuth configuration (service name, realm, lifetimes). */
   async config(): Promise<OAuthConfiguration> {
-    return (this.#held.config ??= await this.#deps.services.oauth.get());
+    return (this.#held.config ??= await this.#deps.ports.oauth.get());
   }
 }

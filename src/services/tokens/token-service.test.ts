@@ -9,6 +9,7 @@ import { MemoryDocumentStore } from '../../store/memory/memory-document-store.ts
 import { OAuthService } from '../oauth/oauth-service.ts';
 import { silentLogger } from '../service-deps.ts';
 import type { ServiceDeps, Services } from '../index.ts';
+import { bindServicePorts } from '../index.ts';
 import { TokenService } from './token-service.ts';
 
 const HOUR = 3600_000;
@@ -46,7 +47,7 @@ async function deployment(
     logger: silentLogger,
     nodeName: host,
     home: '/nonexistent',
-    services,
+    ports: bindServicePorts(services),
   };
   services.oauth = new OAuthService(deps);
   services.certificates = { signingMaterial: async () => material } as unknown as Services['certificates'];

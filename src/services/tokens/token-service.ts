@@ -224,11 +224,8 @@ export class TokenService {
   /** An unknown `x5t` may mean the partner rolled its certificate: ask the partner service to refetch. */
   #afterValidation(report: ValidationReport): void {
     if (!report.refreshPartner) return;
-    const partners = this.deps.services.partners as unknown as {
-      requestRefresh?: (identity: string, reason: 'unknown-x5t') => unknown;
-    };
     try {
-      partners.requestRefresh?.call(this.deps.services.partners, report.refreshPartner, 'unknown-x5t');
+      this.deps.ports.partnerRefresh.requestRefresh(report.refreshPartner, 'unknown-x5t');
     } catch (err) {
       this.deps.logger.warn(
         { partner: report.refreshPartner, code: (err as { code?: string }).code },

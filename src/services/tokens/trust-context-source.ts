@@ -13,11 +13,6 @@ import { readPartners } from '../partners/partner-document.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { headVersionOf, knownHeadVersion } from './store-head.ts';
 
-/** The certificate service's signing-material port (CertificateService.signingMaterial). */
-export interface SigningMaterialProvider {
-  signingMaterial(usage: 'OAuthTokenIssuer'): SigningMaterial | Promise<SigningMaterial>;
-}
-
 /** The trust context without its instant, and the store version it was built at. */
 export interface TrustSnapshot {
   readonly version: number;
@@ -28,9 +23,7 @@ export interface TrustSnapshot {
 
 /** Our OAuthTokenIssuer material, through the certificate service. */
 export async function signingMaterialOf(deps: ServiceDeps): Promise<SigningMaterial> {
-  const provider = deps.services.certificates as unknown as Partial<SigningMaterialProvider>;
-  if (typeof provider.signingMaterial !== 'function') return { current: null, previous: null, staged: null };
-  return provider.signingMaterial.call(deps.services.certificates, 'OAuthTokenIssuer');
+  return deps.ports.signingMaterial.signingMaterial('OAuthTokenIssuer');
 }
 
 export class TrustContextSource {
@@ -65,7 +58,7 @@ export class TrustContextSource {
   }
 
   async #build(version: number): Promise<TrustSnapshot> {
-    const config = await this.#deps.services.oauth.get();
+    const config = await this.#deps.ports.oauth.get();
     const [records, material] = await Promise.all([
       readPartners(this.#deps.store),
       signingMaterialOf(this.#deps),

@@ -4,8 +4,7 @@ import Fastify from 'fastify';
 import { ManualClock } from '../../../core/index.ts';
 import type { S2sPrincipal, ValidationOutcome } from '../../../core/index.ts';
 import { MemoryDocumentStore } from '../../../store/memory/memory-document-store.ts';
-import { StorageService, silentLogger } from '../../../services/index.ts';
-import type { Services } from '../../../services/index.ts';
+import { StorageService, silentLogger, bindServicePorts } from '../../../services/index.ts';
 import { storageRoutes } from './storage-routes.ts';
 import type { BearerValidator } from './storage-routes.ts';
 
@@ -74,7 +73,7 @@ describe('storage routes', () => {
     logger: silentLogger,
     nodeName: 'x',
     home: '/x',
-    services: {} as Services,
+    ports: bindServicePorts({}),
   });
   const outcomes: boolean[] = [];
   const app = Fastify();

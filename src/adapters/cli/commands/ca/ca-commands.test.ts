@@ -18,7 +18,7 @@ async function cli() {
     config,
     store: d.store,
     clock: d.clock,
-    services: d.deps.services,
+    services: d.services,
     close: async () => {},
   };
   const run = async (...argv: string[]) => {

@@ -10,7 +10,7 @@ import { partnerError } from '../../../../core/partners/partner-errors.ts';
 import { makeCertificate } from '../../../../../test/fixtures/certificates.ts';
 import type { TestCertificate } from '../../../../../test/fixtures/certificates.ts';
 import { MemoryDocumentStore } from '../../../../store/memory/memory-document-store.ts';
-import { OAuthService, PartnerService, silentLogger } from '../../../../services/index.ts';
+import { OAuthService, PartnerService, silentLogger, bindServicePorts } from '../../../../services/index.ts';
 import type { ServiceDeps, Services } from '../../../../services/index.ts';
 import { resolveNodeConfig } from '../../../../config/node-config.ts';
 import { runCli } from '../../run-cli.ts';
@@ -43,7 +43,7 @@ describe('partner and metadata commands', () => {
       logger: silentLogger,
       nodeName: 'fe1.contoso.com',
       home: dir,
-      services: s,
+      ports: bindServicePorts(s),
     };
     const doc = JSON.stringify({
       serviceName: EXCHANGE,

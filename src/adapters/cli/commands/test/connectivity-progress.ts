@@ -35,7 +35,7 @@ export function plainProgress(out: OutputStream): ConnectivityProgress {
 }
 
 /** A listr2 task list redrawn in place on a terminal stream. */
-export function listrProgress(out: OutputStream): ConnectivityProgress {
+export function listrProgress(stream: NodeJS.WriteStream): ConnectivityProgress {
   const outcomes = new Map<
     ConnectivityStepName,
     { resolve: (s: ConnectivityStep | null) => void; promise: Promise<ConnectivityStep | null> }
@@ -45,7 +45,6 @@ export function listrProgress(out: OutputStream): ConnectivityProgress {
     const promise = new Promise<ConnectivityStep | null>((r) => (resolve = r));
     outcomes.set(s.name, { resolve, promise });
   }
-  const stream = out as unknown as NodeJS.WriteStream;
   const list = new Listr(
     CONNECTIVITY_STEPS.map((s) => ({
       title: s.title,

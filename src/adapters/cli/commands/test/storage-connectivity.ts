@@ -70,7 +70,10 @@ function chooseProgress(
   stderr: { write(s: string): unknown; isTTY?: boolean | undefined },
 ): ConnectivityProgress | null {
   if (json) return null;
-  return stderr.isTTY ? listrProgress(stderr) : plainProgress(stderr);
+  // listr2 redraws on the process's own terminal stream; any other stream gets plain lines.
+  return stderr === process.stderr && process.stderr.isTTY
+    ? listrProgress(process.stderr)
+    : plainProgress(stderr);
 }
 
 /** Adds the failing step's fix to the one-line message (the steps stay in `details` for --json). */

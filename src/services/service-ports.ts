@@ -1,0 +1,55 @@
+/**
+ * The narrow interfaces through which one application service reaches another (docs/architecture.md,
+ * "Wiring"). Each names only what its consumers call, so no service imports another service's module and
+ * `services/` has no import circle; src/main/deployment.ts binds them to the concrete services once.
+ */
+import type {
+  CertificateIdentity,
+  CertificateUsage,
+  OAuthConfiguration,
+  SigningMaterial,
+  Warning,
+} from '../core/index.ts';
+import type { StoredDocument } from '../store/document-store.ts';
+import type { IssueUser } from './tokens/issue-request.ts';
+
+/** The deployment's OAuth configuration (OAuthService). */
+export interface OAuthConfigPort {
+  find(): Promise<StoredDocument<OAuthConfiguration> | undefined>;
+  /** Throws ERR_OAUTH_NOT_CONFIGURED when the deployment has none. */
+  get(): Promise<OAuthConfiguration>;
+}
+
+/** The certificates a usage signs or serves with (CertificateService.signingMaterial). */
+export interface SigningMaterialPort {
+  signingMaterial(usage: CertificateUsage, identity?: CertificateIdentity): Promise<SigningMaterial>;
+}
+
+/** Asks for a partner's metadata to be fetched again (PartnerService.requestRefresh). */
+export interface PartnerRefreshPort {
+  requestRefresh(identity: string, reason: 'unknown-x5t'): unknown;
+}
+
+/** Completes an offline certificate request with the CA's response (CaService.importResponse). */
+export interface CaResponsePort {
+  importResponse(input: { certificates: Buffer[] }): Promise<{ readonly warnings?: readonly Warning[] }>;
+}
+
+/** Issues our own S2S tokens (TokenService.issue). */
+export interface TokenIssuerPort {
+  issue(request: {
+    readonly partner: string;
+    readonly host: string;
+    readonly user?: IssueUser;
+  }): Promise<{ readonly token: string }>;
+}
+
+/** Every port, bound once by the composition root. */
+export interface ServicePorts {
+  readonly oauth: OAuthConfigPort;
+  readonly signingMaterial: SigningMaterialPort;
+  readonly partnerRefresh: PartnerRefreshPort;
+  /** Absent where no CA service is wired (a certificate-only file is then refused). */
+  readonly caResponses?: CaResponsePort | undefined;
+  readonly tokenIssuer: TokenIssuerPort;
+}
