@@ -17,7 +17,7 @@ const PASSWORD = 'secret-pass';
 const START = new Date('2030-06-01T00:00:00Z');
 const box = new SecretBox(randomBytes(32));
 
-function deployment(store = new MemoryDocumentStore(), clock = new ManualClock(START), ca: object = {}) {
+function deployment(store = new MemoryDocumentStore(), clock = new ManualClock(START), ca?: object) {
   const services = {} as { -readonly [K in keyof Services]: Services[K] };
   const deps: ServiceDeps = {
     store,
@@ -30,7 +30,7 @@ function deployment(store = new MemoryDocumentStore(), clock = new ManualClock(S
   };
   services.oauth = new OAuthService(deps);
   services.certificates = new CertificateService(deps);
-  services.ca = ca as Services['ca'];
+  if (ca) services.ca = ca as Services['ca'];
   return { store, clock, services, certificates: services.certificates };
 }
 
