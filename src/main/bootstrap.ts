@@ -21,7 +21,31 @@ export const BOOTSTRAP_DEFAULTS = {
   realm: 'contoso.com',
   /** Local part of the demo user's SIP/SMTP/UPN address (`demo@<realm>`). */
   demoUser: 'demo',
+  /**
+   * Attempts of a bootstrap step that lost a race for a shared document (ERR_STORE_CONFLICT): pool nodes
+   * started together all add their host names to oauth-config/global (docs/server.md "Bootstrap").
+   */
+  conflictAttempts: 10,
+  /** Upper bound (ms) of the random pause before such a step is tried again; doubles per attempt from 25 ms. */
+  conflictBackoffMaxMs: 1_000,
 } as const;
+
+/**
+ * Runs an idempotent read-modify-write step again when another node changed the shared document
+ * between its read and its write. Each attempt re-reads: on a pool node a conflicting write first
+ * catches the local replica up (docs/replication.md "Writes"), so the next read sees the winner.
+ */
+export async function retryOnConflict<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!hasCode(err, 'ERR_STORE_CONFLICT') || attempt >= BOOTSTRAP_DEFAULTS.conflictAttempts) throw err;
+      const cap = Math.min(BOOTSTRAP_DEFAULTS.conflictBackoffMaxMs, 25 * 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
+    }
+  }
+}
 
 /** What bootstrap did, for the start-up banner. */
 export interface BootstrapReport {
@@ -39,15 +63,15 @@ export async function prepareBootstrap(
   const actions: string[] = [];
   if (ensureMasterKeyFile(config.masterKey, config.masterKeyFile))
     actions.push(`created the master key ${config.masterKeyFile} (mode 600)`);
-  let oauth = await services.oauth.find();
-  if (!oauth) {
-    const realm = (env.S2S_REALM ?? BOOTSTRAP_DEFAULTS.realm).trim().toLowerCase();
-    await services.oauth.initialize({ realm });
-    actions.push(`initialized the store at ${deployment.store.location} with realm ${realm}`);
-    oauth = await services.oauth.find();
-  }
-  const realm = oauth!.body.realm;
-  actions.push(...(await ensureCertificates(deployment, realm)));
+  const realm = await retryOnConflict(async () => {
+    const found = await services.oauth.find();
+    if (found) return found.body.realm;
+    const wanted = (env.S2S_REALM ?? BOOTSTRAP_DEFAULTS.realm).trim().toLowerCase();
+    await services.oauth.initialize({ realm: wanted });
+    actions.push(`initialized the store at ${deployment.store.location} with realm ${wanted}`);
+    return wanted;
+  });
+  actions.push(...(await retryOnConflict(() => ensureCertificates(deployment, realm))));
   return { realm, actions, demoSip: `${BOOTSTRAP_DEFAULTS.demoUser}@${realm}` };
 }
 
@@ -63,19 +87,23 @@ export async function finishBootstrap(
   const wanted = [...new Set([listenHost, '127.0.0.1', 'localhost', config.nodeName])].map(
     (h) => `${h}${suffix}`,
   );
-  const current = (await services.oauth.get()).hostNames;
-  const missing = wanted.filter((h) => !current.includes(h));
-  if (missing.length > 0) {
+  // Every node of a pool started with --bootstrap adds its names to the one shared document.
+  await retryOnConflict(async () => {
+    const current = (await services.oauth.get()).hostNames;
+    const missing = wanted.filter((h) => !current.includes(h));
+    if (missing.length === 0) return;
     // New names first: `--partner self` addresses this deployment by its first host name (the listen address).
     await services.oauth.update({ hostNames: [...missing, ...current] });
     report.actions.push(`added host names ${missing.join(', ')}`);
-  }
-  try {
-    await services.storage.addUser({ sip: report.demoSip, smtp: report.demoSip, upn: report.demoSip });
-    report.actions.push(`provisioned the demo user sip:${report.demoSip}`);
-  } catch (err) {
-    if (!hasCode(err, 'ERR_USER_EXISTS')) throw err;
-  }
+  });
+  await retryOnConflict(async () => {
+    try {
+      await services.storage.addUser({ sip: report.demoSip, smtp: report.demoSip, upn: report.demoSip });
+      report.actions.push(`provisioned the demo user sip:${report.demoSip}`);
+    } catch (err) {
+      if (!hasCode(err, 'ERR_USER_EXISTS')) throw err;
+    }
+  });
 }
 
 /** Creates and assigns self-managed certificates for whatever has none (OAuthTokenIssuer; the web usages). */
@@ -87,8 +115,28 @@ async function ensureCertificates(deployment: Deployment, realm: string): Promis
   if (!needIssuer && !needWeb) return [];
   const now = clock.now();
   const root = await createLocalRoot(config.nodeName, now);
-  await trustRoot(deployment, root);
-  const actions = [`created the local root CA ${root.subject} (${root.thumbprint}) and trusted it`];
+  const actions: string[] = [];
+  // The root is trusted once something it issued is stored: a node that lost the race for the global
+  // OAuthTokenIssuer assignment (ERR_STORE_CONFLICT, nothing written) leaves no orphan trusted root.
+  try {
+    await importLeaves(deployment, root, realm, { needIssuer, needWeb }, actions);
+  } finally {
+    if (actions.length > 0) await trustRoot(deployment, root);
+  }
+  actions.unshift(`created the local root CA ${root.subject} (${root.thumbprint}) and trusted it`);
+  return actions;
+}
+
+async function importLeaves(
+  deployment: Deployment,
+  root: GeneratedCertificate,
+  realm: string,
+  need: { needIssuer: boolean; needWeb: boolean },
+  actions: string[],
+): Promise<void> {
+  const { config, clock } = deployment;
+  const { needIssuer, needWeb } = need;
+  const now = clock.now();
   const names = { dnsNames: [config.nodeName, 'localhost'], ipAddresses: ['127.0.0.1'], now };
   if (needIssuer) {
     const issuer = await createLeaf(root, {
@@ -120,7 +168,6 @@ async function ensureCertificates(deployment: Deployment, realm: string): Promis
       `created and assigned the WebServicesInternal certificate ${web.thumbprint} for ${config.nodeName}`,
     );
   }
-  return actions;
 }
 
 /** Imports through the certificate service (the key is sealed there) and assigns in the same batch. */
@@ -139,6 +186,7 @@ async function importAssigned(
     usages: [usage],
     identity,
     friendlyName,
+    onlyIfUnassigned: true,
   });
 }
 

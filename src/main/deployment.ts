@@ -20,6 +20,7 @@ import {
 import type { Logger, ServiceDeps, Services } from '../services/index.ts';
 import { join } from 'node:path';
 import { openStore } from './open-store.ts';
+import { observeWrites, WriteHealth } from './store-health.ts';
 import {
   claimSingleNodeStore,
   deferredStore,
@@ -34,6 +35,8 @@ export interface Deployment {
   readonly store: DocumentStore;
   readonly clock: Clock;
   readonly services: Services;
+  /** Server nodes: the outcome of the last write (readiness, docs/server.md); absent for one-shot commands. */
+  readonly writeHealth?: WriteHealth;
   close(): Promise<void>;
 }
 
@@ -56,7 +59,9 @@ export async function openDeployment(
   options: DeploymentOptions = {},
 ): Promise<Deployment> {
   const store = options.store ?? (await openConfiguredStore(config, options));
-  return buildDeployment(config, store, options);
+  if (!options.serverNode) return buildDeployment(config, store, options);
+  const writeHealth = new WriteHealth();
+  return { ...buildDeployment(config, observeWrites(store, writeHealth), options), writeHealth };
 }
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;

@@ -26,10 +26,19 @@ export async function startServerProcess(
   if (flags.bootstrap) mkdirSync(config.home, { recursive: true, mode: 0o700 });
   const logger = createServerLogger();
   const deployment = await openDeployment(config, { logger, serverNode: true, ...options });
+  let server: RunningServer | undefined;
   try {
     const report = flags.bootstrap ? await prepareBootstrap(deployment, io.env) : null;
-    const server = await startServer(deployment, { listen: config.listen, logger });
+    // Not ready (/readyz 503, reason `starting`) until start-up has finished; a start-up that fails
+    // closes the listener and the process exits non-zero, never serving errors (docs/server.md).
+    server = await startServer(deployment, {
+      listen: config.listen,
+      logger,
+      startingUp: true,
+      opsToken: io.env.S2S_OPS_TOKEN?.trim() || undefined,
+    });
     if (report) await finishBootstrap(deployment, report, server.host, server.port);
+    server.markStarted();
     const details = describe(server, report);
     logger.info({ ...details, actions: report?.actions ?? [] }, 's2s server ready');
     writeServerPid(config.home, {
@@ -49,6 +58,11 @@ export async function startServerProcess(
       closed: untilSignal(server, closeAll, logger),
     };
   } catch (err) {
+    logger.error(
+      { code: (err as { code?: string }).code, err: (err as Error).message },
+      's2s server start-up failed; stopping',
+    );
+    await server?.close().catch(() => undefined);
     await deployment.close();
     throw err;
   }

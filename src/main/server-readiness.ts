@@ -1,7 +1,14 @@
 /**
- * Readiness of a front-end server (docs/server.md): `ready`, `degraded` (serving, but an operator must act: the
- * OAuthTokenIssuer certificate expires within 30 days, or a partner's metadata is stale) or `unavailable`
- * (cannot serve S2S: no store, or no token-signing certificate). The decision is a pure function of `now`.
+ * Readiness of a front-end server (docs/server.md "Readiness"): `ready`, `degraded` (serving — token
+ * validation and metadata keep working — but something an operator must act on: writes failing, the
+ * central store out of reach, the replica file not writable, the OAuthTokenIssuer certificate expiring
+ * within 30 days, a partner's metadata stale) or `not-ready` (serves nothing useful: start-up not
+ * finished, the store unreadable, no token-signing certificate). The decision is a pure function of
+ * facts and `now`.
+ *
+ * Every check carries a stable reason code. The unauthenticated answer is `{status, reasons}` only —
+ * never URLs, host names, partner names or error text (docs/security.md); the checks with their
+ * details are served only to a request that presents the operations token.
  */
 import type { Services } from '../services/index.ts';
 import type { Clock } from '../core/index.ts';
@@ -14,20 +21,58 @@ export const READINESS_THRESHOLDS = {
   staleRefreshPeriods: 2,
 } as const;
 
+/** Reason codes, each with the level it implies (docs/server.md lists them with their fix). */
+export const READINESS_REASONS = {
+  starting: 'not-ready',
+  'store-unavailable': 'not-ready',
+  'no-token-certificate': 'not-ready',
+  'central-store-unreachable': 'degraded',
+  'store-writes-failing': 'degraded',
+  'replica-write-failing': 'degraded',
+  'token-certificate-expiring': 'degraded',
+  'partner-metadata-stale': 'degraded',
+} as const;
+
+export type ReadinessReason = keyof typeof READINESS_REASONS;
+export type ReadinessStatus = 'ready' | 'degraded' | 'not-ready';
+
 export interface ReadinessCheck {
   readonly name: string;
-  readonly status: 'ok' | 'degraded' | 'unavailable';
+  readonly status: 'ok' | 'degraded' | 'not-ready';
+  /** Set when status is not ok. */
+  readonly reason?: ReadinessReason;
+  /** For operators (served with the operations token only): may name partners and carry error text. */
   readonly detail: string;
 }
 
 export interface Readiness {
-  readonly status: 'ready' | 'degraded' | 'unavailable';
+  readonly status: ReadinessStatus;
+  /** Distinct reason codes of the failing checks, in check order. */
+  readonly reasons: readonly ReadinessReason[];
   readonly checks: readonly ReadinessCheck[];
+}
+
+/** What an unauthenticated caller sees. */
+export interface PublicReadiness {
+  readonly status: ReadinessStatus;
+  readonly reasons: readonly ReadinessReason[];
+}
+
+/** The state of the store as this server sees it. */
+export interface StoreHealthFacts {
+  /** The configuration can be read (a pool node reads its replica, so this stays true in an outage). */
+  readonly readable: boolean;
+  /** Pool nodes only: whether the central store answered the last catch-up (undefined: not a pool). */
+  readonly centralReachable?: boolean | undefined;
+  /** The last write attempt failed for a reason other than a refusal (e.g. SQLITE_FULL); its code. */
+  readonly lastWriteFailure?: string | null | undefined;
+  /** Pool nodes only: the last write of the local replica file failed; its code. */
+  readonly replicaWriteFailure?: string | null | undefined;
 }
 
 /** Facts gathered from the deployment. */
 export interface ReadinessFacts {
-  readonly storeReachable: boolean;
+  readonly store: StoreHealthFacts;
   readonly tokenCertificateNotAfter: Date | null;
   readonly refreshPeriodSeconds: number;
   readonly partners: ReadonlyArray<{
@@ -41,37 +86,81 @@ export interface ReadinessFacts {
 
 /** Decides readiness from facts. */
 export function evaluateReadiness(facts: ReadinessFacts, now: Date): Readiness {
-  const checks: ReadinessCheck[] = [
-    facts.storeReachable
-      ? ok('store', 'the configuration store answers')
-      : { name: 'store', status: 'unavailable', detail: 'the configuration store cannot be reached' },
+  return summarize([
+    ...storeChecks(facts.store),
     certificateCheck(facts.tokenCertificateNotAfter, now),
     ...facts.partners
       .filter((p) => p.enabled && p.byMetadata)
       .map((p) => partnerCheck(p, facts.refreshPeriodSeconds)),
-  ];
-  const status = checks.some((c) => c.status === 'unavailable')
-    ? 'unavailable'
+  ]);
+}
+
+/** A server whose start-up has not finished (or failed) serves nothing yet: never ready. */
+export function startingReadiness(): Readiness {
+  return summarize([failing('startup', 'starting', 'the server is still starting')]);
+}
+
+/** The unauthenticated view: status and reason codes, nothing else. */
+export function publicReadiness(r: Readiness): PublicReadiness {
+  return { status: r.status, reasons: r.reasons };
+}
+
+function summarize(checks: ReadinessCheck[]): Readiness {
+  const status: ReadinessStatus = checks.some((c) => c.status === 'not-ready')
+    ? 'not-ready'
     : checks.some((c) => c.status === 'degraded')
       ? 'degraded'
       : 'ready';
-  return { status, checks };
+  const reasons = [...new Set(checks.flatMap((c) => (c.reason ? [c.reason] : [])))];
+  return { status, reasons, checks };
+}
+
+function storeChecks(store: StoreHealthFacts): ReadinessCheck[] {
+  if (!store.readable)
+    return [failing('store', 'store-unavailable', 'the configuration store cannot be read')];
+  const checks: ReadinessCheck[] = [ok('store', 'the configuration store answers')];
+  if (store.centralReachable === false)
+    checks.push(
+      failing(
+        'central-store',
+        'central-store-unreachable',
+        'the central store is unreachable: serving the local replica, accepting no changes',
+      ),
+    );
+  else if (store.centralReachable === true) checks.push(ok('central-store', 'the central store answers'));
+  if (store.lastWriteFailure)
+    checks.push(
+      failing(
+        'store-writes',
+        'store-writes-failing',
+        `the last write to the store failed (${store.lastWriteFailure}); changes are not accepted until a write succeeds`,
+      ),
+    );
+  if (store.replicaWriteFailure)
+    checks.push(
+      failing(
+        'replica-file',
+        'replica-write-failing',
+        `the local replica file cannot be written (${store.replicaWriteFailure}): a restart while the central store is down would serve older configuration`,
+      ),
+    );
+  return checks;
 }
 
 function certificateCheck(notAfter: Date | null, now: Date): ReadinessCheck {
   if (!notAfter)
-    return {
-      name: 'oauth-certificate',
-      status: 'unavailable',
-      detail: 'no OAuthTokenIssuer certificate is assigned',
-    };
+    return failing(
+      'oauth-certificate',
+      'no-token-certificate',
+      'no OAuthTokenIssuer certificate is assigned',
+    );
   const days = Math.floor((notAfter.getTime() - now.getTime()) / 86_400_000);
   if (days < READINESS_THRESHOLDS.certificateDays) {
-    return {
-      name: 'oauth-certificate',
-      status: 'degraded',
-      detail: `the OAuthTokenIssuer certificate expires in ${days} day(s): roll it (certificate set --roll)`,
-    };
+    return failing(
+      'oauth-certificate',
+      'token-certificate-expiring',
+      `the OAuthTokenIssuer certificate expires in ${days} day(s): roll it (certificate set --roll)`,
+    );
   }
   return ok('oauth-certificate', `the OAuthTokenIssuer certificate expires in ${days} days`);
 }
@@ -82,11 +171,11 @@ function partnerCheck(p: ReadinessFacts['partners'][number], periodSeconds: numb
   if (p.lastSuccessAgeSeconds === null || p.lastSuccessAgeSeconds > limit) {
     const age =
       p.lastSuccessAgeSeconds === null ? 'never fetched' : `last fetched ${p.lastSuccessAgeSeconds} s ago`;
-    return {
+    return failing(
       name,
-      status: 'degraded',
-      detail: `metadata is stale (${age}${p.lastError ? `; last error: ${p.lastError}` : ''})`,
-    };
+      'partner-metadata-stale',
+      `metadata is stale (${age}${p.lastError ? `; last error: ${p.lastError}` : ''})`,
+    );
   }
   return ok(name, `metadata fetched ${p.lastSuccessAgeSeconds} s ago`);
 }
@@ -95,15 +184,16 @@ function ok(name: string, detail: string): ReadinessCheck {
   return { name, status: 'ok', detail };
 }
 
+function failing(name: string, reason: ReadinessReason, detail: string): ReadinessCheck {
+  return { name, status: READINESS_REASONS[reason], reason, detail };
+}
+
 /** Gathers the facts from the services (never throws: an unreachable store is a fact). */
 export async function gatherReadinessFacts(
   services: Services,
-  headVersion: () => Promise<number>,
+  storeHealth: () => Promise<StoreHealthFacts>,
 ): Promise<ReadinessFacts> {
-  const storeReachable = await headVersion().then(
-    () => true,
-    () => false,
-  );
+  const store = await storeHealth().catch((): StoreHealthFacts => ({ readable: false }));
   const certs = services.certificates;
   const tokenCertificateNotAfter = await certs.signingMaterial('OAuthTokenIssuer', 'global').then(
     (m) => m.current?.notAfter ?? null,
@@ -121,14 +211,14 @@ export async function gatherReadinessFacts(
     lastSuccessAgeSeconds: v.status.lastSuccessAgeSeconds,
     lastError: v.partner.refresh.lastError?.message ?? null,
   }));
-  return { storeReachable, tokenCertificateNotAfter, refreshPeriodSeconds, partners };
+  return { store, tokenCertificateNotAfter, refreshPeriodSeconds, partners };
 }
 
 /** Readiness now. */
 export async function readinessNow(
   services: Services,
-  headVersion: () => Promise<number>,
+  storeHealth: () => Promise<StoreHealthFacts>,
   clock: Clock,
 ): Promise<Readiness> {
-  return evaluateReadiness(await gatherReadinessFacts(services, headVersion), clock.now());
+  return evaluateReadiness(await gatherReadinessFacts(services, storeHealth), clock.now());
 }

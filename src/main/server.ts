@@ -16,6 +16,7 @@ import type { Deployment } from './deployment.ts';
 import { createServerLogger } from './server-logger.ts';
 import { ServerMetrics } from './server-metrics.ts';
 import { operationsRoutes } from './server-routes.ts';
+import { storeHealthFacts, WriteHealth } from './store-health.ts';
 import { credentialsFingerprint, resolveTlsCredentials } from './server-tls.ts';
 import type { SigningMaterialSource, TlsCredentials } from './server-tls.ts';
 
@@ -35,6 +36,10 @@ export interface ServerStartOptions {
   readonly logger?: PinoLogger | undefined;
   readonly refreshTickMs?: number | undefined;
   readonly tlsRecheckMs?: number | undefined;
+  /** Start-up still has steps after listening: /readyz answers `not-ready` (reason `starting`) until markStarted(). */
+  readonly startingUp?: boolean | undefined;
+  /** The operations token (env S2S_OPS_TOKEN): detailed /readyz, and required by /metrics when set. */
+  readonly opsToken?: string | undefined;
 }
 
 export interface RunningServer {
@@ -46,6 +51,8 @@ export interface RunningServer {
   readonly metrics: ServerMetrics;
   /** Re-resolves the TLS certificate now (also done on every store change). */
   reloadTls(): Promise<void>;
+  /** Start-up has finished: /readyz may report ready from now on. */
+  markStarted(): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +72,8 @@ export async function startServer(
     );
   }
   const metrics = new ServerMetrics(services, clock, config.nodeName);
+  let started = options.startingUp !== true;
+  const writeHealth = deployment.writeHealth ?? new WriteHealth();
   const app = await createHttpApp({
     services: { partners: services.partners, tokens: services.tokens },
     logger,
@@ -78,7 +87,14 @@ export async function startServer(
         publishedOrigin: (url) => services.partners.ownPublishedOrigin(url),
       }),
       caRoutes({ ca: services.ca }),
-      operationsRoutes({ services, clock, headVersion: () => store.headVersion(), metrics }),
+      operationsRoutes({
+        services,
+        clock,
+        storeHealth: () => storeHealthFacts(store, writeHealth),
+        metrics,
+        started: () => started,
+        opsToken: options.opsToken,
+      }),
     ],
   });
   instrument(app, metrics, logger);
@@ -112,6 +128,9 @@ export async function startServer(
     app,
     metrics,
     reloadTls,
+    markStarted: () => {
+      started = true;
+    },
     close: async () => {
       stopWatching();
       stopCountingIssued();

@@ -29,6 +29,8 @@ export interface NodeHeartbeatOptions {
   /** The snapshot the node serves right now. */
   readonly snapshot: () => ReplicaSnapshot;
   readonly intervalMs: number;
+  /** Told the outcome of every beat: undefined when written, else the error. */
+  readonly onOutcome?: (err: unknown) => void;
 }
 
 /** Writes the node's membership record periodically. */
@@ -88,11 +90,13 @@ export class NodeHeartbeat {
   }
 
   #recovered(): void {
+    this.#o.onOutcome?.(undefined);
     if (this.#failing) this.#o.logger.info({ node: this.#o.identity.fqdn }, 'heartbeat written again');
     this.#failing = false;
   }
 
   #failed(err: unknown): void {
+    this.#o.onOutcome?.(err);
     if (!this.#failing)
       this.#o.logger.warn(
         { node: this.#o.identity.fqdn, err: err instanceof Error ? err.message : String(err) },

@@ -147,6 +147,7 @@ async function startHeartbeat(
     logger,
     snapshot: () => follower.snapshot,
     intervalMs,
+    onOutcome: (err) => follower.noteHeartbeat(err),
   });
   heartbeat.start();
   store.onClose(() => heartbeat.stop());

@@ -20,6 +20,10 @@ export interface FollowerHealth {
   readonly centralReachable: boolean;
   readonly lastSyncAt: string | null;
   readonly lastError: string | null;
+  /** The last write of the local replica file failed (e.g. ENOSPC): its code and message; null once one succeeds. */
+  readonly replicaWriteError: string | null;
+  /** The last membership heartbeat could not be written to the central store; null once one succeeds. */
+  readonly heartbeatError: string | null;
 }
 
 export interface ReplicaFollowerOptions {
@@ -44,6 +48,8 @@ export class ReplicaFollower {
   #reachable = true;
   #lastSyncAt: Date | null = null;
   #lastError: string | null = null;
+  #replicaWriteError: string | null = null;
+  #heartbeatError: string | null = null;
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #appliedListeners = new Set<(snapshot: ReplicaSnapshot) => void>();
@@ -66,7 +72,14 @@ export class ReplicaFollower {
       centralReachable: this.#reachable,
       lastSyncAt: this.#lastSyncAt?.toISOString() ?? null,
       lastError: this.#lastError,
+      replicaWriteError: this.#replicaWriteError,
+      heartbeatError: this.#heartbeatError,
     };
+  }
+
+  /** Records the outcome of a membership heartbeat write (see NodeHeartbeat). */
+  noteHeartbeat(err: unknown): void {
+    this.#heartbeatError = err === undefined ? null : describe(err);
   }
 
   /** Builds the first snapshot from a full consistent read (a node without a replica file). */
@@ -157,6 +170,7 @@ export class ReplicaFollower {
         await this.#persist(next);
       } catch (err) {
         // Serving the new configuration matters more than the file; the next change retries the write.
+        this.#replicaWriteError = describe(err);
         this.#o.logger.error({ err: describe(err), file: this.#o.file.path }, 'replica file write failed');
       }
     }
@@ -173,6 +187,7 @@ export class ReplicaFollower {
       documents: snapshot.heldDocuments(),
     });
     this.#persistedVersion = Math.max(this.#persistedVersion, snapshot.version);
+    this.#replicaWriteError = null;
   }
 
   #markReachable(): void {

@@ -97,7 +97,11 @@ export class ReplicatedDocumentStore implements DocumentStore {
 
   async write(operations: readonly WriteOperation[], context?: WriteContext): Promise<WriteResult> {
     this.#assertOpen();
-    const result = await this.#central.write(operations, context).catch((err: unknown) => {
+    const result = await this.#central.write(operations, context).catch(async (err: unknown) => {
+      // A conflict means this node read a document another node has changed since: catch up (bounded)
+      // before answering, so the caller's next read sees the winner and a retry can succeed.
+      if (err instanceof S2sError && err.code === 'ERR_STORE_CONFLICT')
+        await Promise.race([this.#follower.sync(), delay(this.#readYourWritesMs)]);
       throw this.#unavailable(err, 'accepts no changes');
     });
     await this.#readYourWrite(result.version);

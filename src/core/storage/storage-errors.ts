@@ -130,6 +130,12 @@ export const STORAGE_ERRORS = defineErrors({
     meaning: 'The server was asked to stop (SIGTERM) but still ran when the wait ended.',
     fix: 'Wait longer (`s2s server stop --wait <seconds>`), or check its log for what it is finishing.',
   },
+  ERR_SERVER_OPS_TOKEN: {
+    category: 'refused',
+    meaning:
+      'S2S_OPS_TOKEN is set on this server, and /metrics (or the detailed /readyz) was asked for without `Authorization: Bearer <that token>`.',
+    fix: 'Send the operations token in the Authorization header (configure the Prometheus scrape job with it), or unset S2S_OPS_TOKEN to publish /metrics openly.',
+  },
   ERR_SERVER_LISTEN: {
     category: 'unavailable',
     meaning: 'The server could not listen on the requested address (in use, not local, or malformed).',

@@ -18,6 +18,7 @@ import {
   stageRoll,
   writePfx,
 } from '../../core/certificates/index.ts';
+import { sharedError } from '../../core/index.ts';
 import type {
   AnyUsage,
   CertificateAssignment,
@@ -51,6 +52,12 @@ export interface AssignOptions {
   readonly identity?: string;
   readonly roll?: boolean;
   readonly effectiveDate?: Date;
+  /**
+   * Assign only where no certificate is current yet: a current one refuses the whole import with
+   * ERR_STORE_CONFLICT (nothing written). Bootstrap of pool nodes started together uses it, so a node
+   * that lost the race never replaces the winner's certificate (docs/server.md "Bootstrap").
+   */
+  readonly onlyIfUnassigned?: boolean;
 }
 
 /** `certificate import`. */
@@ -229,6 +236,12 @@ export class CertificateService {
     const plan: Planned = { ops: [], assignments: [], warnings: [] };
     for (const usage of usages) {
       const doc = await this.#documents.assignment(identity, usage);
+      if (options.onlyIfUnassigned === true && doc !== undefined && resolveAssignment(doc.body, now).current)
+        throw sharedError(
+          'ERR_STORE_CONFLICT',
+          `${usage} is already assigned for ${identity}: nothing was imported`,
+          { usage, identity },
+        );
       const before = doc?.body ?? emptyAssignment(usage, identity);
       plan.warnings.push(
         ...checkAssignment({
