@@ -7,8 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { sharedError } from '../core/index.ts';
 import type { Clock } from '../core/index.ts';
 import type { DocumentStore } from '../store/index.ts';
-import { PostgresDocumentStore } from '../store/postgres/postgres-document-store.ts';
-import { SqliteDocumentStore } from '../store/sqlite/sqlite-document-store.ts';
 
 /** Options of {@link openStore}. */
 export interface OpenStoreOptions {
@@ -22,11 +20,14 @@ const SCHEME = /^([a-z][a-z0-9+.-]+):/i;
 /** Opens (creating and migrating when needed) the store at `location`. */
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<DocumentStore> {
   const trimmed = location.trim();
-  if (POSTGRES_URL.test(trimmed)) return PostgresDocumentStore.open(trimmed);
-  return SqliteDocumentStore.open(
-    sqlitePath(trimmed),
-    options.clock === undefined ? {} : { clock: options.clock },
-  );
+  // Each driver is loaded when its store is opened, so importing the library loads neither (docs/library.md).
+  if (POSTGRES_URL.test(trimmed)) {
+    const { PostgresDocumentStore } = await import('../store/postgres/postgres-document-store.ts');
+    return PostgresDocumentStore.open(trimmed);
+  }
+  const path = sqlitePath(trimmed);
+  const { SqliteDocumentStore } = await import('../store/sqlite/sqlite-document-store.ts');
+  return SqliteDocumentStore.open(path, options.clock === undefined ? {} : { clock: options.clock });
 }
 
 /** The SQLite file a location names; refuses URLs of other databases rather than making a file of them. */
