@@ -45,4 +45,6 @@ export const PLATFORM_ERROR_CODES: Readonly<Record<string, string>> = {
   UND_ERR_HEADERS_TIMEOUT: 'undici response-headers timeout; reported like UND_ERR_CONNECT_TIMEOUT',
   UND_ERR_BODY_TIMEOUT: 'undici body timeout; reported like UND_ERR_CONNECT_TIMEOUT',
   UND_ERR_SOCKET: 'undici socket failure; reported as the partner being unreachable',
+  ERR_HTTP_REQUEST_TIMEOUT:
+    'Node.js: a client did not send its request headers in time; answered 408 and logged as a client error (code only)',
 };

@@ -4,6 +4,7 @@
  */
 import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
+import { SAFE_LOG_SERIALIZERS } from '../adapters/http/safe-log-serializers.ts';
 
 /** Paths pino censors wherever they occur in a logged object. */
 export const REDACTED_PATHS = [
@@ -32,6 +33,7 @@ export function createServerLogger(
       level: options.level ?? process.env.S2S_LOG_LEVEL ?? 'info',
       base: { service: 's2s' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: SAFE_LOG_SERIALIZERS,
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     options.destination,

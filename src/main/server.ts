@@ -9,6 +9,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { createHttpApp } from '../adapters/http/index.ts';
+import { loggableUrl } from '../adapters/http/loggable-url.ts';
 import { storageRoutes } from '../adapters/http/routes/storage-routes.ts';
 import { caRoutes } from '../adapters/http/routes/ca-routes.ts';
 import { storageError } from '../core/storage/index.ts';
@@ -160,7 +161,7 @@ function instrument(app: FastifyInstance, metrics: ServerMetrics, logger: PinoLo
       request.log.info(
         {
           method: request.method,
-          url: request.url,
+          url: loggableUrl(request.url),
           statusCode: reply.statusCode,
           responseTime: ms,
           remoteAddress: request.ip,

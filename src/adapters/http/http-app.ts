@@ -3,10 +3,18 @@
  * routes, the `requireS2sAuth` preHandler, the routes other modules pass in, and one error mapping.
  */
 import Fastify, { LogController } from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import { partnerError } from '../../core/partners/partner-errors.ts';
+import { safeClientErrorHandler } from './client-error.ts';
 import { httpErrorOf } from './http-error.ts';
+import { SAFE_LOG_SERIALIZERS } from './safe-log-serializers.ts';
 import { installS2sAuth } from './s2s-auth.ts';
 import type { AuthResultListener, BearerValidator } from './s2s-auth.ts';
 import { metadataRoutes } from './routes/metadata-routes.ts';
@@ -20,7 +28,10 @@ export interface HttpAppServices {
 
 export interface HttpAppOptions {
   readonly services: HttpAppServices;
-  /** A pino logger; none: no logging. Never logs headers (tokens). */
+  /**
+   * A pino logger; none: no logging. Used through a child with safe serializers: never headers, query
+   * strings, raw request bytes or foreign error messages (docs/security.md "Secrets in logs").
+   */
   readonly logger?: FastifyBaseLogger | undefined;
   /** More plugins (storage routes, CA routes), registered in order. */
   readonly extraRoutes?: readonly FastifyPluginAsync[] | undefined;
@@ -39,13 +50,16 @@ export interface HttpAppOptions {
 
 /** Builds the app (not listening); call `app.listen()` or `app.inject()`. */
 export async function createHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+  const logger = options.logger?.child({}, { serializers: SAFE_LOG_SERIALIZERS });
   const base = {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
     ...(options.requestLogging === false
       ? { logController: new LogController({ disableRequestLogging: true }) }
       : {}),
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    clientErrorHandler: safeClientErrorHandler(logger),
+    frameworkErrors: badUrlHandler,
   };
   // The HTTPS and plain instances differ only in their raw server type, which no route depends on.
   const app: FastifyInstance = options.https ? Fastify({ ...base, https: options.https }) : Fastify(base);
@@ -64,4 +78,18 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   await app.register(metadataRoutes(options.services.partners));
   for (const plugin of options.extraRoutes ?? []) await app.register(plugin);
   return app;
+}
+
+/**
+ * Router failures before any route runs (a path that does not percent-decode, a parameter over the length
+ * limit): fastify's own answers repeat the path in the body; ours never do (docs/security.md).
+ */
+async function badUrlHandler(err: Error, _request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const code = (err as { code?: string }).code;
+  const failure =
+    code === 'FST_ERR_BAD_URL' || code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? partnerError('ERR_HTTP_BAD_URL', 'the request path is not a valid URL path')
+      : err;
+  const { status, body } = httpErrorOf(failure);
+  await reply.code(status).type('application/json; charset=utf-8').send(body);
 }

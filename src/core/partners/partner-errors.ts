@@ -153,6 +153,12 @@ export const PARTNER_ERRORS = defineErrors({
     meaning: 'No HTTP route answers this method and path.',
     fix: 'Check the URL: metadata is served at /metadata/json/1, discovery at /.well-known/openid-configuration.',
   },
+  ERR_HTTP_BAD_URL: {
+    category: 'usage',
+    meaning:
+      'The request path cannot be decoded (a malformed percent-escape, or a path parameter over the length limit); the answer never repeats the path.',
+    fix: 'Percent-encode the path correctly (RFC 3986 §2.1); s2s paths are ASCII.',
+  },
 });
 
 export const PARTNER_WARNINGS = defineWarnings({
