@@ -11,6 +11,9 @@ const boundary = (from, forbidden, message) => ({
   },
 });
 
+/** `../x`, `../../x`, … up to `depth` levels: a top-level src/ folder named from anywhere below src/. */
+const upTo = (depth, path) => Array.from({ length: depth }, (_, i) => `${'../'.repeat(i + 1)}${path}`);
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'bin/**', '.s2s/**', 'eslint.config.js', 'scripts/**/*.mjs'] },
   js.configs.recommended,
@@ -62,8 +65,60 @@ export default tseslint.config(
   boundary('store', ['**/adapters/**', '**/main/**'], 'store imports only core and the store port'),
   boundary(
     'services',
-    ['**/adapters/**', '**/main/**', '**/store/sqlite/**', '**/store/postgres/**', '**/store/memory/**'],
-    'services import core and the store port only',
+    [
+      '**/adapters/**',
+      '**/main/**',
+      '**/config/**',
+      ...upTo(4, 'replication/**'),
+      '**/store/sqlite/**',
+      '**/store/postgres/**',
+      '**/store/memory/**',
+    ],
+    'services import core, the CA and the store port only',
+  ),
+  boundary(
+    'ca',
+    [
+      '**/store/**',
+      '**/adapters/**',
+      '**/main/**',
+      '**/services/**',
+      '**/config/**',
+      ...upTo(3, 'replication/**'),
+    ],
+    'the certification authority imports core only (docs/architecture.md)',
+  ),
+  boundary(
+    'config',
+    [
+      '**/store/**',
+      '**/adapters/**',
+      '**/main/**',
+      '**/services/**',
+      ...upTo(3, 'ca/**'),
+      ...upTo(3, 'replication/**'),
+    ],
+    'config imports core only (docs/architecture.md)',
+  ),
+  boundary(
+    'adapters',
+    ['**/main/**', ...upTo(5, 'replication/**'), '**/store/memory/**'],
+    'adapters never reach the composition root or replication internals (docs/architecture.md)',
+  ),
+  boundary(
+    'store/sqlite',
+    ['**/postgres/**', '**/memory/**', '**/services/**', ...upTo(4, 'replication/**')],
+    'a store implementation imports core and the store port only',
+  ),
+  boundary(
+    'store/postgres',
+    ['**/sqlite/**', '**/memory/**', '**/services/**', ...upTo(4, 'replication/**')],
+    'a store implementation imports core and the store port only',
+  ),
+  boundary(
+    'store/memory',
+    ['**/sqlite/**', '**/postgres/**', '**/services/**', ...upTo(4, 'replication/**')],
+    'a store implementation imports core and the store port only',
   ),
   boundary(
     'replication',
