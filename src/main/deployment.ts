@@ -2,8 +2,9 @@
  * The composition root (conventions.md layout: the only place that chooses sqlite vs postgres).
  * Builds every service of a deployment from node config, a clock and a logger.
  */
-import { SecretBox, systemClock } from '../core/index.ts';
-import type { Clock } from '../core/index.ts';
+import { hasCode, SecretBox, systemClock } from '../core/index.ts';
+import type { Clock, Warning } from '../core/index.ts';
+import { openReplicaFallback } from '../replication/replica-fallback-store.ts';
 import type { NodeConfig } from '../config/node-config.ts';
 import { loadMasterKey } from '../config/master-key.ts';
 import type { DocumentStore } from '../store/document-store.ts';
@@ -35,6 +36,8 @@ export interface Deployment {
   readonly store: DocumentStore;
   readonly clock: Clock;
   readonly services: Services;
+  /** Said while opening, for the command to show (e.g. WARN_READ_FROM_REPLICA). */
+  readonly warnings?: readonly Warning[];
   /** Server nodes: the outcome of the last write (readiness, docs/server.md); absent for one-shot commands. */
   readonly writeHealth?: WriteHealth;
   close(): Promise<void>;
@@ -58,8 +61,9 @@ export async function openDeployment(
   config: NodeConfig,
   options: DeploymentOptions = {},
 ): Promise<Deployment> {
-  const store = options.store ?? (await openConfiguredStore(config, options));
-  if (!options.serverNode) return buildDeployment(config, store, options);
+  const notices: Warning[] = [];
+  const store = options.store ?? (await openConfiguredStore(config, options, notices));
+  if (!options.serverNode) return { ...buildDeployment(config, store, options), warnings: notices };
   const writeHealth = new WriteHealth();
   return { ...buildDeployment(config, observeWrites(store, writeHealth), options), writeHealth };
 }
@@ -67,7 +71,11 @@ export async function openDeployment(
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 /** Opens the store the config names, as a replica-backed pool member when this process is a server node. */
-async function openConfiguredStore(config: NodeConfig, options: DeploymentOptions): Promise<DocumentStore> {
+async function openConfiguredStore(
+  config: NodeConfig,
+  options: DeploymentOptions,
+  notices: Warning[],
+): Promise<DocumentStore> {
   const clock = options.clock ?? systemClock;
   const postgres = POSTGRES_URL.test(config.store);
   if (postgres && options.serverNode) {
@@ -80,14 +88,47 @@ async function openConfiguredStore(config: NodeConfig, options: DeploymentOption
       ...(options.logger ? { logger: options.logger } : {}),
     });
   }
+  if (postgres) return openCentralOrReplica(config, clock, notices);
   const store = await openStore(config.store);
-  if (!postgres && options.serverNode) {
+  if (options.serverNode) {
     await claimSingleNodeStore(store, config.nodeName, clock).catch(async (err: unknown) => {
       await store.close();
       throw err;
     });
   }
   return store;
+}
+
+/**
+ * A one-shot command's PostgreSQL store; when it cannot be reached and this S2S_HOME holds a pool node's
+ * replica of it, that replica, read-only (docs/replication.md "Commands while PostgreSQL is down").
+ */
+async function openCentralOrReplica(
+  config: NodeConfig,
+  clock: Clock,
+  notices: Warning[],
+): Promise<DocumentStore> {
+  try {
+    return await openStore(config.store);
+  } catch (err) {
+    if (!hasCode(err, 'ERR_STORE_UNAVAILABLE')) throw err;
+    let secretBox: SecretBox;
+    try {
+      secretBox = new SecretBox(loadMasterKey(config.masterKey, config.masterKeyFile));
+    } catch {
+      throw err; // no master key here: no replica to read either
+    }
+    const fallback = await openReplicaFallback({
+      path: join(config.home, REPLICATION_DEFAULTS.replicaFileName),
+      secretBox,
+      location: parsePostgresUrl(config.store).location,
+      clock,
+      cause: (err as Error).message,
+    });
+    if (fallback === undefined) throw err;
+    notices.push(fallback.warning);
+    return fallback.store;
+  }
 }
 
 /** Wires services over an open store. */

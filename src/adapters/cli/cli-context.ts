@@ -1,6 +1,6 @@
 /** What a CLI command gets: injected IO, a printer, and a lazily opened deployment. */
 import type { Command } from 'commander';
-import type { Clock } from '../../core/index.ts';
+import type { Clock, Warning } from '../../core/index.ts';
 import type { NodeConfig, NodeConfigFlags } from '../../config/node-config.ts';
 import type { DocumentStore } from '../../store/document-store.ts';
 import type { Services } from '../../services/index.ts';
@@ -13,6 +13,8 @@ export interface CliDeployment {
   readonly store: DocumentStore;
   readonly clock: Clock;
   readonly services: Services;
+  /** Said while opening (e.g. WARN_READ_FROM_REPLICA: PostgreSQL is down, reads come from the local replica). */
+  readonly warnings?: readonly Warning[];
   close(): Promise<void>;
 }
 
@@ -73,7 +75,11 @@ export function defineAction<O>(env: CliEnvironment, fn: (ctx: ActionContext<O>)
       io: env.io,
       env,
       command,
-      deployment: () => (opened ??= env.openDeployment(opts)),
+      deployment: () =>
+        (opened ??= env.openDeployment(opts).then((d) => {
+          printer.warnAll(d.warnings ?? []);
+          return d;
+        })),
     };
     try {
       await fn(ctx);

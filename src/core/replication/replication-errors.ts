@@ -41,6 +41,11 @@ export const REPLICATION_WARNINGS = defineWarnings({
     meaning: 'A pool node has not sent a heartbeat recently (stopped, or cut off from PostgreSQL).',
     fix: 'Start the node, or restore its connection to PostgreSQL; remove it from the pool if it was decommissioned.',
   },
+  WARN_READ_FROM_REPLICA: {
+    meaning:
+      "PostgreSQL could not be reached, so a read command showed this pool node's local replica instead; changes made since it was written may be missing.",
+    fix: 'Restore the connection to PostgreSQL (`s2s replication status` once it is back); the replica version and age are in the message.',
+  },
   WARN_REPLICA_DISCARDED: {
     meaning:
       'A local replica file belonged to another store location or node and was rebuilt from the central store.',
