@@ -19,6 +19,7 @@ export * from './tokens/index.ts';
 export * from './partners/partner-errors.ts';
 export * from './partners/partner-identity.ts';
 export * from './partners/refresh-schedule.ts';
+export * from './partners/on-demand-refresh-gate.ts';
 export * from './replication/replication-errors.ts';
 export * from './replication/pool-node.ts';
 export * from './replication/pool-status.ts';

@@ -27,7 +27,7 @@ export interface SigningMaterialPort {
 
 /** Asks for a partner's metadata to be fetched again (PartnerService.requestRefresh). */
 export interface PartnerRefreshPort {
-  requestRefresh(identity: string, reason: 'unknown-x5t'): unknown;
+  requestRefresh(identity: string, reason: 'unknown-x5t', x5t: string | null): unknown;
 }
 
 /** Completes an offline certificate request with the CA's response (CaService.importResponse). */

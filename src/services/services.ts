@@ -34,7 +34,7 @@ export function bindServicePorts(services: Partial<Services>): ServicePorts {
       signingMaterial: (usage, identity) => need('certificates').signingMaterial(usage, identity),
     },
     partnerRefresh: {
-      requestRefresh: (identity, reason) => need('partners').requestRefresh(identity, reason),
+      requestRefresh: (identity, reason, x5t) => need('partners').requestRefresh(identity, reason, x5t),
     },
     get caResponses() {
       const ca = services.ca;

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { OnDemandRefreshLimiter, isRefreshDue, nextRefreshAt } from './refresh-schedule.ts';
+import { isRefreshDue, nextRefreshAt } from './refresh-schedule.ts';
 import { normalizePartnerIdentity, parseTrustLevel } from './partner-identity.ts';
 
 const H = 3600;
@@ -49,21 +49,6 @@ describe('refresh schedule', () => {
   test('static-certificate and disabled partners are never due', () => {
     assert.equal(nextRefreshAt({ ...state(null, null, false), source: 'certificate' }, 12 * H), null);
     assert.equal(isRefreshDue({ ...state(null, null, false), enabled: false }, 12 * H, new Date()), false);
-  });
-
-  test('on-demand refreshes are limited per partner by interval and per day', () => {
-    const limiter = new OnDemandRefreshLimiter({ minIntervalSeconds: 30, perDay: 3 });
-    const t0 = Date.parse('2026-01-01T00:00:00Z');
-    assert.equal(limiter.tryAcquire('a', new Date(t0)).allowed, true);
-    assert.deepEqual(limiter.tryAcquire('a', new Date(t0 + 10_000)), { allowed: false, reason: 'interval' });
-    assert.equal(limiter.tryAcquire('b', new Date(t0 + 10_000)).allowed, true);
-    assert.equal(limiter.tryAcquire('a', new Date(t0 + 31_000)).allowed, true);
-    assert.equal(limiter.tryAcquire('a', new Date(t0 + 62_000)).allowed, true);
-    assert.deepEqual(limiter.tryAcquire('a', new Date(t0 + 93_000)), {
-      allowed: false,
-      reason: 'daily-limit',
-    });
-    assert.equal(limiter.tryAcquire('a', new Date(t0 + 86_400_000 + 1000)).allowed, true);
   });
 
   test('identities and trust levels are normalized', () => {

@@ -1,7 +1,7 @@
 /**
  * When a partner's metadata is refreshed (protocol.md §7, consumer side): every period (Exchange: 12 h),
- * 15 minutes after a failed attempt, and on demand (unknown `x5t`, signature failure) within a rate limit
- * (Exchange bounds signature-failure refetches per 24 h). Pure functions of the stored state and `now`.
+ * 15 minutes after a failed attempt. On-demand refreshes (unknown `x5t`) are decided by
+ * `on-demand-refresh-gate.ts`. Pure functions of the stored state and `now`.
  */
 import type { PartnerApplication } from './partner-application.ts';
 
@@ -9,10 +9,6 @@ import type { PartnerApplication } from './partner-application.ts';
 export const REFRESH_DEFAULTS = {
   /** Retry after a failed periodic attempt (Exchange's servicelet: 15 min). */
   retryAfterFailureSeconds: 15 * 60,
-  /** At most one on-demand refresh per partner per this many seconds. */
-  onDemandMinIntervalSeconds: 30,
-  /** At most this many on-demand refreshes per partner per rolling 24 h. */
-  onDemandPerDay: 24,
 } as const;
 
 /** When the next periodic refresh of a metadata partner is due; null for static-certificate partners. */
@@ -37,31 +33,4 @@ export function isRefreshDue(
   if (!partner.enabled) return false;
   const next = nextRefreshAt(partner, periodSeconds);
   return next !== null && next.getTime() <= now.getTime();
-}
-
-/** Decides whether an on-demand refresh may start: a per-partner minimum interval and a daily bound. */
-export class OnDemandRefreshLimiter {
-  readonly #history = new Map<string, number[]>();
-  readonly #minIntervalMs: number;
-  readonly #perDay: number;
-
-  constructor(options: { minIntervalSeconds?: number; perDay?: number } = {}) {
-    this.#minIntervalMs = (options.minIntervalSeconds ?? REFRESH_DEFAULTS.onDemandMinIntervalSeconds) * 1000;
-    this.#perDay = options.perDay ?? REFRESH_DEFAULTS.onDemandPerDay;
-  }
-
-  /** Records and allows a refresh of `identity` at `now`, or returns why it is refused. */
-  tryAcquire(
-    identity: string,
-    now: Date,
-  ): { allowed: true } | { allowed: false; reason: 'interval' | 'daily-limit' } {
-    const t = now.getTime();
-    const recent = (this.#history.get(identity) ?? []).filter((at) => t - at < 86_400_000);
-    const last = recent[recent.length - 1];
-    if (last !== undefined && t - last < this.#minIntervalMs) return { allowed: false, reason: 'interval' };
-    if (recent.length >= this.#perDay) return { allowed: false, reason: 'daily-limit' };
-    recent.push(t);
-    this.#history.set(identity, recent);
-    return { allowed: true };
-  }
 }

@@ -114,6 +114,7 @@ export function selectKeys(
   const chosen = header.x5t === null ? entry.signers : entry.signersByX5t.get(header.x5t);
   if (chosen === undefined || chosen.length === 0) {
     trace.refreshPartner = entry.refreshPartner;
+    trace.refreshX5t = header.x5t;
     throw tokenError(
       'ERR_TOKEN_KEY_UNKNOWN',
       `the signing certificate ${header.x5t ?? '(none named)'} is not registered for issuer ${issuer.name.id}@${issuer.name.realm}`,

@@ -21,6 +21,8 @@ export interface ValidationReport {
   readonly steps: readonly ValidationStep[];
   /** A partner whose keys may be stale (unknown `x5t`): the caller should request a metadata refresh. */
   readonly refreshPartner: string | null;
+  /** The unknown `x5t` (or `kid`) that asked for it: the refresh is de-duplicated per `x5t`. */
+  readonly refreshX5t: string | null;
 }
 
 /** How to validate. */
@@ -83,7 +85,7 @@ export function challengeParameters(ctx: TrustContext): ChallengeParameters {
 }
 
 function accepted(principal: S2sPrincipal, trace: ValidationTrace): ValidationReport {
-  return { outcome: { ok: true, principal }, steps: trace.steps, refreshPartner: null };
+  return { outcome: { ok: true, principal }, steps: trace.steps, refreshPartner: null, refreshX5t: null };
 }
 
 function refused(err: unknown, ctx: TrustContext, trace: ValidationTrace): ValidationReport {
@@ -93,6 +95,7 @@ function refused(err: unknown, ctx: TrustContext, trace: ValidationTrace): Valid
     outcome: { ok: false, refusal: refusalFor(failure, challengeParameters(ctx)) },
     steps: trace.steps,
     refreshPartner: trace.refreshPartner,
+    refreshX5t: trace.refreshX5t,
   };
 }
 

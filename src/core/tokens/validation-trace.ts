@@ -42,6 +42,8 @@ export class ValidationTrace {
   readonly steps: ValidationStep[] = [];
   /** Set when a partner's keys may be stale (unknown `x5t`): the service requests a metadata refresh. */
   refreshPartner: string | null = null;
+  /** The unknown `x5t` that made `refreshPartner` stale. */
+  refreshX5t: string | null = null;
   /** False on the hot path: pass details are only built for an explanation. */
   readonly explaining: boolean;
   #current: StepName = 'authorization';

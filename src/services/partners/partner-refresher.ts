@@ -1,7 +1,7 @@
 /**
  * Keeps partners' keys fresh (protocol.md §7, consumer side): a periodic refresh (OAuthConfiguration
  * .metadataRefreshSeconds, 12 h by default; 15 min after a failure), on-demand refreshes for an unknown
- * `x5t` or a signature failure (rate-limited), one fetch in flight per partner (callers share it), the
+ * `x5t` or a signature failure (through the on-demand gate, docs/security.md "Refresh budget"), one fetch in flight per partner (callers share it), the
  * last good keys kept when a partner is unreachable, and a document naming another serviceName, realm or
  * issuer refused (Exchange does the same, §1.3 step 5). State is written with optimistic concurrency.
  */
@@ -9,7 +9,8 @@ import { OAUTH_DEFAULTS, S2sError, hasCode, sharedError } from '../../core/index
 import type { ErrorCategory, PartnerApplication, Warning } from '../../core/index.ts';
 import type { ParsedPartnerMetadata } from '../../core/metadata/index.ts';
 import { partnerError } from '../../core/partners/partner-errors.ts';
-import { OnDemandRefreshLimiter, isRefreshDue } from '../../core/partners/refresh-schedule.ts';
+import { isRefreshDue } from '../../core/partners/refresh-schedule.ts';
+import { OnDemandRefreshGate } from '../../core/partners/on-demand-refresh-gate.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { DocumentFetcher, FetchPolicy } from './document-fetcher.ts';
 import { PARTNER_KIND, readPartner, readPartners } from './partner-document.ts';
@@ -32,21 +33,24 @@ export interface RefreshResult {
 export type RefreshReason = 'unknown-x5t' | 'signature-failure' | 'operator';
 
 /** What `requestRefresh` decided. */
-export type RefreshRequestStatus = 'started' | 'coalesced' | 'rate-limited' | 'not-applicable';
+export type RefreshRequestStatus =
+  'started' | 'coalesced' | 'rate-limited' | 'deduplicated' | 'not-applicable';
 
 type Attempt = { ok: true; parsed: ParsedPartnerMetadata } | { ok: false; error: S2sError };
 
 export class PartnerRefresher {
   readonly #deps: ServiceDeps;
   readonly #fetcher: DocumentFetcher;
-  readonly #limiter: OnDemandRefreshLimiter;
+  readonly #gate: OnDemandRefreshGate;
   readonly #inFlight = new Map<string, Promise<RefreshResult>>();
+  /** On-demand fetches with their gate accounting, awaited by `stop()`. */
+  readonly #onDemand = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(deps: ServiceDeps, fetcher: DocumentFetcher, limiter = new OnDemandRefreshLimiter()) {
+  constructor(deps: ServiceDeps, fetcher: DocumentFetcher, gate = new OnDemandRefreshGate()) {
     this.#deps = deps;
     this.#fetcher = fetcher;
-    this.#limiter = limiter;
+    this.#gate = gate;
   }
 
   /** The fetch policy for a partner: its http opt-in and the deployment's trusted roots (read now). */
@@ -77,20 +81,45 @@ export class PartnerRefresher {
     return promise;
   }
 
-  /** Asks for a refresh after an unknown `x5t` or a signature failure; rate-limited per partner. */
-  requestRefresh(identity: string, reason: RefreshReason): RefreshRequestStatus {
+  /**
+   * Asks for a refresh after an unknown `x5t` (or a signature failure), through the on-demand gate:
+   * coalesced with a fetch in flight, de-duplicated per `x5t`, rate-limited per partner with a budget an
+   * attacker cannot drain (docs/security.md "Refresh budget").
+   */
+  requestRefresh(identity: string, reason: RefreshReason, x5t: string | null = null): RefreshRequestStatus {
     if (this.#inFlight.has(identity)) return 'coalesced';
-    if (!this.#limiter.tryAcquire(identity, this.#deps.clock.now()).allowed) return 'rate-limited';
-    this.refresh(identity).catch((err: unknown) => {
-      if (!hasCode(err, 'ERR_PARTNER_NOT_FOUND') && !hasCode(err, 'ERR_PARTNER_NOT_METADATA')) {
-        this.#deps.logger.warn(
-          { partner: identity, reason, code: (err as S2sError).code },
-          'on-demand metadata refresh failed',
-        );
-      }
-    });
+    const startedAt = this.#deps.clock.now();
+    const decision = this.#gate.request(identity, x5t, startedAt);
+    if (!decision.allowed) return decision.reason === 'known-absent' ? 'deduplicated' : 'rate-limited';
+    const run = this.refresh(identity)
+      .then(
+        () => this.#hasKey(identity, x5t),
+        (err: unknown) => {
+          if (!hasCode(err, 'ERR_PARTNER_NOT_FOUND') && !hasCode(err, 'ERR_PARTNER_NOT_METADATA')) {
+            this.#deps.logger.warn(
+              { partner: identity, reason, code: (err as S2sError).code },
+              'on-demand metadata refresh failed',
+            );
+          }
+          return false;
+        },
+      )
+      .then((found) => this.#gate.settle(identity, x5t, found, startedAt))
+      .catch(() => this.#gate.settle(identity, x5t, false, startedAt))
+      .finally(() => this.#onDemand.delete(run));
+    this.#onDemand.add(run);
     this.#deps.logger.info({ partner: identity, reason }, 'on-demand metadata refresh');
     return 'started';
+  }
+
+  /** Whether the partner's stored keys now include `x5t` (the fetch it started found a real roll). */
+  async #hasKey(identity: string, x5t: string | null): Promise<boolean> {
+    if (x5t === null) return false;
+    const record = await readPartner(this.#deps.store, identity);
+    return (
+      record?.partner.keys.some((k) => Buffer.from(k.thumbprint, 'hex').toString('base64url') === x5t) ??
+      false
+    );
   }
 
   /** Refreshes every enabled metadata partner whose periodic refresh is due. */
@@ -121,7 +150,7 @@ export class PartnerRefresher {
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    await Promise.allSettled([...this.#inFlight.values()]);
+    await Promise.allSettled([...this.#inFlight.values(), ...this.#onDemand]);
   }
 
   async #refreshOnce(identity: string): Promise<RefreshResult> {

@@ -187,10 +187,10 @@ export class PartnerService {
     return Promise.all(partners.map((r) => this.#refresher.refresh(r.partner.identity)));
   }
 
-  /** For the token validator: an unknown `x5t` or a signature failure; rate-limited, coalesced, never throws. */
-  requestRefresh(identity: string, reason: RefreshReason): RefreshRequestStatus {
+  /** For the token validator: an unknown `x5t` (given) or a signature failure; gated (de-duplicated per `x5t`, rate-limited), coalesced, never throws. */
+  requestRefresh(identity: string, reason: RefreshReason, x5t: string | null = null): RefreshRequestStatus {
     try {
-      return this.#refresher.requestRefresh(normalizePartnerIdentity(identity), reason);
+      return this.#refresher.requestRefresh(normalizePartnerIdentity(identity), reason, x5t);
     } catch {
       return 'not-applicable';
     }

@@ -225,7 +225,7 @@ export class TokenService {
   #afterValidation(report: ValidationReport): void {
     if (!report.refreshPartner) return;
     try {
-      this.deps.ports.partnerRefresh.requestRefresh(report.refreshPartner, 'unknown-x5t');
+      this.deps.ports.partnerRefresh.requestRefresh(report.refreshPartner, 'unknown-x5t', report.refreshX5t);
     } catch (err) {
       this.deps.logger.warn(
         { partner: report.refreshPartner, code: (err as { code?: string }).code },
