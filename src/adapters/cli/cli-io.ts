@@ -1,4 +1,6 @@
 /** Injected terminal streams, so commands are unit-testable without spawning a process (conventions.md §11). */
+import { sharedError } from '../../core/index.ts';
+import { readStreamBounded } from './bounded-read.ts';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -11,8 +13,15 @@ export interface CliIo {
   readonly stderr: OutputStream;
   /** Environment variables (defaults to process.env). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Reads standard input completely (for `--password-file -`, token from stdin, prompts). */
-  readonly readStdin?: () => Promise<string>;
+  /**
+   * Reads standard input up to `maxBytes` (for `--password-file -`, token from stdin); more is refused
+   * with `ERR_INPUT_TOO_LARGE` without reading the rest (docs/security.md §6.1).
+   */
+  readonly readStdin?: (maxBytes: number) => Promise<string>;
+}
+
+function stdinTooLarge(maxBytes: number) {
+  return sharedError('ERR_INPUT_TOO_LARGE', `standard input holds more than ${maxBytes} bytes`, { maxBytes });
 }
 
 /** The real process streams. */
@@ -21,11 +30,8 @@ export function processIo(): CliIo {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    readStdin: async (maxBytes) =>
+      (await readStreamBounded(process.stdin, maxBytes, () => stdinTooLarge(maxBytes))).toString('utf8'),
   };
 }
 
@@ -37,7 +43,10 @@ export function memoryIo(env: Record<string, string | undefined> = {}, stdin = '
     stdout: { write: (s: string) => (out += s), isTTY: false },
     stderr: { write: (s: string) => (err += s), isTTY: false },
     env,
-    readStdin: async () => stdin,
+    readStdin: async (maxBytes: number) =>
+      (
+        await readStreamBounded([Buffer.from(stdin, 'utf8')], maxBytes, () => stdinTooLarge(maxBytes))
+      ).toString('utf8'),
   };
   return { io, out: () => out, err: () => err };
 }

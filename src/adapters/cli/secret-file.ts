@@ -1,11 +1,12 @@
 /**
  * Reads a secret (a password) from a file or from standard input (`-`): secrets never sit on a command
  * line. One rule for every command: a leading UTF-8 byte order mark (Windows Notepad) and one trailing
- * LF or CRLF (what `echo` and editors add) are dropped; anything else is the secret, verbatim. A file
- * larger than {@link SECRET_FILE_MAX_BYTES} (say `/dev/zero` by mistake) is refused before it is read whole.
+ * LF or CRLF (what `echo` and editors add) are dropped; anything else is the secret, verbatim. At most
+ * {@link SECRET_FILE_MAX_BYTES} are read, whatever the input is (`/dev/zero`, a FIFO, an endless pipe):
+ * one byte more is refused with `ERR_INPUT_TOO_LARGE` (docs/security.md §6.1).
  */
-import { open } from 'node:fs/promises';
 import { sharedError } from '../../core/index.ts';
+import { readFileBounded } from './bounded-read.ts';
 import type { CliIo } from './cli-io.ts';
 
 /** No password is longer than this. */
@@ -18,13 +19,6 @@ export async function readSecretFile(
   options: { allowEmpty?: boolean } = {},
 ): Promise<string> {
   const raw = path === '-' ? await readStdin(io) : await readCapped(path);
-  if (Buffer.byteLength(raw, 'utf8') > SECRET_FILE_MAX_BYTES) {
-    throw sharedError(
-      'ERR_INVALID_INPUT',
-      `the password in ${path === '-' ? 'standard input' : path} is longer than ${SECRET_FILE_MAX_BYTES} bytes`,
-      { path },
-    );
-  }
   const secret = raw.replace(/^\ufeff/, '').replace(/\r?\n$/, '');
   if (secret === '' && options.allowEmpty !== true) {
     throw sharedError('ERR_INVALID_INPUT', `the password file ${path} is empty`, { path });
@@ -34,28 +28,20 @@ export async function readSecretFile(
 
 async function readStdin(io: CliIo): Promise<string> {
   if (!io.readStdin) throw sharedError('ERR_USAGE', 'standard input is not available for the password');
-  return io.readStdin();
+  return io.readStdin(SECRET_FILE_MAX_BYTES);
 }
 
-/** Reads at most SECRET_FILE_MAX_BYTES + 1 bytes, so an endless or huge file is refused, never read whole. */
 async function readCapped(path: string): Promise<string> {
-  const handle = await open(path, 'r').catch(() => {
-    throw sharedError('ERR_INVALID_INPUT', `cannot read the password file ${path}`, { path });
-  });
-  try {
-    const buffer = Buffer.alloc(SECRET_FILE_MAX_BYTES + 1);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0).catch(() => {
-      throw sharedError('ERR_INVALID_INPUT', `cannot read the password file ${path}`, { path });
-    });
-    if (bytesRead > SECRET_FILE_MAX_BYTES) {
-      throw sharedError(
-        'ERR_INVALID_INPUT',
+  const bytes = await readFileBounded(path, SECRET_FILE_MAX_BYTES, {
+    tooLarge: () =>
+      sharedError(
+        'ERR_INPUT_TOO_LARGE',
         `the password file ${path} is larger than ${SECRET_FILE_MAX_BYTES} bytes`,
-        { path },
-      );
-    }
-    return buffer.subarray(0, bytesRead).toString('utf8');
-  } finally {
-    await handle.close();
-  }
+        {
+          path,
+        },
+      ),
+    unreadable: () => sharedError('ERR_INVALID_INPUT', `cannot read the password file ${path}`, { path }),
+  });
+  return bytes.toString('utf8');
 }

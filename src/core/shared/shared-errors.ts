@@ -12,6 +12,12 @@ export const SHARED_ERRORS = defineErrors({
     meaning: 'A value failed validation (bad host name, bad date, out-of-range number, ...).',
     fix: 'Correct the value named in the message.',
   },
+  ERR_INPUT_TOO_LARGE: {
+    category: 'usage',
+    meaning:
+      'A password file or standard input holds more than the CLI reads (64 KiB); reading stopped at the limit (docs/security.md §6.1).',
+    fix: 'Pass the file that holds only the password (not /dev/zero, a log or a binary); with `-`, pipe only the password.',
+  },
   ERR_NOT_INITIALIZED: {
     category: 'not_found',
     meaning: 'The store has no OAuth configuration yet.',

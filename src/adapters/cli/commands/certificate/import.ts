@@ -1,8 +1,8 @@
 /** `s2s certificate import` (Import-CsCertificate): PFX, PEM or DER; with --type also assigned. */
-import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { certificateError, CERTIFICATE_FILE_LIMITS } from '../../../../core/certificates/index.ts';
+import { certificateError } from '../../../../core/certificates/index.ts';
+import { readCertificateInput } from '../../certificate-input.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { formatList } from '../../printer.ts';
@@ -21,26 +21,11 @@ interface ImportOptions extends PasswordOptions {
   effectiveDate?: string;
 }
 
-/** Reads a certificate file with the size cap applied before reading it whole. */
-export function readCertificateInput(path: string): Buffer {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw certificateError('ERR_CERTIFICATE_FILE_NOT_FOUND', `cannot read ${path}`, { path });
-  }
-  if (size > CERTIFICATE_FILE_LIMITS.maxFileBytes) {
-    throw certificateError(
-      'ERR_CERTIFICATE_FILE_TOO_LARGE',
-      `${path} has ${size} bytes; at most ${CERTIFICATE_FILE_LIMITS.maxFileBytes} are read`,
-      { size },
-    );
-  }
-  try {
-    return readFileSync(path);
-  } catch {
-    throw certificateError('ERR_CERTIFICATE_FILE_NOT_FOUND', `cannot read ${path}`, { path });
-  }
+/** Reads a certificate file with the size cap applied while reading (docs/security.md §6.1). */
+export function readCertificateImportFile(path: string): Promise<Buffer> {
+  return readCertificateInput(path, () =>
+    certificateError('ERR_CERTIFICATE_FILE_NOT_FOUND', `cannot read ${path}`, { path }),
+  );
 }
 
 export function registerCertificateImportCommand(certificate: Command, env: CliEnvironment): void {
@@ -59,8 +44,9 @@ export function registerCertificateImportCommand(certificate: Command, env: CliE
     .option('--effective-date <ISO 8601>', 'when a rolled certificate becomes current')
     .action(
       defineAction<ImportOptions>(env, async ({ opts, printer, io, ...ctx }) => {
-        const file = readCertificateInput(opts.path);
-        const keyFile = opts.keyPath === undefined ? undefined : readCertificateInput(opts.keyPath);
+        const file = await readCertificateImportFile(opts.path);
+        const keyFile =
+          opts.keyPath === undefined ? undefined : await readCertificateImportFile(opts.keyPath);
         const password = await readPassword(opts, io);
         const effectiveDate = parseEffectiveDate(opts.effectiveDate);
         const { services } = await ctx.deployment();

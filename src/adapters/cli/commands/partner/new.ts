@@ -1,5 +1,5 @@
 /** `s2s partner new` (New-CsPartnerApplication): registers a partner by metadata URL or by static certificate. */
-import { readFile } from 'node:fs/promises';
+import { readCertificateInput } from '../../certificate-input.ts';
 import type { Command } from 'commander';
 import { sharedError } from '../../../../core/index.ts';
 import { defineAction, example } from '../../cli-context.ts';
@@ -67,15 +67,9 @@ export function registerPartnerNewCommand(partner: Command, env: CliEnvironment)
   );
 }
 
-/** Reads a certificate file; a missing file is a usage error naming the path. */
-export async function readCertificateFile(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw sharedError(
-      'ERR_USAGE',
-      `cannot read certificate file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      { path },
-    );
-  }
+/** Reads a certificate file (bounded, docs/security.md §6.1); a missing file is a usage error naming the path. */
+export function readCertificateFile(path: string): Promise<Buffer> {
+  return readCertificateInput(path, (err) =>
+    sharedError('ERR_USAGE', `cannot read certificate file ${path} (${err.code ?? 'error'})`, { path }),
+  );
 }

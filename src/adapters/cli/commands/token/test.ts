@@ -55,10 +55,15 @@ export function registerTokenTestCommand(token: Command, env: CliEnvironment): v
   );
 }
 
-async function readStdin(io: { readonly readStdin?: () => Promise<string> }): Promise<string> {
+/** Bytes read from standard input at most (a token is at most 16 384 characters; docs/security.md §6.1). */
+const TOKEN_INPUT_MAX_BYTES = 64 * 1024;
+
+async function readStdin(io: {
+  readonly readStdin?: (maxBytes: number) => Promise<string>;
+}): Promise<string> {
   if (!io.readStdin)
     throw sharedError('ERR_USAGE', 'standard input is not available: pass the token as an argument');
-  return io.readStdin();
+  return io.readStdin(TOKEN_INPUT_MAX_BYTES);
 }
 
 function renderSteps(steps: readonly ValidationStep[]): string {

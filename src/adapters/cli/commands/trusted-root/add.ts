@@ -1,6 +1,6 @@
 /** `s2s trusted-root add --path <root.pem>`. */
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { readCertificateInput } from '../../certificate-input.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { formatList } from '../../printer.ts';
@@ -13,9 +13,9 @@ export function registerTrustedRootAddCommand(root: Command, env: CliEnvironment
     .requiredOption('--path <file>', 'the root certificate file')
     .action(
       defineAction<{ path: string }>(env, async ({ opts, printer, deployment }) => {
-        const bytes = await readFile(opts.path).catch(() => {
-          throw sharedError('ERR_INVALID_INPUT', `cannot read ${opts.path}`, { path: opts.path });
-        });
+        const bytes = await readCertificateInput(opts.path, () =>
+          sharedError('ERR_INVALID_INPUT', `cannot read ${opts.path}`, { path: opts.path }),
+        );
         const { root: added, added: isNew } = await (await deployment()).services.ca.trustedRoots.add(bytes);
         printer.result(
           { root: added, added: isNew },
