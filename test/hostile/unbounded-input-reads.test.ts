@@ -169,7 +169,7 @@ function runWithEndlessStdin(argv: string[]): Promise<{ code: number | null; err
       stdio: [zero, 'ignore', 'pipe'],
     });
     let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    child.stderr?.on('data', (c: Buffer) => (err += c.toString('utf8')));
     return new Promise((resolve) => child.on('close', (code) => resolve({ code, err })));
   } finally {
     closeSync(zero);
