@@ -13,6 +13,7 @@ import { registerTestCommands } from './test/index.ts';
 import { registerCaCommands } from './ca/index.ts';
 import { registerTrustedRootCommands } from './trusted-root/index.ts';
 import { registerReplicationCommands } from './replication/index.ts';
+import { registerCompletionCommand } from './completion/index.ts';
 
 export function registerAllCommands(program: Command, env: CliEnvironment): void {
   registerInitCommand(program, env);
@@ -27,4 +28,5 @@ export function registerAllCommands(program: Command, env: CliEnvironment): void
   registerCaCommands(program, env);
   registerTrustedRootCommands(program, env);
   registerReplicationCommands(program, env);
+  registerCompletionCommand(program, env);
 }

@@ -4,6 +4,7 @@ import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { formatList } from '../../printer.ts';
 import { sharedError } from '../../../../core/index.ts';
+import { withProgress } from '../../progress.ts';
 
 interface Options {
   name?: string;
@@ -33,12 +34,18 @@ export function registerCaInitCommand(ca: Command, env: CliEnvironment): void {
         if (keySize !== 3072 && keySize !== 4096)
           throw sharedError('ERR_USAGE', '--key-size must be 3072 or 4096');
         const { services } = await deployment();
-        const doc = await services.ca.authority.init({
-          name: opts.name,
-          keySize,
-          intermediateName: opts.intermediate,
-          crlUrl: opts.crlUrl,
-        });
+        const doc = await withProgress(
+          env.io,
+          printer.json,
+          `Creating the CA keys (RSA ${keySize}) and certificates`,
+          () =>
+            services.ca.authority.init({
+              name: opts.name,
+              keySize,
+              intermediateName: opts.intermediate,
+              crlUrl: opts.crlUrl,
+            }),
+        );
         // The deployment's own enterprise CA is trusted by the deployment unless the admin says otherwise,
         // so certificates it issues are valid at once (the wizard's "issued and valid").
         const trusted = opts.trust !== false;

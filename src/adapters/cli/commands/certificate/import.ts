@@ -9,6 +9,7 @@ import { formatList } from '../../printer.ts';
 import { parseEffectiveDate, renderAssignments, splitTypes } from './certificate-output.ts';
 import { passwordFlags, readPassword } from './password-source.ts';
 import type { PasswordOptions } from './password-source.ts';
+import { withProgress } from '../../progress.ts';
 
 interface ImportOptions extends PasswordOptions {
   path: string;
@@ -50,18 +51,20 @@ export function registerCertificateImportCommand(certificate: Command, env: CliE
         const password = await readPassword(opts, io);
         const effectiveDate = parseEffectiveDate(opts.effectiveDate);
         const { services } = await ctx.deployment();
-        const result = await services.certificates.import({
-          file,
-          fileName: basename(opts.path),
-          usages: splitTypes(opts.type),
-          identity: opts.identity ?? 'global',
-          exportable: opts.exportable === true,
-          ...(keyFile ? { keyFile } : {}),
-          ...(password !== undefined ? { password } : {}),
-          ...(opts.friendlyName ? { friendlyName: opts.friendlyName } : {}),
-          ...(opts.roll ? { roll: true } : {}),
-          ...(effectiveDate ? { effectiveDate } : {}),
-        });
+        const result = await withProgress(io, printer.json, `Importing ${basename(opts.path)}`, () =>
+          services.certificates.import({
+            file,
+            fileName: basename(opts.path),
+            usages: splitTypes(opts.type),
+            identity: opts.identity ?? 'global',
+            exportable: opts.exportable === true,
+            ...(keyFile ? { keyFile } : {}),
+            ...(password !== undefined ? { password } : {}),
+            ...(opts.friendlyName ? { friendlyName: opts.friendlyName } : {}),
+            ...(opts.roll ? { roll: true } : {}),
+            ...(effectiveDate ? { effectiveDate } : {}),
+          }),
+        );
         printer.warnAll(result.warnings);
         printer.result({ ...result, warnings: undefined }, () =>
           result.certificate

@@ -13,6 +13,7 @@ import { caError } from '../../../../core/ca/ca-errors.ts';
 import type { CaService, RequestOutcome, RequestPlan } from '../../../../services/index.ts';
 import { readSecretFile } from '../ca/secret-file.ts';
 import { createInterface } from 'node:readline/promises';
+import { withProgress } from '../../progress.ts';
 
 export interface RequestOptions {
   type?: string;
@@ -171,7 +172,14 @@ async function newRequest(ctx: ActionContext<RequestOptions>, ca: CaService): Pr
     acmeEmail: o.acmeEmail,
   });
   await review(ctx, plan);
-  const outcome = await ca.submit(plan);
+  const outcome = await withProgress(
+    ctx.io,
+    ctx.printer.json,
+    plan.target === 'offline'
+      ? 'Generating the key pair and the request file'
+      : `Generating the key pair and requesting the certificate from ${plan.target}`,
+    () => ca.submit(plan),
+  );
   if (outcome.kind === 'pending' && o.output) await writeFile(o.output, outcome.csrPem);
   report(ctx, outcome, o.output);
 }

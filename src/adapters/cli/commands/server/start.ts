@@ -1,5 +1,6 @@
 /** `s2s server start`: runs the HTTPS server until SIGINT/SIGTERM (docs/server.md). */
 import type { Command } from 'commander';
+import { withProgress } from '../../progress.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { sharedError } from '../../../../core/index.ts';
@@ -21,11 +22,16 @@ export function registerServerStartCommand(server: Command, env: CliEnvironment)
     .action(
       defineAction<StartFlags>(env, async ({ opts, printer }) => {
         if (!env.startServer) throw sharedError('ERR_USAGE', 'this environment cannot start a server');
-        const started = await env.startServer({
-          ...opts,
-          listen: opts.listen,
-          bootstrap: opts.bootstrap === true,
-        });
+        const start = (f: Parameters<typeof env.startServer>[0]) => env.startServer!(f);
+        const flags = { ...opts, listen: opts.listen, bootstrap: opts.bootstrap === true };
+        const started = opts.bootstrap
+          ? await withProgress(
+              env.io,
+              printer.json,
+              'Bootstrapping (store, master key, certificates) and starting the server',
+              () => start(flags),
+            )
+          : await start(flags);
         printer.result({ ...started.details }, () => started.lines.join('\n'));
         await started.closed;
       }),
