@@ -55,7 +55,8 @@ export async function rejectsWith(promise: Promise<unknown>, code: string): Prom
 export function nextVersion(
   store: DocumentStore,
   predicate: (version: number) => boolean,
-  ms = 5000,
+  // A bound for a broken store, not a speed target: generous so that a loaded machine does not trip it.
+  ms = 60_000,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
