@@ -73,8 +73,10 @@ export default tseslint.config(
       '**/store/sqlite/**',
       '**/store/postgres/**',
       '**/store/memory/**',
+      '**/ca/enrollment-client*',
+      '**/ca/acme-enrollment*',
     ],
-    'services import core, the CA and the store port only',
+    'services import core, the CA (remote CAs through its CaBackend port) and the store port only',
   ),
   boundary(
     'ca',
@@ -102,7 +104,13 @@ export default tseslint.config(
   ),
   boundary(
     'adapters',
-    ['**/main/**', ...upTo(5, 'replication/**'), '**/store/memory/**'],
+    [
+      '**/main/**',
+      ...upTo(5, 'replication/**'),
+      '**/store/memory/**',
+      ...upTo(5, 'ca/enrollment-client*'),
+      ...upTo(5, 'ca/acme-enrollment*'),
+    ],
     'adapters never reach the composition root or replication internals (docs/architecture.md)',
   ),
   boundary(

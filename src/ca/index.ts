@@ -19,7 +19,9 @@ export * from './certificate-chain.ts';
 export * from './certificate-status.ts';
 export * from './request-names.ts';
 export * from './ca-account-password.ts';
-export * from './enrollment-client.ts';
-export * from './acme-enrollment.ts';
+// Remote CAs are reached through the CaBackend port only (ca-backend.ts); the clients stay private.
+export { enrollmentEndpoint } from './enrollment-client.ts';
+export type { CaBackend, CaSubmission, CaTarget } from './ca-backend.ts';
+export { caBackendFor, caTargetText, parseCaTarget } from './ca-backend.ts';
 export * from './failpoint.ts';
 export * from './response-extensions.ts';

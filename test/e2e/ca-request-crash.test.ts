@@ -20,10 +20,11 @@ import { SqliteDocumentStore } from '${root}/src/store/sqlite/sqlite-document-st
 import { OAuthService } from '${root}/src/services/oauth/oauth-service.ts';
 import { CaService } from '${root}/src/services/ca/ca-service.ts';
 import { silentLogger } from '${root}/src/services/service-deps.ts';
+import { bindServicePorts } from '${root}/src/services/services.ts';
 const store = SqliteDocumentStore.open(process.env.STORE_PATH);
 const box = new SecretBox(Buffer.from(process.env.MASTER_KEY, 'hex'));
 const services = {};
-const deps = { store, clock: systemClock, secretBox: () => box, logger: silentLogger, nodeName: 'fe1.contoso.com', home: '/nonexistent', services };
+const deps = { store, clock: systemClock, secretBox: () => box, logger: silentLogger, nodeName: 'fe1.contoso.com', home: '/nonexistent', ports: bindServicePorts(services) };
 services.oauth = new OAuthService(deps);
 services.ca = new CaService(deps);
 await services.ca.request({ usages: ['Default'] });

@@ -8,9 +8,9 @@ import {
   WEB_SERVER_TEMPLATE,
   checkKeyForUsages,
   computeRequestNames,
-  isAcmeUrl,
+  parseCaTarget,
 } from '../../ca/index.ts';
-import type { KeyAlgorithm, KeySpec } from '../../ca/index.ts';
+import type { CaTarget, KeyAlgorithm, KeySpec } from '../../ca/index.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { CaAuthority } from './ca-authority.ts';
 
@@ -52,7 +52,7 @@ export interface RequestPlan {
   readonly friendlyName: string;
   readonly assign: boolean;
   /** `offline`, `internal`, an enrollment URL or an ACME directory. */
-  readonly target: string;
+  readonly target: CaTarget;
   readonly template: string;
   readonly caAccount: string | undefined;
   readonly caPassword: string | undefined;
@@ -80,9 +80,9 @@ export async function planRequest(
     size: options.keyAlgorithm === 'ECDSA_P256' ? 256 : (options.keySize ?? DEFAULT_REQUEST_KEY_SIZE),
   };
   checkKeyForUsages(key, usages);
-  const target = targetOf(options.ca);
+  const target = parseCaTarget(options.ca);
   const template = options.template ?? WEB_SERVER_TEMPLATE.name;
-  if (target === 'internal') await authority.template(template);
+  if (target.kind === 'internal') await authority.template(template);
   const names = computeRequestNames({
     usages,
     ...(await deploymentNames(deps, options)),
@@ -111,22 +111,6 @@ export async function planRequest(
     caPassword: options.caPassword,
     acmeEmail: options.acmeEmail,
   };
-}
-
-function targetOf(ca: string | undefined): string {
-  if (ca === undefined) return 'offline';
-  if (ca === 'internal' || isAcmeUrl(ca)) return ca;
-  try {
-    const url = new URL(ca);
-    if (url.protocol === 'https:') return ca;
-  } catch {
-    // fall through to the refusal below
-  }
-  throw sharedError(
-    'ERR_INVALID_INPUT',
-    '--ca takes `internal`, an https:// enrollment URL or an acme+https:// directory URL',
-    { field: 'ca' },
-  );
 }
 
 /** Pool FQDN (first OAuth host name, without port; else this node), node FQDN and realm. */

@@ -5,15 +5,16 @@
  */
 import { S2sError } from '../../core/index.ts';
 import {
+  caBackendFor,
   caFailpoint,
+  caTargetText,
   createRequest,
-  enrollAcme,
-  enrollOnline,
   generateKeyPair,
   parseResponseFile,
   publicKeyId,
   toPem,
 } from '../../ca/index.ts';
+import type { CaBackend } from '../../ca/index.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { CaAuthority } from './ca-authority.ts';
 import type { PendingRequests, PendingRequestSummary } from './pending-requests.ts';
@@ -73,14 +74,14 @@ export class RequestRunner {
         assign: plan.assign,
         publicKeyId: publicKeyId(spki),
         csrPem,
-        target: plan.target,
+        target: caTargetText(plan.target),
       },
       keys.privateKey,
     );
     caFailpoint('ca.request.after-persist');
     const request = summarize(stored);
-    if (plan.target === 'offline') return { kind: 'pending', request, csrPem };
-    const chainPem = await this.#submit(plan, csrPem).catch(async (err: unknown) => {
+    if (plan.target.kind === 'offline') return { kind: 'pending', request, csrPem };
+    const chainPem = await this.#submit(plan, plan.target, csrPem).catch(async (err: unknown) => {
       if (err instanceof S2sError && FINAL_CATEGORIES.has(err.category))
         await this.#parts.pending.clear(stored.id).catch(() => undefined);
       throw err;
@@ -92,30 +93,37 @@ export class RequestRunner {
     return { kind: 'issued', request, result };
   }
 
-  async #submit(plan: RequestPlan, csrPem: string): Promise<string> {
-    if (plan.target === 'internal') {
-      const issued = await this.#parts.authority.issue({
-        csr: csrPem,
-        template: plan.template,
-        account: null,
-      });
-      return [issued.certificate, ...issued.chain].map((der) => toPem(der)).join('');
-    }
-    const trustedRootsPem = (await this.#parts.roots.list()).map((r) =>
-      toPem(Buffer.from(r.certificate, 'base64')),
-    );
-    if (plan.target.startsWith('acme+'))
-      return enrollAcme({ directoryUrl: plan.target, csrPem, email: plan.acmeEmail, trustedRootsPem });
-    this.#deps.logger.info(
-      { url: plan.target, template: plan.template },
-      'submitting certificate request to enrollment endpoint',
-    );
-    return enrollOnline({
-      url: plan.target,
+  async #submit(
+    plan: RequestPlan,
+    target: Exclude<RequestPlan['target'], { kind: 'offline' }>,
+    csrPem: string,
+  ): Promise<string> {
+    // The built-in CA issues from the store, with no account (the operator is already trusted).
+    const builtIn: CaBackend = {
+      submit: async (r) => {
+        const issued = await this.#parts.authority.issue({
+          csr: r.csrPem,
+          template: r.template,
+          account: null,
+        });
+        return [issued.certificate, ...issued.chain].map((der) => toPem(der)).join('');
+      },
+    };
+    const trustedRootsPem =
+      target.kind === 'internal'
+        ? []
+        : (await this.#parts.roots.list()).map((r) => toPem(Buffer.from(r.certificate, 'base64')));
+    if (target.kind !== 'internal')
+      this.#deps.logger.info(
+        { ca: caTargetText(target), template: plan.template },
+        'submitting certificate request to a remote CA',
+      );
+    return caBackendFor(target, builtIn).submit({
+      csrPem,
+      template: plan.template,
       account: plan.caAccount,
       password: plan.caPassword,
-      template: plan.template,
-      csrPem,
+      acmeEmail: plan.acmeEmail,
       trustedRootsPem,
     });
   }

@@ -10,6 +10,7 @@ import type { ActionContext, CliEnvironment } from '../../cli-context.ts';
 import { formatList } from '../../printer.ts';
 import { sharedError } from '../../../../core/index.ts';
 import { caError } from '../../../../core/ca/ca-errors.ts';
+import { caTargetText } from '../../../../ca/index.ts';
 import type { CaService, RequestOutcome, RequestPlan } from '../../../../services/index.ts';
 import { readSecretFile } from '../ca/secret-file.ts';
 import { createInterface } from 'node:readline/promises';
@@ -191,7 +192,7 @@ function planSummary(plan: RequestPlan): string {
     SubjectAlternativeNames: plan.dnsNames,
     Key: `${plan.key.algorithm} ${plan.key.size}${plan.exportable ? ' (exportable)' : ''}`,
     FriendlyName: plan.friendlyName,
-    CA: plan.target === 'offline' ? 'offline request file' : plan.target,
+    CA: plan.target.kind === 'offline' ? 'offline request file' : caTargetText(plan.target),
     Template: plan.template,
     Assign: plan.assign ? 'yes' : 'no',
   });

@@ -1,0 +1,99 @@
+/**
+ * The certification authority behind one port (docs/ca.md, "Back-ends"): a request's target is parsed
+ * once from `--ca` into a typed {@link CaTarget}, and every online back-end — the built-in CA, another
+ * s2s's enrollment endpoint, an ACME directory — answers a PKCS#10 request through {@link CaBackend}.
+ * The offline target has no back-end: its request file is handed to the operator.
+ */
+import { sharedError } from '../core/index.ts';
+import { ACME_PREFIX, enrollAcme, isAcmeUrl } from './acme-enrollment.ts';
+import { enrollOnline } from './enrollment-client.ts';
+
+/** Where a certificate request goes. */
+export type CaTarget =
+  | { readonly kind: 'offline' }
+  | { readonly kind: 'internal' }
+  | { readonly kind: 'enrollment'; readonly url: string }
+  | { readonly kind: 'acme'; readonly directoryUrl: string };
+
+/** What every back-end is handed. */
+export interface CaSubmission {
+  readonly csrPem: string;
+  readonly template: string;
+  /** CA account credentials (enrollment endpoints). */
+  readonly account?: string | undefined;
+  readonly password?: string | undefined;
+  /** ACME account contact. */
+  readonly acmeEmail?: string | undefined;
+  /** Extra trust anchors (PEM) for a remote CA's TLS certificate. */
+  readonly trustedRootsPem: readonly string[];
+}
+
+/** A CA that answers a PKCS#10 request with the issued chain (PEM, leaf first). */
+export interface CaBackend {
+  submit(request: CaSubmission): Promise<string>;
+}
+
+/** `--ca` → target: absent is offline; `internal`; `acme+https://…` an ACME directory; `https://…` enrollment. */
+export function parseCaTarget(ca: string | undefined): CaTarget {
+  if (ca === undefined || ca === 'offline') return { kind: 'offline' };
+  if (ca === 'internal') return { kind: 'internal' };
+  if (isAcmeUrl(ca)) return { kind: 'acme', directoryUrl: ca.slice(ACME_PREFIX.length) };
+  try {
+    if (new URL(ca).protocol === 'https:') return { kind: 'enrollment', url: ca };
+  } catch {
+    // fall through to the refusal below
+  }
+  throw sharedError(
+    'ERR_INVALID_INPUT',
+    '--ca takes `internal`, an https:// enrollment URL or an acme+https:// directory URL',
+    { field: 'ca' },
+  );
+}
+
+/** The target as `--ca` names it (stored with a pending request, shown to the operator). */
+export function caTargetText(target: CaTarget): string {
+  switch (target.kind) {
+    case 'offline':
+    case 'internal':
+      return target.kind;
+    case 'enrollment':
+      return target.url;
+    case 'acme':
+      return `${ACME_PREFIX}${target.directoryUrl}`;
+  }
+}
+
+/** Another s2s server's enrollment endpoint (enrollment-client.ts). */
+export function enrollmentBackend(url: string): CaBackend {
+  return {
+    submit: (r) =>
+      enrollOnline({
+        url,
+        account: r.account,
+        password: r.password,
+        template: r.template,
+        csrPem: r.csrPem,
+        trustedRootsPem: r.trustedRootsPem,
+      }),
+  };
+}
+
+/** An ACME directory (acme-enrollment.ts). */
+export function acmeBackend(directoryUrl: string): CaBackend {
+  return {
+    submit: (r) =>
+      enrollAcme({ directoryUrl, csrPem: r.csrPem, email: r.acmeEmail, trustedRootsPem: r.trustedRootsPem }),
+  };
+}
+
+/** The back-end of an online target; the built-in CA is the caller's (it lives in the store). */
+export function caBackendFor(target: Exclude<CaTarget, { kind: 'offline' }>, builtIn: CaBackend): CaBackend {
+  switch (target.kind) {
+    case 'internal':
+      return builtIn;
+    case 'enrollment':
+      return enrollmentBackend(target.url);
+    case 'acme':
+      return acmeBackend(target.directoryUrl);
+  }
+}
