@@ -176,9 +176,9 @@ async function newRequest(ctx: ActionContext<RequestOptions>, ca: CaService): Pr
   const outcome = await withProgress(
     ctx.io,
     ctx.printer.json,
-    plan.target === 'offline'
+    plan.target.kind === 'offline'
       ? 'Generating the key pair and the request file'
-      : `Generating the key pair and requesting the certificate from ${plan.target}`,
+      : `Generating the key pair and requesting the certificate from ${caTargetText(plan.target)}`,
     () => ca.submit(plan),
   );
   if (outcome.kind === 'pending' && o.output) await writeFile(o.output, outcome.csrPem);
