@@ -75,7 +75,10 @@ function normalize(text: string): string {
     .replace(/\b[0-9A-F]{40}\b/g, (m) => label('thumbprint', m))
     .replace(/\b[0-9a-f]{40}\b/g, (m) => label('thumbprint', m.toUpperCase()))
     .replace(/"(x5t|kid|x5t#S256)":\s*"[A-Za-z0-9_-]+"/g, (_m, k: string) => `"${k}": "<x5t>"`)
-    .replace(/"(keyValue|value|n|x5c|certificate)":\s*"[A-Za-z0-9+/=]{100,}"/g, (_m, k: string) => `"${k}": "<base64>"`)
+    .replace(
+      /"(keyValue|value|n|x5c|certificate)":\s*"[A-Za-z0-9+/=]{100,}"/g,
+      (_m, k: string) => `"${k}": "<base64>"`,
+    )
     .replace(/(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<guid>')
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<date>')
     .replace(/\b1[6-9]\d{8}\b/g, '<epoch>')
@@ -90,7 +93,7 @@ function s2s(...args: string[]): void {
     encoding: 'utf8',
   });
   transcript.push(
-    `$ s2s ${args.join(' ')}`,
+    normalize(`$ s2s ${args.join(' ')}`),
     `exit ${r.status}`,
     normalize(r.stdout).trimEnd(),
     normalize(r.stderr).trimEnd(),
@@ -176,4 +179,3 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-
