@@ -7,6 +7,7 @@ import { PARTNER_ERRORS, PARTNER_WARNINGS } from './partners/partner-errors.ts';
 import { STORAGE_ERRORS, STORAGE_WARNINGS } from './storage/storage-errors.ts';
 import { CA_ERRORS, CA_WARNINGS } from './ca/ca-errors.ts';
 import { REPLICATION_ERRORS, REPLICATION_WARNINGS } from './replication/replication-errors.ts';
+import { BACKUP_ERRORS, BACKUP_WARNINGS } from './backup/backup-errors.ts';
 
 /** Catalogs by section title, in documentation order. */
 export const ERROR_SECTIONS: ReadonlyArray<{
@@ -21,6 +22,7 @@ export const ERROR_SECTIONS: ReadonlyArray<{
   { title: 'Storage service and connectivity test', errors: STORAGE_ERRORS, warnings: STORAGE_WARNINGS },
   { title: 'Certification authority and requests', errors: CA_ERRORS, warnings: CA_WARNINGS },
   { title: 'Pools and replication', errors: REPLICATION_ERRORS, warnings: REPLICATION_WARNINGS },
+  { title: 'Backup and restore', errors: BACKUP_ERRORS, warnings: BACKUP_WARNINGS },
 ];
 
 /** Every error code with its definition. */

@@ -14,6 +14,7 @@ import { registerCaCommands } from './ca/index.ts';
 import { registerTrustedRootCommands } from './trusted-root/index.ts';
 import { registerReplicationCommands } from './replication/index.ts';
 import { registerCompletionCommand } from './completion/index.ts';
+import { registerBackupCommands } from './backup/index.ts';
 
 export function registerAllCommands(program: Command, env: CliEnvironment): void {
   registerInitCommand(program, env);
@@ -28,5 +29,6 @@ export function registerAllCommands(program: Command, env: CliEnvironment): void
   registerCaCommands(program, env);
   registerTrustedRootCommands(program, env);
   registerReplicationCommands(program, env);
+  registerBackupCommands(program, env);
   registerCompletionCommand(program, env);
 }
