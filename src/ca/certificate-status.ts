@@ -61,13 +61,20 @@ export async function assessCertificate(input: StatusInput): Promise<StatusRepor
 }
 
 /**
- * Whether the key usage and EKU let a certificate serve a usage (RFC 5280 §4.2.1.3, §4.2.1.12): TLS
+ * Whether the key usage and EKU let a certificate serve a usage (RFC 5280 §4.2.1.3, §4.2.1.12): never a
+ * CA certificate; TLS
  * usages need digitalSignature or keyEncipherment and, when an EKU is present, serverAuth; the token
  * issuer signs (RS256), so it needs digitalSignature when a key usage is present.
  */
 export function usageFits(cert: x509.X509Certificate, usage: string): boolean {
   const ku = cert.getExtension(x509.KeyUsagesExtension);
   const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
+  // A CA certificate never signs tokens or serves TLS (docs/security.md §6.2).
+  if (
+    (usage === 'OAuthTokenIssuer' || WEB_USAGES.has(usage)) &&
+    cert.getExtension(x509.BasicConstraintsExtension)?.ca
+  )
+    return false;
   if (usage === 'OAuthTokenIssuer') return !ku || (ku.usages & x509.KeyUsageFlags.digitalSignature) !== 0;
   if (!WEB_USAGES.has(usage)) return true;
   const kuOk =

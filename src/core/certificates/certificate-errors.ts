@@ -54,6 +54,18 @@ export const CERTIFICATE_ERRORS = defineErrors({
     meaning: 'The file holds no certificate.',
     fix: 'Export the certificate together with its private key (PFX), or pass the certificate PEM too.',
   },
+  ERR_CERTIFICATE_IS_CA: {
+    category: 'refused',
+    meaning:
+      'The certificate is a certification authority (basicConstraints CA:TRUE); a CA certificate never signs tokens or serves TLS (docs/security.md §6.2).',
+    fix: 'Assign an end-entity certificate issued by the CA (basicConstraints CA:FALSE); with openssl req -x509 add -addext basicConstraints=critical,CA:FALSE.',
+  },
+  ERR_CERTIFICATE_KEY_USAGE: {
+    category: 'refused',
+    meaning:
+      "The certificate's key usage excludes digitalSignature, which a token-signing certificate needs (RFC 5280 §4.2.1.3; docs/security.md §6.2).",
+    fix: 'Request or export a certificate whose key usage includes digitalSignature (the CA templates WebServer and the s2s CA default do).',
+  },
   ERR_CERTIFICATE_NO_PRIVATE_KEY: {
     category: 'refused',
     meaning: 'The certificate has no private key, which the usage needs to sign or serve TLS.',

@@ -46,6 +46,7 @@ export interface AssignmentCheck {
 /** Applies every rule; throws the first refusal, returns the warnings. */
 export function checkAssignment(check: AssignmentCheck): Warning[] {
   checkScope(check);
+  checkRole(check);
   checkKey(check);
   checkValidity(check);
   return [
@@ -91,6 +92,33 @@ function checkScope({ usage, identity }: AssignmentCheck): void {
       'ERR_CERTIFICATE_GLOBAL_ONLY',
       `${usage} can only be assigned at --identity global, not ${identity}`,
       { usage, identity },
+    );
+  }
+}
+
+/**
+ * An end entity for every usage s2s acts on (docs/security.md §6.2): a CA certificate (RFC 5280
+ * §4.2.1.9 cA) never signs tokens or serves TLS, and the token issuer's key usage, when present, must
+ * allow digitalSignature (RFC 5280 §4.2.1.3: a certificate limited to keyCertSign/cRLSign signs nothing else).
+ */
+function checkRole({ info, usage }: AssignmentCheck): void {
+  const t = info.thumbprint;
+  if (SIGNING_USAGES.has(usage) && info.isCa) {
+    throw certificateError(
+      'ERR_CERTIFICATE_IS_CA',
+      `certificate ${t} is a certification authority (CA:TRUE); ${usage} needs an end-entity certificate`,
+      { thumbprint: t, usage },
+    );
+  }
+  if (
+    usage === 'OAuthTokenIssuer' &&
+    info.keyUsage.length > 0 &&
+    !info.keyUsage.includes('digitalSignature')
+  ) {
+    throw certificateError(
+      'ERR_CERTIFICATE_KEY_USAGE',
+      `certificate ${t} allows only ${info.keyUsage.join(', ')}; ${usage} signs tokens and needs digitalSignature`,
+      { thumbprint: t, usage, keyUsage: info.keyUsage },
     );
   }
 }
