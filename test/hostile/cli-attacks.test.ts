@@ -59,7 +59,7 @@ function assertUsageFailure(r: { code: number; out: string; err: string }, what:
   assert.equal(r.out, '', `${what}: stdout not empty`);
 }
 
-function assertJsonFailure(r: { code: number; out: string; err: string }, what: string): void {
+function assertJsonFailure(r: { code: number; out: string; err: string }, what: string, code: string): void {
   assert.notEqual(r.code, 0, what);
   let doc: { ok?: boolean; error?: { code?: string; message?: string } };
   try {
@@ -68,7 +68,7 @@ function assertJsonFailure(r: { code: number; out: string; err: string }, what: 
     assert.fail(`${what}: --json stdout is not one JSON document: ${JSON.stringify(r.out.slice(0, 200))}`);
   }
   assert.equal(doc.ok, false, what);
-  assert.match(doc.error?.code ?? '', /^ERR_/, what);
+  assert.equal(doc.error?.code, code, what);
   assert.ok(!STACK.test(r.out + r.err), `${what}: stack trace`);
 }
 
@@ -93,7 +93,7 @@ describe('missing mandatory flags and arguments', () => {
     test(`${name} without its mandatory input: exit 2, one line; --json: one JSON document`, async () => {
       const before = await storeState();
       assertUsageFailure(await s2s(env, ...c.words), name);
-      assertJsonFailure(await s2s(env, ...c.words, '--json'), `${name} --json`);
+      assertJsonFailure(await s2s(env, ...c.words, '--json'), `${name} --json`, 'ERR_USAGE');
       assert.equal(await storeState(), before, `${name} changed the store`);
     });
   }
@@ -165,6 +165,58 @@ describe('hostile flag values', () => {
     ['no-such-command'],
     ['certificate', 'get', '--no-such-flag'],
   ];
+  // The refusal each hostile value gets (docs/errors.md); a case missing here fails.
+  const expected = new Map<string, string>([
+    ['init --realm ', 'ERR_ALREADY_INITIALIZED'],
+    ['oauth set --clock-skew -5', 'ERR_INVALID_INPUT'],
+    ['oauth set --clock-skew 1e99', 'ERR_INVALID_INPUT'],
+    ['oauth set --token-lifetime 0', 'ERR_INVALID_INPUT'],
+    ['oauth set --token-lifetime NaN', 'ERR_INVALID_INPUT'],
+    ['oauth set --realm contoso.com"\r\nx', 'ERR_INVALID_INPUT'],
+    ['oauth set --service-name a@b', 'ERR_INVALID_INPUT'],
+    ['partner new --identity x', 'ERR_PARTNER_SOURCE_INVALID'],
+    [
+      'partner new --identity ../../etc/passwd --application-identifier a --realm r --certificate-file /nonexistent',
+      'ERR_USAGE',
+    ],
+    [
+      'partner new --identity p1 --metadata-url https://user:secret@127.0.0.1:1/metadata/json/1',
+      'ERR_METADATA_URL_INVALID',
+    ],
+    [
+      'partner new --identity p2 --metadata-url http://127.0.0.1:1/metadata/json/1',
+      'ERR_METADATA_INSECURE_URL',
+    ],
+    ['partner new --identity p3 --metadata-url file:///etc/passwd', 'ERR_METADATA_URL_INVALID'],
+    [
+      'partner new --identity p4 --trust-level Root --metadata-url https://127.0.0.1:1/',
+      'ERR_PARTNER_TRUST_LEVEL_INVALID',
+    ],
+    ['partner set --identity nobody --enabled maybe', 'ERR_USAGE'],
+    ['partner remove --identity nobody', 'ERR_PARTNER_NOT_FOUND'],
+    ['certificate set --type OAuthTokenIssuer --thumbprint ZZ', 'ERR_INVALID_INPUT'],
+    [
+      `certificate set --type OAuthTokenIssuer --thumbprint ${'A'.repeat(40)} --roll`,
+      'ERR_CERTIFICATE_ROLL_DATE_REQUIRED',
+    ],
+    [`certificate set --type NoSuchUsage --thumbprint ${'A'.repeat(40)}`, 'ERR_CERTIFICATE_USAGE_UNKNOWN'],
+    [
+      `certificate set --type OAuthTokenIssuer --thumbprint ${'A'.repeat(40)} --roll --effective-date yesterday`,
+      'ERR_INVALID_INPUT',
+    ],
+    [`certificate delete --thumbprint ${'A'.repeat(40)}`, 'ERR_CERTIFICATE_NOT_FOUND'],
+    ['certificate import --path /dev/null', 'ERR_CERTIFICATE_FILE_UNRECOGNIZED'],
+    [
+      'certificate import --path /nonexistent.pfx --password-env NOPE_NOT_SET',
+      'ERR_CERTIFICATE_FILE_NOT_FOUND',
+    ],
+    ['token test a.b.c --url not a url', 'ERR_TOKEN_MALFORMED'],
+    ['token new --partner nobody --host x', 'ERR_TOKEN_PARTNER_NOT_FOUND'],
+    ['user add --sip not-a-sip-uri', 'ERR_USAGE'],
+    ['user remove --sip sip:nobody@contoso.com', 'ERR_USER_UNKNOWN'],
+    ['no-such-command', 'ERR_USAGE'],
+    ['certificate get --no-such-flag', 'ERR_USAGE'],
+  ]);
   for (const argv of cases) {
     test(`s2s ${argv.join(' ').slice(0, 90)}: refused with one line, JSON with --json, store untouched`, async () => {
       const before = await storeState();
@@ -174,7 +226,10 @@ describe('hostile flag values', () => {
       assert.match(withoutHint(r.err), ONE_LINE_ERROR, JSON.stringify(r.err));
       assert.ok(!STACK.test(r.err + r.out));
       assert.ok(!r.err.includes('secret'), 'URL password echoed');
-      assertJsonFailure(await s2s(env, ...argv, '--json'), argv.join(' '));
+      const code = expected.get(argv.join(' '));
+      assert.ok(code, `no expected code for ${argv.join(' ')}`);
+      assert.match(r.err, new RegExp(`^error ${code}:`), JSON.stringify(r.err));
+      assertJsonFailure(await s2s(env, ...argv, '--json'), argv.join(' '), code);
       assert.equal(await storeState(), before, 'the store changed');
     });
   }

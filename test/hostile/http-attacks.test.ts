@@ -187,28 +187,37 @@ describe('Authorization header variants', () => {
 });
 
 describe('refusals on the wire (§6.2)', () => {
-  const cases: Array<[string, () => string]> = [
-    ['bad signature', () => appToken().slice(0, -4) + 'AAAA'],
-    ['expired', () => rs256(actorClaims(w.clock, EXCHANGE, { nbf: '1000', exp: '2000' }), w.exchange.cert)],
+  // [case, token, the s2s code of its refusal (docs/errors.md)]
+  const cases: Array<[string, () => string, string]> = [
+    ['bad signature', () => appToken().slice(0, -4) + 'AAAA', 'ERR_TOKEN_INVALID_SIGNATURE'],
+    [
+      'expired',
+      () => rs256(actorClaims(w.clock, EXCHANGE, { nbf: '1000', exp: '2000' }), w.exchange.cert),
+      'ERR_TOKEN_EXPIRED',
+    ],
     [
       'wrong audience realm',
       () => rs256(actorClaims(w.clock, EXCHANGE, { aud: `${LYNC}/${HOST}@fabrikam.com` }), w.exchange.cert),
+      'ERR_TOKEN_AUDIENCE_REALM',
     ],
     [
       'wrong host',
       () => rs256(actorClaims(w.clock, EXCHANGE, { aud: `${LYNC}/evil@${REALM}` }), w.exchange.cert),
+      'ERR_TOKEN_AUDIENCE_HOST',
     ],
     [
       'unknown issuer',
       () => rs256(actorClaims(w.clock, '99999999-0000-0000-0000-000000000000'), w.exchange.cert),
+      'ERR_TOKEN_ISSUER_UNKNOWN',
     ],
-    ['malformed', () => 'x.y.z'],
+    ['malformed', () => 'x.y.z', 'ERR_TOKEN_MALFORMED'],
     [
       'actor with user claims',
       () => rs256(actorClaims(w.clock, EXCHANGE, { upn: 'a@contoso.com' }), w.exchange.cert),
+      'ERR_TOKEN_ACTOR_USER_CLAIMS',
     ],
   ];
-  for (const [name, make] of cases) {
+  for (const [name, make, expectedCode] of cases) {
     test(`${name}: 401, challenge + error="invalid_token", x-ms-diagnostics with the §6.2 category`, async () => {
       const token = make();
       const outcome = await w.d.services.tokens.validate({
@@ -229,7 +238,8 @@ describe('refusals on the wire (§6.2)', () => {
       assert.equal(m[3], CATEGORIES[category]);
       const body = JSON.parse(a.body);
       assert.equal(body.error, 'invalid_token');
-      assert.match(body.code, /^ERR_TOKEN_/);
+      assert.equal(outcome.refusal.code, expectedCode);
+      assert.equal(body.code, expectedCode);
     });
   }
 
