@@ -12,7 +12,10 @@ const TIMEOUT_CODES = new Set([
 
 /** The S2sError for a failed request to `url`; `deadlinePassed` when the overall deadline aborted it. */
 export function transportError(err: unknown, url: string, deadlinePassed: boolean): S2sError {
-  if (err instanceof S2sError) return err;
+  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; depth++) {
+    if (e instanceof S2sError) return e; // ours, raised inside the connection (a refused lookup)
+    e = (e as { cause?: unknown }).cause;
+  }
   const code = errorCode(err);
   if (deadlinePassed || TIMEOUT_CODES.has(code)) {
     return partnerError('ERR_METADATA_TIMEOUT', `fetching ${url} timed out`, { url }, err);

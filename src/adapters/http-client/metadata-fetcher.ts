@@ -1,8 +1,9 @@
 /**
  * Fetches partner metadata over https with the limits safety needs (docs/metadata.md; protocol.md §1.3):
  * TLS verified against the system roots plus the deployment's trusted roots, connect and read timeouts,
- * an overall deadline, a response size cap enforced while streaming, a redirect cap, and no https→http
- * downgrade. Plain http only with the partner's explicit opt-in. Any content type is accepted (Exchange
+ * an overall deadline, a response size cap enforced while streaming, a redirect cap, no https→http
+ * downgrade, and redirects only within the registered origin unless the partner allows more (never to a
+ * non-public address under `public`; docs/security.md "Metadata redirects"). Plain http only with the partner's explicit opt-in. Any content type is accepted (Exchange
  * and SharePoint serve the JSON with varying types).
  */
 import { createHash } from 'node:crypto';
@@ -10,12 +11,14 @@ import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { partnerError } from '../../core/partners/partner-errors.ts';
+import type { MetadataRedirectPolicy } from '../../core/index.ts';
 import type {
   DocumentFetcher,
   FetchedDocument,
   FetchPolicy,
 } from '../../services/partners/document-fetcher.ts';
 import { transportError } from './fetch-failure.ts';
+import { addressesOf, isPublicAddress, publicOnlyLookup } from './public-address.ts';
 
 /** Limits of {@link MetadataFetcher}; every default declared once, with its unit. */
 export interface MetadataFetcherOptions {
@@ -53,7 +56,8 @@ export class MetadataFetcher implements DocumentFetcher {
 
   async fetch(url: string, policy: FetchPolicy): Promise<FetchedDocument> {
     let current = checkUrl(url, policy.allowInsecureHttp, url);
-    const dispatcher = this.#agentFor(policy.trustedRoots);
+    const origin = current.origin;
+    let dispatcher = this.#agentFor(policy.trustedRoots, false);
     const signal = AbortSignal.timeout(this.#limits.totalTimeoutMs);
     for (let hop = 0; ; hop++) {
       const response = await this.#send(current, dispatcher, signal);
@@ -68,6 +72,10 @@ export class MetadataFetcher implements DocumentFetcher {
           );
         }
         current = nextHop(current, location, policy.allowInsecureHttp, url);
+        const offOrigin = await checkRedirectTarget(current, origin, policy.redirects ?? 'same-origin', url);
+        // Off-origin hops under `public` connect through a lookup that refuses non-public answers (rebinding).
+        if (offOrigin && policy.redirects === 'public')
+          dispatcher = this.#agentFor(policy.trustedRoots, true);
         continue;
       }
       if (response.statusCode !== 200) {
@@ -133,10 +141,10 @@ export class MetadataFetcher implements DocumentFetcher {
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  #agentFor(roots: readonly Buffer[]): Agent {
-    const key = createHash('sha256')
+  #agentFor(roots: readonly Buffer[], publicOnly: boolean): Agent {
+    const key = `${publicOnly ? 'public' : 'any'}:${createHash('sha256')
       .update(Buffer.concat([...roots].sort((x, y) => Buffer.compare(x, y))))
-      .digest('hex');
+      .digest('hex')}`;
     let agent = this.#agents.get(key);
     if (agent === undefined) {
       agent = new Agent({
@@ -144,6 +152,7 @@ export class MetadataFetcher implements DocumentFetcher {
           ca: [...rootCertificates, ...roots.map(toPem)],
           timeout: this.#limits.connectTimeoutMs,
           rejectUnauthorized: true,
+          ...(publicOnly ? { lookup: publicOnlyLookup } : {}),
         },
         headersTimeout: this.#limits.readTimeoutMs,
         bodyTimeout: this.#limits.readTimeoutMs,
@@ -190,6 +199,37 @@ function nextHop(from: URL, location: string, allowInsecureHttp: boolean, origin
     );
   }
   return to;
+}
+
+/**
+ * The redirect policy (docs/security.md "Metadata redirects"): within the registered URL's origin always;
+ * elsewhere only with `public` (every address of the target public) or `any`. True when off-origin.
+ */
+async function checkRedirectTarget(
+  to: URL,
+  origin: string,
+  policy: MetadataRedirectPolicy,
+  original: string,
+): Promise<boolean> {
+  if (to.origin === origin) return false;
+  if (policy === 'any') return true;
+  const refuse = (why: string) =>
+    partnerError(
+      'ERR_METADATA_REDIRECT_REFUSED',
+      `${original} redirected to ${to.protocol}//${to.host}${to.pathname}: ${why}`,
+      { url: original, location: `${to.protocol}//${to.host}${to.pathname}`, policy },
+    );
+  if (policy === 'same-origin')
+    throw refuse('another origin (allow it with partner set --metadata-redirects public)');
+  let addresses: string[];
+  try {
+    addresses = await addressesOf(to.hostname);
+  } catch (err) {
+    throw transportError(err, to.href, false);
+  }
+  if (addresses.length === 0 || !addresses.every(isPublicAddress))
+    throw refuse('a non-public address (loopback, link-local, private or reserved)');
+  return true;
 }
 
 /** Drops a body we refuse without leaving an unhandled 'error' event behind. */

@@ -3,6 +3,14 @@
 export type TrustLevel = 'Full' | 'Application' | 'User';
 export const TRUST_LEVELS: readonly TrustLevel[] = ['Full', 'Application', 'User'];
 
+/**
+ * Where a metadata fetch may follow a redirect (docs/security.md "Metadata redirects"): `same-origin`
+ * (default) only within the registered URL's origin; `public` also to another origin whose addresses are
+ * all public; `any` anywhere — the administrator's explicit decision for that partner.
+ */
+export type MetadataRedirectPolicy = 'same-origin' | 'public' | 'any';
+export const METADATA_REDIRECT_POLICIES: readonly MetadataRedirectPolicy[] = ['same-origin', 'public', 'any'];
+
 /** A signing certificate trusted for a partner. */
 export interface PartnerKey {
   /** SHA-1 thumbprint, upper-case hex (recomputed from the certificate, never taken from metadata). */
@@ -37,6 +45,8 @@ export interface PartnerApplication {
   readonly metadataUrl: string | null;
   /** Explicit opt-in for plain-http metadata (test hosts only). */
   readonly allowInsecureHttp: boolean;
+  /** Where metadata fetches may be redirected; absent (documents written before it existed): `same-origin`. */
+  readonly metadataRedirects?: MetadataRedirectPolicy | undefined;
   readonly keys: readonly PartnerKey[];
   readonly refresh: MetadataRefreshState;
   /** Base URL of the partner's storage service, when known (docs/storage.md). */

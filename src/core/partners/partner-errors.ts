@@ -66,6 +66,12 @@ export const PARTNER_ERRORS = defineErrors({
     meaning: 'The metadata URL is not an absolute https URL without user name or password.',
     fix: "Use the partner's metadata URL, e.g. https://mail.contoso.com/autodiscover/metadata/json/1.",
   },
+  ERR_METADATA_REDIRECT_REFUSED: {
+    category: 'refused',
+    meaning:
+      "The metadata URL redirected to another origin, or to a non-public address (loopback, link-local 169.254.0.0/16, RFC 1918, unique local, ...), and the partner's redirect policy does not allow it.",
+    fix: 'Register the final URL with `s2s partner set --metadata-url`, or allow it for that partner: `--metadata-redirects public` (other origins on public addresses) or `any`.',
+  },
   ERR_METADATA_INSECURE_URL: {
     category: 'refused',
     meaning:

@@ -1,9 +1,12 @@
 /** The port through which the partner service fetches metadata documents (implemented in src/adapters/http-client). */
+import type { MetadataRedirectPolicy } from '../../core/index.ts';
 
 /** How one fetch may be made. */
 export interface FetchPolicy {
   /** The partner opted in to plain http (test hosts only); https→http redirects are refused regardless. */
   readonly allowInsecureHttp: boolean;
+  /** Where redirects may lead (default `same-origin`; docs/security.md "Metadata redirects"). */
+  readonly redirects?: MetadataRedirectPolicy | undefined;
   /** DER of the deployment's trusted roots, trusted in addition to the system roots. */
   readonly trustedRoots: readonly Buffer[];
 }

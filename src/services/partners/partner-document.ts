@@ -18,6 +18,7 @@ const partnerSchema = z.object({
   source: z.enum(['metadata', 'certificate']),
   metadataUrl: z.string().nullable(),
   allowInsecureHttp: z.boolean(),
+  metadataRedirects: z.enum(['same-origin', 'public', 'any']).optional(),
   keys: z.array(z.object({ thumbprint: z.string(), certificate: z.string() })),
   refresh: z.object({
     lastSuccessAt: z.string().nullable(),

@@ -12,6 +12,8 @@ export interface NewPartnerInput {
   readonly acceptSecurityIdentifierInformation?: boolean | undefined;
   readonly enabled?: boolean | undefined;
   readonly allowInsecureHttp?: boolean | undefined;
+  /** Where metadata fetches may be redirected (default `same-origin`; docs/security.md "Metadata redirects"). */
+  readonly metadataRedirects?: string | undefined;
   readonly storageUrl?: string | undefined;
 }
 
@@ -23,5 +25,6 @@ export interface PartnerPatch {
   readonly acceptSecurityIdentifierInformation?: boolean | undefined;
   readonly enabled?: boolean | undefined;
   readonly allowInsecureHttp?: boolean | undefined;
+  readonly metadataRedirects?: string | undefined;
   readonly storageUrl?: string | null | undefined;
 }

@@ -6,7 +6,7 @@
  * issuer refused (Exchange does the same, §1.3 step 5). State is written with optimistic concurrency.
  */
 import { OAUTH_DEFAULTS, S2sError, hasCode, sharedError } from '../../core/index.ts';
-import type { ErrorCategory, PartnerApplication, Warning } from '../../core/index.ts';
+import type { ErrorCategory, MetadataRedirectPolicy, PartnerApplication, Warning } from '../../core/index.ts';
 import type { ParsedPartnerMetadata } from '../../core/metadata/index.ts';
 import { partnerError } from '../../core/partners/partner-errors.ts';
 import { isRefreshDue } from '../../core/partners/refresh-schedule.ts';
@@ -53,21 +53,28 @@ export class PartnerRefresher {
     this.#gate = gate;
   }
 
-  /** The fetch policy for a partner: its http opt-in and the deployment's trusted roots (read now). */
-  async policy(allowInsecureHttp: boolean): Promise<FetchPolicy> {
+  /** The fetch policy for a partner: its http opt-in, its redirect policy and the deployment's trusted roots (read now). */
+  async policy(
+    allowInsecureHttp: boolean,
+    redirects: MetadataRedirectPolicy = 'same-origin',
+  ): Promise<FetchPolicy> {
     const roots = await this.#deps.store.list<{ certificate?: unknown }>('trusted-root');
     const trustedRoots = roots.flatMap((d) =>
       typeof d.body.certificate === 'string' ? [Buffer.from(d.body.certificate, 'base64')] : [],
     );
-    return { allowInsecureHttp, trustedRoots };
+    return { allowInsecureHttp, redirects, trustedRoots };
   }
 
   /** Fetches and parses a metadata URL now (used by `partner new` / `set`). */
-  async load(url: string, allowInsecureHttp: boolean): Promise<ParsedPartnerMetadata> {
+  async load(
+    url: string,
+    allowInsecureHttp: boolean,
+    redirects: MetadataRedirectPolicy = 'same-origin',
+  ): Promise<ParsedPartnerMetadata> {
     return loadPartnerMetadata(
       this.#fetcher,
       url,
-      await this.policy(allowInsecureHttp),
+      await this.policy(allowInsecureHttp, redirects),
       this.#deps.clock.now(),
     );
   }
@@ -172,7 +179,11 @@ export class PartnerRefresher {
 
   async #attempt(partner: PartnerApplication): Promise<Attempt> {
     try {
-      const parsed = await this.load(partner.metadataUrl!, partner.allowInsecureHttp);
+      const parsed = await this.load(
+        partner.metadataUrl!,
+        partner.allowInsecureHttp,
+        partner.metadataRedirects ?? 'same-origin',
+      );
       assertSameIdentity(partner, parsed);
       return { ok: true, parsed };
     } catch (err) {

@@ -2,8 +2,14 @@
  * Partner applications (New/Get/Set/Remove-CsPartnerApplication; protocol.md §4, §5.1) and the refresh of
  * their metadata (§1.3, §7). Documents: kind `partner`, key = lower-cased identity, body PartnerApplication.
  */
-import { OAUTH_DEFAULTS, S2sError, hasCode, sharedError } from '../../core/index.ts';
-import type { PartnerApplication, Warning } from '../../core/index.ts';
+import {
+  METADATA_REDIRECT_POLICIES,
+  OAUTH_DEFAULTS,
+  S2sError,
+  hasCode,
+  sharedError,
+} from '../../core/index.ts';
+import type { MetadataRedirectPolicy, PartnerApplication, Warning } from '../../core/index.ts';
 import { MIN_PARTNER_RSA_BITS, readCertificateFile } from '../../core/metadata/index.ts';
 import type {
   AuthMetadataDocument,
@@ -80,8 +86,9 @@ export class PartnerService {
     const allowInsecureHttp = input.allowInsecureHttp ?? false;
     // Typed values are checked before anything goes on the network.
     const trustLevel = parseTrustLevel(input.trustLevel ?? 'Full');
+    const metadataRedirects = parseRedirectPolicy(input.metadataRedirects ?? 'same-origin');
     const storageUrl = checkStorageUrl(input.storageUrl ?? null, allowInsecureHttp);
-    const { source, warnings } = await this.#keySource(input, allowInsecureHttp);
+    const { source, warnings } = await this.#keySource(input, allowInsecureHttp, metadataRedirects);
     const now = this.deps.clock.now().toISOString();
     const partner: PartnerApplication = {
       identity,
@@ -90,6 +97,7 @@ export class PartnerService {
       enabled: input.enabled ?? true,
       acceptSecurityIdentifierInformation: input.acceptSecurityIdentifierInformation ?? false,
       allowInsecureHttp,
+      metadataRedirects,
       refresh: {
         lastSuccessAt: source.source === 'metadata' ? now : null,
         lastAttemptAt: source.source === 'metadata' ? now : null,
@@ -124,6 +132,10 @@ export class PartnerService {
   ): Promise<{ partner: PartnerView; warnings: Warning[] }> {
     const { partner: old, version } = await this.get(identity);
     const allowInsecureHttp = patch.allowInsecureHttp ?? old.allowInsecureHttp;
+    const metadataRedirects =
+      patch.metadataRedirects === undefined
+        ? (old.metadataRedirects ?? 'same-origin')
+        : parseRedirectPolicy(patch.metadataRedirects);
     let next: PartnerApplication = {
       ...old,
       trustLevel: patch.trustLevel === undefined ? old.trustLevel : parseTrustLevel(patch.trustLevel),
@@ -131,6 +143,7 @@ export class PartnerService {
       acceptSecurityIdentifierInformation:
         patch.acceptSecurityIdentifierInformation ?? old.acceptSecurityIdentifierInformation,
       allowInsecureHttp,
+      metadataRedirects,
       storageUrl:
         patch.storageUrl === undefined
           ? old.storageUrl
@@ -139,7 +152,7 @@ export class PartnerService {
     const warnings: Warning[] = [];
     if (patch.metadataUrl !== undefined && patch.certificate !== undefined) throw sourceError();
     if (patch.metadataUrl !== undefined) {
-      const parsed = await this.#refresher.load(patch.metadataUrl, allowInsecureHttp);
+      const parsed = await this.#refresher.load(patch.metadataUrl, allowInsecureHttp, metadataRedirects);
       assertSameIdentity(old, parsed);
       const at = this.deps.clock.now().toISOString();
       next = {
@@ -236,14 +249,18 @@ export class PartnerService {
     return this.#own.defaultUrl();
   }
 
-  async #keySource(input: NewPartnerInput, allowInsecureHttp: boolean) {
+  async #keySource(
+    input: NewPartnerInput,
+    allowInsecureHttp: boolean,
+    metadataRedirects: MetadataRedirectPolicy,
+  ) {
     const manual =
       input.applicationIdentifier !== undefined ||
       input.realm !== undefined ||
       input.certificate !== undefined;
     if ((input.metadataUrl === undefined) === !manual) throw sourceError();
     if (input.metadataUrl !== undefined) {
-      const parsed = await this.#refresher.load(input.metadataUrl, allowInsecureHttp);
+      const parsed = await this.#refresher.load(input.metadataUrl, allowInsecureHttp, metadataRedirects);
       return { source: fromMetadata(input.metadataUrl, parsed), warnings: [...parsed.warnings] };
     }
     if (
@@ -398,4 +415,14 @@ function insecureWarning(partner: PartnerApplication): Warning[] {
       message: `partner ${partner.identity} fetches its metadata over plain http: test hosts only`,
     },
   ];
+}
+
+/** `same-origin`, `public` or `any` (docs/security.md "Metadata redirects"). */
+function parseRedirectPolicy(value: string): MetadataRedirectPolicy {
+  const found = METADATA_REDIRECT_POLICIES.find((p) => p === value.trim().toLowerCase());
+  if (found === undefined)
+    throw sharedError('ERR_USAGE', `--metadata-redirects is ${METADATA_REDIRECT_POLICIES.join(', ')}`, {
+      value: value.slice(0, 40),
+    });
+  return found;
 }

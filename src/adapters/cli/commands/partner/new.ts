@@ -16,6 +16,7 @@ interface NewOptions {
   acceptSecurityIdentifierInformation?: string | boolean;
   enabled?: string;
   allowInsecureHttp?: string | boolean;
+  metadataRedirects?: string;
   storageUrl?: string;
 }
 
@@ -40,6 +41,10 @@ export function registerPartnerNewCommand(partner: Command, env: CliEnvironment)
     )
     .option('--enabled <bool>', 'true | false (default true)')
     .option('--allow-insecure-http [bool]', 'allow a plain-http metadata URL (test hosts only)')
+    .option(
+      '--metadata-redirects <policy>',
+      'where metadata fetches may follow a redirect: same-origin (default) | public (other origins on public addresses) | any',
+    )
     .option('--storage-url <url>', "base URL of the partner's storage service")
     .action(
       defineAction<NewOptions>(env, async (ctx) => {

@@ -19,6 +19,7 @@ export function partnerRows(view: PartnerView): Record<string, unknown> {
     AcceptSecurityIdentifierInformation: p.acceptSecurityIdentifierInformation,
     MetadataUrl: p.metadataUrl ?? '',
     AllowInsecureHttp: p.allowInsecureHttp,
+    MetadataRedirects: p.metadataRedirects ?? 'same-origin',
     StorageUrl: p.storageUrl ?? '',
     Certificates: p.keys.map((k) => k.thumbprint),
     LastRefresh: p.refresh.lastSuccessAt
@@ -58,6 +59,7 @@ export interface SharedPartnerFlags {
   acceptSecurityIdentifierInformation?: string | boolean;
   enabled?: string;
   allowInsecureHttp?: string | boolean;
+  metadataRedirects?: string;
 }
 
 /** Parses the shared boolean flags (each names itself in its error). */
@@ -69,6 +71,7 @@ export function sharedPartnerInput(opts: SharedPartnerFlags) {
     ),
     enabled: parseBoolean(opts.enabled, '--enabled'),
     allowInsecureHttp: parseBoolean(opts.allowInsecureHttp, '--allow-insecure-http'),
+    metadataRedirects: opts.metadataRedirects,
   };
 }
 

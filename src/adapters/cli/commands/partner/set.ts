@@ -13,6 +13,7 @@ interface SetOptions {
   acceptSecurityIdentifierInformation?: string | boolean;
   enabled?: string;
   allowInsecureHttp?: string | boolean;
+  metadataRedirects?: string;
   storageUrl?: string;
 }
 
@@ -27,6 +28,10 @@ export function registerPartnerSetCommand(partner: Command, env: CliEnvironment)
     .option('--accept-security-identifier-information [bool]', 'true | false')
     .option('--enabled <bool>', 'true | false')
     .option('--allow-insecure-http [bool]', 'true | false (test hosts only)')
+    .option(
+      '--metadata-redirects <policy>',
+      'same-origin | public | any (where metadata fetches may follow a redirect)',
+    )
     .option('--storage-url <url>', 'base URL of the partner\'s storage service ("" clears it)')
     .action(
       defineAction<SetOptions>(env, async (ctx) => {
