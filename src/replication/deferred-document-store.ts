@@ -50,6 +50,10 @@ export function deferredStore(
     changesSince: async (after, limit) => (await ready()).changesSince(after, limit),
     snapshot: async (kinds) => (await ready()).snapshot(kinds),
     serverTime: async () => (await ready()).serverTime(),
+    pruneChanges: async (before) => {
+      const store = await ready();
+      return store.pruneChanges === undefined ? 0 : store.pruneChanges(before);
+    },
     subscribe(listener) {
       listeners.set(listener, opened?.subscribe(listener) ?? (() => undefined));
       return () => {

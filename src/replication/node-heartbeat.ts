@@ -1,9 +1,9 @@
 /**
  * Pool membership (docs/replication.md): each node writes its own `node` document (key = FQDN) at start and every
  * heartbeat — last contact, applied version, clock offset against the store, the OAuthTokenIssuer
- * thumbprints it serves. Heartbeats go straight to the central store (no read-your-writes wait); they
- * do enter the change log, one small batch per node and period, and replicas apply them in memory
- * without rewriting their replica file (see ReplicaFollower), so they cost the pool little.
+ * thumbprints it serves. Heartbeats go straight to the central store (no read-your-writes wait) as
+ * unlogged writes: no change-log row, no new version, no notification, so a pool's change log grows
+ * only with configuration changes and followers are not woken by heartbeats.
  */
 import { GLOBAL_IDENTITY } from '../core/index.ts';
 import type { CertificateAssignment, Clock } from '../core/index.ts';
@@ -84,8 +84,10 @@ export class NodeHeartbeat {
       heartbeatMs: this.#o.intervalMs,
       issuerThumbprints: issuerThumbprintsAt(assignment, now),
     };
+    // Unlogged: a heartbeat adds no change-log row and wakes no follower (docs/replication.md).
     await central.write([{ op: 'put', kind: 'node', key: identity.fqdn, body: record, expect: 'any' }], {
       actor: `node:${identity.fqdn}`,
+      unlogged: true,
     });
   }
 

@@ -28,6 +28,13 @@ export const REPLICATION_DEFAULTS = {
   startupSyncMs: 3_000,
   /** Membership heartbeat period (ms); 0 disables heartbeats. */
   heartbeatMs: POOL_HEALTH.heartbeatMs,
+  /**
+   * Change-log retention (ms): entries older than this are pruned (never the head batch). A node
+   * offline for less catches up from the log; one offline longer takes a full snapshot (docs/replication.md).
+   */
+  changeLogRetentionMs: 30 * 86_400_000,
+  /** How often each node prunes the change log (ms); 0 disables pruning. */
+  pruneIntervalMs: 3_600_000,
   /** File name of the replica under S2S_HOME. */
   replicaFileName: 'replica.sealed.json',
 } as const;
@@ -48,6 +55,8 @@ export interface OpenReplicatedStoreOptions {
   readonly readYourWritesMs?: number;
   readonly startupSyncMs?: number;
   readonly heartbeatMs?: number;
+  readonly changeLogRetentionMs?: number;
+  readonly pruneIntervalMs?: number;
 }
 
 /** Opens the store a pool node's services use. */
@@ -80,7 +89,35 @@ export async function openReplicatedStore(
     readYourWritesMs: options.readYourWritesMs ?? REPLICATION_DEFAULTS.readYourWritesMs,
   });
   await startHeartbeat(store, follower, options, logger);
+  startPruning(store, options, logger);
   return store;
+}
+
+/** Prunes the central change log periodically (any node may; the store serializes it under its lock). */
+function startPruning(
+  store: ReplicatedDocumentStore,
+  options: OpenReplicatedStoreOptions,
+  logger: ReplicationLogger,
+): void {
+  const every = options.pruneIntervalMs ?? REPLICATION_DEFAULTS.pruneIntervalMs;
+  const prune = options.central.pruneChanges?.bind(options.central);
+  if (every <= 0 || prune === undefined) return;
+  const retention = options.changeLogRetentionMs ?? REPLICATION_DEFAULTS.changeLogRetentionMs;
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    running ??= prune(new Date(options.clock.now().getTime() - retention))
+      .then(
+        (deleted) => {
+          if (deleted > 0) logger.info({ deleted, retentionMs: retention }, 'change log pruned');
+        },
+        (err: unknown) => logger.debug({ err: (err as Error).message }, 'change log pruning failed'),
+      )
+      .finally(() => (running = undefined));
+  }, every).unref();
+  store.onClose(async () => {
+    clearInterval(timer);
+    await running;
+  });
 }
 
 async function loadReplica(

@@ -14,15 +14,22 @@ import type { HeldDocument, SnapshotDelta } from './replica-snapshot.ts';
 
 /** Tuning of {@link catchUp}. */
 export interface CatchUpLimits {
-  /** Change-log entries read per page; a node with more pending than this resynchronizes whole. */
+  /** Change-log entries read per page. */
   readonly pageLimit: number;
+  /** Pages read before giving up on the log and taking a full snapshot (200 × 500 = 100 000 entries). */
+  readonly maxPages: number;
   /** Rounds of "read past the target and fetch again" before falling back to a full snapshot. */
   readonly maxRounds: number;
   /** Documents fetched at once. */
   readonly fetchConcurrency: number;
 }
 
-export const CATCH_UP_DEFAULTS: CatchUpLimits = { pageLimit: 500, maxRounds: 5, fetchConcurrency: 8 };
+export const CATCH_UP_DEFAULTS: CatchUpLimits = {
+  pageLimit: 500,
+  maxPages: 200,
+  maxRounds: 5,
+  fetchConcurrency: 8,
+};
 
 /** The next snapshot and whether anything but pool records (`node` documents) changed. */
 export interface CatchUpResult {
@@ -36,9 +43,12 @@ export async function catchUp(
   current: ReplicaSnapshot,
   limits = CATCH_UP_DEFAULTS,
 ): Promise<CatchUpResult> {
-  const first = forward(await central.changesSince(current.version, limits.pageLimit), current.version);
+  const first = await readLog(central, current.version, limits);
+  if (first === undefined) return fullResync(central, current); // too far behind to be worth it
   if (first.length === 0) return { snapshot: current, configurationChanged: false };
-  if (first.length >= limits.pageLimit) return fullResync(central, current);
+  // Versions of logged batches are gap-free: a missing next version means the log was pruned past this
+  // node (docs/store.md "Retention"), so only a full snapshot can bring it up to date.
+  if (first[0]!.version > current.version + 1) return fullResync(central, current);
   const pending = new PendingChanges(first);
   const fetched = new Map<string, StoredDocument | undefined>();
   for (let round = 0; round < limits.maxRounds; round += 1) {
@@ -65,6 +75,26 @@ export async function fullResync(central: DocumentStore, current: ReplicaSnapsho
   };
 }
 
+/**
+ * Every change-log entry after `version`, page by page (a node back from an outage catches up from the
+ * log however long it was away, as long as the log reaches back to it); undefined past `maxPages`.
+ */
+async function readLog(
+  central: DocumentStore,
+  version: number,
+  limits: CatchUpLimits,
+): Promise<ChangeEntry[] | undefined> {
+  const all: ChangeEntry[] = [];
+  let after = version;
+  for (let page = 0; page < limits.maxPages; page += 1) {
+    const entries = forward(await central.changesSince(after, limits.pageLimit), after);
+    all.push(...entries);
+    if (entries.length < limits.pageLimit) return all;
+    after = entries[entries.length - 1]!.version;
+  }
+  return undefined;
+}
+
 /** Entries past `version` only: a late or repeated delivery never moves a node backwards. */
 function forward(entries: readonly ChangeEntry[], version: number): ChangeEntry[] {
   return entries.filter((e) => e.version > version);
@@ -83,6 +113,10 @@ class PendingChanges {
   add(entries: readonly ChangeEntry[]): string[] {
     const touched: string[] = [];
     for (const e of entries) {
+      this.target = Math.max(this.target, e.version);
+      // Pool records are written unlogged now (docs/replication.md); an entry for one left by an older
+      // version is not fetched — the document carries a later version than its entry.
+      if (e.kind === 'node') continue;
       const id = idOf(e);
       const prior = this.#last.get(id);
       if (prior === undefined || prior.version <= e.version) this.#last.set(id, e);

@@ -92,6 +92,13 @@ export interface StoreSnapshot {
 export interface WriteContext {
   /** Who made the change: `cli:<user>@<host>`, `node:<fqdn>`, ... */
   readonly actor?: string;
+  /**
+   * Pool membership records only (kind `node`; any other kind is ERR_INVALID_INPUT): the batch is
+   * written under the same lock and expectations, but adds no change-log entry, takes no new version
+   * (its documents get the current head as their version, and the result names it) and wakes no
+   * follower. Heartbeats use it so they never grow the change log (docs/replication.md).
+   */
+  readonly unlogged?: boolean;
 }
 
 export interface DocumentStore {
@@ -125,4 +132,12 @@ export interface DocumentStore {
    */
   subscribe(listener: (version: number) => void): () => void;
   close(): Promise<void>;
+  /**
+   * Deletes change-log entries committed before `before`, never an entry of the head version (the head
+   * is the highest version in the log). Versions of logged batches are gap-free, so a follower whose
+   * next entry is missing knows the log was pruned past it and takes a full snapshot instead
+   * (docs/store.md "Retention"). Returns the number of entries deleted. Optional: only stores with a
+   * change log that can grow (SQLite, PostgreSQL; the memory fake for tests) implement it.
+   */
+  pruneChanges?(before: Date): Promise<number>;
 }

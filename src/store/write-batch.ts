@@ -48,6 +48,18 @@ function encodeBody(op: { kind: DocumentKind; key: string; body: unknown }): str
   return text;
 }
 
+/** Refuses an unlogged batch (WriteContext.unlogged) that names anything but pool membership records. */
+export function checkUnlogged(operations: readonly WriteOperation[], unlogged: boolean | undefined): void {
+  if (unlogged !== true) return;
+  const other = operations.find((op) => op.kind !== 'node');
+  if (other !== undefined)
+    throw sharedError(
+      'ERR_INVALID_INPUT',
+      `only pool membership records (kind node) may be written without a change-log entry, not ${other.kind}/${other.key}`,
+      { kind: other.kind, key: other.key },
+    );
+}
+
 /** Decodes a stored body; damaged JSON is ERR_STORE_CORRUPT naming the document. */
 export function decodeBody(kind: string, key: string, text: string): unknown {
   try {

@@ -24,6 +24,8 @@ export function runDocumentStoreContract(name: string, openFresh: OpenFresh): vo
     };
     runBasics(it);
     runExpectations(it);
+    runUnlogged(it);
+    runPrune(it);
     runChangeLog(it);
     runConcurrencyContract(it);
   });
@@ -124,6 +126,57 @@ function runBasics(it: It): void {
     const store = await open();
     const skew = Math.abs((await store.serverTime()).getTime() - Date.now());
     assert.ok(skew < 60_000, `skew ${skew} ms`);
+  });
+}
+
+function runUnlogged(it: It): void {
+  it('an unlogged batch (pool membership) adds no change-log entry and no version; other kinds are refused', async (open) => {
+    const store = await open();
+    const first = await store.write([put('partner', 'exchange', { v: 1 })]);
+    const beat = await store.write([put('node', 'fe1.contoso.com', { seen: 1 })], {
+      actor: 'node:fe1.contoso.com',
+      unlogged: true,
+    });
+    assert.equal(beat.version, first.version, 'no new version');
+    assert.equal(await store.headVersion(), first.version);
+    assert.deepEqual(
+      (await store.changesSince(0)).map((e) => `${e.kind}/${e.key}`),
+      ['partner/exchange'],
+      'no change-log entry',
+    );
+    const node = await store.get('node', 'fe1.contoso.com');
+    assert.deepEqual([node?.body, node?.version], [{ seen: 1 }, first.version]);
+    await store.write([put('node', 'fe1.contoso.com', { seen: 2 }, 'any')], { unlogged: true });
+    assert.deepEqual((await store.get('node', 'fe1.contoso.com'))?.body, { seen: 2 });
+    const next = await store.write([put('partner', 'lync', { v: 1 })]);
+    assert.equal(next.version, first.version + 1, 'logged batches keep gap-free versions');
+    await rejectsWith(
+      store.write([put('partner', 'sneaky', { v: 1 })], { unlogged: true }),
+      'ERR_INVALID_INPUT',
+    );
+    assert.equal(await store.get('partner', 'sneaky'), undefined);
+  });
+}
+
+function runPrune(it: It): void {
+  it('pruneChanges deletes old entries but never the head batch; versions go on from the head', async (open) => {
+    const store = await open();
+    if (store.pruneChanges === undefined) return;
+    await store.write([put('partner', 'a', 1)]);
+    await store.write([put('partner', 'b', 1)]);
+    const head = await store.write([put('partner', 'c', 1), put('partner', 'd', 1)]);
+    assert.equal(await store.pruneChanges(new Date(Date.parse(head.at) - 3_600_000)), 0, 'nothing that old');
+    assert.equal(await store.pruneChanges(new Date(Date.parse(head.at) + 3_600_000)), 2);
+    assert.deepEqual(
+      (await store.changesSince(0)).map((e) => [e.version, e.key]),
+      [
+        [head.version, 'c'],
+        [head.version, 'd'],
+      ],
+    );
+    assert.equal(await store.headVersion(), head.version);
+    assert.equal((await store.write([put('partner', 'e', 1)])).version, head.version + 1);
+    assert.equal((await store.list('partner')).length, 5, 'documents are untouched');
   });
 }
 

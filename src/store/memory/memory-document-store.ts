@@ -18,6 +18,7 @@ import type {
 import { HeadPoller } from '../head-poller.ts';
 import {
   assertExpectation,
+  checkUnlogged,
   decodeBody,
   documentId,
   encodeWriteBatch,
@@ -99,16 +100,20 @@ export class MemoryDocumentStore implements DocumentStore {
     // Check every expectation before touching anything: a conflict leaves the store as it was.
     for (const op of operations)
       assertExpectation(op, data.documents.get(documentId(op.kind, op.key))?.version);
-    const version = data.head + 1;
+    checkUnlogged(operations, context.unlogged);
+    const logged = context.unlogged !== true;
+    const version = data.head + (logged ? 1 : 0);
     const at = this.#clock.now().toISOString();
     operations.forEach((op, i) => {
       const id = documentId(op.kind, op.key);
       if (op.op === 'put')
         data.documents.set(id, { kind: op.kind, key: op.key, text: bodies[i]!, version, updatedAt: at });
       else data.documents.delete(id);
+      if (!logged) return;
       const entry: ChangeEntry = { version, kind: op.kind, key: op.key, op: op.op, at };
       data.changes.push(context.actor === undefined ? entry : { ...entry, actor: context.actor });
     });
+    if (!logged) return { version, at };
     data.head = version;
     // Like the real stores, listeners hear about the commit asynchronously.
     setImmediate(() => data.instances.forEach((wake) => wake()));
@@ -118,6 +123,16 @@ export class MemoryDocumentStore implements DocumentStore {
   async headVersion(): Promise<number> {
     this.#check();
     return this.#data.head;
+  }
+
+  async pruneChanges(before: Date): Promise<number> {
+    this.#check();
+    const cutoff = before.toISOString();
+    const head = this.#data.changes.reduce((max, c) => Math.max(max, c.version), 0);
+    const kept = this.#data.changes.filter((c) => !(c.at < cutoff && c.version < head));
+    const deleted = this.#data.changes.length - kept.length;
+    this.#data.changes.splice(0, this.#data.changes.length, ...kept);
+    return deleted;
   }
 
   async changesSince(afterVersion: number, limit?: number): Promise<ChangeEntry[]> {

@@ -19,7 +19,7 @@ export async function checkExpectations(
   for (const op of operations) assertExpectation(op, versions.get(documentId(op.kind, op.key)));
 }
 
-/** Writes the puts, deletes and change-log entries of one batch (three statements whatever its size). */
+/** Writes the puts, deletes and (unless `logged` is false) change-log entries of one batch (three statements whatever its size). */
 export async function applyBatch(
   client: pg.PoolClient,
   operations: readonly WriteOperation[],
@@ -27,6 +27,7 @@ export async function applyBatch(
   version: number,
   at: string,
   actor: string | null,
+  logged = true,
 ): Promise<void> {
   const puts = operations.flatMap((op, i) => (op.op === 'put' ? [{ op, body: bodies[i]! }] : []));
   const deletes = operations.filter((op) => op.op === 'delete');
@@ -44,6 +45,7 @@ export async function applyBatch(
       [deletes.map((op) => op.kind), deletes.map((op) => op.key)],
     );
   }
+  if (!logged) return;
   await client.query(
     `INSERT INTO changes (version, kind, key, op, at, actor)
      SELECT $1, kind, key, op, $2, $3 FROM unnest($4::text[], $5::text[], $6::text[]) AS w(kind, key, op)`,

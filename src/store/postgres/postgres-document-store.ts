@@ -22,7 +22,13 @@ import type {
 } from '../document-store.ts';
 import { failpoint } from '../failpoint.ts';
 import { HeadPoller } from '../head-poller.ts';
-import { decodeBody, encodeWriteBatch, trimToWholeBatches, checkChangeLimit } from '../write-batch.ts';
+import {
+  checkUnlogged,
+  decodeBody,
+  encodeWriteBatch,
+  trimToWholeBatches,
+  checkChangeLimit,
+} from '../write-batch.ts';
 import { applyBatch, checkExpectations } from './postgres-batch-statements.ts';
 import { CHANGES_CHANNEL, PostgresChangeListener } from './postgres-change-listener.ts';
 import { postgresFailure } from './postgres-failure.ts';
@@ -145,6 +151,7 @@ export class PostgresDocumentStore implements DocumentStore {
 
   async write(operations: readonly WriteOperation[], context: WriteContext = {}): Promise<WriteResult> {
     const bodies = encodeWriteBatch(operations);
+    checkUnlogged(operations, context.unlogged);
     const result = await this.#transaction('write', 'BEGIN', async (client) => {
       // FIRST the lock: from here to COMMIT no other batch can read the head or commit (see header).
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
@@ -153,11 +160,12 @@ export class PostgresDocumentStore implements DocumentStore {
       ]);
       // clock_timestamp(), not now(): taken under the lock, so commit times follow version order.
       const head = await client.query<{ v: string; at: Date }>(HEAD_AND_TIME);
-      const version = Number(head.rows[0]!.v) + 1;
+      const logged = context.unlogged !== true;
+      const version = Number(head.rows[0]!.v) + (logged ? 1 : 0);
       const at = head.rows[0]!.at.toISOString();
       await checkExpectations(client, operations);
-      await applyBatch(client, operations, bodies, version, at, context.actor ?? null);
-      await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(version)]);
+      await applyBatch(client, operations, bodies, version, at, context.actor ?? null, logged);
+      if (logged) await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(version)]);
       failpoint('store.write.before-commit');
       return { version, at };
     });
@@ -183,6 +191,21 @@ export class PostgresDocumentStore implements DocumentStore {
     if (splitVersion === undefined) return entries;
     const batch = `SELECT ${CHANGE_COLUMNS} FROM changes WHERE version = $1 ORDER BY kind, key`;
     return (await this.#query<ChangeRow>('changesSince', batch, [splitVersion])).map(toChange);
+  }
+
+  async pruneChanges(before: Date): Promise<number> {
+    return this.#transaction('pruneChanges', 'BEGIN', async (client) => {
+      // Under the write lock, so the head this reads is the head when the rows go.
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        WRITE_LOCK_CLASS,
+        this.#target.schema,
+      ]);
+      const { rowCount } = await client.query(
+        'DELETE FROM changes WHERE at < $1 AND version < (SELECT max(version) FROM changes)',
+        [before.toISOString()],
+      );
+      return rowCount ?? 0;
+    });
   }
 
   async snapshot(kinds?: readonly DocumentKind[]): Promise<StoreSnapshot> {

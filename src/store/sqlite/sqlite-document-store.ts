@@ -24,6 +24,7 @@ import type {
 import { failpoint } from '../failpoint.ts';
 import {
   assertExpectation,
+  checkUnlogged,
   decodeBody,
   encodeWriteBatch,
   trimToWholeBatches,
@@ -77,6 +78,7 @@ const SQL = {
   since:
     'SELECT version, kind, key, op, at, actor FROM changes WHERE version > ? ORDER BY version, kind, key LIMIT ?',
   batch: 'SELECT version, kind, key, op, at, actor FROM changes WHERE version = ? ORDER BY kind, key',
+  prune: 'DELETE FROM changes WHERE at < ? AND version < (SELECT max(version) FROM changes)',
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
@@ -134,14 +136,18 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async write(operations: readonly WriteOperation[], context: WriteContext = {}): Promise<WriteResult> {
     const bodies = encodeWriteBatch(operations);
+    checkUnlogged(operations, context.unlogged);
     const result = this.#run('write', () =>
       this.#db
         .transaction(() => {
           // Inside the write lock: the expectations and the head version cannot change under us.
           for (const op of operations) assertExpectation(op, this.#versionOf(op.kind, op.key));
-          const version = this.#head() + 1;
+          const logged = context.unlogged !== true;
+          const version = this.#head() + (logged ? 1 : 0);
           const at = this.#clock.now().toISOString();
-          operations.forEach((op, i) => this.#apply(op, bodies[i], version, at, context.actor ?? null));
+          operations.forEach((op, i) =>
+            this.#apply(op, bodies[i], version, at, logged ? (context.actor ?? null) : undefined),
+          );
           failpoint('store.write.before-commit');
           return { version, at };
         })
@@ -153,6 +159,10 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async headVersion(): Promise<number> {
     return this.#run('headVersion', () => this.#head());
+  }
+
+  async pruneChanges(before: Date): Promise<number> {
+    return this.#run('pruneChanges', () => this.#sql.prune.run(before.toISOString()).changes);
   }
 
   async changesSince(afterVersion: number, limit?: number): Promise<ChangeEntry[]> {
@@ -214,11 +224,12 @@ export class SqliteDocumentStore implements DocumentStore {
     body: string | undefined,
     version: number,
     at: string,
-    actor: string | null,
+    /** undefined: an unlogged batch, no change-log row. */
+    actor: string | null | undefined,
   ): void {
     if (op.op === 'put') this.#sql.put.run(op.kind, op.key, body, version, at);
     else this.#sql.delete.run(op.kind, op.key);
-    this.#sql.change.run(version, op.kind, op.key, op.op, at, actor);
+    if (actor !== undefined) this.#sql.change.run(version, op.kind, op.key, op.op, at, actor);
   }
 
   #run<R>(operation: string, fn: () => R): R {
