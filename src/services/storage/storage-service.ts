@@ -23,6 +23,8 @@ import type { ServiceDeps } from '../service-deps.ts';
 import { UserDirectory } from './user-directory.ts';
 import { readItem, readUser } from './storage-documents.ts';
 import { runConnectivityTest } from './storage-connectivity-test.ts';
+import { runPartnerTrustTest } from './partner-trust-test.ts';
+import type { PartnerTestReport } from './partner-trust-test.ts';
 import type { ConnectivityOptions, ConnectivityReport } from './storage-connectivity-test.ts';
 
 /** What an authorized caller is: its label for `createdBy` and, for act-as tokens, the resolved user. */
@@ -160,6 +162,11 @@ export class StorageService {
   /** Test-CsExStorageConnectivity: writes (and optionally deletes) a test item in a user's mailbox on a partner. */
   async testConnectivity(options: ConnectivityOptions): Promise<ConnectivityReport> {
     return runConnectivityTest(this.deps, options);
+  }
+
+  /** Test-CsPartnerApplication-like: metadata, token and a metadata-protected call, no mailbox touched. */
+  async testPartnerTrust(identity: string): Promise<PartnerTestReport> {
+    return runPartnerTrustTest(this.deps, identity);
   }
 
   async #mailbox(sip: string, folderName: string): Promise<{ user: StorageUser; folder: MailboxFolder }> {

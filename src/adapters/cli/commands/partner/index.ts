@@ -6,6 +6,7 @@ import { registerPartnerGetCommand } from './get.ts';
 import { registerPartnerSetCommand } from './set.ts';
 import { registerPartnerRemoveCommand } from './remove.ts';
 import { registerPartnerRefreshCommand } from './refresh.ts';
+import { registerPartnerTestCommand } from './test.ts';
 
 export function registerPartnerCommands(program: Command, env: CliEnvironment): void {
   const partner = program
@@ -16,4 +17,5 @@ export function registerPartnerCommands(program: Command, env: CliEnvironment): 
   registerPartnerSetCommand(partner, env);
   registerPartnerRemoveCommand(partner, env);
   registerPartnerRefreshCommand(partner, env);
+  registerPartnerTestCommand(partner, env);
 }
