@@ -17,6 +17,7 @@ import type { Deployment } from './deployment.ts';
 import { createServerLogger } from './server-logger.ts';
 import { ServerMetrics } from './server-metrics.ts';
 import { operationsRoutes } from './server-routes.ts';
+import { installConsistencyHooks } from './server-consistency.ts';
 import { storeHealthFacts, WriteHealth } from './store-health.ts';
 import { credentialsFingerprint, resolveTlsCredentials } from './server-tls.ts';
 import type { SigningMaterialSource, TlsCredentials } from './server-tls.ts';
@@ -99,6 +100,7 @@ export async function startServer(
     ],
   });
   instrument(app, metrics, logger);
+  installConsistencyHooks(app, store);
   // Newly built tokens only: a token served again from the issuer's cache was issued once already.
   const stopCountingIssued = services.tokens.onIssued((e) => {
     if (!e.cached) metrics.recordIssued(e.partner);

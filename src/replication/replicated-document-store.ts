@@ -37,6 +37,8 @@ export class ReplicatedDocumentStore implements DocumentStore {
   readonly #logger: ReplicationLogger;
   readonly #readYourWritesMs: number;
   readonly #closeHooks: CloseHook[] = [];
+  /** Highest version committed by a write through this node (a version token is at least this). */
+  #highestCommitted = 0;
   #closed: Promise<void> | undefined;
 
   constructor(
@@ -104,8 +106,29 @@ export class ReplicatedDocumentStore implements DocumentStore {
         await Promise.race([this.#follower.sync(), delay(this.#readYourWritesMs)]);
       throw this.#unavailable(err, 'accepts no changes');
     });
+    this.#highestCommitted = Math.max(this.#highestCommitted, result.version);
     await this.#readYourWrite(result.version);
     return result;
+  }
+
+  /**
+   * A version token for read-your-writes on any node (docs/storage.md "Consistency"): at least the
+   * version of every write this node committed and of everything it serves. Another node that has
+   * applied this version serves all of it.
+   */
+  versionToken(): number {
+    return Math.max(this.#highestCommitted, this.#follower.snapshot.version);
+  }
+
+  /**
+   * Waits (at most `ms`) until this node serves `version` or later, asking for a catch-up at once;
+   * resolves whether it does.
+   */
+  async waitForVersion(version: number, ms: number): Promise<boolean> {
+    this.#assertOpen();
+    if (this.#follower.snapshot.version >= version) return true;
+    void this.#follower.sync();
+    return this.#follower.waitFor(version, ms);
   }
 
   /** The central change log (audit); it is not served from the replica. */

@@ -136,6 +136,12 @@ export const STORAGE_ERRORS = defineErrors({
       'S2S_OPS_TOKEN is set on this server, and /metrics (or the detailed /readyz) was asked for without `Authorization: Bearer <that token>`.',
     fix: 'Send the operations token in the Authorization header (configure the Prometheus scrape job with it), or unset S2S_OPS_TOKEN to publish /metrics openly.',
   },
+  ERR_STORE_VERSION_NOT_APPLIED: {
+    category: 'unavailable',
+    meaning:
+      'A request asked (x-s2s-min-version) for a store version this server has not applied yet, and it did not arrive within the wait (2 s): 503 with Retry-After.',
+    fix: 'Retry after a moment (the change is on its way), or send the request to the server that made the write; if it persists, check that this server reaches PostgreSQL (`/readyz`, `s2s replication status`).',
+  },
   ERR_SERVER_LISTEN: {
     category: 'unavailable',
     meaning: 'The server could not listen on the requested address (in use, not local, or malformed).',
