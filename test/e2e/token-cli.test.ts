@@ -139,7 +139,7 @@ describe('s2s token new | s2s token test', () => {
     assert.ok(doc.token.endsWith('.') && doc.x5t && doc.expiresAt);
   });
 
-  test('token test on the receiving deployment accepts, step by step, from an argument or stdin', async () => {
+  test('token test on the receiving deployment accepts, step by step, from --token-file - or -', async () => {
     const issued = cli(lync);
     await issued.run(
       'token',
@@ -152,9 +152,16 @@ describe('s2s token new | s2s token test', () => {
       'sip:alice@contoso.com',
     );
     const token = issued.out().trim();
-    const human = cli(exchange);
+    const human = cli(exchange, token);
     assert.equal(
-      await human.run('token', 'test', token, '--url', 'https://mail.contoso.com/EWS/Exchange.asmx'),
+      await human.run(
+        'token',
+        'test',
+        '--token-file',
+        '-',
+        '--url',
+        'https://mail.contoso.com/EWS/Exchange.asmx',
+      ),
       0,
     );
     assert.match(human.out(), /PASS {2}signature/);
@@ -172,12 +179,12 @@ describe('s2s token new | s2s token test', () => {
     const issued = cli(lync);
     await issued.run('token', 'new', '--partner', 'microsoft.exchange', '--host', 'mail.contoso.com');
     const token = issued.out().trim();
-    const human = cli(exchange);
-    assert.equal(await human.run('token', 'test', token, '--url', 'https://mail.contoso.com/'), 0);
+    const human = cli(exchange, token);
+    assert.equal(await human.run('token', 'test', '-', '--url', 'https://mail.contoso.com/'), 0);
     // protocol.md §2.6 step 1: the audience host must be the authority the request was made on.
-    const elsewhere = cli(exchange);
+    const elsewhere = cli(exchange, token);
     assert.equal(
-      await elsewhere.run('token', 'test', token, '--url', 'https://pool.contoso.com/', '--json'),
+      await elsewhere.run('token', 'test', '-', '--url', 'https://pool.contoso.com/', '--json'),
       5,
     );
     assert.equal(JSON.parse(elsewhere.out()).error.details.diagnostic.code, 4002);
@@ -188,18 +195,15 @@ describe('s2s token new | s2s token test', () => {
       await makeCertificate({ subject: 'CN=other', freshKey: false }),
       { enabled: true },
     );
-    const refused = cli(exchange);
-    assert.equal(
-      await refused.run('token', 'test', token, '--url', 'https://mail.contoso.com/', '--json'),
-      5,
-    );
+    const refused = cli(exchange, token);
+    assert.equal(await refused.run('token', 'test', '-', '--url', 'https://mail.contoso.com/', '--json'), 5);
     const doc = JSON.parse(refused.out());
     assert.equal(doc.ok, false);
     assert.equal(doc.error.code, 'ERR_TOKEN_KEY_UNKNOWN');
     assert.equal(doc.error.details.diagnostic.code, 10001);
     assert.equal(doc.error.details.steps.at(-1).name, 'key');
-    const plain = cli(exchange);
-    assert.equal(await plain.run('token', 'test', 'not-a-token', '--url', 'https://mail.contoso.com/'), 5);
+    const plain = cli(exchange, 'not-a-token');
+    assert.equal(await plain.run('token', 'test', '-', '--url', 'https://mail.contoso.com/'), 5);
     assert.match(plain.out(), /FAIL {2}parse/);
     assert.match(plain.err(), /ERR_TOKEN_MALFORMED/);
   });

@@ -12,6 +12,12 @@ export const SHARED_ERRORS = defineErrors({
     meaning: 'A value failed validation (bad host name, bad date, out-of-range number, ...).',
     fix: 'Correct the value named in the message.',
   },
+  ERR_TOKEN_ON_COMMAND_LINE: {
+    category: 'usage',
+    meaning:
+      'A token was passed as a command-line argument (`s2s token test <token>`): other users see it (ps, /proc, shell history); the command refuses it without reading it.',
+    fix: 'Put the token in a file readable only by you and pass `--token-file <file>`, or pipe it: `--token-file -`.',
+  },
   ERR_INPUT_TOO_LARGE: {
     category: 'usage',
     meaning:

@@ -1,11 +1,15 @@
 /**
  * `s2s token test`: runs the same validation as the server, as named steps with verdicts; exits 5 with
- * the refusal code (and its Exchange diagnostic) when the token is refused. Never prints the token.
+ * the refusal code (and its Exchange diagnostic) when the token is refused. Never prints the token, and
+ * reads it only from a file or standard input: a token on the command line is visible to other users, so
+ * the old positional form is refused with ERR_TOKEN_ON_COMMAND_LINE (docs/security.md "Tokens on the
+ * command line").
  */
 import type { Command } from 'commander';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { formatList } from '../../printer.ts';
+import { readFileBounded } from '../../bounded-read.ts';
 import { sharedError } from '../../../../core/index.ts';
 import { tokenError } from '../../../../core/tokens/index.ts';
 import type { S2sPrincipal, TokenErrorCode, ValidationStep } from '../../../../core/tokens/index.ts';
@@ -14,15 +18,16 @@ export function registerTokenTestCommand(token: Command, env: CliEnvironment): v
   const cmd = token
     .command('test')
     .description('explain, step by step, why a token is accepted or refused (exit 5 when refused)')
-    .argument('<token>', 'the token, `Bearer <token>`, or - to read it from standard input')
+    .argument('[-]', 'refused except `-` (standard input): a token on the command line is visible to others')
+    .option('--token-file <path>', 'the file holding the token (or `Bearer <token>`); - reads standard input')
     .requiredOption(
       '--url <request url>',
       'the URL the token is presented to (its host is checked against the audience)',
     )
     .action(
-      defineAction<{ url: string }>(env, async (ctx) => {
+      defineAction<{ url: string; tokenFile?: string }>(env, async (ctx) => {
         const { opts, args, io, printer } = ctx;
-        const raw = args[0] === '-' ? await readStdin(io) : (args[0] ?? '');
+        const raw = await readToken(tokenPath(args[0], opts.tokenFile), io);
         const tokenText = raw.trim().replace(/^Bearer\s+/i, '');
         const { services } = await ctx.deployment();
         const report = await services.tokens.explain(tokenText, opts.url);
@@ -50,20 +55,53 @@ export function registerTokenTestCommand(token: Command, env: CliEnvironment): v
     );
   example(
     cmd,
-    's2s token test "$TOKEN" --url https://pool.contoso.com/ucwa',
-    's2s token test - --url https://pool.contoso.com/ --json < token.txt',
+    's2s token test --token-file token.txt --url https://pool.contoso.com/ucwa',
+    'printf %s "$TOKEN" | s2s token test --token-file - --url https://pool.contoso.com/ --json',
   );
 }
 
 /** Bytes read from standard input at most (a token is at most 16 384 characters; docs/security.md §6.1). */
 const TOKEN_INPUT_MAX_BYTES = 64 * 1024;
 
-async function readStdin(io: {
-  readonly readStdin?: (maxBytes: number) => Promise<string>;
-}): Promise<string> {
-  if (!io.readStdin)
-    throw sharedError('ERR_USAGE', 'standard input is not available: pass the token as an argument');
-  return io.readStdin(TOKEN_INPUT_MAX_BYTES);
+/** Where the token comes from: `--token-file`, or `-` as the argument; any other argument is a token. */
+function tokenPath(argument: string | undefined, tokenFile: string | undefined): string {
+  if (argument !== undefined && argument !== '-')
+    throw sharedError(
+      'ERR_TOKEN_ON_COMMAND_LINE',
+      'a token on the command line is visible to other users (ps, shell history): pass --token-file <file>, or --token-file - to read standard input',
+    );
+  if (argument === '-' && tokenFile !== undefined)
+    throw sharedError('ERR_USAGE', 'pass the token once: --token-file <file> or -, not both');
+  const path = tokenFile ?? argument;
+  if (path === undefined)
+    throw sharedError('ERR_USAGE', 'pass the token in a file: --token-file <file> (- reads standard input)');
+  return path;
+}
+
+async function readToken(
+  path: string,
+  io: { readonly readStdin?: (maxBytes: number) => Promise<string> },
+): Promise<string> {
+  if (path === '-') {
+    if (!io.readStdin)
+      throw sharedError('ERR_USAGE', 'standard input is not available: pass --token-file <file>');
+    return io.readStdin(TOKEN_INPUT_MAX_BYTES);
+  }
+  const bytes = await readFileBounded(path, TOKEN_INPUT_MAX_BYTES, {
+    tooLarge: () =>
+      sharedError(
+        'ERR_INPUT_TOO_LARGE',
+        `the token file ${path} is larger than ${TOKEN_INPUT_MAX_BYTES} bytes`,
+        {
+          path,
+        },
+      ),
+    unreadable: (err) =>
+      sharedError('ERR_INVALID_INPUT', `cannot read the token file ${path} (${err.code ?? 'error'})`, {
+        path,
+      }),
+  });
+  return bytes.toString('utf8');
 }
 
 function renderSteps(steps: readonly ValidationStep[]): string {
