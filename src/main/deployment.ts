@@ -11,6 +11,7 @@ import type { DocumentStore } from '../store/document-store.ts';
 import {
   CaService,
   CertificateService,
+  MetadataService,
   OAuthService,
   PartnerService,
   StorageService,
@@ -152,6 +153,7 @@ export function buildDeployment(
   services.certificates = new CertificateService(deps);
   const metadataFetcher = new MetadataFetcher();
   services.partners = new PartnerService(deps, { fetcher: metadataFetcher });
+  services.metadata = new MetadataService(deps);
   services.tokens = new TokenService(deps);
   services.storage = new StorageService(deps);
   services.ca = new CaService(deps);

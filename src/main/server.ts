@@ -5,6 +5,7 @@
  * secure context is replaced when the resolved certificate changes); partner metadata is refreshed in
  * the background.
  */
+import { startPartnerRefreshSchedule } from './partner-refresh-schedule.ts';
 import type { Server as HttpsServer } from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
@@ -77,7 +78,7 @@ export async function startServer(
   let started = options.startingUp !== true;
   const writeHealth = deployment.writeHealth ?? new WriteHealth();
   const app = await createHttpApp({
-    services: { partners: services.partners, tokens: services.tokens },
+    services: { metadata: services.metadata, tokens: services.tokens },
     logger,
     onAuthResult: metrics.onAuthResult,
     https: { key: tls.key, cert: tls.cert },
@@ -86,7 +87,7 @@ export async function startServer(
       storageRoutes({
         storage: services.storage,
         tokens: services.tokens,
-        publishedOrigin: (url) => services.partners.ownPublishedOrigin(url),
+        publishedOrigin: (url) => services.metadata.publishedOrigin(url),
       }),
       caRoutes({ ca: services.ca }),
       operationsRoutes({
@@ -122,7 +123,11 @@ export async function startServer(
     reloadTls,
     options.tlsRecheckMs ?? SERVER_DEFAULTS.tlsRecheckMs,
   );
-  services.partners.startRefreshLoop({ tickMs: options.refreshTickMs ?? SERVER_DEFAULTS.refreshTickMs });
+  const refreshSchedule = startPartnerRefreshSchedule(
+    services.partners,
+    logger,
+    options.refreshTickMs ?? SERVER_DEFAULTS.refreshTickMs,
+  );
   logTls(logger, tls, `https://${hostForUrl(host)}:${port}`);
   return {
     url: `https://${hostForUrl(host)}:${port}`,
@@ -137,7 +142,7 @@ export async function startServer(
     close: async () => {
       stopWatching();
       stopCountingIssued();
-      await services.partners.stopRefreshLoop();
+      await refreshSchedule.stop();
       await closeApp(app);
     },
   };

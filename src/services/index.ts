@@ -5,6 +5,7 @@ export * from './service-ports.ts';
 export * from './oauth/oauth-service.ts';
 export * from './certificates/certificate-service.ts';
 export * from './partners/partner-service.ts';
+export * from './metadata/metadata-service.ts';
 export * from './tokens/token-service.ts';
 export * from './storage/storage-service.ts';
 export * from './ca/ca-service.ts';

@@ -3,6 +3,7 @@ import type { ServicePorts } from './service-ports.ts';
 import type { OAuthService } from './oauth/oauth-service.ts';
 import type { CertificateService } from './certificates/certificate-service.ts';
 import type { PartnerService } from './partners/partner-service.ts';
+import type { MetadataService } from './metadata/metadata-service.ts';
 import type { TokenService } from './tokens/token-service.ts';
 import type { StorageService } from './storage/storage-service.ts';
 import type { CaService } from './ca/ca-service.ts';
@@ -11,6 +12,7 @@ export interface Services {
   readonly oauth: OAuthService;
   readonly certificates: CertificateService;
   readonly partners: PartnerService;
+  readonly metadata: MetadataService;
   readonly tokens: TokenService;
   readonly storage: StorageService;
   readonly ca: CaService;

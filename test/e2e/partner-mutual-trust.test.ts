@@ -83,7 +83,7 @@ async function startNode(name: string, ca: TestCertificate): Promise<Node> {
     usages: ['OAuthTokenIssuer'],
   });
   const app = await createHttpApp({
-    services: { partners: services.partners, tokens: services.tokens },
+    services: { metadata: services.metadata, tokens: services.tokens },
     https: await loopbackTls(ca),
     extraRoutes: [
       async (child) => {

@@ -189,7 +189,7 @@ function exchangeParse(text: string): {
 
 describe('our metadata document, read by an independent Exchange-style parser', () => {
   test('principal, realm, issuer and certificates come out as Exchange would store them; x5t matches SHA-1', async () => {
-    const ours = await w.d.services.partners.ownMetadata(`https://${HOST}/metadata/json/1`);
+    const ours = await w.d.services.metadata.document(`https://${HOST}/metadata/json/1`);
     const text = JSON.stringify(ours);
     const parsed = exchangeParse(text);
     assert.equal(parsed.serviceName, LYNC);
@@ -214,7 +214,7 @@ describe('our metadata document, read by an independent Exchange-style parser', 
       host: 'mail.target.example',
     });
     const parsed = exchangeParse(
-      JSON.stringify(await w.d.services.partners.ownMetadata(`https://${HOST}/metadata/json/1`)),
+      JSON.stringify(await w.d.services.metadata.document(`https://${HOST}/metadata/json/1`)),
     );
     const [h, p, s] = issued.actorToken.split('.') as [string, string, string];
     const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, string>;

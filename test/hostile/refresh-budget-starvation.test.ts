@@ -55,7 +55,7 @@ before(async () => {
   await w.d.services.partners.create({ identity: IDENTITY, metadataUrl: url, allowInsecureHttp: true });
 });
 after(async () => {
-  await w?.d.services.partners.stopRefreshLoop();
+  await w?.d.services.partners.settle();
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   await w?.close();
 });
@@ -69,7 +69,7 @@ function forged(x5t: string): string {
 /** Validates, then waits for any on-demand fetch it started (and its accounting) to finish. */
 async function send(token: string) {
   const out = await w.d.services.tokens.validate({ authorization: `Bearer ${token}`, requestUrl: URL_OK });
-  await w.d.services.partners.stopRefreshLoop();
+  await w.d.services.partners.settle();
   return out;
 }
 

@@ -13,7 +13,13 @@ import { partnerError } from '../../core/partners/partner-errors.ts';
 import { makeCertificate } from '../../../test/fixtures/certificates.ts';
 import type { TestCertificate } from '../../../test/fixtures/certificates.ts';
 import { MemoryDocumentStore } from '../../store/memory/memory-document-store.ts';
-import { OAuthService, PartnerService, silentLogger, bindServicePorts } from '../../services/index.ts';
+import {
+  MetadataService,
+  OAuthService,
+  PartnerService,
+  silentLogger,
+  bindServicePorts,
+} from '../../services/index.ts';
 import type { ServiceDeps, Services } from '../../services/index.ts';
 import { createHttpApp } from './http-app.ts';
 import type { BearerValidator } from './s2s-auth.ts';
@@ -103,7 +109,7 @@ describe('HTTP app', () => {
     (services as Record<string, unknown>).certificates = { signingMaterial: () => material };
     await services.oauth.initialize({ realm: 'contoso.com', hostNames: ['pool.contoso.com'] });
     app = await createHttpApp({
-      services: { partners: services.partners, tokens: validator },
+      services: { metadata: new MetadataService(deps), tokens: validator },
       onAuthResult: (o) => outcomes.push(o.ok),
       extraRoutes: [
         async (child) => {

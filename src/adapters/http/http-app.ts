@@ -22,7 +22,7 @@ import type { PublishedDocuments } from './routes/metadata-routes.ts';
 
 /** The services the app calls. */
 export interface HttpAppServices {
-  readonly partners: PublishedDocuments;
+  readonly metadata: PublishedDocuments;
   readonly tokens: BearerValidator;
 }
 
@@ -75,7 +75,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     );
     return reply.code(status).send(body);
   });
-  await app.register(metadataRoutes(options.services.partners));
+  await app.register(metadataRoutes(options.services.metadata));
   for (const plugin of options.extraRoutes ?? []) await app.register(plugin);
   return app;
 }

@@ -69,7 +69,7 @@ export const CERTIFICATE_ERRORS = defineErrors({
   ERR_CERTIFICATE_NO_PRIVATE_KEY: {
     category: 'refused',
     meaning: 'The certificate has no private key, which the usage needs to sign or serve TLS.',
-    fix: 'Import a PFX exported with its private key (Windows: "Yes, export the private key").',
+    fix: 'Import a PFX exported with its private key (Windows: "Yes, export the private key"), or name a certificate-only usage with --type.',
   },
   ERR_CERTIFICATE_KEY_MISMATCH: {
     category: 'refused',

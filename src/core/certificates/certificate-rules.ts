@@ -228,9 +228,14 @@ function timingWarnings({ info, now, effectiveDate, hasCurrent, usage }: Assignm
   return warnings;
 }
 
+/** True when a certificate ending at `notAfter` ends within the warning period (30 days) of `now`, or has ended. */
+export function expiresSoon(notAfter: Date, now: Date): boolean {
+  return notAfter.getTime() - now.getTime() < CERTIFICATE_RULES.expiryWarningMs;
+}
+
 /** WARN_CERTIFICATE_EXPIRES_SOON when the certificate ends within 30 days of `now` (or has ended). */
 export function expiryWarnings(info: CertificateInfo, now: Date): Warning[] {
-  if (info.notAfter.getTime() - now.getTime() >= CERTIFICATE_RULES.expiryWarningMs) return [];
+  if (!expiresSoon(info.notAfter, now)) return [];
   return [
     {
       code: 'WARN_CERTIFICATE_EXPIRES_SOON',

@@ -10,6 +10,7 @@ import {
   checkAssignment,
   describeCertificate,
   emptyAssignment,
+  expiresSoon,
   expiryWarnings,
   GLOBAL_IDENTITY,
   removeAssignment,
@@ -166,7 +167,7 @@ export class CertificateService {
     }
     throw certificateError(
       'ERR_CERTIFICATE_NO_PRIVATE_KEY',
-      'the file holds no private key; import the PFX exported with its key, or pass --type for a certificate-only usage',
+      'the file holds no private key: import the PFX exported with its key, or name a certificate-only usage',
     );
   }
 
@@ -200,7 +201,7 @@ export class CertificateService {
   async set(options: AssignOptions & { readonly thumbprint: string }): Promise<AssignmentChange> {
     const usages = parseUsages(options.usages ?? []);
     if (usages.length === 0)
-      throw certificateError('ERR_CERTIFICATE_USAGE_UNKNOWN', 'pass at least one usage with --type');
+      throw certificateError('ERR_CERTIFICATE_USAGE_UNKNOWN', 'name at least one usage');
     const identity = parseIdentity(options.identity);
     checkRollOptions(options);
     const doc = await this.#documents.requireRecord(normalizeThumbprint(options.thumbprint));
@@ -291,7 +292,7 @@ export class CertificateService {
   }): Promise<AssignmentChange> {
     const usages = parseUsages(options.usages);
     if (usages.length === 0)
-      throw certificateError('ERR_CERTIFICATE_USAGE_UNKNOWN', 'pass at least one usage with --type');
+      throw certificateError('ERR_CERTIFICATE_USAGE_UNKNOWN', 'name at least one usage');
     const identity = parseIdentity(options.identity);
     const now = this.deps.clock.now();
     const ops: WriteOperation[] = [];
@@ -323,7 +324,7 @@ export class CertificateService {
     const now = this.deps.clock.now();
     const views = await this.#views(docs.map((d) => resolveAssignment(d.body, now)));
     const warnings = views.flatMap((v) =>
-      v.NotAfter && Date.parse(v.NotAfter) - now.getTime() < 30 * 86400_000
+      v.NotAfter && expiresSoon(new Date(v.NotAfter), now)
         ? [
             {
               code: 'WARN_CERTIFICATE_EXPIRES_SOON',
@@ -438,7 +439,7 @@ function checkRollOptions(options: AssignOptions): void {
   if ((options.roll === true) !== (options.effectiveDate !== undefined)) {
     throw certificateError(
       'ERR_CERTIFICATE_ROLL_DATE_REQUIRED',
-      options.roll ? '--roll needs --effective-date' : '--effective-date needs --roll',
+      options.roll ? 'a roll needs an effective date' : 'an effective date applies only to a roll',
     );
   }
   if (options.effectiveDate && Number.isNaN(options.effectiveDate.getTime())) {

@@ -45,7 +45,6 @@ export class PartnerRefresher {
   readonly #inFlight = new Map<string, Promise<RefreshResult>>();
   /** On-demand fetches with their gate accounting, awaited by `stop()`. */
   readonly #onDemand = new Set<Promise<void>>();
-  #timer: NodeJS.Timeout | null = null;
 
   constructor(deps: ServiceDeps, fetcher: DocumentFetcher, gate = new OnDemandRefreshGate()) {
     this.#deps = deps;
@@ -140,23 +139,8 @@ export class PartnerRefresher {
     return results;
   }
 
-  /** Starts the periodic loop: every `tickMs` it refreshes what is due. */
-  start(tickMs = 60_000): void {
-    if (this.#timer) return;
-    const tick = () => {
-      this.refreshDue().catch((err: unknown) =>
-        this.#deps.logger.warn({ code: (err as S2sError).code ?? 'unknown' }, 'metadata refresh loop failed'),
-      );
-    };
-    this.#timer = setInterval(tick, tickMs);
-    this.#timer.unref();
-    tick();
-  }
-
-  /** Stops the loop and waits for fetches in flight. */
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
+  /** Waits for the fetches in flight. The periodic schedule is the server's (src/main/partner-refresh-schedule.ts). */
+  async settle(): Promise<void> {
     await Promise.allSettled([...this.#inFlight.values(), ...this.#onDemand]);
   }
 

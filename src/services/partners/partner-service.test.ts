@@ -261,7 +261,7 @@ describe('partner service', () => {
     clock.advance(30_000);
     assert.equal(partners.requestRefresh('microsoft.exchange', 'signature-failure'), 'started');
     assert.equal(partners.requestRefresh('nobody', 'unknown-x5t'), 'started');
-    await partners.stopRefreshLoop();
+    await partners.settle();
   });
 
   test('set changes settings; a new metadata URL must keep the identity; remove deletes', async () => {

@@ -11,12 +11,7 @@ import {
 } from '../../core/index.ts';
 import type { MetadataRedirectPolicy, PartnerApplication, Warning } from '../../core/index.ts';
 import { MIN_PARTNER_RSA_BITS, readCertificateFile } from '../../core/metadata/index.ts';
-import type {
-  AuthMetadataDocument,
-  OpenIdConfiguration,
-  ParsedPartnerMetadata,
-  PublishedJwk,
-} from '../../core/metadata/index.ts';
+import type { ParsedPartnerMetadata } from '../../core/metadata/index.ts';
 import { partnerError } from '../../core/partners/partner-errors.ts';
 import {
   normalizeApplicationIdentifier,
@@ -29,7 +24,6 @@ import type { ServiceDeps } from '../service-deps.ts';
 import type { DocumentFetcher } from './document-fetcher.ts';
 import { PARTNER_KIND, readPartner, readPartners } from './partner-document.ts';
 import type { NewPartnerInput, PartnerPatch } from './partner-input.ts';
-import { OwnMetadata } from './own-metadata.ts';
 import { PartnerRefresher, assertSameIdentity } from './partner-refresher.ts';
 import type { RefreshReason, RefreshRequestStatus, RefreshResult } from './partner-refresher.ts';
 
@@ -67,12 +61,10 @@ const noFetcher: DocumentFetcher = {
 export class PartnerService {
   protected readonly deps: ServiceDeps;
   readonly #refresher: PartnerRefresher;
-  readonly #own: OwnMetadata;
 
   constructor(deps: ServiceDeps, options: PartnerServiceOptions = {}) {
     this.deps = deps;
     this.#refresher = new PartnerRefresher(deps, options.fetcher ?? noFetcher);
-    this.#own = new OwnMetadata(deps);
   }
 
   /** Registers a partner; with a metadata URL the document is fetched now and must parse. */
@@ -214,39 +206,9 @@ export class PartnerService {
     return this.#refresher.refreshDue();
   }
 
-  /** Starts the periodic refresh (the server calls it); `tickMs` is how often due partners are looked for. */
-  startRefreshLoop(options: { tickMs?: number } = {}): void {
-    this.#refresher.start(options.tickMs);
-  }
-
-  /** Stops the periodic refresh and waits for fetches in flight. */
-  stopRefreshLoop(): Promise<void> {
-    return this.#refresher.stop();
-  }
-
-  /** Our `/metadata/json/1` document as requested on `requestUrl` (built now: a staged certificate shows at once). */
-  ownMetadata(requestUrl: string): Promise<AuthMetadataDocument> {
-    return this.#own.document(requestUrl);
-  }
-
-  /** Our OIDC discovery document for the host of `requestUrl`. */
-  ownOpenIdConfiguration(requestUrl: string): Promise<OpenIdConfiguration> {
-    return this.#own.openIdConfiguration(requestUrl);
-  }
-
-  /** The origin our public documents name for a request on `requestUrl` (a configured host name, never the Host header). */
-  ownPublishedOrigin(requestUrl: string): Promise<string> {
-    return this.#own.publishedOrigin(requestUrl);
-  }
-
-  /** Our JWKS. */
-  ownJwks(): Promise<{ keys: PublishedJwk[] }> {
-    return this.#own.jwks();
-  }
-
-  /** The URL our document is shown as requested on when none is given. */
-  ownMetadataDefaultUrl(): Promise<string> {
-    return this.#own.defaultUrl();
+  /** Waits for the metadata fetches in flight (on-demand and periodic); the server calls it when it stops. */
+  settle(): Promise<void> {
+    return this.#refresher.settle();
   }
 
   async #keySource(

@@ -16,10 +16,10 @@ import { requestUrlOf } from '../s2s-auth.ts';
 /** What the routes need from PartnerService. */
 export interface PublishedDocuments {
   /** The origin to build URLs on: a configured host name, never the request's Host (docs/security.md). */
-  ownPublishedOrigin(requestUrl: string): Promise<string>;
-  ownMetadata(requestUrl: string): Promise<AuthMetadataDocument>;
-  ownOpenIdConfiguration(requestUrl: string): Promise<OpenIdConfiguration>;
-  ownJwks(): Promise<{ keys: PublishedJwk[] }>;
+  publishedOrigin(requestUrl: string): Promise<string>;
+  document(requestUrl: string): Promise<AuthMetadataDocument>;
+  openIdConfiguration(requestUrl: string): Promise<OpenIdConfiguration>;
+  jwks(): Promise<{ keys: PublishedJwk[] }>;
 }
 
 /** Seconds a cache may keep our documents. */
@@ -33,20 +33,20 @@ export function metadataRoutes(documents: PublishedDocuments): FastifyPluginAsyn
   return async (app: FastifyInstance) => {
     const cache = `public, max-age=${METADATA_MAX_AGE_SECONDS}`;
     app.get(METADATA_PATH, async (request, reply) => {
-      const origin = await documents.ownPublishedOrigin(requestUrlOf(request));
-      const doc = await documents.ownMetadata(`${origin}${METADATA_PATH}`);
+      const origin = await documents.publishedOrigin(requestUrlOf(request));
+      const doc = await documents.document(`${origin}${METADATA_PATH}`);
       return reply.type(JSON_UTF8).header('cache-control', cache).send(JSON.stringify(doc));
     });
     app.get(OPENID_CONFIGURATION_PATH, async (request, reply) => {
-      const origin = await documents.ownPublishedOrigin(requestUrlOf(request));
-      const doc = await documents.ownOpenIdConfiguration(`${origin}${OPENID_CONFIGURATION_PATH}`);
+      const origin = await documents.publishedOrigin(requestUrlOf(request));
+      const doc = await documents.openIdConfiguration(`${origin}${OPENID_CONFIGURATION_PATH}`);
       return reply.type(JSON_UTF8).header('cache-control', cache).send(JSON.stringify(doc));
     });
     app.get(JWKS_PATH, async (_request, reply) => {
       return reply
         .type(JSON_UTF8)
         .header('cache-control', cache)
-        .send(JSON.stringify(await documents.ownJwks()));
+        .send(JSON.stringify(await documents.jwks()));
     });
   };
 }

@@ -24,13 +24,13 @@ export function registerMetadataShowCommand(metadata: Command, env: CliEnvironme
       defineAction<ShowOptions>(env, async (ctx) => {
         const { opts, printer } = ctx;
         const { services } = await ctx.deployment();
-        const url = opts.url ?? (await services.partners.ownMetadataDefaultUrl());
+        const url = opts.url ?? (await services.metadata.defaultUrl());
         try {
           new URL(url);
         } catch {
           throw sharedError('ERR_USAGE', `--url "${url.slice(0, 200)}" is not an absolute URL`, {});
         }
-        const doc = await documentNamed(opts.document, url, services.partners);
+        const doc = await documentNamed(opts.document, url, services.metadata);
         if (publishesNoKeys(doc))
           printer.warn({
             code: 'WARN_METADATA_NO_KEYS',
@@ -58,13 +58,13 @@ async function documentNamed(
   name: string,
   url: string,
   partners: {
-    ownMetadata(u: string): Promise<unknown>;
-    ownOpenIdConfiguration(u: string): Promise<unknown>;
-    ownJwks(): Promise<unknown>;
+    document(u: string): Promise<unknown>;
+    openIdConfiguration(u: string): Promise<unknown>;
+    jwks(): Promise<unknown>;
   },
 ): Promise<unknown> {
-  if (name === 'metadata') return partners.ownMetadata(url);
-  if (name === 'openid-configuration') return partners.ownOpenIdConfiguration(url);
-  if (name === 'jwks') return partners.ownJwks();
+  if (name === 'metadata') return partners.document(url);
+  if (name === 'openid-configuration') return partners.openIdConfiguration(url);
+  if (name === 'jwks') return partners.jwks();
   throw sharedError('ERR_USAGE', `--document must be one of ${DOCUMENTS.join(', ')}`, {});
 }

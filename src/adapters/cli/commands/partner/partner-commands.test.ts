@@ -10,7 +10,13 @@ import { partnerError } from '../../../../core/partners/partner-errors.ts';
 import { makeCertificate } from '../../../../../test/fixtures/certificates.ts';
 import type { TestCertificate } from '../../../../../test/fixtures/certificates.ts';
 import { MemoryDocumentStore } from '../../../../store/memory/memory-document-store.ts';
-import { OAuthService, PartnerService, silentLogger, bindServicePorts } from '../../../../services/index.ts';
+import {
+  MetadataService,
+  OAuthService,
+  PartnerService,
+  silentLogger,
+  bindServicePorts,
+} from '../../../../services/index.ts';
 import type { ServiceDeps, Services } from '../../../../services/index.ts';
 import { resolveNodeConfig } from '../../../../config/node-config.ts';
 import { runCli } from '../../run-cli.ts';
@@ -52,6 +58,7 @@ describe('partner and metadata commands', () => {
       keys: [{ usage: 'signing', keyvalue: { type: 'x509Certificate', value: cert.der.toString('base64') } }],
     });
     s.oauth = new OAuthService(deps);
+    s.metadata = new MetadataService(deps);
     s.partners = new PartnerService(deps, {
       fetcher: {
         fetch: async (url) => {

@@ -1,6 +1,7 @@
 /**
- * Our published documents, built at request time from the services (so a staged certificate appears at
- * once): the legacy metadata document, OIDC discovery and the JWKS (protocol.md §1.1, §10, §11).
+ * Publishing our own metadata (docs/metadata.md): the legacy metadata document, OIDC discovery and the
+ * JWKS (protocol.md §1.1, §10, §11), built at request time from the OAuth configuration and our signing
+ * material, so a staged certificate appears at once. Partner records and their refresh are PartnerService's.
  */
 import type { OAuthConfiguration, SigningMaterial } from '../../core/index.ts';
 import {
@@ -13,7 +14,7 @@ import type { AuthMetadataDocument, OpenIdConfiguration, PublishedJwk } from '..
 import type { ServiceDeps } from '../service-deps.ts';
 
 /** Builds our documents from the OAuth configuration, the signing material and the clock. */
-export class OwnMetadata {
+export class MetadataService {
   readonly #deps: ServiceDeps;
   constructor(deps: ServiceDeps) {
     this.#deps = deps;
