@@ -27,7 +27,7 @@ export interface StorageRoutesOptions {
   readonly tokens: BearerValidator;
   /**
    * The origin the OpenAPI document names for a request on `requestUrl`: a configured host name, never the
-   * request's Host (docs/security.md "Host header"); the server passes `partners.ownPublishedOrigin`.
+   * request's Host (docs/security.md "Host header"); the server passes `metadata.publishedOrigin`.
    */
   readonly publishedOrigin: (requestUrl: string) => Promise<string>;
   /** Told of every authentication outcome (metrics). */
