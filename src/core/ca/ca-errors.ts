@@ -72,6 +72,18 @@ export const CA_ERRORS = defineErrors({
     meaning: 'The CA account name or password presented for enrollment is wrong.',
     fix: 'Check --ca-account and the password file; the CA administrator lists accounts with `s2s ca account list`.',
   },
+  ERR_CA_ACCOUNT_LOCKED: {
+    category: 'refused',
+    meaning:
+      'The CA account is locked for 15 minutes after 5 consecutive wrong passwords (HTTP 429 with Retry-After); the password was not checked (docs/ca.md "Enrollment limits").',
+    fix: 'Wait until the time in the message (Retry-After), then retry with the right password; find who sent the wrong ones.',
+  },
+  ERR_CA_ENROLL_RATE_LIMITED: {
+    category: 'refused',
+    meaning:
+      'Too many enrollment attempts from this client address (10 per minute) or to this CA node (5 per second); nothing was checked (HTTP 429 with Retry-After).',
+    fix: 'Retry after the Retry-After seconds; enrollment is a rare operation, so look for a script retrying in a loop.',
+  },
   ERR_CA_ACCOUNT_EXISTS: {
     category: 'conflict',
     meaning: 'A CA account with that name already exists.',

@@ -26,6 +26,8 @@ import type { StoredDocument } from '../../store/document-store.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { CaDocument, IssuedDocument, StoredAuthorityKey } from './ca-documents.ts';
 import { CaAccounts } from './ca-accounts.ts';
+import { CrlCache } from './crl-cache.ts';
+import { EnrollmentGuard } from './enrollment-guard.ts';
 
 /** Defaults of `ca init`, each with its unit. */
 export const CA_DEFAULTS = {
@@ -62,9 +64,14 @@ export class CaAuthority {
   readonly #deps: ServiceDeps;
   /** CA accounts allowed to enroll. */
   readonly accounts: CaAccounts;
+  /** Rate limits and lockout of POST /ca/enroll (docs/ca.md "Enrollment limits"). */
+  readonly #guard: EnrollmentGuard;
+  readonly #crl: CrlCache;
   constructor(deps: ServiceDeps) {
     this.#deps = deps;
     this.accounts = new CaAccounts(deps, () => this.document());
+    this.#guard = new EnrollmentGuard(deps.clock);
+    this.#crl = new CrlCache(deps.clock, CA_DEFAULTS.crlValidityDays * 24 * 3600_000);
   }
 
   /** The CA document; throws ERR_CA_NOT_INITIALIZED. */
@@ -254,9 +261,25 @@ export class CaAuthority {
     return { serialNumber, certificate: der, chain: await this.caChain() };
   }
 
-  /** Enrollment (POST /ca/enroll): checks the CA account, then issues; returns the chain PEM. */
-  async enroll(input: { account: string; password: string; template: string; csr: string }): Promise<string> {
-    await this.accounts.verify(input.account, input.password);
+  /**
+   * Enrollment (POST /ca/enroll): admits the attempt (rate limits, lockout: no KDF work when refused),
+   * checks the CA account, then issues; returns the chain PEM. `client` is the caller's address.
+   */
+  async enroll(input: {
+    account: string;
+    password: string;
+    template: string;
+    csr: string;
+    client?: string;
+  }): Promise<string> {
+    this.#guard.admit(input.account, input.client ?? 'unknown');
+    try {
+      await this.accounts.verify(input.account, input.password);
+    } catch (err) {
+      this.#guard.failed(input.account);
+      throw err;
+    }
+    this.#guard.succeeded(input.account);
     const issued = await this.issue({ csr: input.csr, template: input.template, account: input.account });
     return [issued.certificate, ...issued.chain].map((der) => toPem(der)).join('');
   }
@@ -291,7 +314,10 @@ export class CaAuthority {
     return body;
   }
 
-  /** A freshly signed CRL (DER) listing every revoked certificate of the issuing CA (RFC 5280 §5). */
+  /**
+   * The CRL (DER) listing every revoked certificate of the issuing CA (RFC 5280 §5): a cached signed copy,
+   * signed again only when the revocations change or the copy nears its nextUpdate (docs/ca.md).
+   */
   async crl(): Promise<Buffer> {
     const { body: ca } = await this.document();
     const entries = (await this.issued())
@@ -301,13 +327,15 @@ export class CaAuthority {
         revokedAt: new Date(i.revokedAt!),
         reason: i.revocationReason ?? 0,
       }));
-    const now = this.#deps.clock.now();
-    const crl = await createCrl({
-      issuer: this.#open(ca.intermediate ?? ca.root),
-      entries,
-      now,
-      validityDays: CA_DEFAULTS.crlValidityDays,
+    const issuerKey = ca.intermediate ?? ca.root;
+    return this.#crl.get(issuerKey.thumbprint, entries, async (now) => {
+      const crl = await createCrl({
+        issuer: this.#open(issuerKey),
+        entries,
+        now,
+        validityDays: CA_DEFAULTS.crlValidityDays,
+      });
+      return Buffer.from(crl.rawData);
     });
-    return Buffer.from(crl.rawData);
   }
 }

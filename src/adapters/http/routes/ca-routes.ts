@@ -2,7 +2,7 @@
  * The built-in CA over HTTPS (docs/ca.md "Enrollment protocol"):
  * - POST /ca/enroll — HTTP Basic CA account credentials (RFC 7617), JSON `{ template, csr }` with a PKCS#10
  *   PEM; answers the chain as `application/pem-certificate-chain` (RFC 8555 §9.1), leaf first.
- * - GET /ca/crl — the current CRL, DER (`application/pkix-crl`, RFC 5280 §5).
+ * - GET /ca/crl — the current CRL, DER (`application/pkix-crl`, RFC 5280 §5), a cached signed copy.
  * Each handler: parse → authenticate → act. Refusals answer `{ error: { code, message } }` and never echo
  * the password.
  */
@@ -25,6 +25,9 @@ const STATUS: Readonly<Record<S2sError['category'], number>> = {
   internal: 500,
 };
 
+/** Refusals answered 429 Too Many Requests with Retry-After (RFC 6585 §4; docs/ca.md "Enrollment limits"). */
+const RATE_LIMITED: ReadonlySet<string> = new Set(['ERR_CA_ACCOUNT_LOCKED', 'ERR_CA_ENROLL_RATE_LIMITED']);
+
 /** Builds the CA plugin; pass it to createHttpApp's `extraRoutes`. */
 export function caRoutes(options: CaRoutesOptions): FastifyPluginAsync {
   const { ca } = options;
@@ -39,7 +42,7 @@ export function caRoutes(options: CaRoutesOptions): FastifyPluginAsync {
             .header('www-authenticate', 'Basic realm="s2s-ca", charset="UTF-8"')
             .send(errorBody(sharedError('ERR_USAGE', 'CA account credentials are required (HTTP Basic)')));
         }
-        const chain = await ca.authority.enroll({ ...credentials, ...body });
+        const chain = await ca.authority.enroll({ ...credentials, ...body, client: req.ip });
         return reply.code(200).type('application/pem-certificate-chain').send(chain);
       } catch (err) {
         return sendError(reply, err);
@@ -89,7 +92,13 @@ function errorBody(err: S2sError) {
 function sendError(reply: FastifyReply, err: unknown) {
   const failure =
     err instanceof S2sError ? err : sharedError('ERR_INTERNAL', 'the CA failed to process the request');
-  const status = failure.code === 'ERR_CA_ACCOUNT_INVALID' ? 401 : STATUS[failure.category];
+  const status = RATE_LIMITED.has(failure.code)
+    ? 429
+    : failure.code === 'ERR_CA_ACCOUNT_INVALID'
+      ? 401
+      : STATUS[failure.category];
   if (status === 401) reply.header('www-authenticate', 'Basic realm="s2s-ca", charset="UTF-8"');
+  const retryAfter = failure.details.retryAfterSeconds;
+  if (status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.code(status).send(errorBody(failure));
 }
