@@ -178,6 +178,11 @@ export const PARTNER_WARNINGS = defineWarnings({
       'Our metadata document publishes no signing key ("keys": []): no OAuthTokenIssuer certificate is assigned, so no partner can validate our tokens.',
     fix: 'Assign one: `s2s certificate import --path <pfx> --password-file <file> --type OAuthTokenIssuer` (or `s2s certificate request --type OAuthTokenIssuer`).',
   },
+  WARN_PARTNER_FOREIGN_REALM_FULL_TRUST: {
+    meaning:
+      "A partner of another realm was given Full trust: it may act as any user of our realm (protocol.md §4), although it belongs to another organization's directory.",
+    fix: 'Keep Full trust for servers of your own organization (same realm); give a partner of another realm Application trust (`s2s partner set --identity <name> --trust-level Application`) unless you mean it to act for your users.',
+  },
   WARN_METADATA_KEY_EXPIRED: {
     meaning: "A signing certificate in the partner's document is already expired or not yet valid.",
     fix: 'Ask the partner to remove expired certificates; tokens signed with them will be refused anyway.',

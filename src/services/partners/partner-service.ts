@@ -99,7 +99,10 @@ export class PartnerService {
     };
     await this.#checkIssuer(partner);
     await this.#write(partner, 'absent');
-    return { partner: await this.get(identity), warnings: [...warnings, ...insecureWarning(partner)] };
+    return {
+      partner: await this.get(identity),
+      warnings: [...warnings, ...insecureWarning(partner), ...(await this.#foreignRealmWarning(partner))],
+    };
   }
 
   /** One partner, with its refresh status. */
@@ -164,7 +167,15 @@ export class PartnerService {
       };
     }
     await this.#write(next, version);
-    return { partner: await this.get(next.identity), warnings: [...warnings, ...insecureWarning(next)] };
+    const trustWidened = next.trustLevel === 'Full' && old.trustLevel !== 'Full';
+    return {
+      partner: await this.get(next.identity),
+      warnings: [
+        ...warnings,
+        ...insecureWarning(next),
+        ...(trustWidened ? await this.#foreignRealmWarning(next) : []),
+      ],
+    };
   }
 
   /** Removes a partner. */
@@ -240,6 +251,23 @@ export class PartnerService {
       keys: [certificateKey(input.certificate)],
     };
     return { source, warnings: [] as Warning[] };
+  }
+
+  /**
+   * Full trust lets a partner act as any user of our realm (protocol.md §4); for a partner of another
+   * realm that is rarely meant, so registering it (or raising it to Full) is warned about
+   * (docs/security.md "Full trust for another realm").
+   */
+  async #foreignRealmWarning(partner: PartnerApplication): Promise<Warning[]> {
+    if (partner.trustLevel !== 'Full') return [];
+    const ours = (await this.deps.ports.oauth.find())?.body.realm;
+    if (ours === undefined || ours.toLowerCase() === partner.realm.toLowerCase()) return [];
+    return [
+      {
+        code: 'WARN_PARTNER_FOREIGN_REALM_FULL_TRUST',
+        message: `partner ${partner.identity} belongs to realm ${partner.realm}, not ours (${ours}), and has Full trust: it may act as any user of ${ours}`,
+      },
+    ];
   }
 
   /** Refuses our own issuer and an issuer another partner already stands for. */
