@@ -9,7 +9,7 @@
  * cannot settle in a few rounds, takes a consistent full `snapshot()` instead.
  */
 import type { ChangeEntry, DocumentStore, StoredDocument } from '../store/document-store.ts';
-import { holdDocument, ReplicaSnapshot } from './replica-snapshot.ts';
+import { holdDocument, isReplicated, REPLICATED_KINDS, ReplicaSnapshot } from './replica-snapshot.ts';
 import type { HeldDocument, SnapshotDelta } from './replica-snapshot.ts';
 
 /** Tuning of {@link catchUp}. */
@@ -67,7 +67,7 @@ export async function catchUp(
 
 /** A consistent copy of the whole store; never moves a node backwards. */
 export async function fullResync(central: DocumentStore, current: ReplicaSnapshot): Promise<CatchUpResult> {
-  const snap = await central.snapshot();
+  const snap = await central.snapshot(REPLICATED_KINDS);
   if (snap.version <= current.version) return { snapshot: current, configurationChanged: false };
   return {
     snapshot: ReplicaSnapshot.of(snap.version, snap.documents.map(holdDocument)),
@@ -117,6 +117,8 @@ class PendingChanges {
       // Pool records are written unlogged now (docs/replication.md); an entry for one left by an older
       // version is not fetched — the document carries a later version than its entry.
       if (e.kind === 'node') continue;
+      // Mailbox items are served from the central store: nothing to fetch or keep (docs/replication.md).
+      if (!isReplicated(e.kind)) continue;
       const id = idOf(e);
       const prior = this.#last.get(id);
       if (prior === undefined || prior.version <= e.version) this.#last.set(id, e);

@@ -8,7 +8,7 @@ import type { Clock, SecretBox, Warning } from '../core/index.ts';
 import { sharedError } from '../core/index.ts';
 import type { DocumentStore } from '../store/document-store.ts';
 import { ReplicaFile } from './replica-file.ts';
-import { ReplicaSnapshot } from './replica-snapshot.ts';
+import { isReplicated, ReplicaSnapshot } from './replica-snapshot.ts';
 
 /** Where the replica came from, for the warning and for `--json`. */
 export interface ReplicaFallbackInfo {
@@ -55,15 +55,24 @@ export async function openReplicaFallback(options: {
   const refuse = (what: string) =>
     sharedError(
       'ERR_STORE_UNAVAILABLE',
-      `the central store ${options.location} is unavailable: nothing was changed (${what} needs it; reads are served from ${described})`,
+      `the central store ${options.location} is unavailable: nothing was changed (${what} needs it; configuration reads are served from ${described})`,
       { location: options.location, outcome: 'not-written', replicaVersion: info.version },
     );
   const store: DocumentStore = {
     dialect: 'postgres',
     location: options.location,
-    get: async (kind, key) => snapshot.get(kind, key),
-    list: async (kind, prefix) => snapshot.list(kind, prefix),
-    snapshot: async (kinds) => ({ version: snapshot.version, documents: snapshot.documents(kinds) }),
+    get: async (kind, key) => {
+      if (!isReplicated(kind)) throw refuse('reading mailbox data');
+      return snapshot.get(kind, key);
+    },
+    list: async (kind, prefix) => {
+      if (!isReplicated(kind)) throw refuse('reading mailbox data');
+      return snapshot.list(kind, prefix);
+    },
+    snapshot: async (kinds) => {
+      if ((kinds ?? []).some((k) => !isReplicated(k))) throw refuse('reading mailbox data');
+      return { version: snapshot.version, documents: snapshot.documents(kinds) };
+    },
     headVersion: async () => snapshot.version,
     write: async () => {
       throw refuse('a change');

@@ -6,6 +6,41 @@
  */
 import type { DocumentKind, StoredDocument } from '../store/document-store.ts';
 
+/**
+ * Where each kind of document is served from on a pool node (docs/replication.md "What the replica
+ * holds"): configuration — everything token issuance and validation, metadata and the TLS certificate
+ * need, small and changed by administrators — is replicated to every node and served from its replica,
+ * also while PostgreSQL is down. Mailbox items — data, large, written by partners at any rate — are read
+ * from the central store, so writing one costs no node a replica rewrite. A Record, so a new kind must be
+ * placed here before the code compiles.
+ */
+export const KIND_SCOPE: Readonly<Record<DocumentKind, 'replica' | 'central'>> = {
+  'oauth-config': 'replica',
+  certificate: 'replica',
+  assignment: 'replica',
+  partner: 'replica',
+  'oauth-server': 'replica',
+  user: 'replica',
+  'mailbox-item': 'central',
+  'trusted-root': 'replica',
+  ca: 'replica',
+  'ca-template': 'replica',
+  'ca-issued': 'replica',
+  'certificate-request': 'replica',
+  node: 'replica',
+  counter: 'replica',
+};
+
+/** The kinds a replica holds. */
+export const REPLICATED_KINDS: readonly DocumentKind[] = (Object.keys(KIND_SCOPE) as DocumentKind[]).filter(
+  (k) => KIND_SCOPE[k] === 'replica',
+);
+
+/** Whether a kind is held by the replica (else it is read from the central store). */
+export function isReplicated(kind: DocumentKind): boolean {
+  return KIND_SCOPE[kind] !== 'central';
+}
+
 /** One document as held by a snapshot and written to the replica file. */
 export interface HeldDocument {
   readonly kind: DocumentKind;
@@ -37,7 +72,8 @@ export class ReplicaSnapshot {
   /** A snapshot of the given documents as of `version`. */
   static of(version: number, documents: Iterable<HeldDocument>): ReplicaSnapshot {
     const docs = new Map<string, HeldDocument>();
-    for (const d of documents) docs.set(idOf(d.kind, d.key), d);
+    // A replica file written before mailbox items moved to the central store may still hold some.
+    for (const d of documents) if (isReplicated(d.kind)) docs.set(idOf(d.kind, d.key), d);
     return new ReplicaSnapshot(version, docs);
   }
 
@@ -50,7 +86,7 @@ export class ReplicaSnapshot {
   apply(version: number, delta: SnapshotDelta): ReplicaSnapshot {
     const docs = new Map(this.#docs);
     for (const d of delta.deletes) docs.delete(idOf(d.kind, d.key));
-    for (const d of delta.puts) docs.set(idOf(d.kind, d.key), d);
+    for (const d of delta.puts) if (isReplicated(d.kind)) docs.set(idOf(d.kind, d.key), d);
     return new ReplicaSnapshot(version, docs);
   }
 

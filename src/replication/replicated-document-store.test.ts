@@ -192,6 +192,43 @@ describe('ReplicatedDocumentStore', () => {
     assert.ok(reads.includes('snapshot'), 'the log no longer reaches back: a full snapshot');
   });
 
+  test('mailbox items are served from the central store: not in any replica, no replica rewrite per item, unavailable in an outage while configuration keeps serving', async (t) => {
+    const { root, dir, nodes } = await pool(t, 2);
+    const [a, b] = nodes as [ReplicatedDocumentStore, ReplicatedDocumentStore];
+    await a.write([put('exchange', 'config')]);
+    await until(async () => (await b.get('partner', 'exchange')) !== undefined);
+    const fileOf = (n: string) => join(dir, n, 'replica.sealed.json');
+    const savedVersion = (n: string) =>
+      (JSON.parse(readFileSync(fileOf(n), 'utf8')) as { version: number }).version;
+    const before = [savedVersion('fe1.contoso.com'), savedVersion('fe2.contoso.com')];
+    const item = {
+      op: 'put',
+      kind: 'mailbox-item',
+      key: 'alice@contoso.com/Inbox/1',
+      body: { subject: 'hi' },
+      expect: 'absent',
+    } as const;
+    const written = await a.write([item]);
+    // Read on the other node at once: it comes from the central store, so it is there.
+    assert.deepEqual((await b.get('mailbox-item', item.key))?.body, { subject: 'hi' });
+    assert.equal((await b.list('mailbox-item', 'alice@contoso.com/')).length, 1);
+    await until(() => b.appliedVersion >= written.version);
+    assert.equal(
+      (await b.snapshot()).documents.some((d) => d.kind === 'mailbox-item'),
+      false,
+      'not in the replica',
+    );
+    assert.deepEqual(
+      [savedVersion('fe1.contoso.com'), savedVersion('fe2.contoso.com')],
+      before,
+      'no node rewrote its replica file for a mailbox item',
+    );
+    root.setUnavailable(true);
+    await rejectsWith(b.get('mailbox-item', item.key), 'ERR_STORE_UNAVAILABLE');
+    assert.equal((await b.get('partner', 'exchange'))?.body, 'config', 'configuration keeps serving');
+    root.setUnavailable(false);
+  });
+
   test('a node restarts from its replica file while the central store is down', async (t) => {
     const { root, nodes, open } = await pool(t, 1);
     const a = nodes[0]!;

@@ -22,6 +22,7 @@ import type {
 } from '../store/document-store.ts';
 import type { FollowerHealth, ReplicaFollower } from './replica-follower.ts';
 import type { ReplicationLogger } from './replication-logger.ts';
+import { isReplicated } from './replica-snapshot.ts';
 
 /** Cleanup run on close, before the central store is closed (e.g. stopping the heartbeat). */
 export type CloseHook = () => Promise<void>;
@@ -77,16 +78,30 @@ export class ReplicatedDocumentStore implements DocumentStore {
 
   async get<T = unknown>(kind: DocumentKind, key: string): Promise<StoredDocument<T> | undefined> {
     this.#assertOpen();
+    if (!isReplicated(kind))
+      return this.#central.get<T>(kind, key).catch((err: unknown) => {
+        throw this.#unavailable(err, 'cannot read mailbox data');
+      });
     return this.#follower.snapshot.get<T>(kind, key);
   }
 
   async list<T = unknown>(kind: DocumentKind, prefix?: string): Promise<StoredDocument<T>[]> {
     this.#assertOpen();
+    if (!isReplicated(kind))
+      return this.#central.list<T>(kind, prefix).catch((err: unknown) => {
+        throw this.#unavailable(err, 'cannot read mailbox data');
+      });
     return this.#follower.snapshot.list<T>(kind, prefix);
   }
 
+  /** From the replica when every kind asked for is replicated; otherwise one consistent read of the central store. */
   async snapshot(kinds?: readonly DocumentKind[]): Promise<StoreSnapshot> {
     this.#assertOpen();
+    // Without kinds: every document the node holds, i.e. the configuration (mailbox items live centrally).
+    if ((kinds ?? []).some((k) => !isReplicated(k)))
+      return this.#central.snapshot(kinds).catch((err: unknown) => {
+        throw this.#unavailable(err, 'cannot read mailbox data');
+      });
     const snap = this.#follower.snapshot;
     return { version: snap.version, documents: snap.documents(kinds) };
   }

@@ -4,8 +4,8 @@
  * on one real PostgreSQL store. A mailbox item created through node A answers with `x-s2s-version`; a
  * read on node B carrying that token as `x-s2s-min-version` always finds the item (B waits, bounded,
  * for its replica), a version that never comes answers 503 ERR_STORE_VERSION_NOT_APPLIED with
- * Retry-After, and a malformed one 400. Reads without the header are eventually consistent: how often
- * they miss right after a write is reported, not asserted.
+ * Retry-After, and a malformed one 400. Mailbox items are read from PostgreSQL on every node, so even a
+ * read without the header finds the item at once.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
