@@ -4,6 +4,7 @@ import type { CliEnvironment, CliIo } from '../adapters/cli/index.ts';
 import { resolveNodeConfig } from '../config/node-config.ts';
 import { openDeployment } from './deployment.ts';
 import { startServerProcess } from './server-process.ts';
+import { invokeReplication } from './replication-invoke.ts';
 import type { DeploymentOptions } from './deployment.ts';
 
 /** The CLI environment over real config resolution and deployment wiring. */
@@ -13,6 +14,7 @@ export function cliEnvironment(io: CliIo, options: DeploymentOptions = {}): CliE
     resolveConfig: (flags) => resolveNodeConfig(flags, io.env),
     openDeployment: (flags) => openDeployment(resolveNodeConfig(flags, io.env), options),
     startServer: (flags) => startServerProcess(flags, io, options),
+    invokeReplication: (flags, o) => invokeReplication(resolveNodeConfig(flags, io.env), o),
   };
 }
 

@@ -14,6 +14,7 @@ import { openDeployment } from './deployment.ts';
 import type { DeploymentOptions } from './deployment.ts';
 import { createServerLogger } from './server-logger.ts';
 import { startServer } from './server.ts';
+import { serveInvokeRequests } from './replication-invoke.ts';
 import type { RunningServer } from './server.ts';
 
 /** Starts the server for the CLI; `closed` settles once a signal has shut it down. */
@@ -47,7 +48,12 @@ export async function startServerProcess(
       node: config.nodeName,
       startedAt: new Date().toISOString(),
     });
+    // `s2s replication invoke` of this home: a request file and SIGUSR2 (docs/replication.md "Invoke").
+    const stopInvokes = serveInvokeRequests(config.home, deployment.store, (fields, msg) =>
+      logger.info(fields, msg),
+    );
     const closeAll = async () => {
+      stopInvokes();
       removeServerPid(config.home, process.pid);
       await deployment.close();
     };

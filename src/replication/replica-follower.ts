@@ -9,7 +9,7 @@ import type { DocumentStore } from '../store/document-store.ts';
 import { catchUp, fullResync } from './replica-catch-up.ts';
 import type { CatchUpResult } from './replica-catch-up.ts';
 import type { ReplicaFile } from './replica-file.ts';
-import type { ReplicaSnapshot } from './replica-snapshot.ts';
+import { holdDocument, ReplicaSnapshot } from './replica-snapshot.ts';
 import type { ReplicationLogger } from './replication-logger.ts';
 
 /** What the node knows about its link to the central store. */
@@ -111,6 +111,24 @@ export class ReplicaFollower {
     });
     this.#running = run;
     return run;
+  }
+
+  /**
+   * Replaces the snapshot and the replica file with one full consistent copy of the central store, even
+   * at the version already applied (`s2s replication invoke --rebuild`, docs/replication.md). Never moves
+   * the node backwards. Throws when the central store or the file write fails; the current replica then
+   * stays in place. Returns the version now served.
+   */
+  async rebuild(): Promise<number> {
+    await this.#running;
+    const snap = await this.#o.central.snapshot();
+    if (snap.version < this.#snapshot.version) return this.#snapshot.version;
+    const next = ReplicaSnapshot.of(snap.version, snap.documents.map(holdDocument));
+    await this.#persist(next);
+    this.#snapshot = next;
+    this.#markReachable();
+    for (const listener of [...this.#appliedListeners]) listener(next);
+    return next.version;
   }
 
   /** Calls `listener` after each swap, with the new snapshot. */

@@ -71,6 +71,12 @@ export class ReplicatedDocumentStore implements DocumentStore {
     return this.#follower.sync();
   }
 
+  /** Rebuilds the replica from a full copy of the central store (`replication invoke --rebuild`); returns its version. */
+  rebuild(): Promise<number> {
+    this.#assertOpen();
+    return this.#follower.rebuild();
+  }
+
   /** Registers cleanup to run on close (before the central store closes). */
   onClose(hook: CloseHook): void {
     this.#closeHooks.push(hook);

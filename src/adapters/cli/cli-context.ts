@@ -33,6 +33,22 @@ export interface StartedServer {
   readonly closed: Promise<void>;
 }
 
+/** What `s2s replication invoke` asks for. */
+export interface ReplicationInvokeOptions {
+  readonly rebuild: boolean;
+  /** How long to wait for a running server's answer. */
+  readonly waitMs: number;
+}
+
+/** What it did: through the running server of the home, or in the CLI process when none runs. */
+export interface ReplicationInvokeResult {
+  readonly node: string;
+  readonly via: 'server' | 'cli';
+  readonly pid?: number;
+  readonly rebuilt: boolean;
+  readonly appliedVersion: number;
+}
+
 /** Supplied by the composition root (src/main/cli.ts) or by a test. */
 export interface CliEnvironment {
   readonly io: CliIo;
@@ -42,6 +58,11 @@ export interface CliEnvironment {
   resolveConfig(flags: NodeConfigFlags): NodeConfig;
   /** Starts the HTTPS server (`s2s server start`); absent in environments that cannot serve. */
   startServer?(flags: ServerStartFlags): Promise<StartedServer>;
+  /** Re-syncs or rebuilds this node's replica (`s2s replication invoke`); absent where there is none. */
+  invokeReplication?(
+    flags: NodeConfigFlags,
+    options: ReplicationInvokeOptions,
+  ): Promise<ReplicationInvokeResult>;
 }
 
 /** Options every command accepts (declared once on the root program). */

@@ -20,6 +20,18 @@ export const REPLICATION_ERRORS = defineErrors({
       'The local replica file of a pool node failed to decrypt or decode (damaged, or sealed with another master key).',
     fix: 'Delete the replica file named in the message while PostgreSQL is reachable; the node rebuilds it from the central store.',
   },
+  ERR_REPLICATION_NOT_A_POOL: {
+    category: 'refused',
+    meaning:
+      'A replication command was run against a SQLite store: a single server reads it directly and nothing replicates.',
+    fix: 'Name the pool store with --store postgres://… (or S2S_STORE); on SQLite there is nothing to re-sync.',
+  },
+  ERR_REPLICATION_INVOKE_TIMEOUT: {
+    category: 'unavailable',
+    meaning:
+      'The running server of this S2S_HOME did not report the requested re-sync or rebuild within --wait.',
+    fix: 'Check the server log for "replication invoke" and that PostgreSQL is reachable, then run `s2s replication status`; raise --wait for a very large store.',
+  },
   ERR_NODE_RECORD_INVALID: {
     category: 'internal',
     meaning: 'A pool membership record (document kind `node`) does not have the expected shape.',
