@@ -25,6 +25,17 @@ export const ERROR_SECTIONS: ReadonlyArray<{
   { title: 'Backup and restore', errors: BACKUP_ERRORS, warnings: BACKUP_WARNINGS },
 ];
 
+/** Every s2s error code, as a union of the catalogs' keys (docs/errors.md). */
+export type ErrorCode =
+  | keyof typeof SHARED_ERRORS
+  | keyof typeof CERTIFICATE_ERRORS
+  | keyof typeof TOKEN_ERRORS
+  | keyof typeof PARTNER_ERRORS
+  | keyof typeof STORAGE_ERRORS
+  | keyof typeof CA_ERRORS
+  | keyof typeof REPLICATION_ERRORS
+  | keyof typeof BACKUP_ERRORS;
+
 /** Every error code with its definition. */
 export const ALL_ERRORS: ErrorCatalog = Object.assign({}, ...ERROR_SECTIONS.map((s) => s.errors));
 /** Every warning code with its definition. */
@@ -32,6 +43,11 @@ export const ALL_WARNINGS: Readonly<Record<string, WarningDefinition>> = Object.
   {},
   ...ERROR_SECTIONS.map((s) => s.warnings),
 );
+
+/** True when `code` is a declared s2s error code. */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ALL_ERRORS, code);
+}
 
 /**
  * Codes raised by Node.js, OpenSSL or undici that s2s recognises and maps to its own codes. They are never

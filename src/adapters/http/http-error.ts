@@ -4,7 +4,9 @@
  * their message (it may name internals); client errors raised by the framework get a generic text.
  */
 import { S2sError } from '../../core/index.ts';
-import type { ErrorCategory } from '../../core/index.ts';
+import { isErrorCode } from '../../core/index.ts';
+import type { ErrorCategory, ErrorCode, S2sRefusal } from '../../core/index.ts';
+import type { FastifyReply } from 'fastify';
 
 /** HTTP status per error category (docs/errors.md). */
 export const HTTP_STATUS_BY_CATEGORY: Readonly<Record<ErrorCategory, number>> = {
@@ -20,19 +22,20 @@ export const HTTP_STATUS_BY_CATEGORY: Readonly<Record<ErrorCategory, number>> = 
 export interface HttpErrorBody {
   readonly error: string;
   readonly error_description: string;
-  readonly code: string;
+  readonly code: ErrorCode;
 }
 
 /** Maps any thrown value to a status and a safe body. */
 export function httpErrorOf(err: unknown): { status: number; body: HttpErrorBody } {
   if (err instanceof S2sError) {
-    const internal = err.category === 'internal';
+    // An internal failure, or a code no catalog declares, answers only ERR_INTERNAL (the cause stays in logs).
+    const internal = err.category === 'internal' || !isErrorCode(err.code);
     return {
       status: HTTP_STATUS_BY_CATEGORY[err.category],
       body: {
         error: err.category,
         error_description: internal ? 'internal error' : err.message,
-        code: internal ? 'ERR_INTERNAL' : err.code,
+        code: internal || !isErrorCode(err.code) ? 'ERR_INTERNAL' : err.code,
       },
     };
   }
@@ -52,4 +55,23 @@ export function httpErrorOf(err: unknown): { status: number; body: HttpErrorBody
     status: 500,
     body: { error: 'internal', error_description: 'internal error', code: 'ERR_INTERNAL' },
   };
+}
+
+/**
+ * Answers a token refusal in Exchange's wire shape (docs/protocol.md §6.2): its status (401), the Bearer
+ * challenge, `x-ms-diagnostics` when the token was not simply absent, `no-store`, and the same JSON body
+ * shape as every other error. The one place a 401 for a token is written.
+ */
+export function sendRefusal(reply: FastifyReply, refusal: S2sRefusal): FastifyReply {
+  reply
+    .code(refusal.status)
+    .header('www-authenticate', refusal.wwwAuthenticate)
+    .header('cache-control', 'no-store');
+  if (refusal.msDiagnostics !== null) reply.header('x-ms-diagnostics', refusal.msDiagnostics);
+  const body: HttpErrorBody = {
+    error: 'invalid_token',
+    error_description: refusal.message,
+    code: refusal.code,
+  };
+  return reply.send(body);
 }

@@ -3,6 +3,7 @@
  * `Authorization` header and the request URL to the token validator and either attaches the principal
  * to the request or answers 401 with the challenge (`WWW-Authenticate`) and `x-ms-diagnostics`.
  */
+import { sendRefusal } from './http-error.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { S2sPrincipal, ValidationOutcome } from '../../core/index.ts';
 
@@ -48,13 +49,7 @@ export function s2sAuthHandler(tokens: BearerValidator, onAuthResult?: AuthResul
       request.s2sPrincipal = outcome.principal;
       return;
     }
-    const refusal = outcome.refusal;
-    reply
-      .code(refusal.status)
-      .header('www-authenticate', refusal.wwwAuthenticate)
-      .header('cache-control', 'no-store');
-    if (refusal.msDiagnostics !== null) reply.header('x-ms-diagnostics', refusal.msDiagnostics);
-    await reply.send({ error: 'invalid_token', error_description: refusal.message, code: refusal.code });
+    await sendRefusal(reply, outcome.refusal);
   };
 }
 

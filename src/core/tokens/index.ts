@@ -15,5 +15,6 @@ export * from './trust-context.ts';
 export * from './trust-index.ts';
 export * from './request-authority.ts';
 export * from './token-refusal.ts';
+export * from './ms-diagnostics.ts';
 export * from './validation-trace.ts';
 export * from './token-validator.ts';

@@ -2,6 +2,8 @@
 import type { TrustLevel } from '../partners/partner-application.ts';
 
 /** Claims of the user an act-as token speaks for (from the unsigned outer token; protocol.md §2.4). */
+import type { ErrorCode } from '../error-catalog.ts';
+
 export interface ActingUserClaims {
   readonly nameid: string;
   readonly nii: string | null;
@@ -32,7 +34,7 @@ export interface S2sPrincipal {
 /** A refusal, ready for the wire. `message` is safe to show (no token material). */
 export interface S2sRefusal {
   /** Stable s2s code, e.g. ERR_TOKEN_INVALID_SIGNATURE (docs/errors.md). */
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Exchange-compatible detail code and category (protocol.md §6.2), e.g. 1001 / invalid_signature. */
   readonly diagnostic: { readonly code: number; readonly category: string; readonly categoryCode: number };
   readonly message: string;

@@ -5,21 +5,8 @@
  */
 import { storageError } from '../../core/storage/index.ts';
 import type { S2sError } from '../../core/index.ts';
+import { parseMsDiagnostics } from '../../core/tokens/ms-diagnostics.ts';
 import type { PartnerResponse, TransportFailure } from './partner-https-client.ts';
-
-/** A parsed `x-ms-diagnostics` header. */
-export interface MsDiagnostics {
-  readonly categoryCode: number;
-  readonly reason: string;
-  readonly category: string;
-}
-
-/** Parses `x-ms-diagnostics`; null when absent or not in the Exchange shape. */
-export function parseMsDiagnostics(header: string | undefined): MsDiagnostics | null {
-  const m = /^\s*(\d+)\s*;\s*reason="((?:[^"\\]|\\.)*)"\s*;\s*error_category="([^"]*)"/.exec(header ?? '');
-  if (!m) return null;
-  return { categoryCode: Number(m[1]), reason: m[2]!.replace(/\\(.)/g, '$1'), category: m[3]! };
-}
 
 /** What the operator should do for each diagnostic category (protocol.md §6.2 list). */
 const HINTS: Readonly<Record<number, string>> = {

@@ -5,9 +5,15 @@
  * step 5) → act. Refusals keep Exchange's wire shape: 401 + WWW-Authenticate + x-ms-diagnostics (§6.2).
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { S2sError, sharedError } from '../../../core/index.ts';
+import {
+  S2sError,
+  diagnosticCategory,
+  diagnosticCategoryCode,
+  formatMsDiagnostics,
+  sharedError,
+} from '../../../core/index.ts';
 import type { S2sPrincipal, ValidationOutcome } from '../../../core/index.ts';
-import { httpErrorOf } from '../http-error.ts';
+import { httpErrorOf, sendRefusal } from '../http-error.ts';
 import { requestUrlOf } from '../s2s-auth.ts';
 import type { BearerValidator } from '../s2s-auth.ts';
 import {
@@ -127,10 +133,7 @@ async function authenticate(
   });
   options.onAuthResult?.(outcome);
   if (outcome.ok) return outcome.principal;
-  const r = outcome.refusal;
-  reply.code(r.status).header('www-authenticate', r.wwwAuthenticate).header('cache-control', 'no-store');
-  if (r.msDiagnostics) reply.header('x-ms-diagnostics', r.msDiagnostics);
-  await reply.send({ error: 'invalid_token', error_description: r.message, code: r.code });
+  await sendRefusal(reply, outcome.refusal);
   return null;
 }
 
@@ -163,13 +166,19 @@ async function sendFailure(
   ]?.diagnostic;
   const { status, body } = httpErrorOf(failure);
   if (!diagnostic) return reply.code(status).send(body);
+  // The challenge is the validator's own (an empty bearer gets the bare challenge naming realm and issuers).
   const challenge = await options.tokens.validate({ authorization: 'Bearer', requestUrl: requestUrlOf(req) });
   const bare = challenge.ok ? 'Bearer' : challenge.refusal.wwwAuthenticate;
-  const categoryCode = 2000000 + Math.floor(diagnostic.code / 1000) - 1;
-  const reason = failure.message.replace(/["\\\r\n]/g, ' ');
-  return reply
-    .code(401)
-    .header('www-authenticate', /error=/.test(bare) ? bare : `${bare}, error="invalid_token"`)
-    .header('x-ms-diagnostics', `${categoryCode};reason="${reason}";error_category="${diagnostic.category}"`)
-    .send({ ...body, error: 'invalid_token' });
+  return sendRefusal(reply, {
+    code: body.code,
+    diagnostic: {
+      code: diagnostic.code,
+      category: diagnosticCategory(diagnostic.code),
+      categoryCode: diagnosticCategoryCode(diagnostic.code),
+    },
+    message: body.error_description,
+    status: 401,
+    wwwAuthenticate: /error=/.test(bare) ? bare : `${bare}, error="invalid_token"`,
+    msDiagnostics: formatMsDiagnostics(diagnostic.code, failure.message),
+  });
 }
