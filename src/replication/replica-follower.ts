@@ -9,7 +9,7 @@ import type { DocumentStore } from '../store/document-store.ts';
 import { catchUp, fullResync } from './replica-catch-up.ts';
 import type { CatchUpResult } from './replica-catch-up.ts';
 import type { ReplicaFile } from './replica-file.ts';
-import { holdDocument, ReplicaSnapshot } from './replica-snapshot.ts';
+import { holdDocument, REPLICATED_KINDS, ReplicaSnapshot } from './replica-snapshot.ts';
 import type { ReplicationLogger } from './replication-logger.ts';
 
 /** What the node knows about its link to the central store. */
@@ -121,7 +121,7 @@ export class ReplicaFollower {
    */
   async rebuild(): Promise<number> {
     await this.#running;
-    const snap = await this.#o.central.snapshot();
+    const snap = await this.#o.central.snapshot(REPLICATED_KINDS);
     if (snap.version < this.#snapshot.version) return this.#snapshot.version;
     const next = ReplicaSnapshot.of(snap.version, snap.documents.map(holdDocument));
     await this.#persist(next);
