@@ -66,9 +66,18 @@ function remoteRefusal(endpoint: string, status: number, body: string): S2sError
   let code: string | undefined;
   let message: string | undefined;
   try {
-    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
-    code = typeof parsed.error?.code === 'string' ? parsed.error.code : undefined;
-    message = typeof parsed.error?.message === 'string' ? parsed.error.message : undefined;
+    // Every s2s error body: { error, error_description, code } (docs/errors.md); servers before the one
+    // error edge answered { error: { code, message } }, which is still read.
+    const parsed = JSON.parse(body) as {
+      code?: unknown;
+      error_description?: unknown;
+      error?: { code?: unknown; message?: unknown } | string;
+    };
+    const legacy = typeof parsed.error === 'object' && parsed.error !== null ? parsed.error : undefined;
+    const rawCode = parsed.code ?? legacy?.code;
+    const rawMessage = parsed.error_description ?? legacy?.message;
+    code = typeof rawCode === 'string' ? rawCode : undefined;
+    message = typeof rawMessage === 'string' ? rawMessage : undefined;
   } catch {
     // not JSON: fall through to the generic refusal
   }

@@ -80,8 +80,7 @@ function call(s: CaServer, method: string, path: string, body?: string, auth?: s
   });
 }
 
-const errorCode = (a: Answer): string =>
-  (JSON.parse(a.body.toString('utf8')) as { error: { code: string } }).error.code;
+const errorCode = (a: Answer): string => (JSON.parse(a.body.toString('utf8')) as { code: string }).code;
 
 let enrollCsr: string;
 before(async () => {

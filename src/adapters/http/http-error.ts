@@ -18,6 +18,16 @@ export const HTTP_STATUS_BY_CATEGORY: Readonly<Record<ErrorCategory, number>> = 
   internal: 500,
 };
 
+/**
+ * The codes whose HTTP status is not their category's: the CA's Basic-authentication refusal (401, RFC 7617)
+ * and its enrollment limits (429 with Retry-After, RFC 6585 §4; docs/ca.md "Enrollment limits").
+ */
+export const HTTP_STATUS_BY_CODE: Readonly<Partial<Record<ErrorCode, number>>> = {
+  ERR_CA_ACCOUNT_INVALID: 401,
+  ERR_CA_ACCOUNT_LOCKED: 429,
+  ERR_CA_ENROLL_RATE_LIMITED: 429,
+};
+
 /** The JSON body of every error answer. */
 export interface HttpErrorBody {
   readonly error: string;
@@ -31,7 +41,9 @@ export function httpErrorOf(err: unknown): { status: number; body: HttpErrorBody
     // An internal failure, or a code no catalog declares, answers only ERR_INTERNAL (the cause stays in logs).
     const internal = err.category === 'internal' || !isErrorCode(err.code);
     return {
-      status: HTTP_STATUS_BY_CATEGORY[err.category],
+      status:
+        (isErrorCode(err.code) ? HTTP_STATUS_BY_CODE[err.code] : undefined) ??
+        HTTP_STATUS_BY_CATEGORY[err.category],
       body: {
         error: err.category,
         error_description: internal ? 'internal error' : err.message,

@@ -3,12 +3,13 @@
  * - POST /ca/enroll — HTTP Basic CA account credentials (RFC 7617), JSON `{ template, csr }` with a PKCS#10
  *   PEM; answers the chain as `application/pem-certificate-chain` (RFC 8555 §9.1), leaf first.
  * - GET /ca/crl — the current CRL, DER (`application/pkix-crl`, RFC 5280 §5), a cached signed copy.
- * Each handler: parse → authenticate → act. Refusals answer `{ error: { code, message } }` and never echo
- * the password.
+ * Each handler: parse → authenticate → act. Refusals are mapped by the one error edge (http-error.ts:
+ * `{ error, error_description, code }`, internal causes hidden) and never echo the password.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { S2sError, sharedError } from '../../../core/index.ts';
 import type { CaService } from '../../../services/index.ts';
+import { httpErrorOf } from '../http-error.ts';
 
 export interface CaRoutesOptions {
   readonly ca: CaService;
@@ -16,18 +17,6 @@ export interface CaRoutesOptions {
 
 /** Largest accepted enrollment body, bytes (a 4096-bit request PEM is under 2 KiB). */
 const BODY_LIMIT = 64 * 1024;
-const STATUS: Readonly<Record<S2sError['category'], number>> = {
-  usage: 400,
-  not_found: 404,
-  conflict: 409,
-  refused: 403,
-  unavailable: 503,
-  internal: 500,
-};
-
-/** Refusals answered 429 Too Many Requests with Retry-After (RFC 6585 §4; docs/ca.md "Enrollment limits"). */
-const RATE_LIMITED: ReadonlySet<string> = new Set(['ERR_CA_ACCOUNT_LOCKED', 'ERR_CA_ENROLL_RATE_LIMITED']);
-
 /** Builds the CA plugin; pass it to createHttpApp's `extraRoutes`. */
 export function caRoutes(options: CaRoutesOptions): FastifyPluginAsync {
   const { ca } = options;
@@ -40,7 +29,9 @@ export function caRoutes(options: CaRoutesOptions): FastifyPluginAsync {
           return reply
             .code(401)
             .header('www-authenticate', 'Basic realm="s2s-ca", charset="UTF-8"')
-            .send(errorBody(sharedError('ERR_USAGE', 'CA account credentials are required (HTTP Basic)')));
+            .send(
+              httpErrorOf(sharedError('ERR_USAGE', 'CA account credentials are required (HTTP Basic)')).body,
+            );
         }
         const chain = await ca.authority.enroll({ ...credentials, ...body, client: req.ip });
         return reply.code(200).type('application/pem-certificate-chain').send(chain);
@@ -85,20 +76,10 @@ function parseBasic(header: string | undefined): { account: string; password: st
   return { account: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-function errorBody(err: S2sError) {
-  return { error: { code: err.code, message: err.message } };
-}
-
 function sendError(reply: FastifyReply, err: unknown) {
-  const failure =
-    err instanceof S2sError ? err : sharedError('ERR_INTERNAL', 'the CA failed to process the request');
-  const status = RATE_LIMITED.has(failure.code)
-    ? 429
-    : failure.code === 'ERR_CA_ACCOUNT_INVALID'
-      ? 401
-      : STATUS[failure.category];
+  const { status, body } = httpErrorOf(err);
   if (status === 401) reply.header('www-authenticate', 'Basic realm="s2s-ca", charset="UTF-8"');
-  const retryAfter = failure.details.retryAfterSeconds;
+  const retryAfter = err instanceof S2sError ? err.details.retryAfterSeconds : undefined;
   if (status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
-  return reply.code(status).send(errorBody(failure));
+  return reply.code(status).send(body);
 }
