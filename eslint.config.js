@@ -78,6 +78,24 @@ export default tseslint.config(
     ],
     'services import core, the CA (remote CAs through its CaBackend port) and the store port only',
   ),
+  // One X.509 engine: certificates are built in src/ca (x509.ts); core only reads them (certificate-info.ts).
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/ca/**', 'src/core/certificates/certificate-info.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@peculiar/x509',
+              message: 'build and read X.509 through src/ca (x509.ts), the one engine',
+            },
+          ],
+        },
+      ],
+    },
+  },
   boundary(
     'ca',
     [

@@ -25,3 +25,4 @@ export type { CaBackend, CaSubmission, CaTarget } from './ca-backend.ts';
 export { caBackendFor, caTargetText, parseCaTarget } from './ca-backend.ts';
 export * from './failpoint.ts';
 export * from './response-extensions.ts';
+export * from './local-certificates.ts';

@@ -10,8 +10,8 @@
 import { ensureMasterKeyFile } from '../config/master-key.ts';
 import { GLOBAL_IDENTITY, hasCode } from '../core/index.ts';
 import type { Deployment } from './deployment.ts';
-import { createLeaf, createLocalRoot } from './self-signed-certificates.ts';
-import type { GeneratedCertificate } from './self-signed-certificates.ts';
+import { createLeaf, createLocalRoot } from '../ca/index.ts';
+import type { GeneratedCertificate } from '../ca/index.ts';
 import { resolveTlsCredentials } from './server-tls.ts';
 import type { SigningMaterialSource } from './server-tls.ts';
 
