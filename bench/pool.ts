@@ -39,7 +39,7 @@ import { ReplicaFile } from '../src/replication/replica-file.ts';
 import { holdDocument } from '../src/replication/replica-snapshot.ts';
 import type { WriteOperation } from '../src/store/document-store.ts';
 import { PostgresDocumentStore } from '../src/store/postgres/postgres-document-store.ts';
-import { createLeaf, createLocalRoot } from '../src/main/self-signed-certificates.ts';
+import { createLeaf, createLocalRoot } from '../src/ca/index.ts';
 
 const BASE_URL =
   process.env.S2S_BENCH_POSTGRES ??
