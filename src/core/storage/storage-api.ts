@@ -80,21 +80,45 @@ export function storageOpenApi(serverUrl: string): object {
       '/users/{sip}/folders/{folder}/items': {
         parameters: [sipParam, folderParam],
         get: {
-          summary: 'List the items of a folder, oldest first.',
+          summary:
+            'List one page of the items of a folder, oldest first; follow nextCursor for the next page.',
+          parameters: [
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            },
+            {
+              name: 'cursor',
+              in: 'query',
+              required: false,
+              description: 'nextCursor of the previous page (opaque).',
+              schema: { type: 'string' },
+            },
+          ],
           responses: {
             200: {
-              description: 'Items',
-              ...json({ type: 'object', properties: { items: { type: 'array', items: item } } }),
+              description: 'One page of items',
+              ...json({
+                type: 'object',
+                properties: {
+                  items: { type: 'array', items: item },
+                  nextCursor: { type: ['string', 'null'], description: 'null on the last page' },
+                },
+              }),
             },
+            400: errorResponse('Malformed limit or cursor (ERR_MAILBOX_PAGE_INVALID).'),
             ...common,
           },
         },
         post: {
-          summary: 'Create an item.',
+          summary: 'Create an item (refused 409 ERR_MAILBOX_QUOTA_EXCEEDED when the mailbox is full).',
           requestBody: { required: true, ...json({ $ref: '#/components/schemas/NewMailboxItem' }) },
           responses: {
             201: { description: 'Created', ...json(item) },
             400: errorResponse('Malformed item or folder.'),
+            409: errorResponse('The mailbox quota is exhausted (ERR_MAILBOX_QUOTA_EXCEEDED).'),
             ...common,
           },
         },

@@ -54,6 +54,18 @@ export const STORAGE_ERRORS = defineErrors({
     meaning: 'A mailbox item is malformed (missing subject, or subject/body/item class too long).',
     fix: 'Send {subject, body, itemClass} within the limits of docs/storage.md.',
   },
+  ERR_MAILBOX_QUOTA_EXCEEDED: {
+    category: 'conflict',
+    meaning:
+      'The mailbox holds as many items, or as many characters of subject and body, as its quota allows (docs/storage.md, "Quota and pages": 1000 items, 16 Mi characters).',
+    fix: 'Delete items from the mailbox (any folder) before writing more; the quota protects the store from one partner filling it.',
+  },
+  ERR_MAILBOX_PAGE_INVALID: {
+    category: 'usage',
+    meaning:
+      'The `limit` or `cursor` of an item listing is malformed (limit outside 1–500, or a cursor this server did not issue).',
+    fix: 'Omit `cursor` to start from the first page and pass back `nextCursor` as given; keep `limit` between 1 and 500.',
+  },
   ERR_MAILBOX_ITEM_NOT_FOUND: {
     category: 'not_found',
     meaning: 'No item with this id exists in the folder.',

@@ -72,7 +72,10 @@ describe('StorageService', () => {
     assert.equal(item.folder, 'ConversationHistory');
     assert.equal(item.createdAt, '2026-03-01T10:00:00.000Z');
     assert.ok(await store.get('mailbox-item', `kenmyer@litwareinc.com/ConversationHistory/${item.id}`));
-    assert.deepEqual(await storage.listItems('kenmyer@litwareinc.com', 'ConversationHistory'), [item]);
+    assert.deepEqual(await storage.listItems('kenmyer@litwareinc.com', 'ConversationHistory'), {
+      items: [item],
+      nextCursor: null,
+    });
     assert.deepEqual(await storage.getItem('kenmyer@litwareinc.com', 'ConversationHistory', item.id), item);
     await storage.deleteItem('kenmyer@litwareinc.com', 'ConversationHistory', item.id);
     await assert.rejects(storage.getItem('kenmyer@litwareinc.com', 'ConversationHistory', item.id), (e) =>

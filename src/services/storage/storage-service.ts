@@ -15,12 +15,23 @@ import {
   userLookupFromClaims,
   storageError,
   validateNewItem,
+  addToUsage,
+  itemCharacters,
+  pageOf,
 } from '../../core/storage/index.ts';
-import type { MailboxFolder, MailboxItem, StorageScope, StorageUser } from '../../core/storage/index.ts';
+import type {
+  MailboxFolder,
+  MailboxItem,
+  MailboxPage,
+  PageRequest,
+  StorageScope,
+  StorageUser,
+} from '../../core/storage/index.ts';
 import type { S2sPrincipal } from '../../core/index.ts';
 import type { WriteOperation } from '../../store/document-store.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { UserDirectory } from './user-directory.ts';
+import { usageRemoval, writeWithUsage } from './mailbox-usage.ts';
 import { readItem, readUser } from './storage-documents.ts';
 import { runConnectivityTest } from './storage-connectivity-test.ts';
 import { runPartnerTrustTest } from './partner-trust-test.ts';
@@ -95,6 +106,7 @@ export class StorageService {
         key: d.key,
         expect: d.version,
       })),
+      ...(await usageRemoval(this.deps.store, user.sip)),
     ];
     await this.deps.store.write(ops, { actor: 'storage' });
     return { user, removedItems: items.length };
@@ -125,17 +137,22 @@ export class StorageService {
       createdBy,
     };
     const key = mailboxItemKey(user.sip, folder, item.id);
-    await this.deps.store.write([{ op: 'put', kind: 'mailbox-item', key, body: item, expect: 'absent' }], {
-      actor: `storage:${createdBy}`,
-    });
+    // The quota is checked and the usage counted in the write itself (docs/storage.md, "Quota and pages").
+    await writeWithUsage(this.deps.store, user.sip, `storage:${createdBy}`, async (usage) => ({
+      ops: [{ op: 'put', kind: 'mailbox-item', key, body: item, expect: 'absent' }],
+      next: addToUsage(usage, itemCharacters(item)),
+    }));
     return item;
   }
 
-  /** The items of a folder, oldest first. */
-  async listItems(sip: string, folderName: string): Promise<MailboxItem[]> {
+  /** One page of a folder's items, oldest first (`limit` 1–500, default 100; `cursor` from the last page). */
+  async listItems(sip: string, folderName: string, page: PageRequest = {}): Promise<MailboxPage> {
     const { user, folder } = await this.#mailbox(sip, folderName);
     const items = (await this.deps.store.list('mailbox-item', `${user.sip}/${folder}/`)).map(readItem);
-    return items.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return pageOf(
+      items.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)),
+      page,
+    );
   }
 
   /** One item; ERR_MAILBOX_ITEM_NOT_FOUND when absent. */
@@ -152,10 +169,15 @@ export class StorageService {
   async deleteItem(sip: string, folderName: string, itemId: string, deletedBy = 'storage'): Promise<void> {
     const { user, folder } = await this.#mailbox(sip, folderName);
     const key = mailboxItemKey(user.sip, folder, itemId);
-    const doc = isMailboxItemId(itemId) ? await this.deps.store.get('mailbox-item', key) : undefined;
-    if (!doc) throw itemNotFound(folder, itemId);
-    await this.deps.store.write([{ op: 'delete', kind: 'mailbox-item', key, expect: doc.version }], {
-      actor: `storage:${deletedBy}`,
+    if (!isMailboxItemId(itemId)) throw itemNotFound(folder, itemId);
+    await writeWithUsage(this.deps.store, user.sip, `storage:${deletedBy}`, async (usage) => {
+      const doc = await this.deps.store.get('mailbox-item', key);
+      if (!doc) throw itemNotFound(folder, itemId);
+      const chars = itemCharacters(readItem(doc));
+      return {
+        ops: [{ op: 'delete', kind: 'mailbox-item', key, expect: doc.version }],
+        next: { items: Math.max(0, usage.items - 1), characters: Math.max(0, usage.characters - chars) },
+      };
     });
   }
 

@@ -89,7 +89,8 @@ export function storageRoutes(options: StorageRoutesOptions): FastifyPluginAsync
       guard(options, async (req, reply) => {
         if (!(await authorized(req, reply, mailbox(req)))) return;
         const p = req.params as Params;
-        return { items: await storage.listItems(p.sip, p.folder) };
+        const q = (req.query ?? {}) as { limit?: unknown; cursor?: unknown };
+        return storage.listItems(p.sip, p.folder, { limit: q.limit, cursor: q.cursor });
       }),
     );
     app.get(
