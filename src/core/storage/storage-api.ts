@@ -41,10 +41,32 @@ const folderParam = {
   schema: { type: 'string', enum: [...MAILBOX_FOLDERS] },
 };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+/** Read-your-writes across the servers of a pool (docs/storage.md "Consistency"). */
+const minVersionParam = {
+  name: 'x-s2s-min-version',
+  in: 'header',
+  required: false,
+  description:
+    'A version token from an earlier x-s2s-version: the server answers only once it has applied that store version (it waits at most 2 s, else 503 ERR_STORE_VERSION_NOT_APPLIED).',
+  schema: { type: 'string', pattern: '^[0-9]{1,15}$' },
+};
+const versionHeader = {
+  'x-s2s-version': {
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+    description:
+      'Version token of this write: send it as x-s2s-min-version to read it back on any server of the pool.',
+  },
+};
 const common = {
   401: unauthorized,
   403: errorResponse('Authenticated, but not allowed (trust level or mailbox owner).'),
   404: errorResponse('No such user or item.'),
+  503: {
+    ...errorResponse(
+      'ERR_STORE_VERSION_NOT_APPLIED (x-s2s-min-version not reached in time; Retry-After) or ERR_STORE_UNAVAILABLE (the central store is down).',
+    ),
+    headers: { 'Retry-After': { schema: { type: 'string' } } },
+  },
 };
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const item = { $ref: '#/components/schemas/MailboxItem' };
@@ -78,7 +100,7 @@ export function storageOpenApi(serverUrl: string): object {
         },
       },
       '/users/{sip}/folders/{folder}/items': {
-        parameters: [sipParam, folderParam],
+        parameters: [sipParam, folderParam, minVersionParam],
         get: {
           summary:
             'List one page of the items of a folder, oldest first; follow nextCursor for the next page.',
@@ -116,7 +138,7 @@ export function storageOpenApi(serverUrl: string): object {
           summary: 'Create an item (refused 409 ERR_MAILBOX_QUOTA_EXCEEDED when the mailbox is full).',
           requestBody: { required: true, ...json({ $ref: '#/components/schemas/NewMailboxItem' }) },
           responses: {
-            201: { description: 'Created', ...json(item) },
+            201: { description: 'Created', headers: versionHeader, ...json(item) },
             400: errorResponse('Malformed item or folder.'),
             409: errorResponse('The mailbox quota is exhausted (ERR_MAILBOX_QUOTA_EXCEEDED).'),
             ...common,
@@ -124,14 +146,14 @@ export function storageOpenApi(serverUrl: string): object {
         },
       },
       '/users/{sip}/folders/{folder}/items/{id}': {
-        parameters: [sipParam, folderParam, idParam],
+        parameters: [sipParam, folderParam, idParam, minVersionParam],
         get: {
           summary: 'Read one item.',
           responses: { 200: { description: 'The item', ...json(item) }, ...common },
         },
         delete: {
           summary: 'Delete one item (hard delete).',
-          responses: { 204: { description: 'Deleted' }, ...common },
+          responses: { 204: { description: 'Deleted', headers: versionHeader }, ...common },
         },
       },
     },
