@@ -118,7 +118,7 @@ class PendingChanges {
       // version is not fetched — the document carries a later version than its entry.
       if (e.kind === 'node') continue;
       // Mailbox items are served from the central store: nothing to fetch or keep (docs/replication.md).
-      if (!isReplicated(e.kind)) continue;
+      if (!isReplicated(e.kind, e.key)) continue;
       const id = idOf(e);
       const prior = this.#last.get(id);
       if (prior === undefined || prior.version <= e.version) this.#last.set(id, e);

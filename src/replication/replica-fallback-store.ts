@@ -62,11 +62,11 @@ export async function openReplicaFallback(options: {
     dialect: 'postgres',
     location: options.location,
     get: async (kind, key) => {
-      if (!isReplicated(kind)) throw refuse('reading mailbox data');
+      if (!isReplicated(kind, key)) throw refuse('reading mailbox data');
       return snapshot.get(kind, key);
     },
     list: async (kind, prefix) => {
-      if (!isReplicated(kind)) throw refuse('reading mailbox data');
+      if (!isReplicated(kind, prefix)) throw refuse('reading mailbox data');
       return snapshot.list(kind, prefix);
     },
     snapshot: async (kinds) => {

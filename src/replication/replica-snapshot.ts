@@ -36,9 +36,25 @@ export const REPLICATED_KINDS: readonly DocumentKind[] = (Object.keys(KIND_SCOPE
   (k) => KIND_SCOPE[k] === 'replica',
 );
 
-/** Whether a kind is held by the replica (else it is read from the central store). */
-export function isReplicated(kind: DocumentKind): boolean {
-  return KIND_SCOPE[kind] !== 'central';
+/**
+ * Keys of replicated kinds that are mailbox data all the same: the per-mailbox usage counters
+ * (`counter` `mailbox-usage/<sip>`, docs/storage.md "Quota and pages") are written with every item, so
+ * they live with the items in the central store.
+ */
+export const CENTRAL_KEY_PREFIXES: Readonly<Partial<Record<DocumentKind, readonly string[]>>> = {
+  counter: ['mailbox-usage/'],
+};
+
+/**
+ * Whether a document (or, without a key or with a key prefix, a listing) is held by the replica; else it
+ * is read from the central store.
+ */
+export function isReplicated(kind: DocumentKind, key?: string): boolean {
+  if (KIND_SCOPE[kind] === 'central') return false;
+  if (key === undefined) return true;
+  return !(CENTRAL_KEY_PREFIXES[kind] ?? []).some(
+    (p) => key.startsWith(p) || (key !== '' && p.startsWith(key)),
+  );
 }
 
 /** One document as held by a snapshot and written to the replica file. */
@@ -73,7 +89,7 @@ export class ReplicaSnapshot {
   static of(version: number, documents: Iterable<HeldDocument>): ReplicaSnapshot {
     const docs = new Map<string, HeldDocument>();
     // A replica file written before mailbox items moved to the central store may still hold some.
-    for (const d of documents) if (isReplicated(d.kind)) docs.set(idOf(d.kind, d.key), d);
+    for (const d of documents) if (isReplicated(d.kind, d.key)) docs.set(idOf(d.kind, d.key), d);
     return new ReplicaSnapshot(version, docs);
   }
 
@@ -86,7 +102,7 @@ export class ReplicaSnapshot {
   apply(version: number, delta: SnapshotDelta): ReplicaSnapshot {
     const docs = new Map(this.#docs);
     for (const d of delta.deletes) docs.delete(idOf(d.kind, d.key));
-    for (const d of delta.puts) if (isReplicated(d.kind)) docs.set(idOf(d.kind, d.key), d);
+    for (const d of delta.puts) if (isReplicated(d.kind, d.key)) docs.set(idOf(d.kind, d.key), d);
     return new ReplicaSnapshot(version, docs);
   }
 

@@ -208,7 +208,16 @@ describe('ReplicatedDocumentStore', () => {
       body: { subject: 'hi' },
       expect: 'absent',
     } as const;
-    const written = await a.write([item]);
+    // With its mailbox's usage counter, as the storage service writes every item.
+    const usage = {
+      op: 'put',
+      kind: 'counter',
+      key: 'mailbox-usage/alice@contoso.com',
+      body: { items: 1, characters: 2 },
+      expect: 'any',
+    } as const;
+    const written = await a.write([item, usage]);
+    assert.deepEqual((await b.get('counter', usage.key))?.body, { items: 1, characters: 2 });
     // Read on the other node at once: it comes from the central store, so it is there.
     assert.deepEqual((await b.get('mailbox-item', item.key))?.body, { subject: 'hi' });
     assert.equal((await b.list('mailbox-item', 'alice@contoso.com/')).length, 1);

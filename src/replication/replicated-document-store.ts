@@ -84,7 +84,7 @@ export class ReplicatedDocumentStore implements DocumentStore {
 
   async get<T = unknown>(kind: DocumentKind, key: string): Promise<StoredDocument<T> | undefined> {
     this.#assertOpen();
-    if (!isReplicated(kind))
+    if (!isReplicated(kind, key))
       return this.#central.get<T>(kind, key).catch((err: unknown) => {
         throw this.#unavailable(err, 'cannot read mailbox data');
       });
@@ -93,7 +93,7 @@ export class ReplicatedDocumentStore implements DocumentStore {
 
   async list<T = unknown>(kind: DocumentKind, prefix?: string): Promise<StoredDocument<T>[]> {
     this.#assertOpen();
-    if (!isReplicated(kind))
+    if (!isReplicated(kind, prefix))
       return this.#central.list<T>(kind, prefix).catch((err: unknown) => {
         throw this.#unavailable(err, 'cannot read mailbox data');
       });
