@@ -77,7 +77,7 @@ test('replication invoke: directly, through the running server, with --rebuild; 
   const viaServer = JSON.parse(await ok('--json', 'replication', 'invoke')) as Invoked;
   assert.equal(viaServer.via, 'server');
   assert.equal(viaServer.pid, node.child.pid);
-  assert.ok(viaServer.appliedVersion >= await head(), JSON.stringify(viaServer));
+  assert.ok(viaServer.appliedVersion >= (await head()), JSON.stringify(viaServer));
   const mtime = statSync(replica).mtimeMs;
   const human = await ok('replication', 'invoke', '--rebuild');
   assert.match(human, /^Node\s+: fe01\.contoso\.com$/m);
