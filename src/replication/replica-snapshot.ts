@@ -4,6 +4,7 @@
  * document of a change or none of it — never a mixture of old and new configuration (docs/replication.md).
  * Bodies are held as JSON text and parsed on every read, so no caller can alter the shared copy.
  */
+import { CENTRAL_KEY_PREFIXES } from '../core/replication/replica-scope.ts';
 import type { DocumentKind, StoredDocument } from '../store/document-store.ts';
 
 /**
@@ -37,17 +38,8 @@ export const REPLICATED_KINDS: readonly DocumentKind[] = (Object.keys(KIND_SCOPE
 );
 
 /**
- * Keys of replicated kinds that are mailbox data all the same: the per-mailbox usage counters
- * (`counter` `mailbox-usage/<sip>`, docs/storage.md "Quota and pages") are written with every item, so
- * they live with the items in the central store.
- */
-export const CENTRAL_KEY_PREFIXES: Readonly<Partial<Record<DocumentKind, readonly string[]>>> = {
-  counter: ['mailbox-usage/'],
-};
-
-/**
  * Whether a document (or, without a key or with a key prefix, a listing) is held by the replica; else it
- * is read from the central store.
+ * is read from the central store (mailbox data: src/core/replication/replica-scope.ts).
  */
 export function isReplicated(kind: DocumentKind, key?: string): boolean {
   if (KIND_SCOPE[kind] === 'central') return false;

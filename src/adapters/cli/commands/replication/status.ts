@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { parsePoolNode } from '../../../../core/replication/pool-node.ts';
 import { computePoolStatus } from '../../../../core/replication/pool-status.ts';
 import type { NodeObservation, PoolNodeStatus } from '../../../../core/replication/pool-status.ts';
+import { isConfigurationChange } from '../../../../core/replication/replica-scope.ts';
 import type { DocumentStore } from '../../../../store/document-store.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
@@ -97,7 +98,8 @@ async function pendingConfigurationChanges(
   for (let page = 0; page < PENDING_SCAN.pages && after < head; page += 1) {
     const entries = await store.changesSince(after, PENDING_SCAN.pageSize);
     if (entries.length === 0) break;
-    for (const e of entries) if (e.kind !== 'node') pending.add(e.version);
+    // Mailbox data and heartbeats are nothing a node applies (docs/replication.md "What the replica holds").
+    for (const e of entries) if (isConfigurationChange(e.kind, e.key)) pending.add(e.version);
     after = entries[entries.length - 1]!.version;
   }
   return after < head && pending.size === 0 ? null : pending.size;
