@@ -42,19 +42,20 @@ export async function startServerProcess(
     server.markStarted();
     const details = describe(server, report);
     logger.info({ ...details, actions: report?.actions ?? [] }, 's2s server ready');
+    // `s2s replication invoke` of this home: a request file and SIGUSR2 (docs/replication.md "Invoke").
+    // Listening before the pid file names this process: an unhandled SIGUSR2 would end it.
+    const stopInvokes = serveInvokeRequests(config.home, deployment.store, (fields, msg) =>
+      logger.info(fields, msg),
+    );
     writeServerPid(config.home, {
       pid: process.pid,
       url: server.url,
       node: config.nodeName,
       startedAt: new Date().toISOString(),
     });
-    // `s2s replication invoke` of this home: a request file and SIGUSR2 (docs/replication.md "Invoke").
-    const stopInvokes = serveInvokeRequests(config.home, deployment.store, (fields, msg) =>
-      logger.info(fields, msg),
-    );
     const closeAll = async () => {
-      stopInvokes();
       removeServerPid(config.home, process.pid);
+      stopInvokes();
       await deployment.close();
     };
     return {
