@@ -4,6 +4,7 @@ export * from './shared/shared-errors.ts';
 export * from './shared/clock.ts';
 export * from './shared/principals.ts';
 export * from './shared/secret-box.ts';
+export * from './shared/document-mac.ts';
 export * from './shared/warning.ts';
 export * from './certificates/certificate-usage.ts';
 export * from './certificates/certificate-record.ts';

@@ -2,7 +2,9 @@
  * The composition root (conventions.md layout: the only place that chooses sqlite vs postgres).
  * Builds every service of a deployment from node config, a clock and a logger.
  */
-import { hasCode, SecretBox, systemClock } from '../core/index.ts';
+import { DocumentMac, hasCode, SecretBox, systemClock } from '../core/index.ts';
+import { IntegrityDocumentStore, withIntegrity } from '../store/integrity/integrity-document-store.ts';
+import { integrityViolations } from './integrity-violations.ts';
 import type { Clock, Warning } from '../core/index.ts';
 import { openReplicaFallback } from '../replication/replica-fallback-store.ts';
 import type { NodeConfig } from '../config/node-config.ts';
@@ -139,12 +141,30 @@ export function buildDeployment(
   options: DeploymentOptions = {},
 ): Deployment {
   let box: SecretBox | undefined;
+  let mac: DocumentMac | undefined;
   const services = {} as { -readonly [K in keyof Services]: Services[K] };
+  const secretBox = () => (box ??= new SecretBox(loadMasterKey(config.masterKey, config.masterKeyFile)));
+  const logger = options.logger ?? silentLogger;
+  // Security-relevant documents are sealed with a MAC under the master key (docs/store.md "Integrity").
+  const sealedStore =
+    store instanceof IntegrityDocumentStore
+      ? store
+      : withIntegrity(store, {
+          mac: () => (mac ??= new DocumentMac(secretBox())),
+          onViolation: (violation) => {
+            integrityViolations.record(violation);
+            logger.error(
+              { event: 'store_integrity_violation', ...violation },
+              'a stored document fails its integrity check and is not used',
+            );
+          },
+        });
+  store = sealedStore;
   const deps: ServiceDeps = {
     store,
     clock: options.clock ?? systemClock,
-    secretBox: () => (box ??= new SecretBox(loadMasterKey(config.masterKey, config.masterKeyFile))),
-    logger: options.logger ?? silentLogger,
+    secretBox,
+    logger,
     nodeName: config.nodeName,
     home: config.home,
     ports: bindServicePorts(services),

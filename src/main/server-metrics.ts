@@ -6,6 +6,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock, ValidationOutcome } from '../core/index.ts';
 import type { Services } from '../services/index.ts';
+import { integrityViolations } from './integrity-violations.ts';
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -49,6 +50,15 @@ export class ServerMetrics {
     });
     this.#accepted = this.#validated.labels({ result: 'accepted' });
     this.#rejected = this.#validated.labels({ result: 'refused' });
+    new Gauge({
+      name: 's2s_store_integrity_violations',
+      help: 'Stored documents refused since the process started because their integrity MAC failed or was missing (an alert: docs/store.md "Integrity"), by kind',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        for (const [kind, count] of integrityViolations.counts()) this.set({ kind }, count);
+      },
+    });
     partnerGauges(services, clock, registers);
     certificateGauge(services, clock, registers);
   }

@@ -64,7 +64,7 @@ async function startNode(name: string, ca: TestCertificate): Promise<Node> {
   // The composition root does not wire a fetcher yet: give the partner service one over the same deps.
   services.partners = new PartnerService(
     {
-      store,
+      store: deployment.store, // sealed documents (docs/store.md "Integrity")
       clock: deployment.clock,
       secretBox: () => assert.fail('partners need no secrets'),
       logger: silentLogger,

@@ -77,7 +77,7 @@ test('PostgreSQL down: readiness degraded, read commands from the replica, write
     keyFile: Buffer.from(issuer.keyPem),
     usages: ['OAuthTokenIssuer', 'Default'],
   });
-  await adminStore.write([
+  await admin.store.write([
     { op: 'put', kind: 'partner', key: 'self', body: selfPartner(), expect: 'absent' },
   ]);
 

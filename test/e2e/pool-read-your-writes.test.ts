@@ -67,7 +67,7 @@ test('a write on one node, then a read with x-s2s-min-version on another: always
     keyFile: Buffer.from(issuer.keyPem),
     usages: ['OAuthTokenIssuer', 'Default'],
   });
-  await adminStore.write([
+  await admin.store.write([
     { op: 'put', kind: 'partner', key: 'self', body: selfPartner(), expect: 'absent' },
   ]);
   await admin.services.storage.addUser({ sip: SIP, smtp: SIP, upn: SIP });

@@ -116,7 +116,7 @@ async function freshPool(
   const adminStore = await PostgresDocumentStore.open(url);
   const admin = buildDeployment(nodeConfig(dir, 'admin.contoso.com', url), adminStore);
   await admin.services.oauth.initialize({ realm: 'contoso.com', hostNames: ['pool.contoso.com'] });
-  await adminStore.write([
+  await admin.store.write([
     { op: 'put', kind: 'partner', key: 'self', body: selfPartner(), expect: 'absent' },
   ]);
   const proxy = options.proxy ? new TcpProxy(Number(new URL(url).port || 5432)) : undefined;

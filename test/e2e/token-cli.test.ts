@@ -4,7 +4,7 @@
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { makeCertificate } from '../fixtures/certificates.ts';
 import type { TestCertificate } from '../fixtures/certificates.ts';
 import { ManualClock, PRINCIPAL_IDS } from '../../src/core/index.ts';
@@ -42,7 +42,7 @@ async function deployment(serviceName: string, host: string, cert: TestCertifica
     home: '/nonexistent',
     store: ':memory:',
     nodeName: host,
-    masterKey: undefined,
+    masterKey: randomBytes(32).toString('base64'), // protected documents are sealed with it (docs/store.md)
     masterKeyFile: '/nonexistent/master.key',
     listen: '127.0.0.1:0',
   };

@@ -3,7 +3,7 @@
  * The additional authenticated data binds a sealed secret to what it belongs to (e.g. a thumbprint), so a
  * sealed key cannot be swapped onto another record undetected.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { sharedError } from './shared-errors.ts';
 
 /** JSON form of a sealed secret, as stored. */
@@ -27,6 +27,14 @@ export class SecretBox {
     }
     this.#key = Buffer.from(masterKey);
     this.keyId = createHash('sha256').update(this.#key).digest('hex').slice(0, 8);
+  }
+
+  /**
+   * A 32-byte key for one purpose, derived from the master key with HKDF-SHA256 (RFC 5869); `purpose`
+   * is the HKDF info, so keys for different purposes are independent (docs/store.md "Integrity").
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#key, 's2s master key', purpose, 32));
   }
 
   seal(plaintext: Uint8Array, aad: string): SealedSecret {

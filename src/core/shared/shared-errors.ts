@@ -60,6 +60,12 @@ export const SHARED_ERRORS = defineErrors({
     meaning: 'A stored object could not be decoded (unexpected schema or damaged data).',
     fix: 'Restore the store from a backup; report the object named in the message.',
   },
+  ERR_STORE_INTEGRITY: {
+    category: 'refused',
+    meaning:
+      'A security-relevant stored document (partner, certificate, assignment, trusted root, OAuth configuration, CA) fails its integrity MAC, lacks one, or the store integrity marker is missing: it was changed outside s2s, or under another master key; it is not used (docs/store.md "Integrity").',
+    fix: 'Find who wrote the database directly (audit PostgreSQL/SQLite access); restore the document from a backup or re-create it with the s2s command (e.g. `partner remove` then `partner new`); check every node uses the same master key.',
+  },
   ERR_STORE_SCHEMA_TOO_NEW: {
     category: 'refused',
     meaning: 'The store was migrated by a newer version of s2s than this one.',
