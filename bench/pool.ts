@@ -30,8 +30,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Agent, request } from 'undici';
-import { PRINCIPAL_IDS, SecretBox, systemClock } from '../src/core/index.ts';
-import type { PartnerApplication } from '../src/core/index.ts';
+import { SecretBox, systemClock } from '../src/core/index.ts';
 import { buildDeployment } from '../src/main/deployment.ts';
 import { openReplicatedStore } from '../src/replication/index.ts';
 import type { ReplicatedDocumentStore } from '../src/replication/index.ts';
@@ -40,6 +39,7 @@ import { holdDocument } from '../src/replication/replica-snapshot.ts';
 import type { WriteOperation } from '../src/store/document-store.ts';
 import { PostgresDocumentStore } from '../src/store/postgres/postgres-document-store.ts';
 import { createLeaf, createLocalRoot } from '../src/ca/index.ts';
+import { selfPartner } from '../test/fixtures/self-partner.ts';
 
 const BASE_URL =
   process.env.S2S_BENCH_POSTGRES ??
@@ -102,24 +102,6 @@ async function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function selfPartner(): PartnerApplication {
-  return {
-    identity: 'self',
-    applicationIdentifier: PRINCIPAL_IDS.lync,
-    realm: 'contoso.com',
-    issuer: `${PRINCIPAL_IDS.lync}@contoso.com`,
-    trustLevel: 'Full',
-    enabled: true,
-    acceptSecurityIdentifierInformation: false,
-    source: 'certificate',
-    metadataUrl: null,
-    allowInsecureHttp: false,
-    keys: [],
-    refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null },
-    storageUrl: null,
-  };
-}
 
 /** Starts `s2s server start --json`; resolves with its URL once it listens. */
 function startServer(

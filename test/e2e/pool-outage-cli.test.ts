@@ -19,14 +19,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { NodeConfig } from '../../src/config/node-config.ts';
-import { PRINCIPAL_IDS } from '../../src/core/index.ts';
-import type { PartnerApplication } from '../../src/core/index.ts';
 import { buildDeployment } from '../../src/main/deployment.ts';
 import { PostgresDocumentStore } from '../../src/store/postgres/postgres-document-store.ts';
 import { makeCertificate } from '../fixtures/certificates.ts';
 import { freshPostgresUrl } from '../fixtures/postgres.ts';
 import { runS2s, startServerNode } from '../fixtures/s2s-process.ts';
 import { TcpProxy } from '../fixtures/tcp-proxy.ts';
+import { selfPartner } from '../fixtures/self-partner.ts';
 
 const OPS_TOKEN = randomBytes(24).toString('base64url');
 
@@ -161,22 +160,3 @@ test('PostgreSQL down: readiness degraded, read commands from the replica, write
   assert.equal(detailed.status, 'degraded');
   assert.ok(detailed.reasons.includes('central-store-unreachable'), JSON.stringify(detailed));
 });
-
-/** The node trusts tokens it issued itself (validated with its own keys). */
-function selfPartner(): PartnerApplication {
-  return {
-    identity: 'self',
-    applicationIdentifier: PRINCIPAL_IDS.lync,
-    realm: 'contoso.com',
-    issuer: `${PRINCIPAL_IDS.lync}@contoso.com`,
-    trustLevel: 'Full',
-    enabled: true,
-    acceptSecurityIdentifierInformation: false,
-    source: 'certificate',
-    metadataUrl: null,
-    allowInsecureHttp: false,
-    keys: [],
-    refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null },
-    storageUrl: null,
-  };
-}

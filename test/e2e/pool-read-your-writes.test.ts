@@ -16,13 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { NodeConfig } from '../../src/config/node-config.ts';
-import { PRINCIPAL_IDS } from '../../src/core/index.ts';
-import type { PartnerApplication } from '../../src/core/index.ts';
 import { buildDeployment } from '../../src/main/deployment.ts';
 import { PostgresDocumentStore } from '../../src/store/postgres/postgres-document-store.ts';
 import { makeCertificate } from '../fixtures/certificates.ts';
 import { freshPostgresUrl } from '../fixtures/postgres.ts';
 import { startServerNode } from '../fixtures/s2s-process.ts';
+import { selfPartner } from '../fixtures/self-partner.ts';
 
 const ROUNDS = 25;
 const SIP = 'alice@contoso.com';
@@ -129,22 +128,3 @@ test('a write on one node, then a read with x-s2s-min-version on another: always
   assert.equal(malformed.status, 400);
   assert.equal((JSON.parse(malformed.text) as { code: string }).code, 'ERR_INVALID_INPUT');
 });
-
-/** The pool trusts tokens it issued itself. */
-function selfPartner(): PartnerApplication {
-  return {
-    identity: 'self',
-    applicationIdentifier: PRINCIPAL_IDS.lync,
-    realm: 'contoso.com',
-    issuer: `${PRINCIPAL_IDS.lync}@contoso.com`,
-    trustLevel: 'Full',
-    enabled: true,
-    acceptSecurityIdentifierInformation: false,
-    source: 'certificate',
-    metadataUrl: null,
-    allowInsecureHttp: false,
-    keys: [],
-    refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null },
-    storageUrl: null,
-  };
-}

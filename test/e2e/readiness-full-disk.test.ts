@@ -18,12 +18,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { resolveNodeConfig } from '../../src/config/node-config.ts';
-import { PRINCIPAL_IDS } from '../../src/core/index.ts';
-import type { PartnerApplication } from '../../src/core/index.ts';
 import { prepareBootstrap } from '../../src/main/bootstrap.ts';
 import { openDeployment } from '../../src/main/deployment.ts';
 import { createServerLogger } from '../../src/main/server-logger.ts';
 import { startServer } from '../../src/main/server.ts';
+import { selfPartner } from '../fixtures/self-partner.ts';
 
 const OPS_TOKEN = randomBytes(24).toString('base64url');
 
@@ -176,22 +175,3 @@ test('/metrics requires the operations token when one is set', async (t) => {
   assert.equal(served.status, 200);
   assert.match(served.text, /# TYPE/);
 });
-
-/** The server trusts tokens it issued itself. */
-function selfPartner(): PartnerApplication {
-  return {
-    identity: 'self',
-    applicationIdentifier: PRINCIPAL_IDS.lync,
-    realm: 'contoso.com',
-    issuer: `${PRINCIPAL_IDS.lync}@contoso.com`,
-    trustLevel: 'Full',
-    enabled: true,
-    acceptSecurityIdentifierInformation: false,
-    source: 'certificate',
-    metadataUrl: null,
-    allowInsecureHttp: false,
-    keys: [],
-    refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null },
-    storageUrl: null,
-  };
-}

@@ -13,8 +13,8 @@ import { createServer, connect } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock, offsetClock, PRINCIPAL_IDS, SecretBox, systemClock } from '../../src/core/index.ts';
-import type { Clock, PartnerApplication } from '../../src/core/index.ts';
+import { ManualClock, offsetClock, SecretBox, systemClock } from '../../src/core/index.ts';
+import type { Clock } from '../../src/core/index.ts';
 import type { NodeConfig } from '../../src/config/node-config.ts';
 import { buildDeployment } from '../../src/main/deployment.ts';
 import type { Deployment } from '../../src/main/deployment.ts';
@@ -28,6 +28,7 @@ import { memoryIo } from '../../src/adapters/cli/cli-io.ts';
 import { freshPostgresUrl } from '../fixtures/postgres.ts';
 import { makeCertificate } from '../fixtures/certificates.ts';
 import type { TestCertificate } from '../fixtures/certificates.ts';
+import { selfPartner } from '../fixtures/self-partner.ts';
 
 const MASTER_KEY = randomBytes(32).toString('hex');
 const box = new SecretBox(Buffer.from(MASTER_KEY, 'hex'));
@@ -145,25 +146,6 @@ async function freshPool(
       ),
     );
   return { url, dir, admin, adminStore, nodes, proxy, nodeUrl };
-}
-
-/** The pool trusts tokens it issued itself (validated with its own current, previous and staged keys). */
-function selfPartner(): PartnerApplication {
-  return {
-    identity: 'self',
-    applicationIdentifier: PRINCIPAL_IDS.lync,
-    realm: 'contoso.com',
-    issuer: `${PRINCIPAL_IDS.lync}@contoso.com`,
-    trustLevel: 'Full',
-    enabled: true,
-    acceptSecurityIdentifierInformation: false,
-    source: 'certificate',
-    metadataUrl: null,
-    allowInsecureHttp: false,
-    keys: [],
-    refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null },
-    storageUrl: null,
-  };
 }
 
 async function importIssuer(d: Deployment, cert: TestCertificate, roll?: Date): Promise<void> {
