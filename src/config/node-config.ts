@@ -1,5 +1,5 @@
 /**
- * Node-local settings (conventions.md §9): where the data directory and the store are, who this node is,
+ * Node-local settings (docs/architecture.md, convention 9): where the data directory and the store are, who this node is,
  * where the server listens. Flows one way: defaults → environment → flags → frozen object.
  * Trust state (certificates, partners, realm) is NOT here: it lives in the replicated store.
  */

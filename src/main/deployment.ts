@@ -1,5 +1,5 @@
 /**
- * The composition root (conventions.md layout: the only place that chooses sqlite vs postgres).
+ * The composition root (docs/architecture.md: the only place that chooses sqlite vs postgres).
  * Builds every service of a deployment from node config, a clock and a logger.
  */
 import { DocumentMac, hasCode, SecretBox, systemClock } from '../core/index.ts';

@@ -1,7 +1,7 @@
 /**
  * Which certificate the HTTPS server presents (docs/server.md): the one assigned to WebServicesInternal for this
  * node, else at global scope, else Default (node, then global). Resolved from the certificate service's
- * signing material, so a roll's effective date is honoured like everywhere else (conventions.md §7).
+ * signing material, so a roll's effective date is honoured like everywhere else (docs/architecture.md, convention 7).
  */
 import { createHash } from 'node:crypto';
 import type { CertificateUsage, SigningMaterial } from '../core/index.ts';

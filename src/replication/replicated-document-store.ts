@@ -1,5 +1,5 @@
 /**
- * The DocumentStore every service of a pool node uses (docs/replication.md; product.md §7): services stay unchanged.
+ * The DocumentStore every service of a pool node uses (docs/replication.md; docs/protocol.md §7): services stay unchanged.
  *
  * - Reads (get, list, snapshot, headVersion) come from the node's in-memory snapshot, which is swapped
  *   whole, so a request never sees a mixture of old and new configuration, and keep working while

@@ -105,7 +105,7 @@ test('library: a partner deployment calls a node:http service guarded by s2sNode
     user: 'kenmyer@contoso.com',
   });
 
-  // No token: the bare challenge (realm discovery, protocol.md §3).
+  // No token: the bare challenge (realm discovery, docs/protocol.md §3).
   const bare = await fetch(url, { headers: { authorization: 'Bearer ' } });
   assert.equal(bare.status, 401);
   assert.match(

@@ -1,7 +1,7 @@
 /**
  * Issue 3 "Done when": our tokens verify with an independent JWT library (jose, used only in tests)
  * against the certificate taken from our own metadata document — and against our JWKS. The document is
- * read the way Exchange reads it (protocol.md §1.3: keys with usage signing / type x509Certificate,
+ * read the way Exchange reads it (docs/protocol.md §1.3: keys with usage signing / type x509Certificate,
  * thumbprint recomputed from the certificate, `keyinfo.x5t` ignored).
  */
 import { test } from 'node:test';
@@ -75,7 +75,7 @@ test('jose verifies our actor tokens with the certificate from /metadata/json/1 
   });
   const x5t = createHash('sha1').update(der).digest('base64url');
 
-  // jose's JWT layer refuses the string nbf/exp the S2S profile uses (protocol.md §2.1), so verify the JWS
+  // jose's JWT layer refuses the string nbf/exp the S2S profile uses (docs/protocol.md §2.1), so verify the JWS
   // and read the claims ourselves.
   const key = await jose.importX509(published.toString(), 'RS256');
   const verified = await jose.compactVerify(actorToken, key, { algorithms: ['RS256'] });
@@ -96,7 +96,7 @@ test('jose verifies our actor tokens with the certificate from /metadata/json/1 
   assert.equal(outerSignature, '');
   assert.equal(JSON.parse(Buffer.from(outerPayload!, 'base64url').toString()).actortoken, actorToken);
 
-  // The same through OIDC discovery → JWKS (protocol.md §10).
+  // The same through OIDC discovery → JWKS (docs/protocol.md §10).
   const discovery = (
     await app.inject({ url: '/.well-known/openid-configuration', headers: { host: 'lync-pool.contoso.com' } })
   ).json();

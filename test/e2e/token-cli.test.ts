@@ -181,7 +181,7 @@ describe('s2s token new | s2s token test', () => {
     const token = issued.out().trim();
     const human = cli(exchange, token);
     assert.equal(await human.run('token', 'test', '-', '--url', 'https://mail.contoso.com/'), 0);
-    // protocol.md §2.6 step 1: the audience host must be the authority the request was made on.
+    // docs/protocol.md §2.6 step 1: the audience host must be the authority the request was made on.
     const elsewhere = cli(exchange, token);
     assert.equal(
       await elsewhere.run('token', 'test', '-', '--url', 'https://pool.contoso.com/', '--json'),

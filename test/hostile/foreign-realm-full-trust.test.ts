@@ -1,6 +1,6 @@
 /**
  * Full trust for another realm (docs/security.md "Full trust for another realm"): Full trust lets a partner
- * act as any user of our realm (protocol.md §4). Registering a partner of another realm with Full trust —
+ * act as any user of our realm (docs/protocol.md §4). Registering a partner of another realm with Full trust —
  * by static certificate or metadata — or raising one to Full is warned about
  * (WARN_PARTNER_FOREIGN_REALM_FULL_TRUST); same-realm Full trust and foreign-realm Application trust are not.
  */

@@ -126,7 +126,7 @@ export function hs256(claims: object, secret: Buffer | string, header: object = 
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
-/** The unsigned outer token of act-as (protocol.md §2.4). */
+/** The unsigned outer token of act-as (docs/protocol.md §2.4). */
 export function outer(claims: object, header: object = { typ: 'JWT', alg: 'none' }): string {
   return `${seg(header)}.${seg(claims)}.`;
 }

@@ -1,6 +1,6 @@
 /**
  * Hostile requests against the real server (startServer over HTTPS on 127.0.0.1, a captured pino log):
- * Authorization header variants, realm discovery (protocol.md §3), the exact challenge and
+ * Authorization header variants, realm discovery (docs/protocol.md §3), the exact challenge and
  * x-ms-diagnostics format of §6.2, header injection through claims, and no token text in any answer or
  * log line.
  */

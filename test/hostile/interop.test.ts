@@ -1,5 +1,5 @@
 /**
- * Interoperability written from protocol.md alone: Exchange-, SharePoint- and ACS-style tokens built by hand
+ * Interoperability written from docs/protocol.md alone: Exchange-, SharePoint- and ACS-style tokens built by hand
  * (§2.3/§2.4: string or number nbf/exp, Microsoft member order, `trustedfordelegation`, nii values, `kid`)
  * must be accepted from registered partners; Exchange- and SharePoint-shaped metadata documents (§1.2) must
  * register; and our own metadata document must satisfy an independent re-implementation of Exchange's
@@ -144,7 +144,7 @@ describe('metadata documents shaped like Exchange and SharePoint (§1.2)', () =>
   });
 });
 
-/** Exchange's AuthMetadataParser (protocol.md §1.3), re-implemented from the text alone. */
+/** Exchange's AuthMetadataParser (docs/protocol.md §1.3), re-implemented from the text alone. */
 function exchangeParse(text: string): {
   serviceName: string;
   realm: string;

@@ -1,6 +1,6 @@
 /**
  * A hostile partner's metadata server: what `partner new --metadata-url` and `partner refresh` do with
- * oversized, deep, duplicated, mistyped or identity-changing documents (protocol.md §1.3), and what the
+ * oversized, deep, duplicated, mistyped or identity-changing documents (docs/protocol.md §1.3), and what the
  * fetcher does with redirects to http, slow servers and compressed bodies. Every refusal leaves the store
  * without the partner.
  */

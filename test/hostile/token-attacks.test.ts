@@ -1,6 +1,6 @@
 /**
  * Hostile tokens against a real deployment (SQLite store, imported certificate, registered partners):
- * the must-nots of protocol.md §2.7 (CVE-2026-55040), algorithm confusion, key confusion, and strict
+ * the must-nots of docs/protocol.md §2.7 (CVE-2026-55040), algorithm confusion, key confusion, and strict
  * parsing (RFC 8725). Every token is forged by hand; refusals are asserted by code and diagnostic.
  */
 import { after, before, describe, test } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * Token lifetime maxima (docs/security.md "Token lifetime maxima"; protocol.md §2.5/§11): an actor valid
+ * Token lifetime maxima (docs/security.md "Token lifetime maxima"; docs/protocol.md §2.5/§11): an actor valid
  * for a hundred years, until year 5138 (the largest `exp` the claim parser takes), or from 1970 is refused
  * 3103; an outer token that outlives its actor is refused 3104; `nbf` in the future beyond the skew stays
  * 3101; the cap is the OAuth configuration's `maxTokenLifetimeSeconds` (`oauth set --max-token-lifetime`).

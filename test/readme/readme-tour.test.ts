@@ -39,7 +39,7 @@ const README = readReadme();
 const SECTIONS = tourSections(README);
 const PFX_PASSWORD = 'pfx password 1';
 const CA_PASSWORD = 'enroller password 1';
-/** Exchange's well-known service principal (protocol.md §1). */
+/** Exchange's well-known service principal (docs/protocol.md §1). */
 const EXCHANGE_SERVICE_NAME = '00000002-0000-0ff1-ce00-000000000000';
 
 const dirs: string[] = [];

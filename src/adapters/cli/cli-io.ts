@@ -1,4 +1,4 @@
-/** Injected terminal streams, so commands are unit-testable without spawning a process (conventions.md §11). */
+/** Injected terminal streams, so commands are unit-testable without spawning a process (docs/architecture.md, convention 11). */
 import { sharedError } from '../../core/index.ts';
 import { readStreamBounded } from './bounded-read.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Fetches partner metadata over https with the limits safety needs (docs/metadata.md; protocol.md §1.3):
+ * Fetches partner metadata over https with the limits safety needs (docs/metadata.md; docs/protocol.md §1.3):
  * TLS verified against the system roots plus the deployment's trusted roots, connect and read timeouts,
  * an overall deadline, a response size cap enforced while streaming, a redirect cap, no https→http
  * downgrade, and redirects only within the registered origin unless the partner allows more (never to a

@@ -1,5 +1,5 @@
 /**
- * The one place where errors become HTTP answers (conventions.md §5): S2sError category → status, and a
+ * The one place where errors become HTTP answers (docs/architecture.md, convention 5): S2sError category → status, and a
  * safe JSON body `{ error, error_description, code }`. Internal failures and foreign errors never show
  * their message (it may name internals); client errors raised by the framework get a generic text.
  */

@@ -1,6 +1,6 @@
 /**
  * S2S authentication for any Node HTTP stack (node:http, connect, Express): the framework-neutral twin
- * of the fastify `requireS2sAuth`. Same validator, same wire behaviour on refusal (protocol.md §6.2):
+ * of the fastify `requireS2sAuth`. Same validator, same wire behaviour on refusal (docs/protocol.md §6.2):
  * 401 with the Bearer challenge, `x-ms-diagnostics` and a JSON body that never echoes the token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,5 +1,5 @@
 /**
- * Authentication of incoming S2S calls (protocol.md §2.6, §6.2): a preHandler that hands the
+ * Authentication of incoming S2S calls (docs/protocol.md §2.6, §6.2): a preHandler that hands the
  * `Authorization` header and the request URL to the token validator and either attaches the principal
  * to the request or answers 401 with the challenge (`WWW-Authenticate`) and `x-ms-diagnostics`.
  */

@@ -3,7 +3,7 @@
  * may carry a token, password or key in any encoding. The standard error serializer copies every
  * enumerable member — node's `rawPacket` (the raw request bytes, Authorization header included), a
  * fetch error's `cause`, a validator's input — so errors are reduced to their type, code and stack frames;
- * only our own errors (S2sError, whose messages never hold secrets: conventions.md §5) keep their message.
+ * only our own errors (S2sError, whose messages never hold secrets: docs/architecture.md, convention 5) keep their message.
  * Requests are reduced to method and a {@link loggableUrl} (no query string, no long segments, no headers).
  */
 import { S2sError } from '../../core/index.ts';

@@ -1,7 +1,7 @@
 /**
- * The mechanics of certificate rollover (protocol.md §7), as pure functions of `now`: nothing has to run
+ * The mechanics of certificate rollover (docs/protocol.md §7), as pure functions of `now`: nothing has to run
  * at the effective date, because every reader resolves the assignment against its own clock.
- * States: current, previous, and a staged roll with its effective date (conventions.md §7).
+ * States: current, previous, and a staged roll with its effective date (docs/architecture.md, convention 7).
  */
 import type { CertificateAssignment } from './certificate-assignment.ts';
 import type { AnyUsage, CertificateIdentity } from './certificate-usage.ts';

@@ -1,6 +1,6 @@
 /**
  * Which certificate serves a usage at a scope: current, previous and a staged roll, as data
- * (conventions.md §7; protocol.md §5.4 and §7). Document kind `assignment`, key `${identity}/${usage}`.
+ * (docs/architecture.md, convention 7; docs/protocol.md §5.4 and §7). Document kind `assignment`, key `${identity}/${usage}`.
  */
 import type { AnyUsage, CertificateIdentity } from './certificate-usage.ts';
 

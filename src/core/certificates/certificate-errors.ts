@@ -89,7 +89,7 @@ export const CERTIFICATE_ERRORS = defineErrors({
   },
   ERR_CERTIFICATE_KEY_ALGORITHM: {
     category: 'refused',
-    meaning: 'OAuthTokenIssuer needs an RSA key: S2S tokens are signed RS256 (protocol.md §2.1).',
+    meaning: 'OAuthTokenIssuer needs an RSA key: S2S tokens are signed RS256 (docs/protocol.md §2.1).',
     fix: 'Use a certificate with an RSA key of 2048 bits or more.',
   },
   ERR_CERTIFICATE_EXPIRED: {
@@ -187,11 +187,11 @@ export const CERTIFICATE_WARNINGS = defineWarnings({
   WARN_CERTIFICATE_REALM_NOT_IN_NAMES: {
     meaning:
       'The OAuthTokenIssuer certificate names neither the SIP domain (realm) in its Subject nor in its SANs.',
-    fix: 'Use a certificate whose Subject or SANs contain the SIP domain (product.md §1).',
+    fix: 'Use a certificate whose Subject or SANs contain the SIP domain (docs/protocol.md §5.4).',
   },
   WARN_CERTIFICATE_EFFECTIVE_DATE_SOON: {
     meaning:
-      'The roll takes effect in less than 24 hours; partners may still cache the old key material (protocol.md §7).',
+      'The roll takes effect in less than 24 hours; partners may still cache the old key material (docs/protocol.md §7).',
     fix: 'Roll with an effective date at least 24 hours (ideally 36 hours) ahead.',
   },
   WARN_CERTIFICATE_ROLL_WITHOUT_CURRENT: {

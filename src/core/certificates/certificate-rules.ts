@@ -1,5 +1,5 @@
 /**
- * The rules a certificate must pass to be assigned to a usage (docs/certificates.md; protocol.md §5.4 and §7),
+ * The rules a certificate must pass to be assigned to a usage (docs/certificates.md; docs/protocol.md §5.4 and §7),
  * as one pure function of the certificate's facts, the target and `now`. Refusals throw; findings that
  * do not block come back as warnings.
  */
@@ -19,7 +19,7 @@ import {
 export const CERTIFICATE_RULES = {
   /** Smallest RSA modulus for signing and web usages, bits. */
   minimumKeyBits: 2048,
-  /** Warn when a roll takes effect sooner than this, ms (partners cache metadata for 24 h; protocol.md §7). */
+  /** Warn when a roll takes effect sooner than this, ms (partners cache metadata for 24 h; docs/protocol.md §7). */
   rollLeadTimeMs: 24 * 3600_000,
   /** Warn when the certificate expires within this, ms. */
   expiryWarningMs: 30 * 24 * 3600_000,

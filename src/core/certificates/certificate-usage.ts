@@ -1,4 +1,4 @@
-/** Certificate usages (Skype `-Type` values) and their scope rules (protocol.md §5.4; product.md §2). */
+/** Certificate usages (Skype `-Type` values) and their scope rules (docs/protocol.md §5.4; docs/protocol.md §5.4). */
 
 /** The usages s2s acts on. */
 export const CERTIFICATE_USAGES = [
@@ -37,7 +37,7 @@ export const GLOBAL_IDENTITY = 'global';
 
 /** Usages whose certificate signs or serves TLS, so it must come with its private key. */
 export const SIGNING_USAGES: ReadonlySet<AnyUsage> = new Set<AnyUsage>(CERTIFICATE_USAGES);
-/** Usages that need a key of at least 2048 bits (product.md §1; protocol.md §5.4). */
+/** Usages that need a key of at least 2048 bits (docs/protocol.md §5.4; docs/protocol.md §5.4). */
 export const STRONG_KEY_USAGES: ReadonlySet<AnyUsage> = new Set<AnyUsage>([
   'OAuthTokenIssuer',
   'WebServicesInternal',

@@ -1,5 +1,5 @@
 /**
- * Case-insensitive access to members of parsed JSON (protocol.md §1.3 interop rules: Exchange writes
+ * Case-insensitive access to members of parsed JSON (docs/protocol.md §1.3 interop rules: Exchange writes
  * `keyvalue`, SharePoint and ACS `keyValue`). Duplicates were refused by the parser, so a lookup is unique.
  */
 

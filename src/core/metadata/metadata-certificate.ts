@@ -1,12 +1,12 @@
 /**
  * A signing certificate read from a partner: base64 DER (standard alphabet as Microsoft writes it; the
  * url-safe alphabet and line breaks tolerated), parsed as X.509 with an RSA key (RS256 needs one), with
- * its thumbprint recomputed from the bytes (protocol.md §1.3 step 3: `keyinfo.x5t` is never trusted).
+ * its thumbprint recomputed from the bytes (docs/protocol.md §1.3 step 3: `keyinfo.x5t` is never trusted).
  */
 import { X509Certificate, createHash } from 'node:crypto';
 import type { PartnerKey } from '../partners/partner-application.ts';
 
-/** Smallest RSA modulus accepted for a partner's signing key (RS256 needs ≥ 2048 bits; protocol.md §5.4, §11). */
+/** Smallest RSA modulus accepted for a partner's signing key (RS256 needs ≥ 2048 bits; docs/protocol.md §5.4, §11). */
 export const MIN_PARTNER_RSA_BITS = 2048;
 
 /** A parsed certificate with its recomputed thumbprints. */
@@ -29,7 +29,7 @@ export function decodeBase64Value(value: string): Buffer | null {
 /**
  * Parses DER bytes; null when they are not exactly one DER X.509 certificate with an RSA public key.
  * node's X509Certificate also takes PEM text and ignores trailing bytes: both are refused here, since the
- * metadata value is base64 DER without armour (protocol.md §1.1) and the thumbprint must cover every byte.
+ * metadata value is base64 DER without armour (docs/protocol.md §1.1) and the thumbprint must cover every byte.
  */
 export function readCertificate(der: Buffer): ReadCertificate | null {
   if (der[0] !== 0x30) return null;

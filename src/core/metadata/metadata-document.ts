@@ -1,6 +1,6 @@
 /**
  * Our authentication metadata document (`GET /metadata/json/1`): the Exchange-style superset of
- * protocol.md §1.1/§1.2, keys in Exchange's order, which every known parser (Exchange, SharePoint,
+ * docs/protocol.md §1.1/§1.2, keys in Exchange's order, which every known parser (Exchange, SharePoint,
  * TokenHelper) accepts. Decisions on the unconfirmed points (§12.1) are in docs/metadata.md.
  */
 import { createHash } from 'node:crypto';
@@ -35,14 +35,14 @@ export interface AuthMetadataDocument {
   readonly endpoints: readonly MetadataEndpoint[];
 }
 
-/** Our issuer string `<serviceName>@<realm>` (protocol.md §1.1): what our tokens put in `iss`. */
+/** Our issuer string `<serviceName>@<realm>` (docs/protocol.md §1.1): what our tokens put in `iss`. */
 export function issuerOf(config: Pick<OAuthConfiguration, 'serviceName' | 'realm'>): string {
   return `${config.serviceName}@${config.realm}`;
 }
 
 /**
  * Builds the document. `requestUrl` is the URL the document was requested on: Exchange fills
- * `endpoints[0].location` with it (protocol.md §1.1), and so do we.
+ * `endpoints[0].location` with it (docs/protocol.md §1.1), and so do we.
  */
 export function buildMetadataDocument(
   config: Pick<OAuthConfiguration, 'serviceName' | 'realm'>,
@@ -58,7 +58,7 @@ export function buildMetadataDocument(
       entries.map((e) => e.thumbprint),
     ),
     version: '1.0',
-    // [U] protocol.md §12.1: no parser reads `name`; we write our principal id as SharePoint does.
+    // [U] docs/protocol.md §12.1: no parser reads `name`; we write our principal id as SharePoint does.
     name: config.serviceName,
     realm: config.realm,
     serviceName: config.serviceName,

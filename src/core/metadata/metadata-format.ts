@@ -1,4 +1,4 @@
-/** Which document a metadata URL names, chosen from the URL as Exchange does (protocol.md §1.3 step 1). */
+/** Which document a metadata URL names, chosen from the URL as Exchange does (docs/protocol.md §1.3 step 1). */
 
 export type MetadataFormat = 'auth-metadata' | 'openid-configuration' | 'ws-federation';
 

@@ -1,5 +1,5 @@
 /**
- * Standard discovery beside the legacy document (protocol.md §10): OIDC discovery
+ * Standard discovery beside the legacy document (docs/protocol.md §10): OIDC discovery
  * (`/.well-known/openid-configuration`) and a JWKS (RFC 7517) with `kid` = `x5t` and `x5c`.
  * Exchange consumes both (it takes `jwks_uri`, keys with `use:"sig"`, `x5c[0]`).
  */

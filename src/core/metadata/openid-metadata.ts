@@ -1,5 +1,5 @@
 /**
- * Reading a partner's OpenID Connect discovery document and JWKS (protocol.md §1.3 step 1, §10): Exchange
+ * Reading a partner's OpenID Connect discovery document and JWKS (docs/protocol.md §1.3 step 1, §10): Exchange
  * follows `jwks_uri`, keeps keys with `use:"sig"` and takes `x5c[0]`. For a URL issuer, the service name
  * is the whole issuer and the realm its first path segment when that is a GUID ([D] §10), otherwise `*`.
  */

@@ -1,5 +1,5 @@
 /**
- * Reading a partner's authentication metadata document the way Exchange does (protocol.md §1.3, Exchange's
+ * Reading a partner's authentication metadata document the way Exchange does (docs/protocol.md §1.3, Exchange's
  * AuthMetadataParser), with the interop rules of §1.3: case-insensitive member names and enum values,
  * `keyvalue`/`keyValue`, realm taken from `issuer`, escaped slashes, unknown members ignored,
  * `keyinfo.x5t` ignored and thumbprints recomputed, zero keys or more than 10 keys refused.
@@ -12,7 +12,7 @@ import type { JsonObject } from './json-members.ts';
 import { decodeBase64Value, MIN_PARTNER_RSA_BITS, readCertificate } from './metadata-certificate.ts';
 import type { ReadCertificate } from './metadata-certificate.ts';
 
-/** Exchange's refresher rejects longer key lists (protocol.md §1.3 step 3). */
+/** Exchange's refresher rejects longer key lists (docs/protocol.md §1.3 step 3). */
 export const MAX_PARTNER_KEYS = 10;
 
 /** What a partner's document tells us. */
@@ -45,7 +45,7 @@ export function parseAuthMetadataDocument(text: string, source: string, now: Dat
   };
 }
 
-/** protocol.md §1.3 step 2: principal id and realm. */
+/** docs/protocol.md §1.3 step 2: principal id and realm. */
 function principalOf(
   doc: JsonObject,
   source: string,
@@ -96,7 +96,7 @@ function checked(
   return { serviceName: p.serviceName.toLowerCase(), realm: p.realm.toLowerCase(), issuer: p.issuer };
 }
 
-/** protocol.md §1.3 step 3: every signing x509Certificate key with a value. */
+/** docs/protocol.md §1.3 step 3: every signing x509Certificate key with a value. */
 function signingCertificates(keys: unknown, source: string): ReadCertificate[] {
   if (keys !== undefined && !Array.isArray(keys)) throw invalid(source, '"keys" is not an array');
   const found = new Map<string, ReadCertificate>();
@@ -112,7 +112,7 @@ function signingCertificates(keys: unknown, source: string): ReadCertificate[] {
   return checkKeyCount([...found.values()], source);
 }
 
-/** Zero keys and more than 10 keys are refused (protocol.md §1.3 step 3). */
+/** Zero keys and more than 10 keys are refused (docs/protocol.md §1.3 step 3). */
 export function checkKeyCount<T>(keys: T[], source: string): T[] {
   if (keys.length === 0) {
     throw partnerError('ERR_METADATA_NO_KEYS', `the document from ${source} lists no signing certificate`, {

@@ -1,5 +1,5 @@
 /**
- * Which of our certificates the metadata document and the JWKS publish at an instant (protocol.md §1.1, §7,
+ * Which of our certificates the metadata document and the JWKS publish at an instant (docs/protocol.md §1.1, §7,
  * §11): the current and previous certificates while valid (NotAfter > now), and a staged roll certificate
  * from the moment it is staged, so partners learn it before it signs anything.
  */

@@ -1,7 +1,7 @@
 /**
  * JSON for documents fetched from other servers: as lenient as Microsoft servers write (a UTF-8 BOM,
  * escaped slashes) and as strict as safety needs (size cap, depth cap, no duplicate members — compared
- * case-insensitively, since our readers match member names case-insensitively; protocol.md §1.3).
+ * case-insensitively, since our readers match member names case-insensitively; docs/protocol.md §1.3).
  * Independent of the token parser on purpose: JSON.parse plus a structural pre-scan.
  */
 import { partnerError } from '../partners/partner-errors.ts';

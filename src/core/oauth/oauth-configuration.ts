@@ -1,4 +1,4 @@
-/** The global OAuth configuration (Get/Set-CsOAuthConfiguration; protocol.md §5.2). Document `oauth-config/global`. */
+/** The global OAuth configuration (Get/Set-CsOAuthConfiguration; docs/protocol.md §5.2). Document `oauth-config/global`. */
 import { DEFAULT_SERVICE_NAME } from '../shared/principals.ts';
 
 export interface OAuthConfiguration {
@@ -14,7 +14,7 @@ export interface OAuthConfiguration {
   readonly clockSkewSeconds: number;
   /**
    * Longest lifetime (`exp − nbf`) of a token we accept, actor or outer, seconds, before the skew is added;
-   * at most 24 h, the documented maximum (protocol.md §2.5/§11; docs/security.md "Token lifetime maxima").
+   * at most 24 h, the documented maximum (docs/protocol.md §2.5/§11; docs/security.md "Token lifetime maxima").
    */
   readonly maxTokenLifetimeSeconds: number;
   /** Host names (URL authorities) partners address us by; the audience host must be one of them. */

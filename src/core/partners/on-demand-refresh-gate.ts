@@ -2,7 +2,7 @@
  * Whether a token naming a partner with an unknown `x5t` may start a metadata fetch (docs/security.md
  * "Refresh budget"). The trigger is unauthenticated — the key that would verify the signature is the one
  * we do not have — so anyone can send it; the gate makes it impossible to starve the pickup of a real key
- * roll (protocol.md §7):
+ * roll (docs/protocol.md §7):
  *
  * - one fetch per partner per 30 s (as before);
  * - per-`x5t` de-duplication: an `x5t` that the fetch it started did not find is not fetched for again

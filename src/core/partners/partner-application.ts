@@ -1,4 +1,4 @@
-/** A partner application (New/Set/Get-CsPartnerApplication; protocol.md §4, §5.1). Document kind `partner`. */
+/** A partner application (New/Set/Get-CsPartnerApplication; docs/protocol.md §4, §5.1). Document kind `partner`. */
 
 export type TrustLevel = 'Full' | 'Application' | 'User';
 export const TRUST_LEVELS: readonly TrustLevel[] = ['Full', 'Application', 'User'];

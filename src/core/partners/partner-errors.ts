@@ -180,7 +180,7 @@ export const PARTNER_WARNINGS = defineWarnings({
   },
   WARN_PARTNER_FOREIGN_REALM_FULL_TRUST: {
     meaning:
-      "A partner of another realm was given Full trust: it may act as any user of our realm (protocol.md §4), although it belongs to another organization's directory.",
+      "A partner of another realm was given Full trust: it may act as any user of our realm (docs/protocol.md §4), although it belongs to another organization's directory.",
     fix: 'Keep Full trust for servers of your own organization (same realm); give a partner of another realm Application trust (`s2s partner set --identity <name> --trust-level Application`) unless you mean it to act for your users.',
   },
   WARN_METADATA_KEY_EXPIRED: {

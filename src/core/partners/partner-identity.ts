@@ -1,5 +1,5 @@
 /**
- * Validation of what an administrator types for a partner (protocol.md §5.1): identity names such as
+ * Validation of what an administrator types for a partner (docs/protocol.md §5.1): identity names such as
  * `microsoft.exchange`, trust levels (§4), application identifiers and realms.
  */
 import { TRUST_LEVELS } from './partner-application.ts';

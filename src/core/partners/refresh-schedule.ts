@@ -1,5 +1,5 @@
 /**
- * When a partner's metadata is refreshed (protocol.md §7, consumer side): every period (Exchange: 12 h),
+ * When a partner's metadata is refreshed (docs/protocol.md §7, consumer side): every period (Exchange: 12 h),
  * 15 minutes after a failed attempt. On-demand refreshes (unknown `x5t`) are decided by
  * `on-demand-refresh-gate.ts`. Pure functions of the stored state and `now`.
  */

@@ -1,5 +1,5 @@
 /**
- * Which OAuthTokenIssuer certificates a node serves at an instant (protocol.md §7). Uses the certificate
+ * Which OAuthTokenIssuer certificates a node serves at an instant (docs/protocol.md §7). Uses the certificate
  * module's own resolution (staged → current once its effective date has passed), a pure function of
  * `now`: every node switches at the instant by its own clock, with no replication step.
  */

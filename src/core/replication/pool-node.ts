@@ -1,5 +1,5 @@
 /**
- * Pool membership records (document kind `node`, key = the node's FQDN; docs/replication.md, product.md §7).
+ * Pool membership records (document kind `node`, key = the node's FQDN; docs/replication.md, docs/protocol.md §7).
  * Each front-end server writes its own record at start and on every heartbeat; `s2s replication status`
  * reads them. The record is diagnostics, never trust state: no service decides anything from it.
  */

@@ -1,4 +1,4 @@
-/** Time as a dependency (conventions.md §6): every lifecycle decision is a pure function of `now`. */
+/** Time as a dependency (docs/architecture.md, convention 6): every lifecycle decision is a pure function of `now`. */
 
 /** Source of the current instant. */
 export interface Clock {

@@ -1,5 +1,5 @@
 /**
- * One error family with stable codes (conventions.md §4).
+ * One error family with stable codes (docs/architecture.md, convention 4).
  *
  * Every refusal anywhere in s2s is an {@link S2sError} whose `code` is listed in a module's catalog
  * (see `error-catalog.ts`) and in docs/errors.md. Messages are one line, name the cause, and never
@@ -22,7 +22,7 @@ export interface ErrorDefinition {
   readonly meaning: string;
   /** What the operator does about it (one sentence). */
   readonly fix: string;
-  /** For token refusals: the Exchange-compatible detail code and category name (protocol.md §6.2). */
+  /** For token refusals: the Exchange-compatible detail code and category name (docs/protocol.md §6.2). */
   readonly diagnostic?: { readonly code: number; readonly category: string };
 }
 

@@ -1,4 +1,4 @@
-/** Well-known principal ids of the Microsoft S2S world (protocol.md §3). */
+/** Well-known principal ids of the Microsoft S2S world (docs/protocol.md §3). */
 export const PRINCIPAL_IDS = {
   acs: '00000001-0000-0000-c000-000000000000',
   exchange: '00000002-0000-0ff1-ce00-000000000000',

@@ -1,6 +1,6 @@
 /**
  * The mailbox model of the storage service (docs/storage.md): per user the folders Exchange exposes to S2S
- * callers as DistinguishedFolderIds (protocol.md §6.3), and the items in them. Document kind
+ * callers as DistinguishedFolderIds (docs/protocol.md §6.3), and the items in them. Document kind
  * `mailbox-item`, key `${sip}/${folder}/${itemId}`.
  */
 import { storageError } from './storage-errors.ts';
@@ -19,7 +19,7 @@ export const MAILBOX_LIMITS = {
   itemClass: 64,
 } as const;
 
-/** The default item class: the Conversation History write uses an IPM.Note-class message (protocol.md §6.3). */
+/** The default item class: the Conversation History write uses an IPM.Note-class message (docs/protocol.md §6.3). */
 export const DEFAULT_ITEM_CLASS = 'IPM.Note';
 
 /** A stored mailbox item. */

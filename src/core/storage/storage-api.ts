@@ -14,7 +14,7 @@ const errorResponse = (description: string) => ({
 });
 const unauthorized = {
   description:
-    'The bearer token was refused, or the act-as user does not resolve (protocol.md §6.2): see WWW-Authenticate and x-ms-diagnostics.',
+    'The bearer token was refused, or the act-as user does not resolve (docs/protocol.md §6.2): see WWW-Authenticate and x-ms-diagnostics.',
   headers: {
     'WWW-Authenticate': {
       schema: { type: 'string' },
@@ -164,7 +164,7 @@ export function storageOpenApi(serverUrl: string): object {
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description:
-            'S2S app-only or act-as token (protocol.md §2.3, §2.4) with audience <our service name>/<this host>@<realm>.',
+            'S2S app-only or act-as token (docs/protocol.md §2.3, §2.4) with audience <our service name>/<this host>@<realm>.',
         },
       },
       schemas: {

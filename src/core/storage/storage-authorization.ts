@@ -1,5 +1,5 @@
 /**
- * Who may do what in the storage service (protocol.md §4 trust levels; docs/storage.md "Authorization").
+ * Who may do what in the storage service (docs/protocol.md §4 trust levels; docs/storage.md "Authorization").
  *
  * - App-level operations (describe the service, list the folder names) — any authenticated caller.
  * - Mailbox operations (create/list/get/delete items of one user):
@@ -7,7 +7,7 @@
  *     token resolves to must be the mailbox owner — a Full-trust partner may act as any user of the
  *     realm, but only as that user;
  *   - app-only token: only a Full-trust partner (or our own pool), standing for the archiving rights
- *     Exchange grants a partner's linked account (ArchiveApplication, protocol.md §6.3);
+ *     Exchange grants a partner's linked account (ArchiveApplication, docs/protocol.md §6.3);
  *   - an Application-trust partner never reaches user data (it may represent only itself).
  */
 import type { S2sPrincipal } from '../tokens/validation-outcome.ts';

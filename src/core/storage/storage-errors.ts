@@ -106,7 +106,7 @@ export const STORAGE_ERRORS = defineErrors({
   ERR_CONNECTIVITY_UNAUTHORIZED: {
     category: 'refused',
     meaning:
-      'The partner refused our token with 401; its x-ms-diagnostics header names the reason (protocol.md §6.2).',
+      'The partner refused our token with 401; its x-ms-diagnostics header names the reason (docs/protocol.md §6.2).',
     fix: 'Follow the hint in the message: usually the partner must register (or refresh) our metadata URL with trust level Full.',
   },
   ERR_CONNECTIVITY_USER_NOT_FOUND: {

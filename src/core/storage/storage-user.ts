@@ -1,5 +1,5 @@
 /**
- * A user of the storage service: the directory entry an act-as token is resolved to (protocol.md §2.6
+ * A user of the storage service: the directory entry an act-as token is resolved to (docs/protocol.md §2.6
  * step 5). Document kind `user`, key = lower-cased SIP address without `sip:`.
  */
 import { storageError } from './storage-errors.ts';

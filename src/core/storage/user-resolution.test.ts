@@ -33,7 +33,7 @@ function code(fn: () => unknown): string {
   return 'no error';
 }
 
-describe('userLookupFromClaims (protocol.md §2.6 step 5)', () => {
+describe('userLookupFromClaims (docs/protocol.md §2.6 step 5)', () => {
   const all = { nameid: 's-1-5-21-1-2-3-1104', smtp: 'a@x.com', sip: 'sip:b@x.com', upn: 'c@x.com' };
   const table: Array<[string, string | null, boolean, object]> = [
     [

@@ -1,13 +1,13 @@
 /**
  * Resolving the user an act-as token speaks for, exactly as Exchange 2013 does on-premises
- * (protocol.md §2.6 step 5): which claims are used depends on `nii` and on the partner's
+ * (docs/protocol.md §2.6 step 5): which claims are used depends on `nii` and on the partner's
  * AcceptSecurityIdentifierInformation; the directory query ORs them; exactly one user must match.
  */
 import type { ActingUserClaims } from '../tokens/validation-outcome.ts';
 import type { StorageUser } from './storage-user.ts';
 import { storageError } from './storage-errors.ts';
 
-/** `nii` values of protocol.md §2.4. */
+/** `nii` values of docs/protocol.md §2.4. */
 export const NII = {
   activeDirectory: 'urn:office:idp:activedirectory',
   microsoftOnline: 'urn:federation:microsoftonline',
@@ -22,7 +22,7 @@ export interface UserLookup {
   readonly sip?: string;
 }
 
-/** Chooses the lookup attributes from the outer-token claims (protocol.md §2.6 step 5, the five rules). */
+/** Chooses the lookup attributes from the outer-token claims (docs/protocol.md §2.6 step 5, the five rules). */
 export function userLookupFromClaims(
   claims: ActingUserClaims,
   acceptSecurityIdentifierInformation: boolean,

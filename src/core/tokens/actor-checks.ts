@@ -1,5 +1,5 @@
 /**
- * The checks of a signed actor (or app-only) token, in Exchange's order (protocol.md §2.6 "App-only /
+ * The checks of a signed actor (or app-only) token, in Exchange's order (docs/protocol.md §2.6 "App-only /
  * inner actor token") with the must-nots of §2.7: keys only from the party `iss` names, our own
  * certificates only for our own issuer, RS256 verified cryptographically, iss ↔ nameid bound.
  */
@@ -24,7 +24,7 @@ export interface MatchedIssuer {
   readonly entry: IssuerEntry;
 }
 
-/** User claims an actor must not carry: it speaks for an application (PnP rule, protocol.md §2.6). */
+/** User claims an actor must not carry: it speaks for an application (PnP rule, docs/protocol.md §2.6). */
 export const ACTOR_USER_CLAIMS = ['scp', 'upn', 'unique_name', 'altsecid'] as const;
 
 /** §2.6 step 1: audience id = our service name, host one of ours, realm ours. */
@@ -65,7 +65,7 @@ export function checkAudience(
 }
 
 /**
- * The audience host must be the authority the request was made on (protocol.md §2.6 step 1, as Exchange
+ * The audience host must be the authority the request was made on (docs/protocol.md §2.6 step 1, as Exchange
  * compares it) and, when host names are configured, one of them (§11: our pool / web FQDNs). Both hold:
  * the Host header is caller-controlled, so it can never widen the configured set, and a token addressed to
  * one of our names cannot be replayed at another.
@@ -151,7 +151,7 @@ function badSignature() {
 }
 
 /**
- * §2.6 step 4: nbf/exp with the allowed skew (RFC 7519 §4.1.4–5), and the maxima of protocol.md §2.5/§11
+ * §2.6 step 4: nbf/exp with the allowed skew (RFC 7519 §4.1.4–5), and the maxima of docs/protocol.md §2.5/§11
  * (docs/security.md "Token lifetime maxima"): `exp − nbf` at most the configured cap (24 h by default,
  * the longest lifetime any Microsoft issuer uses) plus the skew. Returns nbf and exp in seconds.
  */
@@ -182,7 +182,7 @@ export function checkLifetime(
 }
 
 /**
- * protocol.md §2.4/§2.5: an outer token never outlives its actor (Exchange caps it at the actor's expiry).
+ * docs/protocol.md §2.4/§2.5: an outer token never outlives its actor (Exchange caps it at the actor's expiry).
  * The skew is allowed because SharePoint's TokenHelper stamps the two tokens from separate clock reads.
  */
 export function checkOuterWithinActor(outerExp: number, actorExp: number, ctx: TrustContext): void {
@@ -214,7 +214,7 @@ export function checkNameId(claims: ClaimSet, issuer: PrincipalName, ctx: TrustC
   return nameid;
 }
 
-/** The actor must be an application: user claims refuse it (protocol.md §2.6, PnP rule). */
+/** The actor must be an application: user claims refuse it (docs/protocol.md §2.6, PnP rule). */
 export function refuseUserClaims(claims: ClaimSet): void {
   for (const found of ACTOR_USER_CLAIMS) {
     if (claims[found] !== undefined)

@@ -1,4 +1,4 @@
-/** Tokens: issuing and validating S2S tokens (protocol.md §2, §4, §6.2). Pure: no I/O. */
+/** Tokens: issuing and validating S2S tokens (docs/protocol.md §2, §4, §6.2). Pure: no I/O. */
 export * from './token-errors.ts';
 export * from './validation-outcome.ts';
 export * from './strict-json.ts';

@@ -1,4 +1,4 @@
-/** The JOSE header members S2S uses, read under RFC 8725 rules (protocol.md §2.1, §10). */
+/** The JOSE header members S2S uses, read under RFC 8725 rules (docs/protocol.md §2.1, §10). */
 import { tokenError } from './token-errors.ts';
 import type { JsonObject } from './strict-json.ts';
 
@@ -11,14 +11,14 @@ export interface S2sHeader {
 
 /**
  * Members that would let the token choose its own key or add processing rules: never honoured and never
- * fetched (RFC 8725 §3.10, protocol.md §2.7). Their presence refuses the token.
+ * fetched (RFC 8725 §3.10, docs/protocol.md §2.7). Their presence refuses the token.
  */
 export const REFUSED_HEADER_MEMBERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'] as const;
 
 /**
  * Reads `typ`, `alg`, `x5t`, `kid`. Other members are ignored (RFC 7515 §4: unknown members are ignored
  * unless listed in `crit`, and `crit` is refused). `typ`, when present, must be `JWT` (any case);
- * `kid` must equal `x5t` when both are present (ACS sends both, equal; protocol.md §10).
+ * `kid` must equal `x5t` when both are present (ACS sends both, equal; docs/protocol.md §10).
  */
 export function readS2sHeader(header: JsonObject, what: string): S2sHeader {
   // A header shared by many tokens (compact-jws.ts keeps them frozen) is read once.

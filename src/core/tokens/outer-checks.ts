@@ -1,4 +1,4 @@
-/** Checks of the unsigned outer token of an act-as pair (protocol.md §2.4, §2.6 "Act-as"). */
+/** Checks of the unsigned outer token of an act-as pair (docs/protocol.md §2.4, §2.6 "Act-as"). */
 import { tokenError } from './token-errors.ts';
 import { parsePrincipalName, sameName } from './principal-name.ts';
 import type { PrincipalName } from './principal-name.ts';

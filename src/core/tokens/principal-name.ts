@@ -1,5 +1,5 @@
 /**
- * S2S identifiers (protocol.md §2.2): principal names `<id>@<realm>` and audiences
+ * S2S identifiers (docs/protocol.md §2.2): principal names `<id>@<realm>` and audiences
  * `<id>/<host>@<realm>`, parsed as Exchange does, compared case-insensitively (§2.1 [I]).
  */
 
@@ -45,13 +45,13 @@ export function parsePrincipalName(value: string): PrincipalName | null {
   return { id, realm: value.slice(at + 1) };
 }
 
-/** Compares principal ids, realms or host names case-insensitively (protocol.md §2.1). */
+/** Compares principal ids, realms or host names case-insensitively (docs/protocol.md §2.1). */
 export function sameName(a: string, b: string): boolean {
   // Equal as written (what we emit, and what partners send back) needs no lower-casing.
   return a === b || (a.length === b.length && a.toLowerCase() === b.toLowerCase());
 }
 
-/** Formats `<id>/<host>@<realm>` in lower case, as we emit it (protocol.md §2.1). */
+/** Formats `<id>/<host>@<realm>` in lower case, as we emit it (docs/protocol.md §2.1). */
 export function formatAudience(id: string, host: string, realm: string): string {
   return `${id}/${host}@${realm}`.toLowerCase();
 }
@@ -63,7 +63,7 @@ export function formatPrincipalName(id: string, realm: string): string {
 
 /**
  * The URL authority as an audience carries it: lower-case host, plus `:port` only when not the scheme's
- * default (protocol.md §2.2; .NET `Uri.Authority`). `host:443` in an audience is read as `host`.
+ * default (docs/protocol.md §2.2; .NET `Uri.Authority`). `host:443` in an audience is read as `host`.
  */
 export function normalizeAuthority(authority: string, scheme = 'https:'): string {
   const lower = authority.toLowerCase();

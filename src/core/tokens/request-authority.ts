@@ -1,6 +1,6 @@
 /**
  * The authority of the request URL, which the audience host must name when no host names are configured
- * (protocol.md §2.2). Parsed with the WHATWG URL parser, memoized on the URL's `scheme://authority`
+ * (docs/protocol.md §2.2). Parsed with the WHATWG URL parser, memoized on the URL's `scheme://authority`
  * prefix: requests to one server differ only in their paths, and the parser reads the authority from
  * that prefix alone (it ends at the first `/`, `\`, `?` or `#` of an http(s) URL).
  */

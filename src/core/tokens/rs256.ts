@@ -1,5 +1,5 @@
 /**
- * RS256 = RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3; protocol.md §2.1), on node:crypto KeyObjects:
+ * RS256 = RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3; docs/protocol.md §2.1), on node:crypto KeyObjects:
  * the fastest verifier available to Node and the only one on the validation hot path.
  */
 import { sign, verify } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * A strict RFC 8259 JSON parser for untrusted token segments (RFC 8725 §3.1, protocol.md §2.7).
+ * A strict RFC 8259 JSON parser for untrusted token segments (RFC 8725 §3.1, docs/protocol.md §2.7).
  *
  * Why not JSON.parse: it silently keeps the last of duplicate member names (so two parsers can read two
  * different tokens from one byte string), builds ordinary objects (a `__proto__` member is a foot-gun for

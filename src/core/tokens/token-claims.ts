@@ -1,5 +1,5 @@
 /**
- * Typed access to a token's claim set (protocol.md §2.1): claims are JSON strings in the SharePoint
+ * Typed access to a token's claim set (docs/protocol.md §2.1): claims are JSON strings in the SharePoint
  * profile, numbers from ACS and newer stacks; both are accepted for `nbf`/`exp`, nothing else.
  */
 import { tokenError } from './token-errors.ts';

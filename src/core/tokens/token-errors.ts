@@ -1,7 +1,7 @@
 /**
  * Error and warning codes of token issuance and validation (docs/errors.md is generated from these).
  *
- * Every validation refusal carries the Exchange detail code and category it maps to (protocol.md §6.2);
+ * Every validation refusal carries the Exchange detail code and category it maps to (docs/protocol.md §6.2);
  * codes with a hundreds digit of 1 (2101…, 3101, 7101) are s2s extensions inside Exchange's category
  * ranges, for refusals Exchange has no detail code for (docs/tokens.md, "Diagnostic codes").
  */
@@ -16,7 +16,7 @@ const refusal = (code: number, category: string, meaning: string, fix: string): 
 });
 
 const CHECK_PARTNER =
-  'Check the calling server: it must send a token built as protocol.md §2.3/§2.4 describes.';
+  'Check the calling server: it must send a token built as docs/protocol.md §2.3/§2.4 describes.';
 
 export const TOKEN_ERRORS = defineErrors({
   ERR_TOKEN_MISSING: refusal(
@@ -125,7 +125,7 @@ export const TOKEN_ERRORS = defineErrors({
   ERR_TOKEN_OUTER_ISSUER_MISMATCH: refusal(
     2015,
     'invalid_token',
-    'The outer token `iss` id differs from the actor token `nameid` id (protocol.md §2.6, §2.7).',
+    'The outer token `iss` id differs from the actor token `nameid` id (docs/protocol.md §2.6, §2.7).',
     CHECK_PARTNER,
   ),
   ERR_TOKEN_OUTER_REALM_MISMATCH: refusal(
@@ -179,13 +179,13 @@ export const TOKEN_ERRORS = defineErrors({
   ERR_TOKEN_LIFETIME_TOO_LONG: refusal(
     3103,
     'token_expired',
-    'The token (actor or outer) is valid for longer than the maximum token lifetime (`exp − nbf` over `maxTokenLifetimeSeconds`, default 24 h, plus the clock skew; protocol.md §2.5).',
+    'The token (actor or outer) is valid for longer than the maximum token lifetime (`exp − nbf` over `maxTokenLifetimeSeconds`, default 24 h, plus the clock skew; docs/protocol.md §2.5).',
     'Check the calling server: Microsoft servers issue tokens of 24 h at most. Lower its token lifetime, or raise `s2s oauth set --max-token-lifetime` (at most 24h).',
   ),
   ERR_TOKEN_OUTER_OUTLIVES_ACTOR: refusal(
     3104,
     'token_expired',
-    "The outer (user) token expires after its actor token, beyond the clock skew (protocol.md §2.4: an outer token is capped at the actor's expiry).",
+    "The outer (user) token expires after its actor token, beyond the clock skew (docs/protocol.md §2.4: an outer token is capped at the actor's expiry).",
     CHECK_PARTNER,
   ),
   ERR_TOKEN_AUDIENCE_MALFORMED: refusal(
@@ -215,7 +215,7 @@ export const TOKEN_ERRORS = defineErrors({
   ERR_TOKEN_TRUST_LEVEL: refusal(
     7101,
     'invalid_client',
-    "The partner's trust level forbids this kind of token (Application: no act-as; User: no app-only; protocol.md §4).",
+    "The partner's trust level forbids this kind of token (Application: no act-as; User: no app-only; docs/protocol.md §4).",
     'Change the trust level with `s2s partner set --trust-level Full` if the partner should be trusted for it.',
   ),
   ERR_TOKEN_VALIDATION_FAULT: refusal(

@@ -86,7 +86,7 @@ describe('token issuer', () => {
     assert.equal(claims.exp, String(NOW.getTime() / 1000 + 2 * 3600));
     assert.equal(claims.actortoken, actor);
     // jose reads the header of the unsecured JWT and verifies the actor inside (its UnsecuredJWT.decode
-    // refuses the string nbf/exp of the SharePoint profile, protocol.md §2.1, so it is not used here)
+    // refuses the string nbf/exp of the SharePoint profile, docs/protocol.md §2.1, so it is not used here)
     assert.deepEqual(jose.decodeProtectedHeader(token), { typ: 'JWT', alg: 'none' });
     await jose.compactVerify(claims.actortoken, await jose.importX509(cert.pem, 'RS256'));
   });

@@ -1,5 +1,5 @@
 /**
- * Building the tokens we send (protocol.md §2.3–§2.5): an RS256 actor (app-only) token, and for a user
+ * Building the tokens we send (docs/protocol.md §2.3–§2.5): an RS256 actor (app-only) token, and for a user
  * an unsigned outer token wrapping it. Pure: the caller supplies the key, the instant and the lifetimes.
  */
 import type { KeyObject } from 'node:crypto';
@@ -24,7 +24,7 @@ export interface ActorTokenInput {
   readonly signer: TokenSigner;
 }
 
-/** The user an act-as token speaks for (outer-token claims, protocol.md §2.4). */
+/** The user an act-as token speaks for (outer-token claims, docs/protocol.md §2.4). */
 export interface ActingUser {
   /** User id: a lower-case SID (with nii activedirectory) or the UPN (no nii). */
   readonly nameid: string;
@@ -48,7 +48,7 @@ export interface OuterTokenInput {
   readonly actorExpiresAt: Date;
 }
 
-/** `nii` for an on-premises Active Directory SID (protocol.md §2.4). */
+/** `nii` for an on-premises Active Directory SID (docs/protocol.md §2.4). */
 export const NII_ACTIVE_DIRECTORY = 'urn:office:idp:activedirectory';
 
 const ACTOR_HEADER = (x5t: string) =>

@@ -13,7 +13,7 @@ export interface TokenLimits {
   readonly maxClaims: number;
   /**
    * Longest accepted lifetime of a token (actor or outer), `exp − nbf` in seconds, before the clock skew
-   * is added (protocol.md §2.5/§11: actor tokens 24 h at most; OAuth configuration `maxTokenLifetimeSeconds`).
+   * is added (docs/protocol.md §2.5/§11: actor tokens 24 h at most; OAuth configuration `maxTokenLifetimeSeconds`).
    */
   readonly maxLifetimeSeconds: number;
 }

@@ -1,5 +1,5 @@
 /**
- * Turning a refusal into the Exchange-compatible wire form (protocol.md §6.2): `401`, a Bearer challenge
+ * Turning a refusal into the Exchange-compatible wire form (docs/protocol.md §6.2): `401`, a Bearer challenge
  * naming our realm, our client id and the issuers we trust, and an `x-ms-diagnostics` header.
  */
 import type { ErrorDefinition, S2sError } from '../shared/errors.ts';

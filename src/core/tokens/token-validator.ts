@@ -1,6 +1,6 @@
 /**
  * Validation of an incoming S2S token: ONE entry point taking the Authorization header and the request
- * URL (protocol.md §2.6, §2.7, §4, §6.2), in two modes that run the same steps (validation-steps.ts):
+ * URL (docs/protocol.md §2.6, §2.7, §4, §6.2), in two modes that run the same steps (validation-steps.ts):
  * {@link validateAuthorization} verifies the RSA signature in line, {@link validateAuthorizationAsync} on
  * the libuv thread pool. Every refusal is a stable ERR_TOKEN_… code with its Exchange diagnostic.
  */

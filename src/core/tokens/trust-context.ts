@@ -1,4 +1,4 @@
-/** Everything the validator trusts at one instant: our identity and keys, and the partners' (protocol.md §2.6, §4). */
+/** Everything the validator trusts at one instant: our identity and keys, and the partners' (docs/protocol.md §2.6, §4). */
 import type { KeyObject } from 'node:crypto';
 import type { PartnerApplication } from '../partners/partner-application.ts';
 import type { TokenLimits } from './token-limits.ts';
@@ -31,7 +31,7 @@ export interface TrustContext {
   readonly now: Date;
   /**
    * Our own OAuthTokenIssuer certificates (current, previous, staged): accepted ONLY for a token whose
-   * `iss` is our own serviceName@realm (servers of our pool), never for anyone else (protocol.md §2.7).
+   * `iss` is our own serviceName@realm (servers of our pool), never for anyone else (docs/protocol.md §2.7).
    */
   readonly ownKeys: readonly TrustedKey[];
   readonly partners: readonly TrustedPartner[];

@@ -1,6 +1,6 @@
 /**
  * The lookups the validator makes on every token, built once per trust context: issuers by
- * `<id>@<realm>` (protocol.md §2.6 step 2), their keys by `x5t` (step 3), our host names. A context
+ * `<id>@<realm>` (docs/protocol.md §2.6 step 2), their keys by `x5t` (step 3), our host names. A context
  * built once per store version (TokenService) keeps its index for as long as it lives.
  */
 import type { PartnerApplication } from '../partners/partner-application.ts';

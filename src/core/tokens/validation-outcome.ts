@@ -1,7 +1,7 @@
-/** What validating an incoming S2S token yields (protocol.md §2.6, §4, §6.2). Produced by TokenService.validate(). */
+/** What validating an incoming S2S token yields (docs/protocol.md §2.6, §4, §6.2). Produced by TokenService.validate(). */
 import type { TrustLevel } from '../partners/partner-application.ts';
 
-/** Claims of the user an act-as token speaks for (from the unsigned outer token; protocol.md §2.4). */
+/** Claims of the user an act-as token speaks for (from the unsigned outer token; docs/protocol.md §2.4). */
 import type { ErrorCode } from '../error-catalog.ts';
 
 export interface ActingUserClaims {
@@ -35,7 +35,7 @@ export interface S2sPrincipal {
 export interface S2sRefusal {
   /** Stable s2s code, e.g. ERR_TOKEN_INVALID_SIGNATURE (docs/errors.md). */
   readonly code: ErrorCode;
-  /** Exchange-compatible detail code and category (protocol.md §6.2), e.g. 1001 / invalid_signature. */
+  /** Exchange-compatible detail code and category (docs/protocol.md §6.2), e.g. 1001 / invalid_signature. */
   readonly diagnostic: { readonly code: number; readonly category: string; readonly categoryCode: number };
   readonly message: string;
   /** HTTP status: 401. */

@@ -1,5 +1,5 @@
 /**
- * The named steps of validating one token (protocol.md §2.6, §2.7, §4), in Exchange's order, split at
+ * The named steps of validating one token (docs/protocol.md §2.6, §2.7, §4), in Exchange's order, split at
  * the RSA verification so it can run in line or on the thread pool: {@link beginValidation} runs every
  * step up to choosing the keys, {@link finishValidation} every step after the signature verified.
  * Parsing is strict before any cryptography (RFC 8725); each step is entered on the trace, and a pass

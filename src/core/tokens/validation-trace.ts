@@ -1,7 +1,7 @@
 /** The named steps of a validation, recorded as they run: the result of `s2s token test` (explain). */
 import { S2sError } from '../shared/errors.ts';
 
-/** Steps in the order they run (protocol.md §2.6, §2.7, §4). */
+/** Steps in the order they run (docs/protocol.md §2.6, §2.7, §4). */
 export type StepName =
   | 'authorization'
   | 'parse'

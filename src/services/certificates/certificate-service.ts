@@ -1,5 +1,5 @@
 /**
- * Certificates of the deployment (Import/Get/Set/Remove-CsCertificate; protocol.md §5.4 and §7): import,
+ * Certificates of the deployment (Import/Get/Set/Remove-CsCertificate; docs/protocol.md §5.4 and §7): import,
  * assign, roll, un-assign, list, export, delete, and the signing material other modules sign with.
  * Every change is one store batch with expectations, so two administrators racing never half-apply.
  */

@@ -5,7 +5,7 @@
  * on the store head version: any committed write — by this process or another one sharing the store —
  * moves the head and the next call re-reads the documents. Only the choice of current / previous / staged
  * is left to the clock at call time, so a staged roll takes effect at its effective date with nothing
- * running (protocol.md §5.4: the new certificate signs from its effective date on).
+ * running (docs/protocol.md §5.4: the new certificate signs from its effective date on).
  */
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * Publishing our own metadata (docs/metadata.md): the legacy metadata document, OIDC discovery and the
- * JWKS (protocol.md §1.1, §10, §11), built at request time from the OAuth configuration and our signing
+ * JWKS (docs/protocol.md §1.1, §10, §11), built at request time from the OAuth configuration and our signing
  * material, so a staged certificate appears at once. Partner records and their refresh are PartnerService's.
  */
 import type { OAuthConfiguration, SigningMaterial } from '../../core/index.ts';

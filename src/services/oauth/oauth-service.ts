@@ -128,7 +128,7 @@ export class OAuthService {
 
   /**
    * Changes settings. serviceName, realm and the issuer built from them must stay stable once partners
-   * trust us (Exchange refuses a metadata refresh that changes them, protocol.md §1.3 step 5), so changing
+   * trust us (Exchange refuses a metadata refresh that changes them, docs/protocol.md §1.3 step 5), so changing
    * them while partners exist needs `force`.
    */
   async update(

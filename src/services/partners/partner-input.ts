@@ -1,4 +1,4 @@
-/** What administrators pass to create or change a partner application (New/Set-CsPartnerApplication, protocol.md §5.1). */
+/** What administrators pass to create or change a partner application (New/Set-CsPartnerApplication, docs/protocol.md §5.1). */
 
 /** `partner new`: exactly one key source — `metadataUrl`, or `applicationIdentifier` + `realm` + `certificate`. */
 export interface NewPartnerInput {

@@ -1,5 +1,5 @@
 /**
- * Fetches and reads a partner's metadata: the document type comes from the URL (protocol.md §1.3 step 1);
+ * Fetches and reads a partner's metadata: the document type comes from the URL (docs/protocol.md §1.3 step 1);
  * an OIDC discovery document is followed to its `jwks_uri` under the same fetch policy.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * Keeps partners' keys fresh (protocol.md §7, consumer side): a periodic refresh (OAuthConfiguration
+ * Keeps partners' keys fresh (docs/protocol.md §7, consumer side): a periodic refresh (OAuthConfiguration
  * .metadataRefreshSeconds, 12 h by default; 15 min after a failure), on-demand refreshes for an unknown
  * `x5t` or a signature failure (through the on-demand gate, docs/security.md "Refresh budget"), one fetch in flight per partner (callers share it), the
  * last good keys kept when a partner is unreachable, and a document naming another serviceName, realm or
@@ -221,7 +221,7 @@ export class PartnerRefresher {
   }
 }
 
-/** Only the key list may change on a refresh (protocol.md §1.3 step 5). */
+/** Only the key list may change on a refresh (docs/protocol.md §1.3 step 5). */
 export function assertSameIdentity(partner: PartnerApplication, parsed: ParsedPartnerMetadata): void {
   const changed: string[] = [];
   if (parsed.serviceName !== partner.applicationIdentifier)

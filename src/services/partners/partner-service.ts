@@ -1,5 +1,5 @@
 /**
- * Partner applications (New/Get/Set/Remove-CsPartnerApplication; protocol.md §4, §5.1) and the refresh of
+ * Partner applications (New/Get/Set/Remove-CsPartnerApplication; docs/protocol.md §4, §5.1) and the refresh of
  * their metadata (§1.3, §7). Documents: kind `partner`, key = lower-cased identity, body PartnerApplication.
  */
 import {
@@ -254,7 +254,7 @@ export class PartnerService {
   }
 
   /**
-   * Full trust lets a partner act as any user of our realm (protocol.md §4); for a partner of another
+   * Full trust lets a partner act as any user of our realm (docs/protocol.md §4); for a partner of another
    * realm that is rarely meant, so registering it (or raising it to Full) is warned about
    * (docs/security.md "Full trust for another realm").
    */

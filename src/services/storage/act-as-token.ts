@@ -1,5 +1,5 @@
 /**
- * The act-as token the connectivity test sends (protocol.md §2.4, §6.3), from the token service (cached per
+ * The act-as token the connectivity test sends (docs/protocol.md §2.4, §6.3), from the token service (cached per
  * audience and user): addressed to the partner, or — for this deployment itself — to the reserved `self`
  * target (our own service name: the self-issued form servers of one pool use).
  * When the user is provisioned here too, its SMTP address and UPN go along (§6.3: include smtp and upn).

@@ -1,4 +1,4 @@
-/** The steps of the storage connectivity test and their timed, reported outcome (protocol.md §5.5, §6.3). */
+/** The steps of the storage connectivity test and their timed, reported outcome (docs/protocol.md §5.5, §6.3). */
 import { ALL_ERRORS, S2sError, sharedError } from '../../core/index.ts';
 
 /** Every step, in order; a display can list them before they run. */

@@ -1,6 +1,6 @@
 /**
  * Turns what a partner answered into a named cause and fix (docs/storage.md: on failure it names the cause and
- * the fix). 401 bodies are read through their `x-ms-diagnostics` header (protocol.md §6.2):
+ * the fix). 401 bodies are read through their `x-ms-diagnostics` header (docs/protocol.md §6.2):
  * `<category>;reason="<text>";error_category="<name>"`.
  */
 import { storageError } from '../../core/storage/index.ts';
@@ -8,7 +8,7 @@ import type { S2sError } from '../../core/index.ts';
 import { parseMsDiagnostics } from '../../core/tokens/ms-diagnostics.ts';
 import type { PartnerResponse, TransportFailure } from './partner-https-client.ts';
 
-/** What the operator should do for each diagnostic category (protocol.md §6.2 list). */
+/** What the operator should do for each diagnostic category (docs/protocol.md §6.2 list). */
 const HINTS: Readonly<Record<number, string>> = {
   2000000:
     'the partner holds a stale copy of our token-signing certificate: refresh our metadata on the partner (`s2s partner refresh`)',

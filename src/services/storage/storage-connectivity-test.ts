@@ -1,5 +1,5 @@
 /**
- * Test-CsExStorageConnectivity (protocol.md §5.5, §6.3): find the partner's storage endpoint from its
+ * Test-CsExStorageConnectivity (docs/protocol.md §5.5, §6.3): find the partner's storage endpoint from its
  * registration, build the act-as token for the user, write a test item into the folder, read it back,
  * and delete it when asked. Each step is timed and reported; the first failure names cause and fix.
  */

@@ -1,6 +1,6 @@
 /**
  * Users and mailboxes of the storage service (docs/storage.md), and the storage connectivity test
- * (Test-CsExStorageConnectivity, protocol.md §5.5). Users are documents of kind `user` (key: SIP address
+ * (Test-CsExStorageConnectivity, docs/protocol.md §5.5). Users are documents of kind `user` (key: SIP address
  * without `sip:`), items of kind `mailbox-item` (key `${sip}/${folder}/${itemId}`).
  */
 import { randomUUID } from 'node:crypto';
@@ -114,7 +114,7 @@ export class StorageService {
 
   /**
    * Authorizes a validated principal for an operation: resolves the acting user of an act-as token
-   * (protocol.md §2.6 step 5) and applies the trust-level rules of `authorizeStorage`.
+   * (docs/protocol.md §2.6 step 5) and applies the trust-level rules of `authorizeStorage`.
    */
   async authorize(principal: S2sPrincipal, scope: StorageScope): Promise<StorageAccess> {
     let actingUser: StorageUser | null = null;

@@ -25,7 +25,7 @@ export interface TestTarget {
 
 /**
  * The named partner; without a name, the only Exchange partner (the storage partner of a Skype server,
- * protocol.md §5.5), else the only partner. Refuses a disabled one: no token is sent to it.
+ * docs/protocol.md §5.5), else the only partner. Refuses a disabled one: no token is sent to it.
  */
 export async function findTestTarget(deps: ServiceDeps, identity: string | undefined): Promise<TestTarget> {
   const name = identity?.trim().toLowerCase();

@@ -49,7 +49,7 @@ function outcome(run: () => StorageUser): string {
   }
 }
 
-test('the indexed directory decides exactly as resolving against every user (protocol.md §2.6 step 5)', async () => {
+test('the indexed directory decides exactly as resolving against every user (docs/protocol.md §2.6 step 5)', async () => {
   const store = new MemoryDocumentStore();
   await store.write(
     users.map((u) => ({

@@ -1,6 +1,6 @@
 /**
  * The users of the storage service, indexed by every attribute act-as claims can name (SID, UPN, SMTP,
- * SIP), so resolving the acting user of a request (protocol.md §2.6 step 5) costs a few map lookups
+ * SIP), so resolving the acting user of a request (docs/protocol.md §2.6 step 5) costs a few map lookups
  * instead of reading every user document. The index is rebuilt when the store's version moves (any
  * write, from this process or another), so it is never older than the store a request sees.
  */
@@ -27,7 +27,7 @@ export class UserDirectory {
   }
 
   /**
-   * Every user matching at least one attribute of the lookup (the OR of protocol.md §2.6 step 5). The
+   * Every user matching at least one attribute of the lookup (the OR of docs/protocol.md §2.6 step 5). The
    * caller applies the exactly-one rule (resolveUser), so the decision stays in the pure core function.
    */
   async candidates(lookup: UserLookup): Promise<StorageUser[]> {

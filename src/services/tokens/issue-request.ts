@@ -1,4 +1,4 @@
-/** Normalizing `issue()` input: the target host and the user an act-as token speaks for (protocol.md §2.4, §11). */
+/** Normalizing `issue()` input: the target host and the user an act-as token speaks for (docs/protocol.md §2.4, §11). */
 import { NII_ACTIVE_DIRECTORY, normalizeAuthority, tokenError } from '../../core/tokens/index.ts';
 import type { ActingUser } from '../../core/tokens/index.ts';
 
@@ -30,7 +30,7 @@ export function normalizeTargetHost(host: string): string {
 }
 
 /**
- * The outer-token user claims. Always `smtp`, `upn` and `sip` (protocol.md §11); `nameid` is the lower-case
+ * The outer-token user claims. Always `smtp`, `upn` and `sip` (docs/protocol.md §11); `nameid` is the lower-case
  * SID with `nii` activedirectory when a SID is given, otherwise the UPN without `nii` (Exchange then looks
  * the user up by UPN, §2.6 act-as step 5).
  */

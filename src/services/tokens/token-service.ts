@@ -1,5 +1,5 @@
 /**
- * Issuing and validating S2S tokens (protocol.md §2, §4, §6.2): the use cases behind `s2s token new|test`,
+ * Issuing and validating S2S tokens (docs/protocol.md §2, §4, §6.2): the use cases behind `s2s token new|test`,
  * the HTTP middleware and the storage client. Signing uses the OAuthTokenIssuer certificate that is
  * current *now*; validation verifies with node:crypto KeyObjects cached by thumbprint. What both read
  * from the store is kept per store version (store-head.ts; docs/tokens.md §7).
@@ -169,7 +169,7 @@ export class TokenService {
   }
 
   /**
-   * Validates `Authorization` for a request to `requestUrl` (protocol.md §2.6), verifying RS256 in line
+   * Validates `Authorization` for a request to `requestUrl` (docs/protocol.md §2.6), verifying RS256 in line
    * (the fastest per token); never throws for a bad token.
    */
   async validate(input: ValidateRequest): Promise<ValidationOutcome> {

@@ -1,5 +1,5 @@
 /**
- * The one contract every DocumentStore passes (conventions.md §8): the same tests run on the memory
+ * The one contract every DocumentStore passes (docs/architecture.md, convention 8): the same tests run on the memory
  * fake, SQLite and PostgreSQL. Each test gets a fresh, empty backend from `openFresh` and may open
  * several instances on it (two processes on one file, two servers on one database).
  */

@@ -1,4 +1,4 @@
-/** Every noun of the CLI; each registers its own verbs (one file per noun-verb, conventions.md §11). */
+/** Every noun of the CLI; each registers its own verbs (one file per noun-verb, docs/architecture.md, convention 11). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../cli-context.ts';
 import { registerInitCommand } from './init/index.ts';

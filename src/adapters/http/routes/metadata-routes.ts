@@ -1,5 +1,5 @@
 /**
- * Our published documents (protocol.md §1, §10, §11): `GET /metadata/json/1` (anonymous,
+ * Our published documents (docs/protocol.md §1, §10, §11): `GET /metadata/json/1` (anonymous,
  * `application/json; charset=utf-8`), OIDC discovery and the JWKS. Each is built at request time, so a
  * staged certificate appears at once; Cache-Control stays modest (partners also cache, §7). URLs in them
  * name a configured host name, never the request's Host (docs/security.md "Host header").

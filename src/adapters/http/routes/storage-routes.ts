@@ -1,7 +1,7 @@
 /**
  * The storage service over HTTPS (docs/storage.md): JSON under `/storage/v1`, every call but the
  * OpenAPI document authenticated with an S2S bearer token. Each handler is the same list of named steps
- * (conventions.md §10): parse → authenticate → authorize (resolve the acting user, protocol.md §2.6
+ * (docs/architecture.md, convention 10): parse → authenticate → authorize (resolve the acting user, docs/protocol.md §2.6
  * step 5) → act. Refusals keep Exchange's wire shape: 401 + WWW-Authenticate + x-ms-diagnostics (§6.2).
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';

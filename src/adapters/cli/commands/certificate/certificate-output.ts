@@ -29,7 +29,7 @@ export function renderCertificates(entries: readonly CertificateListEntry[]): st
     .join('\n\n');
 }
 
-/** Parses `--effective-date` (ISO 8601 with a date; a zone-less time is read as UTC, as protocol.md §7 warns regional parsing misleads). */
+/** Parses `--effective-date` (ISO 8601 with a date; a zone-less time is read as UTC, as docs/protocol.md §7 warns regional parsing misleads). */
 export function parseEffectiveDate(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
   const withZone = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? `${text}Z` : text;

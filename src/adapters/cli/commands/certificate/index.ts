@@ -1,4 +1,4 @@
-/** `s2s certificate …` (Import/Get/Set/Remove-CsCertificate and friends; protocol.md §5.4). */
+/** `s2s certificate …` (Import/Get/Set/Remove-CsCertificate and friends; docs/protocol.md §5.4). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { registerCertificateDeleteCommand } from './delete.ts';

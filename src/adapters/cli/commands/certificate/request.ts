@@ -1,5 +1,5 @@
 /**
- * `s2s certificate request` (Request-CsCertificate; protocol.md §5.4, product.md §3): a new request online
+ * `s2s certificate request` (Request-CsCertificate; docs/protocol.md §5.4, docs/ca.md): a new request online
  * (`--ca internal|<enrollment url>|acme+https://…`) or offline (`--output request.pem`), reviewed before it is
  * sent; and `--list | --retrieve | --clear --request-id N` for pending requests.
  */

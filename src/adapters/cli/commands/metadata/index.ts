@@ -1,4 +1,4 @@
-/** `s2s metadata …`: our authentication metadata document (protocol.md §1). */
+/** `s2s metadata …`: our authentication metadata document (docs/protocol.md §1). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { registerMetadataShowCommand } from './show.ts';

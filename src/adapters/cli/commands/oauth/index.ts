@@ -1,4 +1,4 @@
-/** `s2s oauth …` (Get/Set-CsOAuthConfiguration; protocol.md §5.2). */
+/** `s2s oauth …` (Get/Set-CsOAuthConfiguration; docs/protocol.md §5.2). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { registerOAuthGetCommand } from './get.ts';

@@ -1,4 +1,4 @@
-/** `s2s partner …` (New/Get/Set/Remove-CsPartnerApplication; protocol.md §5.1). */
+/** `s2s partner …` (New/Get/Set/Remove-CsPartnerApplication; docs/protocol.md §5.1). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { registerPartnerNewCommand } from './new.ts';

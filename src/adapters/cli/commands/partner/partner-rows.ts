@@ -1,4 +1,4 @@
-/** How partner applications print (Format-List names as Get-CsPartnerApplication shows them; protocol.md §5.1). */
+/** How partner applications print (Format-List names as Get-CsPartnerApplication shows them; docs/protocol.md §5.1). */
 import { sharedError } from '../../../../core/index.ts';
 import type { Warning } from '../../../../core/index.ts';
 import type { PartnerView } from '../../../../services/index.ts';

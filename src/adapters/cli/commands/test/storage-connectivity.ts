@@ -1,5 +1,5 @@
 /**
- * `s2s test storage-connectivity` [Test-CsExStorageConnectivity] (protocol.md §5.5): writes a test item
+ * `s2s test storage-connectivity` [Test-CsExStorageConnectivity] (docs/protocol.md §5.5): writes a test item
  * into a user's mailbox on the partner, reads it back and optionally deletes it, step by step.
  */
 import type { Command } from 'commander';

@@ -1,4 +1,4 @@
-/** `s2s token …`: issue a token for a partner, explain why a token is accepted or refused (protocol.md §2). */
+/** `s2s token …`: issue a token for a partner, explain why a token is accepted or refused (docs/protocol.md §2). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { registerTokenNewCommand } from './new.ts';

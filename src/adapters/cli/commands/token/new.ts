@@ -1,5 +1,5 @@
 /**
- * `s2s token new`: an app-only or act-as token for a partner (protocol.md §2.3, §2.4). The only command
+ * `s2s token new`: an app-only or act-as token for a partner (docs/protocol.md §2.3, §2.4). The only command
  * that prints a token: stdout carries the token alone (for `curl -H "Authorization: Bearer $(…)"`).
  */
 import type { Command } from 'commander';

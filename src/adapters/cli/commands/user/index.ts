@@ -1,4 +1,4 @@
-/** `s2s user …`: the users of the storage service (resolved from act-as tokens, protocol.md §2.6 step 5). */
+/** `s2s user …`: the users of the storage service (resolved from act-as tokens, docs/protocol.md §2.6 step 5). */
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { registerUserAddCommand } from './add.ts';
