@@ -38,6 +38,10 @@ export interface CertificateTemplate {
   readonly sanPolicy: SanPolicy;
   /** Smallest RSA key accepted, in bits. */
   readonly minimumRsaKeySize: number;
+  /** Enrollment may certify wildcard names (`*.contoso.com`); default false (docs/ca.md "Name constraints"). */
+  readonly allowWildcard?: boolean;
+  /** Enrollment may certify IP addresses; default false. */
+  readonly allowIpAddresses?: boolean;
 }
 
 /** The default web-server template (what Windows CAs call `WebServer`): 2 years, serverAuth. */
@@ -68,6 +72,9 @@ export function validateTemplate(input: CertificateTemplate): CertificateTemplat
     throw bad('validityDays', 'must be 1 to 3650 days');
   if (!['copy', 'dns-only', 'none'].includes(input.sanPolicy))
     throw bad('sanPolicy', 'must be copy, dns-only or none');
+  for (const flag of ['allowWildcard', 'allowIpAddresses'] as const)
+    if (input[flag] !== undefined && typeof input[flag] !== 'boolean')
+      throw bad(flag, 'must be true or false');
   if (![1024, 2048, 3072, 4096].includes(input.minimumRsaKeySize))
     throw bad('minimumRsaKeySize', 'must be 1024, 2048, 3072 or 4096');
   return Object.freeze({

@@ -18,6 +18,7 @@ export * from './response-file.ts';
 export * from './certificate-chain.ts';
 export * from './certificate-status.ts';
 export * from './request-names.ts';
+export * from './enrollment-names.ts';
 export * from './ca-account-password.ts';
 // Remote CAs are reached through the CaBackend port only (ca-backend.ts); the clients stay private.
 export { enrollmentEndpoint } from './enrollment-client.ts';

@@ -72,6 +72,12 @@ export const CA_ERRORS = defineErrors({
     meaning: 'The CA account name or password presented for enrollment is wrong.',
     fix: 'Check --ca-account and the password file; the CA administrator lists accounts with `s2s ca account list`.',
   },
+  ERR_CA_NAME_NOT_ALLOWED: {
+    category: 'refused',
+    meaning:
+      'An enrollment asked for a name the CA account or the template does not allow: a wildcard or an IP address without a template that allows it, or a DNS name outside the account\'s allowed names (docs/ca.md "Name constraints"). Nothing was issued.',
+    fix: 'Request only the names the account may enroll (`s2s ca account list` shows them), or have the CA administrator use a template with --allow-wildcard / --allow-ip-addresses.',
+  },
   ERR_CA_ACCOUNT_LOCKED: {
     category: 'refused',
     meaning:

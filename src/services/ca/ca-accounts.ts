@@ -7,6 +7,8 @@ import type { ServiceDeps } from '../service-deps.ts';
 import type { CaDocument } from './ca-documents.ts';
 
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$/;
+/** An allowed-name pattern: a host name, or `.domain` / `*.domain` for any name under it. */
+const ALLOWED_NAME = /^(\*\.|\.)?[a-z0-9]([a-z0-9-]{0,62})(\.[a-z0-9]([a-z0-9-]{0,62}))*$/i;
 /** Shortest CA account password accepted, in characters. */
 export const MIN_CA_PASSWORD_LENGTH = 12;
 
@@ -18,8 +20,16 @@ export class CaAccounts {
     this.#document = document;
   }
 
-  /** Adds an account; throws ERR_CA_ACCOUNT_EXISTS. */
-  async add(name: string, password: string): Promise<void> {
+  /**
+   * Adds an account; throws ERR_CA_ACCOUNT_EXISTS. `allowedNames` (`host` or `.domain`) limits the names
+   * it may enroll (docs/ca.md "Name constraints"); without them, any name its templates allow.
+   */
+  async add(name: string, password: string, allowedNames?: readonly string[]): Promise<void> {
+    for (const pattern of allowedNames ?? [])
+      if (!ALLOWED_NAME.test(pattern))
+        throw sharedError('ERR_INVALID_INPUT', `allowed name "${pattern}" is not a host name or .domain`, {
+          field: 'allowedNames',
+        });
     if (!ACCOUNT_NAME.test(name))
       throw sharedError('ERR_INVALID_INPUT', 'account names use letters, digits and . _ @ -', {
         field: 'account',
@@ -37,14 +47,19 @@ export class CaAccounts {
       name,
       password: await hashPassword(password),
       createdAt: this.#deps.clock.now().toISOString(),
+      ...(allowedNames && allowedNames.length > 0 ? { allowedNames: [...allowedNames] } : {}),
     };
     const body: CaDocument = { ...doc.body, accounts: [...doc.body.accounts, account] };
     await this.#deps.store.write([{ op: 'put', kind: 'ca', key: doc.key, body, expect: doc.version }]);
   }
 
-  /** Account names with their creation time (never the hashes). */
-  async list(): Promise<Array<{ name: string; createdAt: string }>> {
-    return (await this.#document()).body.accounts.map((a) => ({ name: a.name, createdAt: a.createdAt }));
+  /** Account names with their creation time and allowed names (never the hashes). */
+  async list(): Promise<Array<{ name: string; createdAt: string; allowedNames: readonly string[] | null }>> {
+    return (await this.#document()).body.accounts.map((a) => ({
+      name: a.name,
+      createdAt: a.createdAt,
+      allowedNames: a.allowedNames ?? null,
+    }));
   }
 
   /** Removes an account. */

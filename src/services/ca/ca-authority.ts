@@ -8,6 +8,7 @@ import { sharedError } from '../../core/index.ts';
 import { caError } from '../../core/ca/ca-errors.ts';
 import {
   WEB_SERVER_TEMPLATE,
+  checkEnrollmentNames,
   createCrl,
   createIntermediateCertificate,
   createRootCertificate,
@@ -219,6 +220,11 @@ export class CaAuthority {
   }): Promise<IssuedCertificate> {
     const template = await this.template(input.template);
     const request = await parseRequest(input.csr);
+    if (input.account !== null) {
+      // Enrollment certifies only the names the account and the template allow (docs/ca.md "Name constraints").
+      const account = (await this.document()).body.accounts.find((a) => a.name === input.account);
+      checkEnrollmentNames(request, template, { name: input.account, allowedNames: account?.allowedNames });
+    }
     const size = keySizeOf(request.publicKey);
     if (request.publicKey.asymmetricKeyType === 'rsa' && size < template.minimumRsaKeySize) {
       throw caError(

@@ -18,6 +18,8 @@ export interface CaAccount {
   readonly name: string;
   readonly password: PasswordHash;
   readonly createdAt: string;
+  /** Names this account may enroll (`host`, `.domain`); absent: any name the template allows (docs/ca.md). */
+  readonly allowedNames?: readonly string[];
 }
 
 /** Kind `ca`, key: the CA name. One issuing CA per deployment. */

@@ -16,12 +16,20 @@ export function registerCaAccountCommands(ca: Command, env: CliEnvironment): voi
       )
       .requiredOption('--name <name>', 'account name')
       .requiredOption('--password-file <path>', 'file holding the password (first line), or - for stdin')
+      .option(
+        '--allowed-names <list>',
+        'names it may enroll, comma-separated: host names, or .domain for any name under it (default: any the template allows)',
+      )
       .action(
-        defineAction<{ name: string; passwordFile: string }>(
+        defineAction<{ name: string; passwordFile: string; allowedNames?: string }>(
           env,
           async ({ opts, printer, deployment, io }) => {
             const password = await readSecretFile(opts.passwordFile, io);
-            await (await deployment()).services.ca.authority.accounts.add(opts.name, password);
+            const allowed = opts.allowedNames
+              ?.split(',')
+              .map((n) => n.trim())
+              .filter(Boolean);
+            await (await deployment()).services.ca.authority.accounts.add(opts.name, password, allowed);
             printer.result({ account: opts.name }, () => `CA account ${opts.name} added`);
           },
         ),
@@ -35,7 +43,11 @@ export function registerCaAccountCommands(ca: Command, env: CliEnvironment): voi
       .action(
         defineAction(env, async ({ printer, deployment }) => {
           const accounts = await (await deployment()).services.ca.authority.accounts.list();
-          printer.result({ accounts }, () => accounts.map((a) => `${a.name}  ${a.createdAt}`).join('\n'));
+          printer.result({ accounts }, () =>
+            accounts
+              .map((a) => `${a.name}  ${a.createdAt}  names ${a.allowedNames?.join(',') ?? 'any'}`)
+              .join('\n'),
+          );
         }),
       ),
     's2s ca account list',

@@ -12,6 +12,8 @@ interface AddOptions {
   eku?: string;
   validityDays: string;
   sanPolicy: string;
+  allowWildcard?: boolean;
+  allowIpAddresses?: boolean;
   minKeySize: string;
 }
 
@@ -53,6 +55,8 @@ export function registerCaTemplateCommands(ca: Command, env: CliEnvironment): vo
       .option('--validity-days <days>', 'validity in days', '730')
       .option('--san-policy <policy>', 'copy | dns-only | none', 'copy')
       .option('--min-key-size <bits>', 'smallest RSA key accepted', '2048')
+      .option('--allow-wildcard', 'enrollment may certify wildcard names (*.domain)')
+      .option('--allow-ip-addresses', 'enrollment may certify IP addresses')
       .action(
         defineAction<AddOptions>(env, async ({ opts, printer, deployment }) => {
           const validityDays = Number(opts.validityDays);
@@ -69,6 +73,8 @@ export function registerCaTemplateCommands(ca: Command, env: CliEnvironment): vo
             validityDays,
             sanPolicy: opts.sanPolicy as SanPolicy,
             minimumRsaKeySize,
+            ...(opts.allowWildcard ? { allowWildcard: true } : {}),
+            ...(opts.allowIpAddresses ? { allowIpAddresses: true } : {}),
           });
           printer.result({ template: added }, () => `template ${added.name} added`);
         }),
