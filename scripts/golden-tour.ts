@@ -44,6 +44,8 @@ function pfx(name: string, subject: string, san: string): string {
     `subjectAltName=${san}`,
     '-addext',
     'keyUsage=critical,digitalSignature,keyEncipherment',
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
   );
   openssl(
     'pkcs12',
