@@ -32,7 +32,10 @@ describe('PEM exports', () => {
   });
 
   test('ca export-root prints the root that `ca show` names; --output writes a new file and never overwrites', async () => {
-    assert.equal((await s2s('ca', 'init', '--intermediate', 'CN=Contoso Issuing CA')).code, 0);
+    assert.equal(
+      (await s2s('ca', 'init', '--intermediate', 'CN=Contoso Issuing CA', '--trust-for-tls')).code,
+      0,
+    );
     const shown = JSON.parse((await s2s('ca', 'show', '--json')).out) as { rootThumbprint: string };
     const r = await s2s('ca', 'export-root');
     assert.equal(r.code, 0, r.err);
@@ -56,7 +59,7 @@ describe('PEM exports', () => {
     const roots = JSON.parse((await s2s('trusted-root', 'list', '--json')).out) as {
       roots: Array<{ thumbprint: string }>;
     };
-    assert.equal(roots.roots.length, 1, 'ca init trusts its own root');
+    assert.equal(roots.roots.length, 1, 'ca init --trust-for-tls trusts its own root');
     const only = await s2s('trusted-root', 'export');
     assert.equal(only.code, 0, only.err);
     assert.equal(fingerprint(only.out), roots.roots[0]!.thumbprint);

@@ -4,7 +4,12 @@
  * — no wildcard and no IP address unless the template says so, nothing outside the account's names — and
  * a refused enrollment issues nothing.
  */
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { s2s } from './hostile-deployment.ts';
 import assert from 'node:assert/strict';
 import { createRequest, generateKeyPair } from '../../src/ca/index.ts';
 import type { KeyPair } from '../../src/ca/index.ts';
@@ -127,5 +132,41 @@ describe("an account's allowed names", () => {
       'portal.contoso.com',
     ]);
     assert.doesNotMatch(JSON.stringify(accounts), /scrypt|salt|hash/i);
+  });
+});
+
+describe('trusting the own root for outbound TLS is a separate, explicit decision', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 's2s-hostile-ca-trust-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const home = (name: string) => ({
+    S2S_HOME: join(dir, name),
+    S2S_MASTER_KEY: randomBytes(32).toString('base64'),
+    S2S_NODE: 'fe1.contoso.com',
+  });
+  const trustedRoots = async (env: Record<string, string>) =>
+    (JSON.parse((await s2s(env, 'trusted-root', 'list', '--json')).out) as { roots: unknown[] }).roots.length;
+
+  test('ca init leaves the trusted roots alone; ca init --trust-for-tls adds the root', async () => {
+    const plain = home('plain');
+    assert.equal((await s2s(plain, 'init', '--realm', 'contoso.com')).code, 0);
+    const r = await s2s(plain, 'ca', 'init', '--json');
+    assert.equal(r.code, 0, r.err);
+    assert.equal((JSON.parse(r.out) as { trusted: boolean }).trusted, false);
+    assert.equal(await trustedRoots(plain), 0, 'outbound TLS does not trust what the CA issues');
+    const opted = home('opted');
+    assert.equal((await s2s(opted, 'init', '--realm', 'contoso.com')).code, 0);
+    assert.equal((await s2s(opted, 'ca', 'init', '--trust-for-tls')).code, 0);
+    assert.equal(await trustedRoots(opted), 1);
+  });
+
+  test('a certificate the own CA issued is still "issued and valid" for the request wizard', async () => {
+    const own = await testCaDeployment({ nodeName: 'fe1.contoso.com' });
+    await own.ca.authority.init({ keys: testCaKeys() });
+    assert.deepEqual(await own.ca.trustedRoots.list(), []);
+    const outcome = await own.ca.request({ usages: ['Default'], ca: 'internal' });
+    assert.equal(outcome.kind, 'issued');
+    if (outcome.kind === 'issued') assert.equal(outcome.result.status.status, 'valid');
   });
 });

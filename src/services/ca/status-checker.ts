@@ -4,6 +4,7 @@ import { assessCertificate, parseCertificates } from '../../ca/index.ts';
 import type { CertificateStatus } from '../../ca/index.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { TrustedRoots } from './trusted-roots.ts';
+import type { CaDocument } from './ca-documents.ts';
 import { caError } from '../../core/ca/ca-errors.ts';
 
 export interface CertificateStatusReport {
@@ -33,6 +34,15 @@ export class StatusChecker {
     this.#roots = roots;
   }
 
+  /**
+   * The built-in CA's root: a certificate it issued is "issued and valid" for the request wizard whether
+   * or not the root is among the trusted roots, which decide outbound TLS (docs/ca.md "Trusting the root").
+   */
+  async #ownRoot() {
+    const [ca] = await this.#deps.store.list<CaDocument>('ca');
+    return ca ? parseCertificates([Buffer.from(ca.body.root.certificate, 'base64')]) : [];
+  }
+
   /** Status of an installed certificate for the given usages (default: the usages it is assigned to). */
   async check(thumbprint: string, usages?: readonly string[]): Promise<CertificateStatusReport> {
     const doc = await this.#deps.store.get<CertificateRecord>('certificate', thumbprint.toUpperCase());
@@ -47,7 +57,7 @@ export class StatusChecker {
     const report = await assessCertificate({
       leaf: leaf!,
       chain,
-      trustedRoots: await this.#roots.parsed(),
+      trustedRoots: [...(await this.#roots.parsed()), ...(await this.#ownRoot())],
       hasPrivateKey: doc.body.privateKey !== undefined,
       usages: assigned,
     });

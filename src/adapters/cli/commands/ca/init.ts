@@ -12,6 +12,7 @@ interface Options {
   intermediate?: string;
   crlUrl?: string;
   trust?: boolean;
+  trustForTls?: boolean;
 }
 
 export function registerCaInitCommand(ca: Command, env: CliEnvironment): void {
@@ -27,7 +28,11 @@ export function registerCaInitCommand(ca: Command, env: CliEnvironment): void {
       '--crl-url <url>',
       'CRL distribution point written into issued certificates (e.g. https://pool.contoso.com/ca/crl)',
     )
-    .option('--no-trust', "do not add the new root to this deployment's trusted roots")
+    .option(
+      '--trust-for-tls',
+      "also add the new root to this deployment's trusted roots, so outbound TLS (partner metadata, storage) accepts certificates this CA issues",
+    )
+    .option('--no-trust', 'accepted for old scripts: not trusting the root is now the default')
     .action(
       defineAction<Options>(env, async ({ opts, printer, deployment }) => {
         const keySize = Number(opts.keySize ?? '3072');
@@ -46,9 +51,10 @@ export function registerCaInitCommand(ca: Command, env: CliEnvironment): void {
               crlUrl: opts.crlUrl,
             }),
         );
-        // The deployment's own enterprise CA is trusted by the deployment unless the admin says otherwise,
-        // so certificates it issues are valid at once (the wizard's "issued and valid").
-        const trusted = opts.trust !== false;
+        // Trusting our own CA for outbound TLS is a separate, explicit decision (docs/ca.md "Trusting the
+        // root"): otherwise any enrollment account could mint a certificate a partner URL would be trusted
+        // with. The request wizard's status uses the CA's root either way.
+        const trusted = opts.trustForTls === true;
         if (trusted) await services.ca.trustedRoots.add(Buffer.from(doc.root.certificate, 'base64'));
         const data = {
           name: doc.name,
