@@ -95,6 +95,9 @@ export function houseRuleBreaches(repoRoot) {
     ...linesMatching(files, /(\/\/|\/?\*).*\b[Ii]ssues? #?\d+\b/).map(
       (h) => `comment cites an issue: ${rel(h)}`,
     ),
+    ...linesMatching(files, /(?<![\w/])(protocol|product|conventions|dependencies)\.md\b/).map(
+      (h) => `cites a document outside the repository (cite docs/): ${rel(h)}`,
+    ),
   ];
 }
 

@@ -1,5 +1,5 @@
 /**
- * The status the request wizard shows after issuance or import (product.md §3 step 7): issued and valid,
+ * The status the request wizard shows after issuance or import (docs/ca.md, request step 7): issued and valid,
  * or why not — root CA not trusted, private key missing, key usage unfit for the usage, chain incomplete.
  * A pure function of the certificates, the trusted roots and the usages.
  */
@@ -18,7 +18,7 @@ export const CERTIFICATE_STATUSES = [
 ] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 
-/** Usages that present the certificate as a TLS server (product.md §2). */
+/** Usages that present the certificate as a TLS server (docs/protocol.md §5.4). */
 const WEB_USAGES = new Set(['Default', 'WebServicesInternal', 'WebServicesExternal']);
 const ANY_EKU = '2.5.29.37.0';
 

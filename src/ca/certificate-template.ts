@@ -1,5 +1,5 @@
 /**
- * Certificate templates of the built-in CA (the enterprise CA's templates, product.md §3 step 3): which
+ * Certificate templates of the built-in CA (the enterprise CA's templates, docs/ca.md, request step 3): which
  * key usages and extended key usages an issued certificate gets, and for how long it is valid.
  */
 import { caError } from '../core/ca/ca-errors.ts';

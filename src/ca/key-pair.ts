@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 
 const generate = promisify(generateNodeKeyPair);
 
-/** Key algorithms a request may use (Request-CsCertificate -KeyAlg; protocol.md §5.4). */
+/** Key algorithms a request may use (Request-CsCertificate -KeyAlg; docs/protocol.md §5.4). */
 export const KEY_ALGORITHMS = ['RSA', 'ECDSA_P256'] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 

@@ -1,12 +1,12 @@
-/** Key rules per usage (product.md §1: OAuthTokenIssuer needs RSA of at least 2048 bits). */
+/** Key rules per usage (docs/protocol.md §5.4: OAuthTokenIssuer needs RSA of at least 2048 bits). */
 import { caError } from '../core/ca/ca-errors.ts';
 import { sharedError } from '../core/shared/shared-errors.ts';
 import type { KeySpec } from './key-pair.ts';
 import { KEY_ALGORITHMS, RSA_KEY_SIZES } from './key-pair.ts';
 
-/** Smallest RSA key the token issuer may sign with (Exchange refuses to sign with less; protocol.md §5.4). */
+/** Smallest RSA key the token issuer may sign with (Exchange refuses to sign with less; docs/protocol.md §5.4). */
 export const MIN_TOKEN_ISSUER_RSA_BITS = 2048;
-/** Default key length of a request (product.md §3 step 4). */
+/** Default key length of a request (docs/ca.md, request step 4). */
 export const DEFAULT_REQUEST_KEY_SIZE = 2048;
 
 /** Checks a key spec against the usages it is requested for; throws the matching refusal. */

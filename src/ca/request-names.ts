@@ -1,6 +1,6 @@
 /**
  * Subject and subject alternative names of a request, computed from the deployment for review
- * (product.md §3 step 6; protocol.md §5.4 Request-CsCertificate derives them from the topology).
+ * (docs/ca.md, request step 6; docs/protocol.md §5.4 Request-CsCertificate derives them from the topology).
  * Pure: the service passes in the pool FQDN, the node FQDN and the SIP domains.
  */
 
@@ -10,7 +10,7 @@ export interface RequestNameInput {
   /** The pool's FQDN (the first host name partners address us by; the node FQDN on a one-server pool). */
   readonly poolFqdn: string;
   readonly nodeFqdn: string;
-  /** The OAuth realm: the primary SIP domain (product.md §4). */
+  /** The OAuth realm: the primary SIP domain (docs/protocol.md §3). */
   readonly realm: string;
   /** SIP domains named with --sip-domain. */
   readonly sipDomains: readonly string[];
@@ -42,7 +42,7 @@ export function includedSipDomains(
 
 /**
  * Names each usage needs. OAuthTokenIssuer: the SIP domain(s) — its Subject must contain the SIP domain
- * (product.md §1). Default: pool and node FQDNs plus `sip.<domain>` (client sign-in). Internal web services:
+ * (docs/protocol.md §5.4). Default: pool and node FQDNs plus `sip.<domain>` (client sign-in). Internal web services:
  * pool, node and `lyncdiscoverinternal.<domain>`; external: pool plus `lyncdiscover.`, `meet.`, `dialin.`.
  */
 export function namesForUsage(usage: string, input: RequestNameInput): string[] {

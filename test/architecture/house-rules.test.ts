@@ -28,6 +28,10 @@ test('the checker finds a type-only circle, a cast through unknown and an issue 
       'export const x = 1 as unknown as string; // see issue 12\n',
     );
     writeFileSync(join(root, 'src', 'a', 'three.test.ts'), 'export const y = 1 as unknown as string;\n');
+    writeFileSync(
+      join(root, 'src', 'a', 'four.ts'),
+      '// protocol.md §2.6 step 5\nexport const y = 2; // docs/protocol.md §2.6\n',
+    );
     const breaches = breachesOf(root);
     assert.equal(
       breaches.filter((b) => b.startsWith('import circle: src/a/one.ts → src/a/two.ts')).length,
@@ -35,7 +39,13 @@ test('the checker finds a type-only circle, a cast through unknown and an issue 
     );
     assert.equal(breaches.filter((b) => b.startsWith('cast through unknown: src/a/three.ts:1')).length, 1);
     assert.equal(breaches.filter((b) => b.startsWith('comment cites an issue: src/a/three.ts:1')).length, 1);
-    assert.equal(breaches.length, 3, breaches.join('\n'));
+    assert.equal(
+      breaches.filter((b) =>
+        b.startsWith('cites a document outside the repository (cite docs/): src/a/four.ts:1'),
+      ).length,
+      1,
+    );
+    assert.equal(breaches.length, 4, breaches.join('\n'));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-/** CA accounts (the "CA account credentials" of product.md §3 step 2), kept in the CA document, hashed with scrypt. */
+/** CA accounts (the "CA account credentials" of docs/ca.md, request step 2), kept in the CA document, hashed with scrypt. */
 import { sharedError } from '../../core/index.ts';
 import { caError } from '../../core/ca/ca-errors.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../../ca/index.ts';

@@ -1,5 +1,5 @@
 /**
- * The built-in certification authority and certificate requests (docs/ca.md; product.md §3; protocol.md §5.4
+ * The built-in certification authority and certificate requests (docs/ca.md; docs/ca.md; docs/protocol.md §5.4
  * Request-CsCertificate): the CA itself (`authority`), trusted roots, pending requests, online and offline
  * requests, response import and the wizard's status.
  */

@@ -1,7 +1,7 @@
 /**
  * Writes an issued certificate into the deployment: the `certificate` document (CertificateRecord shape,
  * private key sealed with AAD = thumbprint) and, unless --no-assign, the `assignment` documents that make
- * it current for its usages (Set-CsCertificate semantics: old current becomes previous; protocol.md §5.4).
+ * it current for its usages (Set-CsCertificate semantics: old current becomes previous; docs/protocol.md §5.4).
  */
 import type { KeyObject } from 'node:crypto';
 import { GLOBAL_IDENTITY, emptyAssignment, setCurrent } from '../../core/index.ts';

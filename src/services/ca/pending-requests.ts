@@ -1,5 +1,5 @@
 /**
- * Pending certificate requests (Request-CsCertificate -List/-Retrieve/-Clear; protocol.md §5.4). A request
+ * Pending certificate requests (Request-CsCertificate -List/-Retrieve/-Clear; docs/protocol.md §5.4). A request
  * and its sealed private key are written in ONE batch with the id counter, before the request leaves the
  * process: a crash leaves either nothing or a pending request that still has its key (docs/ca.md).
  */

@@ -1,5 +1,5 @@
 /**
- * The review step of a request (product.md §3 steps 1–6): everything decided before a key is generated —
+ * The review step of a request (docs/ca.md, request steps 1–6): everything decided before a key is generated —
  * subject and SANs from the deployment, key rules per usage, friendly name, where the request goes.
  */
 import { CERTIFICATE_USAGES, LABEL_USAGES, sharedError } from '../../core/index.ts';
@@ -128,7 +128,7 @@ async function deploymentNames(deps: ServiceDeps, options: CertificateRequestOpt
   return { poolFqdn, nodeFqdn, realm, sipDomains };
 }
 
-/** A friendly name when none is given: usages, first name and date (product.md §3 step 4). */
+/** A friendly name when none is given: usages, first name and date (docs/ca.md, request step 4). */
 export function defaultFriendlyName(usages: readonly string[], name: string, now: Date): string {
   return `${usages.join('+')} ${name} ${now.toISOString().slice(0, 10)}`;
 }

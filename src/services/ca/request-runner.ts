@@ -1,5 +1,5 @@
 /**
- * Runs a reviewed request (product.md §3 step 7): generate the key, persist the pending request with its
+ * Runs a reviewed request (docs/ca.md, request step 7): generate the key, persist the pending request with its
  * sealed key (one batch), then either hand back the PKCS#10 (offline) or submit it online and import the
  * answer. The order is what makes a crash safe: no request leaves the process before its key is stored.
  */

@@ -1,6 +1,6 @@
 /**
  * Completes a request with the CA's response (Import-CsCertificate completing an offline request;
- * protocol.md §5.4): finds the pending request by public key, orders the chain, drops unrelated
+ * docs/protocol.md §5.4): finds the pending request by public key, orders the chain, drops unrelated
  * certificates, checks the key usage, installs and assigns in one batch, then reports the status.
  */
 import { caError } from '../../core/ca/ca-errors.ts';

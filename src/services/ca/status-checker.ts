@@ -1,4 +1,4 @@
-/** The wizard's status of an installed certificate (product.md §3 step 7), with the fix for each finding. */
+/** The wizard's status of an installed certificate (docs/ca.md, request step 7), with the fix for each finding. */
 import type { CertificateAssignment, CertificateRecord, Warning } from '../../core/index.ts';
 import { assessCertificate, parseCertificates } from '../../ca/index.ts';
 import type { CertificateStatus } from '../../ca/index.ts';

@@ -1,4 +1,4 @@
-/** Trusted root CAs of the deployment (`s2s trusted-root add|list|remove`; product.md §3 step 7). */
+/** Trusted root CAs of the deployment (`s2s trusted-root add|list|remove`; docs/ca.md, request step 7). */
 import { caError } from '../../core/ca/ca-errors.ts';
 import { isSelfSigned, parseCertificates, parseResponseFile, x509 } from '../../ca/index.ts';
 import type { ParsedCertificate } from '../../ca/index.ts';
