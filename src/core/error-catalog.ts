@@ -65,4 +65,8 @@ export const PLATFORM_ERROR_CODES: Readonly<Record<string, string>> = {
   UND_ERR_SOCKET: 'undici socket failure; reported as the partner being unreachable',
   ERR_HTTP_REQUEST_TIMEOUT:
     'Node.js: a client did not send its request headers in time; answered 408 and logged as a client error (code only)',
+  FST_ERR_BAD_URL:
+    'fastify: the request path does not percent-decode; answered ERR_HTTP_BAD_URL without the path',
+  FST_ERR_MAX_PARAM_LENGTH:
+    'fastify: a path parameter is over the router length limit; answered ERR_HTTP_BAD_URL without the path',
 };

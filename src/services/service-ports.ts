@@ -16,7 +16,7 @@ import type { IssueUser } from './tokens/issue-request.ts';
 /** The deployment's OAuth configuration (OAuthService). */
 export interface OAuthConfigPort {
   find(): Promise<StoredDocument<OAuthConfiguration> | undefined>;
-  /** Throws ERR_OAUTH_NOT_CONFIGURED when the deployment has none. */
+  /** Throws ERR_NOT_INITIALIZED when the deployment has none. */
   get(): Promise<OAuthConfiguration>;
 }
 

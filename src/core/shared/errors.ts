@@ -79,7 +79,7 @@ export class S2sError extends Error {
 }
 
 /**
- * Builds a typed raiser for one catalog: `const fail = errorFactory(CERT_ERRORS); throw fail('ERR_X', 'msg')`.
+ * Builds a typed raiser for one catalog: `const fail = errorFactory(CERT_ERRORS); throw fail('ERR_CERTIFICATE_NOT_FOUND', 'msg')`.
  * The category comes from the catalog, so a code cannot be thrown with the wrong category.
  */
 export function errorFactory<T extends ErrorCatalog>(catalog: T) {
