@@ -5,10 +5,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
 import { startServer } from '../../src/main/server.ts';
 import type { RunningServer } from '../../src/main/server.ts';
 import { HOST, hostileWorld } from './hostile-deployment.ts';
+import { httpsGet } from './loopback-https.ts';
 import type { HostileWorld } from './hostile-deployment.ts';
 
 let w: HostileWorld;
@@ -28,30 +28,9 @@ after(async () => {
   await w?.close();
 });
 
-function get(path: string): Promise<{ status: number; type: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path,
-        method: 'GET',
-        rejectUnauthorized: false,
-        agent: false,
-        headers: { host: HOST },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+async function get(path: string): Promise<{ status: number; type: string; body: string }> {
+  const a = await httpsGet(server.port, path, { host: HOST });
+  return { status: a.status, type: String(a.headers['content-type']), body: a.body };
 }
 
 const MARK = 'eyJhbGciOiJub25lIn0<script>alert(1)</script>';

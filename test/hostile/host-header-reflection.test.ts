@@ -6,10 +6,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
 import { startServer } from '../../src/main/server.ts';
 import type { RunningServer } from '../../src/main/server.ts';
 import { HOST, hostileWorld } from './hostile-deployment.ts';
+import { httpsGet } from './loopback-https.ts';
 import type { HostileWorld } from './hostile-deployment.ts';
 
 const SECOND = 'lync-ext.contoso.com';
@@ -18,30 +18,9 @@ const EVIL = 'evil.attacker.example';
 let w: HostileWorld;
 let server: RunningServer;
 
-function get(path: string, host: string): Promise<{ status: number; cache: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path,
-        method: 'GET',
-        rejectUnauthorized: false,
-        agent: false,
-        headers: { host },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, cache: String(res.headers['cache-control']), body }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+async function get(path: string, host: string): Promise<{ status: number; cache: string; body: string }> {
+  const a = await httpsGet(server.port, path, { host });
+  return { status: a.status, cache: String(a.headers['cache-control']), body: a.body };
 }
 
 before(async () => {

@@ -6,8 +6,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
-import { connect } from 'node:tls';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { startServer } from '../../src/main/server.ts';
@@ -25,6 +23,7 @@ import {
   rs256,
   SHAREPOINT,
 } from './hostile-deployment.ts';
+import { httpsGet, rawTls } from './loopback-https.ts';
 import type { HostileWorld } from './hostile-deployment.ts';
 
 const CATEGORIES: Record<number, string> = {
@@ -57,45 +56,12 @@ interface Answer {
 }
 
 function get(headers: Record<string, string>, path = PATH): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path,
-        method: 'GET',
-        rejectUnauthorized: false,
-        agent: false,
-        headers: { host: HOST, ...headers },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+  return httpsGet(server.port, path, { host: HOST, ...headers });
 }
 
 /** Raw HTTP/1.1 over TLS, for what a well-behaved client library would not send. */
 function raw(text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({
-      host: '127.0.0.1',
-      port: server.port,
-      rejectUnauthorized: false,
-      servername: HOST,
-    });
-    let out = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (c: string) => (out += c));
-    socket.on('end', () => resolve(out));
-    socket.on('error', reject);
-    socket.write(text);
-  });
+  return rawTls(server.port, HOST, text);
 }
 
 function bearer(token: string): Record<string, string> {

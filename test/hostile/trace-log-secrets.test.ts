@@ -8,13 +8,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
-import { connect } from 'node:tls';
 import { Writable } from 'node:stream';
 import { startServer } from '../../src/main/server.ts';
 import type { RunningServer } from '../../src/main/server.ts';
 import { createServerLogger } from '../../src/main/server-logger.ts';
 import { actorClaims, EXCHANGE, HOST, hostileWorld, rs256 } from './hostile-deployment.ts';
+import { httpsGet, rawTls } from './loopback-https.ts';
 import type { HostileWorld } from './hostile-deployment.ts';
 
 const PASSWORD = 'S3cr3t pa$$word/+=?&';
@@ -48,48 +47,12 @@ after(async () => {
 });
 
 function get(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path,
-        method: 'GET',
-        rejectUnauthorized: false,
-        agent: false,
-        headers: { host: HOST, ...headers },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+  return httpsGet(server.port, path, { host: HOST, ...headers });
 }
 
 /** Raw bytes over TLS, for requests no client library would send; resolves with the answer. */
 function raw(text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({
-      host: '127.0.0.1',
-      port: server.port,
-      rejectUnauthorized: false,
-      servername: HOST,
-    });
-    let out = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (c: string) => (out += c));
-    socket.on('end', () => resolve(out));
-    socket.on('close', () => resolve(out));
-    socket.on('error', (err: NodeJS.ErrnoException) =>
-      err.code === 'ECONNRESET' ? resolve(out) : reject(err),
-    );
-    socket.write(text);
-  });
+  return rawTls(server.port, HOST, text);
 }
 
 const basic = () => `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
