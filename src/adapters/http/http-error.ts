@@ -47,7 +47,7 @@ export function httpErrorOf(err: unknown): { status: number; body: HttpErrorBody
       body: {
         error: err.category,
         error_description: internal ? 'internal error' : err.message,
-        code: internal || !isErrorCode(err.code) ? 'ERR_INTERNAL' : err.code,
+        code: internal ? 'ERR_INTERNAL' : err.code,
       },
     };
   }

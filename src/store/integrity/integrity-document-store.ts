@@ -45,7 +45,7 @@ const isMarker = (kind: DocumentKind, key: string): boolean =>
   kind === INTEGRITY_MARKER.kind && key === INTEGRITY_MARKER.key;
 
 const isProtected = (kind: DocumentKind, key: string): boolean =>
-  PROTECTED_KINDS.has(kind) || (kind === INTEGRITY_MARKER.kind && key === INTEGRITY_MARKER.key);
+  PROTECTED_KINDS.has(kind) || isMarker(kind, key);
 
 /** What a refused document looks like to the alert hook (never its body). */
 export interface IntegrityViolation {
