@@ -2,6 +2,8 @@
  * Enrollment to a public CA through ACME (RFC 8555), behind `--ca acme+https://…/dir`. The request's
  * own PKCS#10 is finalized (RFC 8555 §7.4), so the private key is the one already sealed in the store.
  */
+import { revocationAwareIdentityCheck } from '../core/shared/revoked-certificates.ts';
+import type { RevokedCertificates } from '../core/shared/revoked-certificates.ts';
 import { Agent as HttpsAgent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import * as acme from 'acme-client';
@@ -22,6 +24,8 @@ export interface AcmeEnrollmentRequest {
   readonly email?: string | undefined;
   /** Extra trust anchors (PEM) for the ACME server's TLS certificate. */
   readonly trustedRootsPem: readonly string[];
+  /** Certificates revoked by the deployment's CA, refused in the server's chain (docs/security.md). */
+  readonly revoked?: RevokedCertificates | undefined;
 }
 
 /**
@@ -34,7 +38,10 @@ export async function enrollAcme(request: AcmeEnrollmentRequest): Promise<string
     ? request.directoryUrl.slice(ACME_PREFIX.length)
     : request.directoryUrl;
   // acme-client talks through one axios instance; give it our trust anchors for this call.
-  acme.axios.defaults.httpsAgent = new HttpsAgent({ ca: [...rootCertificates, ...request.trustedRootsPem] });
+  acme.axios.defaults.httpsAgent = new HttpsAgent({
+    ca: [...rootCertificates, ...request.trustedRootsPem],
+    checkServerIdentity: revocationAwareIdentityCheck(request.revoked ?? new Set()),
+  });
   try {
     const client = new acme.Client({
       directoryUrl,

@@ -4,6 +4,7 @@
  * s2s's enrollment endpoint, an ACME directory — answers a PKCS#10 request through {@link CaBackend}.
  * The offline target has no back-end: its request file is handed to the operator.
  */
+import type { RevokedCertificates } from '../core/shared/revoked-certificates.ts';
 import { sharedError } from '../core/index.ts';
 import { ACME_PREFIX, enrollAcme, isAcmeUrl } from './acme-enrollment.ts';
 import { enrollOnline } from './enrollment-client.ts';
@@ -26,6 +27,8 @@ export interface CaSubmission {
   readonly acmeEmail?: string | undefined;
   /** Extra trust anchors (PEM) for a remote CA's TLS certificate. */
   readonly trustedRootsPem: readonly string[];
+  /** Certificates revoked by the deployment's CA, refused in the server's chain (docs/security.md). */
+  readonly revoked?: RevokedCertificates | undefined;
 }
 
 /** A CA that answers a PKCS#10 request with the issued chain (PEM, leaf first). */
@@ -74,6 +77,7 @@ export function enrollmentBackend(url: string): CaBackend {
         template: r.template,
         csrPem: r.csrPem,
         trustedRootsPem: r.trustedRootsPem,
+        revoked: r.revoked,
       }),
   };
 }
@@ -82,7 +86,13 @@ export function enrollmentBackend(url: string): CaBackend {
 export function acmeBackend(directoryUrl: string): CaBackend {
   return {
     submit: (r) =>
-      enrollAcme({ directoryUrl, csrPem: r.csrPem, email: r.acmeEmail, trustedRootsPem: r.trustedRootsPem }),
+      enrollAcme({
+        directoryUrl,
+        csrPem: r.csrPem,
+        email: r.acmeEmail,
+        trustedRootsPem: r.trustedRootsPem,
+        revoked: r.revoked,
+      }),
   };
 }
 

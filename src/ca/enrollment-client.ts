@@ -7,6 +7,8 @@ import { rootCertificates } from 'node:tls';
 import { Agent, fetch } from 'undici';
 import { CA_ERRORS, caError } from '../core/ca/ca-errors.ts';
 import { S2sError } from '../core/shared/errors.ts';
+import { revocationAwareIdentityCheck } from '../core/shared/revoked-certificates.ts';
+import type { RevokedCertificates } from '../core/shared/revoked-certificates.ts';
 
 /** What an enrollment needs. */
 export interface EnrollmentRequest {
@@ -17,6 +19,8 @@ export interface EnrollmentRequest {
   readonly csrPem: string;
   /** Extra trust anchors (PEM) for the CA server's TLS certificate. */
   readonly trustedRootsPem: readonly string[];
+  /** Certificates revoked by the deployment's CA, refused in the server's chain (docs/security.md). */
+  readonly revoked?: RevokedCertificates | undefined;
   readonly timeoutMs?: number;
 }
 
@@ -30,7 +34,12 @@ export function enrollmentEndpoint(url: string): string {
 /** Sends a request to an enrollment endpoint; returns the chain PEM. */
 export async function enrollOnline(request: EnrollmentRequest): Promise<string> {
   const endpoint = enrollmentEndpoint(request.url);
-  const dispatcher = new Agent({ connect: { ca: [...rootCertificates, ...request.trustedRootsPem] } });
+  const dispatcher = new Agent({
+    connect: {
+      ca: [...rootCertificates, ...request.trustedRootsPem],
+      checkServerIdentity: revocationAwareIdentityCheck(request.revoked ?? new Set()),
+    },
+  });
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/pem-certificate-chain',

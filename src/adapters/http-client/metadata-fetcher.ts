@@ -1,6 +1,7 @@
 /**
  * Fetches partner metadata over https with the limits safety needs (docs/metadata.md; docs/protocol.md §1.3):
- * TLS verified against the system roots plus the deployment's trusted roots, connect and read timeouts,
+ * TLS verified against the system roots plus the deployment's trusted roots, refusing any certificate the
+ * deployment's CA revoked (docs/security.md "Built-in CA and outbound trust"), connect and read timeouts,
  * an overall deadline, a response size cap enforced while streaming, a redirect cap, no https→http
  * downgrade, and redirects only within the registered origin unless the partner allows more (never to a
  * non-public address under `public`; docs/security.md "Metadata redirects"). Plain http only with the partner's explicit opt-in. Any content type is accepted (Exchange
@@ -18,6 +19,7 @@ import type {
   FetchPolicy,
 } from '../../services/partners/document-fetcher.ts';
 import { transportError } from './fetch-failure.ts';
+import { revocationAwareIdentityCheck, revokedSetKey } from '../../core/shared/revoked-certificates.ts';
 import { addressesOf, isPublicAddress, publicOnlyLookup } from './public-address.ts';
 
 /** Limits of {@link MetadataFetcher}; every default declared once, with its unit. */
@@ -47,7 +49,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** The undici-based {@link DocumentFetcher}. */
 export class MetadataFetcher implements DocumentFetcher {
   readonly #limits: Required<MetadataFetcherOptions>;
-  /** One agent per trusted-root set, so a root added by the CA engineer takes effect at the next fetch. */
+  /** One agent per trusted-root set and revocation set, so a root added or a certificate revoked takes effect at the next fetch. */
   readonly #agents = new Map<string, Agent>();
 
   constructor(options: MetadataFetcherOptions = {}) {
@@ -57,7 +59,7 @@ export class MetadataFetcher implements DocumentFetcher {
   async fetch(url: string, policy: FetchPolicy): Promise<FetchedDocument> {
     let current = checkUrl(url, policy.allowInsecureHttp, url);
     const origin = current.origin;
-    let dispatcher = this.#agentFor(policy.trustedRoots, false);
+    let dispatcher = this.#agentFor(policy, false);
     const signal = AbortSignal.timeout(this.#limits.totalTimeoutMs);
     for (let hop = 0; ; hop++) {
       const response = await this.#send(current, dispatcher, signal);
@@ -74,8 +76,7 @@ export class MetadataFetcher implements DocumentFetcher {
         current = nextHop(current, location, policy.allowInsecureHttp, url);
         const offOrigin = await checkRedirectTarget(current, origin, policy.redirects ?? 'same-origin', url);
         // Off-origin hops under `public` connect through a lookup that refuses non-public answers (rebinding).
-        if (offOrigin && policy.redirects === 'public')
-          dispatcher = this.#agentFor(policy.trustedRoots, true);
+        if (offOrigin && policy.redirects === 'public') dispatcher = this.#agentFor(policy, true);
         continue;
       }
       if (response.statusCode !== 200) {
@@ -141,10 +142,12 @@ export class MetadataFetcher implements DocumentFetcher {
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  #agentFor(roots: readonly Buffer[], publicOnly: boolean): Agent {
+  #agentFor(policy: FetchPolicy, publicOnly: boolean): Agent {
+    const roots = policy.trustedRoots;
+    const revoked = policy.revoked ?? new Set<string>();
     const key = `${publicOnly ? 'public' : 'any'}:${createHash('sha256')
       .update(Buffer.concat([...roots].sort((x, y) => Buffer.compare(x, y))))
-      .digest('hex')}`;
+      .digest('hex')}:${revokedSetKey(revoked)}`;
     let agent = this.#agents.get(key);
     if (agent === undefined) {
       agent = new Agent({
@@ -152,6 +155,7 @@ export class MetadataFetcher implements DocumentFetcher {
           ca: [...rootCertificates, ...roots.map(toPem)],
           timeout: this.#limits.connectTimeoutMs,
           rejectUnauthorized: true,
+          checkServerIdentity: revocationAwareIdentityCheck(revoked),
           ...(publicOnly ? { lookup: publicOnlyLookup } : {}),
         },
         headersTimeout: this.#limits.readTimeoutMs,

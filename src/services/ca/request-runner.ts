@@ -3,6 +3,7 @@
  * sealed key (one batch), then either hand back the PKCS#10 (offline) or submit it online and import the
  * answer. The order is what makes a crash safe: no request leaves the process before its key is stored.
  */
+import { outboundTrust } from '../outbound-trust.ts';
 import { S2sError } from '../../core/index.ts';
 import {
   caBackendFor,
@@ -109,10 +110,9 @@ export class RequestRunner {
         return [issued.certificate, ...issued.chain].map((der) => toPem(der)).join('');
       },
     };
-    const trustedRootsPem =
-      target.kind === 'internal'
-        ? []
-        : (await this.#parts.roots.list()).map((r) => toPem(Buffer.from(r.certificate, 'base64')));
+    // Outbound TLS to a remote CA: the trusted roots, minus what the deployment's CA revoked.
+    const trust = target.kind === 'internal' ? null : await outboundTrust(this.#deps.store);
+    const trustedRootsPem = (trust?.trustedRoots ?? []).map((der) => toPem(der));
     if (target.kind !== 'internal')
       this.#deps.logger.info(
         { ca: caTargetText(target), template: plan.template },
@@ -125,6 +125,7 @@ export class RequestRunner {
       password: plan.caPassword,
       acmeEmail: plan.acmeEmail,
       trustedRootsPem,
+      revoked: trust?.revoked,
     });
   }
 }

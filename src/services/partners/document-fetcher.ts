@@ -1,5 +1,6 @@
 /** The port through which the partner service fetches metadata documents (implemented in src/adapters/http-client). */
 import type { MetadataRedirectPolicy } from '../../core/index.ts';
+import type { RevokedCertificates } from '../../core/shared/revoked-certificates.ts';
 
 /** How one fetch may be made. */
 export interface FetchPolicy {
@@ -9,6 +10,8 @@ export interface FetchPolicy {
   readonly redirects?: MetadataRedirectPolicy | undefined;
   /** DER of the deployment's trusted roots, trusted in addition to the system roots. */
   readonly trustedRoots: readonly Buffer[];
+  /** Certificates revoked by the deployment's CA: refused in any server chain (docs/security.md). */
+  readonly revoked?: RevokedCertificates | undefined;
 }
 
 /** A fetched document. */

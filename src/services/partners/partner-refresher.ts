@@ -13,6 +13,7 @@ import { isRefreshDue } from '../../core/partners/refresh-schedule.ts';
 import { OnDemandRefreshGate } from '../../core/partners/on-demand-refresh-gate.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { DocumentFetcher, FetchPolicy } from './document-fetcher.ts';
+import { outboundTrust } from '../outbound-trust.ts';
 import { PARTNER_KIND, readPartner, readPartners } from './partner-document.ts';
 import { loadPartnerMetadata } from './partner-metadata-loader.ts';
 
@@ -52,16 +53,13 @@ export class PartnerRefresher {
     this.#gate = gate;
   }
 
-  /** The fetch policy for a partner: its http opt-in, its redirect policy and the deployment's trusted roots (read now). */
+  /** The fetch policy for a partner: its http opt-in, its redirect policy, the deployment's trusted roots and its CA's revocations (read now). */
   async policy(
     allowInsecureHttp: boolean,
     redirects: MetadataRedirectPolicy = 'same-origin',
   ): Promise<FetchPolicy> {
-    const roots = await this.#deps.store.list<{ certificate?: unknown }>('trusted-root');
-    const trustedRoots = roots.flatMap((d) =>
-      typeof d.body.certificate === 'string' ? [Buffer.from(d.body.certificate, 'base64')] : [],
-    );
-    return { allowInsecureHttp, redirects, trustedRoots };
+    const { trustedRoots, revoked } = await outboundTrust(this.#deps.store);
+    return { allowInsecureHttp, redirects, trustedRoots, revoked };
   }
 
   /** Fetches and parses a metadata URL now (used by `partner new` / `set`). */

@@ -1,12 +1,14 @@
 /**
  * The HTTPS client the connectivity test talks to partners with: undici over TLS verified against the
- * system roots plus the deployment's trusted roots (documents of kind `trusted-root`, body
- * `{certificate: base64 DER}`), with connect/read timeouts and a response size cap.
+ * system roots plus the deployment's trusted roots, refusing certificates the deployment's CA revoked
+ * (src/services/outbound-trust.ts), with connect/read timeouts and a response size cap.
  */
 import { isTlsTrustFailure } from '../../core/shared/tls-failure.ts';
 import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import type { DocumentStore } from '../../store/document-store.ts';
+import { revocationAwareIdentityCheck } from '../../core/shared/revoked-certificates.ts';
+import { outboundTrust } from '../outbound-trust.ts';
 
 /** Timeouts and limits, each declared once with its unit. */
 export const PARTNER_HTTP_LIMITS = {
@@ -41,14 +43,16 @@ export class PartnerHttpsClient {
     this.#agent = agent;
   }
 
-  /** A client trusting the system roots and the deployment's trusted roots as stored now. */
+  /** A client trusting the system roots and the deployment's trusted roots as stored now, minus revoked certificates. */
   static async open(store: DocumentStore): Promise<PartnerHttpsClient> {
-    const roots = (await store.list<{ certificate?: unknown }>('trusted-root'))
-      .map((d) => d.body.certificate)
-      .filter((c): c is string => typeof c === 'string')
-      .map(derToPem);
+    const trust = await outboundTrust(store);
+    const roots = trust.trustedRoots.map((der) => derToPem(der.toString('base64')));
     const agent = new Agent({
-      connect: { ca: [...rootCertificates, ...roots], timeout: PARTNER_HTTP_LIMITS.connectTimeoutMs },
+      connect: {
+        ca: [...rootCertificates, ...roots],
+        timeout: PARTNER_HTTP_LIMITS.connectTimeoutMs,
+        checkServerIdentity: revocationAwareIdentityCheck(trust.revoked),
+      },
       headersTimeout: PARTNER_HTTP_LIMITS.readTimeoutMs,
       bodyTimeout: PARTNER_HTTP_LIMITS.readTimeoutMs,
     });
