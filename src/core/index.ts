@@ -28,3 +28,4 @@ export * from './replication/issuer-thumbprints.ts';
 export * from './storage/index.ts';
 export * from './shared/tls-failure.ts';
 export * from './shared/did-you-mean.ts';
+export * from './partners/oauth-server.ts';

@@ -16,6 +16,7 @@ import {
   MetadataService,
   OAuthService,
   PartnerService,
+  OAuthServerService,
   StorageService,
   TokenService,
   bindServicePorts,
@@ -177,6 +178,7 @@ export function buildDeployment(
   services.tokens = new TokenService(deps);
   services.storage = new StorageService(deps);
   services.ca = new CaService(deps);
+  services.oauthServers = new OAuthServerService(deps, metadataFetcher);
   return {
     config,
     store,

@@ -1,9 +1,9 @@
 /**
  * The periodic partner metadata refresh (docs/metadata.md, "Refresh"): scheduling lives beside the server,
  * the use case (`PartnerService.refreshDue`: which partners are due, fetch, persist) in the service.
- * Every `tickMs` the due partners are refreshed; a pass never overlaps the previous one.
+ * Every `tickMs` the due partners (and OAuth servers, docs/hybrid.md) are refreshed; a pass never overlaps the previous one.
  */
-import type { Logger, PartnerService } from '../services/index.ts';
+import type { Logger } from '../services/index.ts';
 
 export interface RefreshSchedule {
   /** Stops the timer and waits for the pass and any fetch in flight. */
@@ -12,7 +12,7 @@ export interface RefreshSchedule {
 
 /** Starts the schedule now (a first pass at once, then every `tickMs`). */
 export function startPartnerRefreshSchedule(
-  partners: Pick<PartnerService, 'refreshDue' | 'settle'>,
+  partners: { refreshDue(): Promise<unknown>; settle(): Promise<void> },
   logger: Logger,
   tickMs: number,
 ): RefreshSchedule {

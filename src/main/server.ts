@@ -124,7 +124,15 @@ export async function startServer(
     options.tlsRecheckMs ?? SERVER_DEFAULTS.tlsRecheckMs,
   );
   const refreshSchedule = startPartnerRefreshSchedule(
-    services.partners,
+    {
+      refreshDue: async () => [
+        ...(await services.partners.refreshDue()),
+        ...(await services.oauthServers.refreshDue()),
+      ],
+      settle: async () => {
+        await Promise.all([services.partners.settle(), services.oauthServers.settle()]);
+      },
+    },
     logger,
     options.refreshTickMs ?? SERVER_DEFAULTS.refreshTickMs,
   );

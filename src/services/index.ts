@@ -9,3 +9,4 @@ export * from './metadata/metadata-service.ts';
 export * from './tokens/token-service.ts';
 export * from './storage/storage-service.ts';
 export * from './ca/ca-service.ts';
+export * from './oauth-servers/oauth-server-service.ts';

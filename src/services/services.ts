@@ -7,6 +7,7 @@ import type { MetadataService } from './metadata/metadata-service.ts';
 import type { TokenService } from './tokens/token-service.ts';
 import type { StorageService } from './storage/storage-service.ts';
 import type { CaService } from './ca/ca-service.ts';
+import type { OAuthServerService } from './oauth-servers/oauth-server-service.ts';
 
 export interface Services {
   readonly oauth: OAuthService;
@@ -16,6 +17,7 @@ export interface Services {
   readonly tokens: TokenService;
   readonly storage: StorageService;
   readonly ca: CaService;
+  readonly oauthServers: OAuthServerService;
 }
 
 /**
@@ -24,6 +26,9 @@ export interface Services {
  * by tests that wire a subset; a port whose service is missing throws when called (the CA port is then
  * absent instead, see ServicePorts.caResponses).
  */
+/** How the validator names an OAuth server whose keys may be stale. */
+export const OAUTH_SERVER_REFRESH_PREFIX = 'oauth-server:';
+
 export function bindServicePorts(services: Partial<Services>): ServicePorts {
   const need = <K extends keyof Services>(name: K): Services[K] => {
     const service = services[name];
@@ -36,7 +41,11 @@ export function bindServicePorts(services: Partial<Services>): ServicePorts {
       signingMaterial: (usage, identity) => need('certificates').signingMaterial(usage, identity),
     },
     partnerRefresh: {
-      requestRefresh: (identity, reason, x5t) => need('partners').requestRefresh(identity, reason, x5t),
+      // An OAuth server's keys are named `oauth-server:<identity>` by the validator (docs/hybrid.md).
+      requestRefresh: (identity, reason, x5t) =>
+        identity.startsWith(OAUTH_SERVER_REFRESH_PREFIX)
+          ? need('oauthServers').requestRefresh(identity.slice(OAUTH_SERVER_REFRESH_PREFIX.length), x5t)
+          : need('partners').requestRefresh(identity, reason, x5t),
     },
     get caResponses() {
       const ca = services.ca;

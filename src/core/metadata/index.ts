@@ -9,3 +9,4 @@ export * from './partner-metadata.ts';
 export * from './openid-metadata.ts';
 export * from './metadata-format.ts';
 export * from './published-origin.ts';
+export * from './oauth-server-metadata.ts';

@@ -97,7 +97,7 @@ function checked(
 }
 
 /** docs/protocol.md §1.3 step 3: every signing x509Certificate key with a value. */
-function signingCertificates(keys: unknown, source: string): ReadCertificate[] {
+export function signingCertificates(keys: unknown, source: string): ReadCertificate[] {
   if (keys !== undefined && !Array.isArray(keys)) throw invalid(source, '"keys" is not an array');
   const found = new Map<string, ReadCertificate>();
   for (const [index, key] of (keys ?? []).entries()) {
@@ -151,7 +151,9 @@ export function certificateAt(value: string, index: number, source: string): Rea
   return cert;
 }
 
-function endpointsOf(endpoints: unknown): Array<{ location: string; protocol: string; usage: string }> {
+export function endpointsOf(
+  endpoints: unknown,
+): Array<{ location: string; protocol: string; usage: string }> {
   if (!Array.isArray(endpoints)) return [];
   return endpoints.filter(isJsonObject).map((e) => ({
     location: stringMember(e, 'location') ?? '',

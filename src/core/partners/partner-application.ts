@@ -40,8 +40,13 @@ export interface PartnerApplication {
   readonly trustLevel: TrustLevel;
   readonly enabled: boolean;
   readonly acceptSecurityIdentifierInformation: boolean;
-  /** `metadata` (keys from the partner's metadata URL) or `certificate` (a static certificate). */
-  readonly source: 'metadata' | 'certificate';
+  /**
+   * `metadata` (keys from the partner's metadata URL), `certificate` (a static certificate) or
+   * `oauth-server` (no keys of its own: trusted through the OAuth server named by `useOAuthServer`).
+   */
+  readonly source: 'metadata' | 'certificate' | 'oauth-server';
+  /** The OAuth server the partner is trusted through (-UseOAuthServer; docs/hybrid.md); absent or null: none. */
+  readonly useOAuthServer?: string | null | undefined;
   readonly metadataUrl: string | null;
   /** Explicit opt-in for plain-http metadata (test hosts only). */
   readonly allowInsecureHttp: boolean;

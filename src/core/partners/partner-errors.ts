@@ -154,6 +154,62 @@ export const PARTNER_ERRORS = defineErrors({
       'The document now names another service name, realm or issuer than the one registered; the old keys are kept.',
     fix: 'If the partner really changed identity, remove it and register it again (`s2s partner remove` then `new`).',
   },
+  ERR_OAUTH_SERVER_NOT_FOUND: {
+    category: 'not_found',
+    meaning: 'No OAuth server has the identity named.',
+    fix: 'List the OAuth servers with `s2s oauth-server list` and use one of their identities.',
+  },
+  ERR_OAUTH_SERVER_EXISTS: {
+    category: 'conflict',
+    meaning: 'An OAuth server with this identity already exists.',
+    fix: 'Choose another identity, or change the existing one with `s2s oauth-server set`.',
+  },
+  ERR_OAUTH_SERVER_IN_USE: {
+    category: 'conflict',
+    meaning:
+      'Partner applications are registered through this OAuth server (--use-oauth-server); removing it would orphan them.',
+    fix: 'Remove those partners first (`s2s oauth-server get --identity <name>` lists them), or point them at another server.',
+  },
+  ERR_OAUTH_SERVER_TYPE_INVALID: {
+    category: 'usage',
+    meaning:
+      'The OAuth server type is not `acs` (the legacy ACS metadata and JWT-bearer grant) or `oauth2` (OpenID Connect discovery, RFC 7523 client assertions).',
+    fix: 'Pass --type acs for an ACS-shaped /metadata/json/1 document, --type oauth2 for a /.well-known/openid-configuration URL.',
+  },
+  ERR_OAUTH_SERVER_REALM_REQUIRED: {
+    category: 'usage',
+    meaning:
+      "The OAuth server's metadata names no tenant, and none was given: tokens from it could not be bound to one tenant.",
+    fix: 'Pass --realm <tenant id> (the Microsoft 365 tenant GUID, `Get-CsTenant` TenantId).',
+  },
+  ERR_OAUTH_SERVER_NO_TOKEN_ENDPOINT: {
+    category: 'refused',
+    meaning:
+      "The OAuth server's metadata names no token endpoint (ACS: an `OAuth2` endpoint with usage `issuance`; OpenID Connect: `token_endpoint`).",
+    fix: "Check the metadata URL: it must be the server's own document (for ACS `https://accounts.accesscontrol.windows.net/<tenant>/metadata/json/1`).",
+  },
+  ERR_OAUTH_SERVER_REFUSED: {
+    category: 'refused',
+    meaning:
+      'The OAuth server refused to issue an actor token; its HTTP status, `error`, `error_description` (with AADSTS-style codes) are in the message.',
+    fix: "Act on the server's reason: register our OAuthTokenIssuer certificate for our client (service principal) there, check the client id (our service name) and the resource (partner service name, host, tenant).",
+  },
+  ERR_OAUTH_SERVER_UNREACHABLE: {
+    category: 'unavailable',
+    meaning: "The OAuth server's token endpoint could not be reached (network, TLS trust, timeout).",
+    fix: 'Check the network path to the token endpoint, and `s2s trusted-root add` the root CA of its TLS certificate when it is private.',
+  },
+  ERR_OAUTH_SERVER_BAD_RESPONSE: {
+    category: 'refused',
+    meaning: 'The OAuth server answered 200 without a usable token response (no access_token, or not a JWT).',
+    fix: 'Check that the metadata URL names the real authorization server and that it issues JWT access tokens for the resource.',
+  },
+  ERR_PARTNER_OAUTH_SERVER_NEEDS_ID: {
+    category: 'usage',
+    meaning:
+      'A partner registered through an OAuth server (--use-oauth-server) is identified by its application identifier; it has no metadata URL or certificate of its own.',
+    fix: 'Pass --use-oauth-server <name> with --application-identifier <id> (and optionally --realm), without --metadata-url or --certificate-file.',
+  },
   ERR_HTTP_NOT_FOUND: {
     category: 'not_found',
     meaning: 'No HTTP route answers this method and path.',

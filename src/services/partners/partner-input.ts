@@ -15,6 +15,8 @@ export interface NewPartnerInput {
   /** Where metadata fetches may be redirected (default `same-origin`; docs/security.md "Metadata redirects"). */
   readonly metadataRedirects?: string | undefined;
   readonly storageUrl?: string | undefined;
+  /** Trust through this OAuth server (-UseOAuthServer): with `applicationIdentifier`, optionally `realm`. */
+  readonly useOAuthServer?: string | undefined;
 }
 
 /** `partner set`: only the fields given change; `storageUrl: null` clears it. */

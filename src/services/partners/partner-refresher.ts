@@ -13,9 +13,9 @@ import { isRefreshDue } from '../../core/partners/refresh-schedule.ts';
 import { OnDemandRefreshGate } from '../../core/partners/on-demand-refresh-gate.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { DocumentFetcher, FetchPolicy } from './document-fetcher.ts';
-import { outboundTrust } from '../outbound-trust.ts';
 import { PARTNER_KIND, readPartner, readPartners } from './partner-document.ts';
 import { loadPartnerMetadata } from './partner-metadata-loader.ts';
+import { fetchPolicyOf } from './fetch-policy.ts';
 
 /** What one refresh did. */
 export interface RefreshResult {
@@ -58,8 +58,7 @@ export class PartnerRefresher {
     allowInsecureHttp: boolean,
     redirects: MetadataRedirectPolicy = 'same-origin',
   ): Promise<FetchPolicy> {
-    const { trustedRoots, revoked } = await outboundTrust(this.#deps.store);
-    return { allowInsecureHttp, redirects, trustedRoots, revoked };
+    return fetchPolicyOf(this.#deps.store, allowInsecureHttp, redirects);
   }
 
   /** Fetches and parses a metadata URL now (used by `partner new` / `set`). */

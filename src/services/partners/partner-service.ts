@@ -23,6 +23,7 @@ import { nextRefreshAt } from '../../core/partners/refresh-schedule.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { DocumentFetcher } from './document-fetcher.ts';
 import { PARTNER_KIND, readPartner, readPartners } from './partner-document.ts';
+import { readOAuthServer } from '../oauth-servers/oauth-server-document.ts';
 import type { NewPartnerInput, PartnerPatch } from './partner-input.ts';
 import { PartnerRefresher, assertSameIdentity } from './partner-refresher.ts';
 import type { RefreshReason, RefreshRequestStatus, RefreshResult } from './partner-refresher.ts';
@@ -161,6 +162,7 @@ export class PartnerService {
       next = {
         ...next,
         source: 'certificate',
+        useOAuthServer: null,
         metadataUrl: null,
         keys: [certificateKey(patch.certificate)],
         refresh: { lastSuccessAt: null, lastAttemptAt: null, lastError: null },
@@ -227,6 +229,7 @@ export class PartnerService {
     allowInsecureHttp: boolean,
     metadataRedirects: MetadataRedirectPolicy,
   ) {
+    if (input.useOAuthServer !== undefined) return this.#throughServer(input);
     const manual =
       input.applicationIdentifier !== undefined ||
       input.realm !== undefined ||
@@ -249,6 +252,38 @@ export class PartnerService {
       source: 'certificate' as const,
       metadataUrl: null,
       keys: [certificateKey(input.certificate)],
+    };
+    return { source, warnings: [] as Warning[] };
+  }
+
+  /** A partner trusted through an OAuth server: its id, the server's tenant (or ours), no keys of its own. */
+  async #throughServer(input: NewPartnerInput) {
+    if (
+      input.applicationIdentifier === undefined ||
+      input.metadataUrl !== undefined ||
+      input.certificate !== undefined
+    ) {
+      throw partnerError(
+        'ERR_PARTNER_OAUTH_SERVER_NEEDS_ID',
+        'a partner registered through an OAuth server takes --application-identifier (and optionally --realm), no metadata URL or certificate',
+        {},
+      );
+    }
+    const name = normalizePartnerIdentity(input.useOAuthServer!);
+    const record = await readOAuthServer(this.deps.store, name);
+    if (!record)
+      throw partnerError('ERR_OAUTH_SERVER_NOT_FOUND', `no OAuth server named ${name}`, { identity: name });
+    const ours = (await this.deps.ports.oauth.find())?.body.realm;
+    const serverRealm = record.server.realm === '*' ? null : record.server.realm;
+    const realm = normalizePartnerRealm(input.realm ?? serverRealm ?? ours ?? '');
+    const source = {
+      applicationIdentifier: normalizeApplicationIdentifier(input.applicationIdentifier),
+      realm,
+      issuer: null,
+      source: 'oauth-server' as const,
+      useOAuthServer: name,
+      metadataUrl: null,
+      keys: [],
     };
     return { source, warnings: [] as Warning[] };
   }
@@ -284,7 +319,8 @@ export class PartnerService {
       (r) =>
         r.partner.identity !== partner.identity &&
         r.partner.applicationIdentifier === partner.applicationIdentifier &&
-        r.partner.realm === partner.realm,
+        r.partner.realm === partner.realm &&
+        (r.partner.useOAuthServer ?? null) === (partner.useOAuthServer ?? null),
     );
     if (other) {
       throw partnerError(
@@ -346,6 +382,7 @@ function fromMetadata(url: string, parsed: ParsedPartnerMetadata) {
     realm: parsed.realm,
     issuer: parsed.issuer,
     source: 'metadata' as const,
+    useOAuthServer: null,
     metadataUrl: url,
     keys: parsed.keys.map((k) => ({ thumbprint: k.thumbprint, certificate: k.certificate })),
   };

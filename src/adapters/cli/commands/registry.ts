@@ -6,6 +6,7 @@ import { registerOAuthCommands } from './oauth/index.ts';
 import { registerCertificateCommands } from './certificate/index.ts';
 import { registerMetadataCommands } from './metadata/index.ts';
 import { registerPartnerCommands } from './partner/index.ts';
+import { registerOAuthServerCommands } from './oauth-server/index.ts';
 import { registerTokenCommands } from './token/index.ts';
 import { registerServerCommands } from './server/index.ts';
 import { registerUserCommands } from './user/index.ts';
@@ -21,6 +22,7 @@ export function registerAllCommands(program: Command, env: CliEnvironment): void
   registerOAuthCommands(program, env);
   registerCertificateCommands(program, env);
   registerMetadataCommands(program, env);
+  registerOAuthServerCommands(program, env);
   registerPartnerCommands(program, env);
   registerTokenCommands(program, env);
   registerServerCommands(program, env);

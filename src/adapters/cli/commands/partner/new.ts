@@ -18,6 +18,7 @@ interface NewOptions {
   allowInsecureHttp?: string | boolean;
   metadataRedirects?: string;
   storageUrl?: string;
+  useOAuthServer?: string;
 }
 
 export function registerPartnerNewCommand(partner: Command, env: CliEnvironment): void {
@@ -46,6 +47,10 @@ export function registerPartnerNewCommand(partner: Command, env: CliEnvironment)
       'where metadata fetches may follow a redirect: same-origin (default) | public (other origins on public addresses) | any',
     )
     .option('--storage-url <url>', "base URL of the partner's storage service")
+    .option(
+      '--use-oauth-server <name>',
+      'trust the partner through this OAuth server (with --application-identifier, optionally --realm)',
+    )
     .action(
       defineAction<NewOptions>(env, async (ctx) => {
         const { opts, printer } = ctx;
@@ -61,6 +66,7 @@ export function registerPartnerNewCommand(partner: Command, env: CliEnvironment)
           certificate,
           ...sharedPartnerInput(opts),
           storageUrl: opts.storageUrl,
+          useOAuthServer: opts.useOAuthServer,
         });
         printPartner(printer, result);
       }),
@@ -68,6 +74,7 @@ export function registerPartnerNewCommand(partner: Command, env: CliEnvironment)
   example(
     cmd,
     's2s partner new --identity microsoft.exchange --trust-level Full --metadata-url https://mail.contoso.com/autodiscover/metadata/json/1',
+    's2s partner new --identity microsoft.exchange --application-identifier 00000002-0000-0ff1-ce00-000000000000 --use-oauth-server microsoft.sts',
     's2s partner new --identity lab.exchange --application-identifier 00000002-0000-0ff1-ce00-000000000000 --realm lab.test --certificate-file exchange-auth.cer',
   );
 }

@@ -17,6 +17,7 @@ export function partnerRows(view: PartnerView): Record<string, unknown> {
     ApplicationTrustLevel: p.trustLevel,
     Enabled: p.enabled,
     AcceptSecurityIdentifierInformation: p.acceptSecurityIdentifierInformation,
+    UseOAuthServer: p.useOAuthServer ?? '',
     MetadataUrl: p.metadataUrl ?? '',
     AllowInsecureHttp: p.allowInsecureHttp,
     MetadataRedirects: p.metadataRedirects ?? 'same-origin',
