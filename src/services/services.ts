@@ -1,4 +1,5 @@
 /** Every application service of a deployment. Adapters (CLI, HTTP, console) call these; they hold the use cases. */
+import { OAUTH_SERVER_REFRESH_PREFIX } from '../core/tokens/index.ts';
 import type { ServicePorts } from './service-ports.ts';
 import type { OAuthService } from './oauth/oauth-service.ts';
 import type { CertificateService } from './certificates/certificate-service.ts';
@@ -26,9 +27,6 @@ export interface Services {
  * by tests that wire a subset; a port whose service is missing throws when called (the CA port is then
  * absent instead, see ServicePorts.caResponses).
  */
-/** How the validator names an OAuth server whose keys may be stale. */
-export const OAUTH_SERVER_REFRESH_PREFIX = 'oauth-server:';
-
 export function bindServicePorts(services: Partial<Services>): ServicePorts {
   const need = <K extends keyof Services>(name: K): Services[K] => {
     const service = services[name];

@@ -13,6 +13,7 @@ import { verifyRs256, verifyRs256Async } from './rs256.ts';
 import { requiredStringClaim, stringClaim, timeClaim } from './token-claims.ts';
 import type { ClaimSet } from './token-claims.ts';
 import type { TrustContext } from './trust-context.ts';
+import type { PartnerApplication } from '../partners/partner-application.ts';
 import { issuerKey, trustIndexOf } from './trust-index.ts';
 import type { IssuerEntry, VerifiedSigner } from './trust-index.ts';
 import type { ValidationTrace } from './validation-trace.ts';
@@ -27,14 +28,25 @@ export interface MatchedIssuer {
 /** User claims an actor must not carry: it speaks for an application (PnP rule, docs/protocol.md §2.6). */
 export const ACTOR_USER_CLAIMS = ['scp', 'upn', 'unique_name', 'altsecid'] as const;
 
-/** §2.6 step 1: audience id = our service name, host one of ours, realm ours. */
+/** An audience as checked: `url` for the RFC 8707 form `https://<host>` an `oauth2` server issues (docs/hybrid.md). */
+export interface CheckedAudience extends Audience {
+  readonly url: boolean;
+}
+
+/**
+ * §2.6 step 1: audience id = our service name, host one of ours, realm ours or the tenant of one of our
+ * OAuth servers (bound to the issuer by {@link checkAudienceForIssuer}). The RFC 8707 form
+ * `https://<our host>` is read too; only an `oauth2` server's tokens may use it.
+ */
 export function checkAudience(
   claims: ClaimSet,
   ctx: TrustContext,
   requestUrl: string | URL,
   what: string,
-): Audience {
-  const aud = parseAudience(requiredStringClaim(claims, 'aud', ctx.limits.maxClaimLength, what));
+): CheckedAudience {
+  const raw = requiredStringClaim(claims, 'aud', ctx.limits.maxClaimLength, what);
+  if (/^https:\/\//i.test(raw)) return urlAudience(raw, ctx, requestUrl, what);
+  const aud = parseAudience(raw);
   if (!aud || aud.realm.length === 0)
     throw tokenError(
       'ERR_TOKEN_AUDIENCE_MALFORMED',
@@ -54,14 +66,93 @@ export function checkAudience(
       { audienceHost: aud.host },
     );
   }
-  if (!sameName(aud.realm, ctx.realm)) {
+  if (!sameName(aud.realm, ctx.realm) && !acceptedRealm(aud.realm, ctx)) {
     throw tokenError(
       'ERR_TOKEN_AUDIENCE_REALM',
       `the tenant for realm '${aud.realm}' does not exist here (our realm is ${ctx.realm})`,
       { audienceRealm: aud.realm },
     );
   }
-  return aud;
+  return { ...aud, url: false };
+}
+
+/** A realm other than ours that an audience may name: an OAuth server's tenant or a partner's own realm. */
+function acceptedRealm(realm: string, ctx: TrustContext): boolean {
+  const lower = realm.toLowerCase();
+  return (
+    trustIndexOf(ctx).serverRealms.has(lower) ||
+    ctx.partners.some((p) => p.application.enabled && p.application.realm === lower)
+  );
+}
+
+function urlAudience(
+  raw: string,
+  ctx: TrustContext,
+  requestUrl: string | URL,
+  what: string,
+): CheckedAudience {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw tokenError('ERR_TOKEN_AUDIENCE_MALFORMED', `the ${what} "aud" is not a URL`);
+  }
+  if (
+    (url.pathname !== '/' && url.pathname !== '') ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== ''
+  )
+    throw tokenError('ERR_TOKEN_AUDIENCE_MALFORMED', `the ${what} "aud" URL is not https://<host>`);
+  if (!acceptedHost(url.host, ctx, requestUrl))
+    throw tokenError(
+      'ERR_TOKEN_AUDIENCE_HOST',
+      `the ${what} is addressed to host ${url.host}, which is not one of our host names`,
+      { audienceHost: url.host },
+    );
+  return { id: ctx.serviceName, host: url.host, realm: ctx.realm, url: true };
+}
+
+/**
+ * The audience bound to the issuer (docs/hybrid.md "Realms"): our own tokens and a partner's name our
+ * realm (or, for a partner of another realm such as a SharePoint farm, that partner's realm); an ACS
+ * token names its issuer's tenant (§2.6 step 7, 2011); an `oauth2` server's token names its tenant, our
+ * realm, or `https://<our host>`.
+ */
+export function checkAudienceForIssuer(aud: CheckedAudience, issuer: MatchedIssuer, ctx: TrustContext): void {
+  const candidate = issuer.entry.candidates[0];
+  if (candidate?.kind === 'oauth-server') {
+    const server = candidate.server!;
+    if (aud.url) {
+      if (server.type === 'oauth2') return;
+    } else if (server.type === 'acs') {
+      if (sameName(aud.realm, issuer.name.realm)) return;
+      throw tokenError(
+        'ERR_TOKEN_OAUTH_SERVER_TENANT',
+        `the token from OAuth server ${server.identity} is addressed to tenant ${aud.realm}, not its issuer tenant ${issuer.name.realm}`,
+        { audienceRealm: aud.realm },
+      );
+    } else if (sameName(aud.realm, ctx.realm) || sameName(aud.realm, server.realm)) return;
+    else
+      throw tokenError(
+        'ERR_TOKEN_OAUTH_SERVER_TENANT',
+        `the token from OAuth server ${server.identity} is addressed to tenant ${aud.realm}`,
+        { audienceRealm: aud.realm },
+      );
+  }
+  if (aud.url)
+    throw tokenError(
+      'ERR_TOKEN_AUDIENCE_MALFORMED',
+      'only tokens of an oauth2 OAuth server may be addressed to https://<host>; others use <principal id>/<host>@<realm>',
+    );
+  if (sameName(aud.realm, ctx.realm)) return;
+  if (issuer.entry.candidates.some((c) => c.application !== null && sameName(c.application.realm, aud.realm)))
+    return;
+  throw tokenError(
+    'ERR_TOKEN_AUDIENCE_REALM',
+    `the tenant for realm '${aud.realm}' does not exist here (our realm is ${ctx.realm})`,
+    { audienceRealm: aud.realm },
+  );
 }
 
 /**
@@ -77,19 +168,43 @@ function acceptedHost(host: string, ctx: TrustContext, requestUrl: string | URL)
   return configured.size === 0 || configured.has(normalizeAuthority(host));
 }
 
-/** §2.6 step 2: `iss` present (2003), parseable (2006), naming us or an enabled partner (2008). */
+/**
+ * §2.6 step 2: `iss` present (2003), parseable (2006), naming us, an enabled partner or a trusted OAuth
+ * server (2008): ACS by `<ACS id>@<tenant>` (the tenant must be the server's, 2011), an `oauth2` server by
+ * its exact issuer URL (OpenID Connect Discovery 1.0 §3).
+ */
 export function matchIssuer(claims: ClaimSet, ctx: TrustContext): MatchedIssuer {
   const iss = stringClaim(claims, 'iss', ctx.limits.maxClaimLength, 'actor token');
   if (iss === null) throw tokenError('ERR_TOKEN_ISSUER_MISSING', 'the actor token has no "iss" claim');
+  const index = trustIndexOf(ctx);
+  if (/^https?:\/\//i.test(iss)) {
+    const found = index.serverIssuers.get(iss)?.find((s) => s.server.type === 'oauth2');
+    if (!found)
+      throw tokenError('ERR_TOKEN_ISSUER_UNKNOWN', `no OAuth server has issuer ${iss.slice(0, 200)}`, {
+        issuer: iss.slice(0, 200),
+      });
+    const realm = found.server.realm === '*' ? ctx.realm : found.server.realm;
+    return { name: { id: iss, realm }, entry: found.entry };
+  }
   const name = parsePrincipalName(iss);
   if (!name)
     throw tokenError('ERR_TOKEN_ISSUER_INVALID', 'the actor token "iss" is not <principal id>@<realm>');
-  const entry = trustIndexOf(ctx).issuers.get(issuerKey(name.id, name.realm));
+  const entry = index.issuers.get(issuerKey(name.id, name.realm));
   if (entry && entry.candidates.length > 0) return { name, entry };
   if (entry && entry.disabled > 0) {
     throw tokenError(
       'ERR_TOKEN_PARTNER_DISABLED',
       `the partner application for issuer ${name.id}@${name.realm} is disabled`,
+    );
+  }
+  const servers = index.serverIssuers.get(name.id.toLowerCase())?.filter((s) => s.server.type === 'acs');
+  if (servers && servers.length > 0) {
+    const found = servers.find((s) => sameName(s.server.realm, name.realm));
+    if (found) return { name, entry: found.entry };
+    throw tokenError(
+      'ERR_TOKEN_OAUTH_SERVER_TENANT',
+      `the token was issued by ${name.id} for tenant ${name.realm}, not the tenant of OAuth server ${servers.map((s) => `${s.server.identity} (${s.server.realm})`).join(', ')}`,
+      { issuer: `${name.id}@${name.realm}` },
     );
   }
   throw tokenError(
@@ -98,6 +213,52 @@ export function matchIssuer(claims: ClaimSet, ctx: TrustContext): MatchedIssuer 
     {
       issuer: `${name.id}@${name.realm}`,
     },
+  );
+}
+
+/**
+ * §2.6 step 6 for a token of an OAuth server: the application it speaks for — the ACS `nameid`
+ * `<app id>@<tenant>` (realm = the issuer tenant, 2017), or an `oauth2` token's `client_id` (RFC 9068
+ * §2.2; Entra `azp`/`appid`) — must be a partner registered through that server (7001), enabled.
+ */
+export function resolveServerApplication(
+  claims: ClaimSet,
+  issuer: MatchedIssuer,
+  ctx: TrustContext,
+): { nameid: PrincipalName; application: PartnerApplication } {
+  const server = issuer.entry.candidates[0]!.server!;
+  const max = ctx.limits.maxClaimLength;
+  let nameid: PrincipalName;
+  if (server.type === 'acs') {
+    nameid = checkNameId(claims, issuer.name, ctx, false);
+  } else {
+    const appId =
+      stringClaim(claims, 'client_id', max, 'actor token') ??
+      stringClaim(claims, 'azp', max, 'actor token') ??
+      stringClaim(claims, 'appid', max, 'actor token');
+    if (appId === null || appId.length === 0 || /[@/\s]/.test(appId))
+      throw tokenError(
+        'ERR_TOKEN_NAMEID_MISSING',
+        'the token of the OAuth server names no application (client_id, azp or appid)',
+      );
+    nameid = { id: appId, realm: issuer.name.realm };
+  }
+  const candidates = (trustIndexOf(ctx).viaServer.get(server.identity) ?? []).filter(
+    (p) =>
+      sameName(p.applicationIdentifier, nameid.id) &&
+      (server.type !== 'acs' || sameName(p.realm, nameid.realm)),
+  );
+  const enabled = candidates.find((p) => p.enabled);
+  if (enabled) return { nameid: { id: nameid.id, realm: enabled.realm }, application: enabled };
+  if (candidates.length > 0)
+    throw tokenError(
+      'ERR_TOKEN_PARTNER_DISABLED',
+      `the partner application for ${nameid.id} through OAuth server ${server.identity} is disabled`,
+    );
+  throw tokenError(
+    'ERR_TOKEN_NO_PARTNER_FOR_APP',
+    `no partner application with application identifier ${nameid.id} is registered through OAuth server ${server.identity}`,
+    { applicationIdentifier: nameid.id, oauthServer: server.identity },
   );
 }
 
@@ -159,8 +320,13 @@ export function checkLifetime(
   claims: ClaimSet,
   ctx: TrustContext,
   what: string,
+  iatForMissingNbf = false,
 ): { nbf: number; exp: number } {
-  const nbf = timeClaim(claims, 'nbf', what);
+  // RFC 9068 access tokens (an oauth2 server's) carry `iat` and no `nbf` (docs/hybrid.md).
+  const nbf =
+    iatForMissingNbf && claims['nbf'] === undefined
+      ? timeClaim(claims, 'iat', what)
+      : timeClaim(claims, 'nbf', what);
   const exp = timeClaim(claims, 'exp', what);
   if (exp <= nbf)
     throw tokenError('ERR_TOKEN_LIFETIME_INVALID', `the ${what} expires before it becomes valid`);
@@ -195,13 +361,19 @@ export function checkOuterWithinActor(outerExp: number, actorExp: number, ctx: T
 }
 
 /** §2.6 step 6: actor nameid present (2005), `<appid>@<realm>` (2007), appid = issuer id (7002), realm = issuer realm (2017). */
-export function checkNameId(claims: ClaimSet, issuer: PrincipalName, ctx: TrustContext): PrincipalName {
+export function checkNameId(
+  claims: ClaimSet,
+  issuer: PrincipalName,
+  ctx: TrustContext,
+  sameAppAsIssuer = true,
+): PrincipalName {
   const raw = stringClaim(claims, 'nameid', ctx.limits.maxClaimLength, 'actor token');
   if (raw === null) throw tokenError('ERR_TOKEN_NAMEID_MISSING', 'the actor token has no "nameid" claim');
   const nameid = parsePrincipalName(raw);
   if (!nameid)
     throw tokenError('ERR_TOKEN_NAMEID_INVALID', 'the actor token "nameid" is not <application id>@<realm>');
-  if (!sameName(nameid.id, issuer.id))
+  // An ACS token's nameid names the application it was issued to, not ACS itself (§2.6 step 6).
+  if (sameAppAsIssuer && !sameName(nameid.id, issuer.id))
     throw tokenError(
       'ERR_TOKEN_NAMEID_APP_MISMATCH',
       `the actor nameid application ${nameid.id} is not the issuer ${issuer.id}`,

@@ -29,6 +29,8 @@ export function readS2sHeader(header: JsonObject, what: string): S2sHeader {
   return read;
 }
 
+const ACCEPTED_TYP = new Set(['jwt', 'at+jwt', 'application/at+jwt']);
+
 const readHeaders = new WeakMap<JsonObject, S2sHeader>();
 
 function readHeader(header: JsonObject, what: string): S2sHeader {
@@ -41,7 +43,8 @@ function readHeader(header: JsonObject, what: string): S2sHeader {
       );
   }
   const typ = header['typ'];
-  if (typ !== undefined && (typeof typ !== 'string' || typ.toUpperCase() !== 'JWT')) {
+  // `at+jwt` (RFC 9068 §2.1): the access tokens an oauth2 OAuth server issues (docs/hybrid.md).
+  if (typ !== undefined && (typeof typ !== 'string' || !ACCEPTED_TYP.has(typ.toLowerCase()))) {
     throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header "typ" is not JWT`);
   }
   const alg = header['alg'];

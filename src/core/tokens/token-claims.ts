@@ -49,7 +49,7 @@ export function requiredStringClaim(claims: ClaimSet, name: string, maxLength: n
  * A required NumericDate (RFC 7519 §2) in seconds: a decimal-integer string (`"1403212820"`) or a JSON
  * integer, 0 < t < 10^11. Floats, exponents, signs, leading zeros and whitespace are refused.
  */
-export function timeClaim(claims: ClaimSet, name: 'nbf' | 'exp', what: string): number {
+export function timeClaim(claims: ClaimSet, name: 'nbf' | 'exp' | 'iat', what: string): number {
   const value = claims[name];
   if (value === undefined)
     throw tokenError('ERR_TOKEN_CLAIM_MISSING', `the ${what} has no "${name}" claim`, { claim: name });

@@ -89,8 +89,8 @@ export const TOKEN_ERRORS = defineErrors({
   ERR_TOKEN_ISSUER_UNKNOWN: refusal(
     2008,
     'invalid_token',
-    'No partner application (and not our own service) matches the issuer id and realm of the token.',
-    'Register the caller with `s2s partner new`, or check its service name and realm against `s2s partner get`.',
+    'No partner application (and not our own service, and no OAuth server) matches the issuer of the token.',
+    'Register the caller with `s2s partner new` (or its authorization server with `s2s oauth-server new`), or check its service name and realm against `s2s partner get`.',
   ),
   ERR_TOKEN_PARTNER_DISABLED: refusal(
     2008,
@@ -149,8 +149,8 @@ export const TOKEN_ERRORS = defineErrors({
   ERR_TOKEN_KEY_UNKNOWN: refusal(
     10001,
     'invalid_certificate',
-    'The certificate named by `x5t`/`kid` is not one the issuer registered (a partner refresh is requested).',
-    'Run `s2s partner refresh --identity <name>` after the partner rolled its certificate; a token signed by our own certificate is only accepted with our own issuer.',
+    "The certificate named by `x5t`/`kid` is not one the issuer registered, or not one its OAuth server's metadata lists (a metadata refresh is requested).",
+    'Run `s2s partner refresh --identity <name>` (or `s2s oauth-server refresh`) after the issuer rolled its certificate; a token signed by our own certificate is only accepted with our own issuer.',
   ),
   ERR_TOKEN_INVALID_SIGNATURE: refusal(
     1001,
@@ -205,6 +205,18 @@ export const TOKEN_ERRORS = defineErrors({
     'invalid_resource',
     'The principal id in `aud` is not our service name: the token was meant for another service.',
     CHECK_PARTNER,
+  ),
+  ERR_TOKEN_OAUTH_SERVER_TENANT: refusal(
+    2011,
+    'invalid_token',
+    'The token comes from a trusted OAuth server (ACS, Entra ID) but names another tenant: its issuer realm is not the tenant the server is registered for, or its audience realm is not its issuer realm.',
+    'Check `s2s oauth-server get` (Realm) against the tenant of the calling service; a token of another tenant is never accepted.',
+  ),
+  ERR_TOKEN_NO_PARTNER_FOR_APP: refusal(
+    7001,
+    'invalid_token',
+    'The token was issued by a trusted OAuth server, but no partner application registered through that server (--use-oauth-server) has the application id it names (`nameid`, or `client_id`/`azp`/`appid`).',
+    'Register the calling application: `s2s partner new --identity <name> --application-identifier <its id> --use-oauth-server <server>`.',
   ),
   ERR_TOKEN_AUDIENCE_REALM: refusal(
     5002,

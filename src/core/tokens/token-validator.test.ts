@@ -407,9 +407,9 @@ describe('strict parsing before cryptography', () => {
       );
     }
   });
-  test('typ other than JWT, kid ≠ x5t, malformed x5t: 2104; unknown header members are ignored', () => {
+  test('typ other than JWT or at+jwt, kid ≠ x5t, malformed x5t: 2104; unknown header members are ignored', () => {
     refused(
-      check(forge(rsHeader(exchange, { typ: 'at+jwt' }), actorClaims())),
+      check(forge(rsHeader(exchange, { typ: 'secevent+jwt' }), actorClaims())),
       'ERR_TOKEN_HEADER_INVALID',
       2104,
     );

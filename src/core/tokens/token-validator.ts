@@ -76,8 +76,14 @@ export function explainToken(token: string, requestUrl: string | URL, ctx: Trust
 /** The challenge parameters: our realm and id, and every issuer we accept (ourselves first). */
 export function challengeParameters(ctx: TrustContext): ChallengeParameters {
   const issuers = [`${ctx.serviceName}@${ctx.realm}`];
+  for (const t of ctx.oauthServers ?? []) {
+    // docs/protocol.md §8: Exchange Online's challenge names `00000001-…@*`; we name the tenant we trust.
+    if (t.server.type !== 'acs') continue;
+    const issuer = `${t.server.issuer}@${t.server.realm}`;
+    if (!issuers.includes(issuer)) issuers.push(issuer);
+  }
   for (const p of ctx.partners) {
-    if (!p.application.enabled) continue;
+    if (!p.application.enabled || p.application.source === 'oauth-server') continue;
     const issuer = `${p.application.applicationIdentifier}@${p.application.realm || '*'}`;
     if (!issuers.includes(issuer)) issuers.push(issuer);
   }

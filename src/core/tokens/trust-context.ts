@@ -1,6 +1,7 @@
 /** Everything the validator trusts at one instant: our identity and keys, and the partners' (docs/protocol.md §2.6, §4). */
 import type { KeyObject } from 'node:crypto';
 import type { PartnerApplication } from '../partners/partner-application.ts';
+import type { OAuthServer } from '../partners/oauth-server.ts';
 import type { TokenLimits } from './token-limits.ts';
 
 /** A certificate key the validator may verify with. */
@@ -11,12 +12,18 @@ export interface TrustedKey {
   readonly x5t: string;
   readonly publicKey: KeyObject;
   /** For explanations: `current`, `previous`, `staged` (ours) or `partner`. */
-  readonly role: 'current' | 'previous' | 'staged' | 'partner';
+  readonly role: 'current' | 'previous' | 'staged' | 'partner' | 'oauth-server';
 }
 
 /** A partner application with its registered keys already parsed (cached by thumbprint by the service). */
 export interface TrustedPartner {
   readonly application: PartnerApplication;
+  readonly keys: readonly TrustedKey[];
+}
+
+/** An OAuth server with the keys of its metadata already parsed (docs/hybrid.md). */
+export interface TrustedOAuthServer {
+  readonly server: OAuthServer;
   readonly keys: readonly TrustedKey[];
 }
 
@@ -35,5 +42,7 @@ export interface TrustContext {
    */
   readonly ownKeys: readonly TrustedKey[];
   readonly partners: readonly TrustedPartner[];
+  /** OAuth servers whose tokens are accepted for the partners registered through them (absent: none). */
+  readonly oauthServers?: readonly TrustedOAuthServer[];
   readonly limits: TokenLimits;
 }

@@ -4,14 +4,27 @@
  * built once per store version (TokenService) keeps its index for as long as it lives.
  */
 import type { PartnerApplication } from '../partners/partner-application.ts';
+import type { OAuthServer } from '../partners/oauth-server.ts';
 import { normalizeAuthority } from './principal-name.ts';
 import type { TrustContext, TrustedKey } from './trust-context.ts';
 
-/** A party the token may come from: ourselves (pool peers) or a partner application. */
+/** A party the token may come from: ourselves (pool peers), a partner application, or an OAuth server. */
 export interface IssuerCandidate {
-  readonly kind: 'self' | 'partner';
+  readonly kind: 'self' | 'partner' | 'oauth-server';
+  /** The partner (kind `partner`); for an OAuth server the partner is found from the token's app id. */
   readonly application: PartnerApplication | null;
+  /** The OAuth server (kind `oauth-server`). */
+  readonly server?: OAuthServer | undefined;
   readonly keys: readonly TrustedKey[];
+}
+
+/** How the validator names an OAuth server whose keys may be stale (bound in src/services/services.ts). */
+export const OAUTH_SERVER_REFRESH_PREFIX = 'oauth-server:';
+
+/** One OAuth server as an issuer (docs/hybrid.md). */
+export interface ServerIssuer {
+  readonly server: OAuthServer;
+  readonly entry: IssuerEntry;
 }
 
 /** The party and certificate whose signature verified. */
@@ -39,6 +52,12 @@ export interface TrustIndex {
   readonly issuers: ReadonlyMap<string, IssuerEntry>;
   /** The configured host names, normalized as audiences carry them. */
   readonly hostNames: ReadonlySet<string>;
+  /** OAuth servers by issuer: the lower-cased ACS principal id, or the exact issuer URL (docs/hybrid.md). */
+  readonly serverIssuers: ReadonlyMap<string, readonly ServerIssuer[]>;
+  /** Partners registered through each OAuth server (enabled or not), by server identity. */
+  readonly viaServer: ReadonlyMap<string, readonly PartnerApplication[]>;
+  /** Tenants of the OAuth servers (lower case, `*` excluded): audience realms accepted besides ours. */
+  readonly serverRealms: ReadonlySet<string>;
 }
 
 interface Held {
@@ -62,6 +81,7 @@ export function trustIndexOf(ctx: TrustContext): TrustIndex {
 function sameTrust(a: TrustContext, b: TrustContext): boolean {
   return (
     a.ownKeys === b.ownKeys &&
+    a.oauthServers === b.oauthServers &&
     a.hostNames === b.hostNames &&
     a.serviceName === b.serviceName &&
     a.realm === b.realm
@@ -80,7 +100,16 @@ function buildTrustIndex(ctx: TrustContext): TrustIndex {
     application: null,
     keys: ctx.ownKeys,
   });
+  const viaServer = new Map<string, PartnerApplication[]>();
   for (const p of ctx.partners) {
+    const through = p.application.useOAuthServer;
+    if (p.application.source === 'oauth-server' || (through !== null && through !== undefined)) {
+      // No keys of its own: never an issuer by itself, only through its server (docs/hybrid.md).
+      const list = viaServer.get(through ?? '') ?? [];
+      list.push(p.application);
+      viaServer.set(through ?? '', list);
+      continue;
+    }
     const e = entryOf(issuerKey(p.application.applicationIdentifier, p.application.realm));
     if (p.application.enabled)
       e.candidates.push({ kind: 'partner', application: p.application, keys: p.keys });
@@ -88,7 +117,30 @@ function buildTrustIndex(ctx: TrustContext): TrustIndex {
   }
   const issuers = new Map<string, IssuerEntry>();
   for (const [name, e] of found) issuers.set(name, issuerEntry(e.candidates, e.disabled));
-  return { issuers, hostNames: new Set(ctx.hostNames.map((h) => normalizeAuthority(h))) };
+  const serverIssuers = new Map<string, ServerIssuer[]>();
+  const serverRealms = new Set<string>();
+  for (const t of ctx.oauthServers ?? []) {
+    const key = t.server.type === 'acs' ? t.server.issuer.toLowerCase() : t.server.issuer;
+    const candidate: IssuerCandidate = {
+      kind: 'oauth-server',
+      application: null,
+      server: t.server,
+      keys: t.keys,
+    };
+    const entry = {
+      ...issuerEntry([candidate], 0),
+      refreshPartner: OAUTH_SERVER_REFRESH_PREFIX + t.server.identity,
+    };
+    serverIssuers.set(key, [...(serverIssuers.get(key) ?? []), { server: t.server, entry }]);
+    if (t.server.realm !== '*') serverRealms.add(t.server.realm.toLowerCase());
+  }
+  return {
+    issuers,
+    hostNames: new Set(ctx.hostNames.map((h) => normalizeAuthority(h))),
+    serverIssuers,
+    viaServer,
+    serverRealms,
+  };
 }
 
 function issuerEntry(candidates: IssuerCandidate[], disabled: number): IssuerEntry {

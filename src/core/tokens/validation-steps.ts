@@ -14,11 +14,13 @@ import { parseClaimSet } from './token-claims.ts';
 import type { ClaimSet } from './token-claims.ts';
 import {
   checkAudience,
+  checkAudienceForIssuer,
   checkLifetime,
   checkOuterWithinActor,
   checkNameId,
   matchIssuer,
   refuseUserClaims,
+  resolveServerApplication,
   selectKeys,
 } from './actor-checks.ts';
 import type { MatchedIssuer } from './actor-checks.ts';
@@ -27,6 +29,8 @@ import type { TrustContext } from './trust-context.ts';
 import type { VerifiedSigner } from './trust-index.ts';
 import type { ValidationTrace } from './validation-trace.ts';
 import type { ActingUserClaims, S2sPrincipal } from './validation-outcome.ts';
+import type { PrincipalName } from './principal-name.ts';
+import type { PartnerApplication } from '../partners/partner-application.ts';
 
 /** A token parsed and checked up to its signature: what remains is to verify it and finish. */
 export interface PendingValidation {
@@ -89,9 +93,13 @@ function beginActor(
 ): PendingValidation {
   trace.enter('audience');
   const aud = checkAudience(actorClaims, ctx, requestUrl, 'actor token');
-  if (trace.explaining) trace.pass(`addressed to ${aud.id}/${aud.host}@${aud.realm}`);
+  if (trace.explaining)
+    trace.pass(
+      aud.url ? `addressed to https://${aud.host}` : `addressed to ${aud.id}/${aud.host}@${aud.realm}`,
+    );
   trace.enter('issuer');
   const issuer = matchIssuer(actorClaims, ctx);
+  checkAudienceForIssuer(aud, issuer, ctx);
   if (trace.explaining) trace.pass(issuerDetail(issuer));
   trace.enter('key');
   const signers = selectKeys(header, issuer, trace);
@@ -112,17 +120,30 @@ export function finishValidation(
 ): S2sPrincipal {
   if (trace.explaining) trace.pass(`RS256 signature verified with ${signer.key.thumbprint}`);
   const claims = pending.actorClaims;
+  const server = signer.candidate.kind === 'oauth-server' ? signer.candidate.server! : null;
   trace.enter('lifetime');
-  const life = checkLifetime(claims, ctx, 'actor token');
+  const life = checkLifetime(claims, ctx, 'actor token', server?.type === 'oauth2');
   if (trace.explaining) trace.pass(lifetimeDetail(life));
   trace.enter('nameid');
-  const nameid = checkNameId(claims, pending.issuer.name, ctx);
-  if (trace.explaining) trace.pass(`nameid ${nameid.id}@${nameid.realm} matches the issuer`);
+  let nameid: PrincipalName;
+  let app = signer.candidate.application;
+  if (server) {
+    const resolved = resolveServerApplication(claims, pending.issuer, ctx);
+    nameid = resolved.nameid;
+    app = resolved.application;
+    if (trace.explaining)
+      trace.pass(
+        `issued by OAuth server ${server.identity} to application ${nameid.id}: partner ${app.identity}`,
+      );
+  } else {
+    nameid = checkNameId(claims, pending.issuer.name, ctx);
+    if (trace.explaining) trace.pass(`nameid ${nameid.id}@${nameid.realm} matches the issuer`);
+  }
   trace.enter('actor-is-app');
   refuseUserClaims(claims);
   if (trace.explaining) trace.pass('no user claims in the actor token');
   const outer = pending.outerClaims;
-  if (outer === null) return principalOf(signer, nameid, null, life.exp, trace);
+  if (outer === null) return principalOf(signer, app, nameid, null, life.exp, trace);
   // The outer token is unsigned: everything it says is bound to the verified actor or checked again.
   trace.enter('outer-audience');
   const aud = checkAudience(outer, ctx, pending.requestUrl, 'outer token');
@@ -137,7 +158,7 @@ export function finishValidation(
   trace.enter('user');
   const user = readActingUser(outer, ctx);
   if (trace.explaining) trace.pass(`acting for user ${user.nameid}${user.nii ? ` (nii ${user.nii})` : ''}`);
-  return principalOf(signer, nameid, user, Math.min(life.exp, outerLife.exp), trace);
+  return principalOf(signer, app, nameid, user, Math.min(life.exp, outerLife.exp), trace);
 }
 
 /**
@@ -190,12 +211,12 @@ function readActorClaims(jws: CompactJws, ctx: TrustContext): ClaimSet {
 /** §4 trust levels: Application refuses act-as, User refuses app-only; then the principal. */
 function principalOf(
   signer: VerifiedSigner,
+  app: PartnerApplication | null,
   nameid: { readonly id: string; readonly realm: string },
   user: ActingUserClaims | null,
   exp: number,
   trace: ValidationTrace,
 ): S2sPrincipal {
-  const app = signer.candidate.application;
   const trustLevel = app?.trustLevel ?? 'Full';
   trace.enter('trust-level');
   if (user !== null && trustLevel === 'Application')
@@ -226,7 +247,11 @@ function headerDetail(h: S2sHeader): string {
 
 function issuerDetail(m: MatchedIssuer): string {
   const parties = m.entry.candidates.map((c) =>
-    c.kind === 'self' ? 'our own service (pool peers)' : `partner ${c.application!.identity}`,
+    c.kind === 'self'
+      ? 'our own service (pool peers)'
+      : c.kind === 'oauth-server'
+        ? `OAuth server ${c.server!.identity} (${c.server!.type}, keys from its metadata)`
+        : `partner ${c.application!.identity}`,
   );
   return `issuer ${m.name.id}@${m.name.realm}: ${parties.join(', ')}`;
 }

@@ -8,7 +8,13 @@ import { X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_TOKEN_LIMITS } from '../../core/tokens/index.ts';
 import type { TrustContext, TrustedKey, TrustedPartner } from '../../core/tokens/index.ts';
-import type { PartnerApplication, SigningMaterial, SigningMaterialEntry } from '../../core/index.ts';
+import type {
+  PartnerApplication,
+  PartnerKey,
+  SigningMaterial,
+  SigningMaterialEntry,
+} from '../../core/index.ts';
+import { readOAuthServers } from '../oauth-servers/oauth-server-document.ts';
 import { readPartners } from '../partners/partner-document.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { headVersionOf, knownHeadVersion } from './store-head.ts';
@@ -59,8 +65,9 @@ export class TrustContextSource {
 
   async #build(version: number): Promise<TrustSnapshot> {
     const config = await this.#deps.ports.oauth.get();
-    const [records, material] = await Promise.all([
+    const [records, servers, material] = await Promise.all([
       readPartners(this.#deps.store),
+      readOAuthServers(this.#deps.store),
       signingMaterialOf(this.#deps),
     ]);
     const base: Omit<TrustContext, 'now'> = {
@@ -70,6 +77,10 @@ export class TrustContextSource {
       clockSkewSeconds: config.clockSkewSeconds,
       ownKeys: ownKeys(material),
       partners: records.map((r) => this.#trusted(r.partner)),
+      oauthServers: servers.map((r) => ({
+        server: r.server,
+        keys: this.#keys(r.server.keys, 'oauth-server'),
+      })),
       limits: { ...DEFAULT_TOKEN_LIMITS, maxLifetimeSeconds: config.maxTokenLifetimeSeconds },
     };
     return {
@@ -80,18 +91,22 @@ export class TrustContextSource {
   }
 
   #trusted(application: PartnerApplication): TrustedPartner {
+    return { application, keys: this.#keys(application.keys, 'partner') };
+  }
+
+  #keys(registered: readonly PartnerKey[], role: 'partner' | 'oauth-server'): TrustedKey[] {
     const keys: TrustedKey[] = [];
-    for (const k of application.keys) {
+    for (const k of registered) {
       const publicKey = this.#partnerKey(k.thumbprint, k.certificate);
       if (!publicKey) continue;
       keys.push({
         thumbprint: k.thumbprint.toUpperCase(),
         x5t: Buffer.from(k.thumbprint, 'hex').toString('base64url'),
         publicKey,
-        role: 'partner',
+        role,
       });
     }
-    return { application, keys };
+    return keys;
   }
 
   /** Parses a partner certificate once per thumbprint; an unreadable one is skipped (never trusted). */
