@@ -8,6 +8,7 @@ import { STORAGE_ERRORS, STORAGE_WARNINGS } from './storage/storage-errors.ts';
 import { CA_ERRORS, CA_WARNINGS } from './ca/ca-errors.ts';
 import { REPLICATION_ERRORS, REPLICATION_WARNINGS } from './replication/replication-errors.ts';
 import { BACKUP_ERRORS, BACKUP_WARNINGS } from './backup/backup-errors.ts';
+import { ADMIN_ERRORS, ADMIN_WARNINGS } from './admin/admin-errors.ts';
 
 /** Catalogs by section title, in documentation order. */
 export const ERROR_SECTIONS: ReadonlyArray<{
@@ -23,6 +24,7 @@ export const ERROR_SECTIONS: ReadonlyArray<{
   { title: 'Certification authority and requests', errors: CA_ERRORS, warnings: CA_WARNINGS },
   { title: 'Pools and replication', errors: REPLICATION_ERRORS, warnings: REPLICATION_WARNINGS },
   { title: 'Backup and restore', errors: BACKUP_ERRORS, warnings: BACKUP_WARNINGS },
+  { title: 'Administrators, API and audit log', errors: ADMIN_ERRORS, warnings: ADMIN_WARNINGS },
 ];
 
 /** Every s2s error code, as a union of the catalogs' keys (docs/errors.md). */
@@ -34,7 +36,8 @@ export type ErrorCode =
   | keyof typeof STORAGE_ERRORS
   | keyof typeof CA_ERRORS
   | keyof typeof REPLICATION_ERRORS
-  | keyof typeof BACKUP_ERRORS;
+  | keyof typeof BACKUP_ERRORS
+  | keyof typeof ADMIN_ERRORS;
 
 /** Every error code with its definition. */
 export const ALL_ERRORS: ErrorCatalog = Object.assign({}, ...ERROR_SECTIONS.map((s) => s.errors));

@@ -29,3 +29,4 @@ export * from './storage/index.ts';
 export * from './shared/tls-failure.ts';
 export * from './shared/did-you-mean.ts';
 export * from './partners/oauth-server.ts';
+export * from './admin/index.ts';

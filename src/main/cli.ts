@@ -2,13 +2,15 @@
 import { runCli, processIo } from '../adapters/cli/index.ts';
 import type { CliEnvironment, CliIo } from '../adapters/cli/index.ts';
 import { resolveNodeConfig } from '../config/node-config.ts';
-import { openDeployment } from './deployment.ts';
+import { localActor, openDeployment } from './deployment.ts';
 import { startServerProcess } from './server-process.ts';
 import { invokeReplication } from './replication-invoke.ts';
 import type { DeploymentOptions } from './deployment.ts';
 
 /** The CLI environment over real config resolution and deployment wiring. */
-export function cliEnvironment(io: CliIo, options: DeploymentOptions = {}): CliEnvironment {
+export function cliEnvironment(io: CliIo, given: DeploymentOptions = {}): CliEnvironment {
+  // Whoever holds S2S_HOME and the master key is a full administrator, recorded as the OS user (docs/admin.md).
+  const options: DeploymentOptions = { actor: localActor('cli'), ...given };
   return {
     io,
     resolveConfig: (flags) => resolveNodeConfig(flags, io.env),

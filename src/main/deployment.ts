@@ -19,9 +19,16 @@ import {
   OAuthServerService,
   StorageService,
   TokenService,
+  AdminGateway,
+  AdminService,
+  AuditLog,
+  ChangeCapturingStore,
+  auditedServices,
   bindServicePorts,
   silentLogger,
 } from '../services/index.ts';
+import type { AuditActor } from '../core/index.ts';
+import { hostname, userInfo } from 'node:os';
 import type { Logger, ServiceDeps, Services } from '../services/index.ts';
 import { join } from 'node:path';
 import { openStore } from './open-store.ts';
@@ -39,7 +46,10 @@ export interface Deployment {
   readonly config: NodeConfig;
   readonly store: DocumentStore;
   readonly clock: Clock;
+  /** The services; their administration operations go through the gateway as the deployment's actor (audited). */
   readonly services: Services;
+  /** Runs an administration operation as a given actor (the administration API; docs/admin.md). */
+  readonly gateway: AdminGateway;
   /** Said while opening, for the command to show (e.g. WARN_READ_FROM_REPLICA). */
   readonly warnings?: readonly Warning[];
   /** Server nodes: the outcome of the last write (readiness, docs/server.md); absent for one-shot commands. */
@@ -58,6 +68,24 @@ export interface DeploymentOptions {
    * node, so a second node on the same file is refused. One-shot CLI commands talk to the store directly.
    */
   readonly serverNode?: boolean;
+  /**
+   * Who calls the services' administration operations (the audit log's actor): the CLI passes the
+   * operating-system user as a full administrator; by default a program embedding s2s (via `library`).
+   */
+  readonly actor?: AuditActor;
+  /** Lockout and session settings (tests). */
+  readonly adminOptions?: ConstructorParameters<typeof AdminService>[2];
+}
+
+/** The local operating-system user, a full administrator (docs/admin.md "The local CLI"). */
+export function localActor(via: AuditActor['via'] = 'cli'): AuditActor {
+  let name = 'unknown';
+  try {
+    name = userInfo().username;
+  } catch {
+    name = process.env.USER ?? 'unknown';
+  }
+  return { kind: 'local', name, role: 'full', from: `${via}@${hostname()}`, via };
 }
 
 /** Opens the store and wires the services. */
@@ -162,7 +190,7 @@ export function buildDeployment(
         });
   store = sealedStore;
   const deps: ServiceDeps = {
-    store,
+    store: new ChangeCapturingStore(sealedStore),
     clock: options.clock ?? systemClock,
     secretBox,
     logger,
@@ -179,11 +207,16 @@ export function buildDeployment(
   services.storage = new StorageService(deps);
   services.ca = new CaService(deps);
   services.oauthServers = new OAuthServerService(deps, metadataFetcher);
+  services.audit = new AuditLog(deps);
+  services.admins = new AdminService(deps, services.audit, options.adminOptions);
+  const gateway = new AdminGateway(services, services.audit, logger);
+  const actor = options.actor ?? localActor('library');
   return {
     config,
     store,
     clock: deps.clock,
-    services,
+    services: auditedServices(services, gateway, () => actor),
+    gateway,
     close: async () => {
       await metadataFetcher.close();
       await store.close();

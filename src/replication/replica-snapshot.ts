@@ -30,6 +30,11 @@ export const KIND_SCOPE: Readonly<Record<DocumentKind, 'replica' | 'central'>> =
   'certificate-request': 'replica',
   node: 'replica',
   counter: 'replica',
+  admin: 'replica',
+  'admin-lockout': 'replica',
+  'admin-token': 'replica',
+  'admin-session': 'replica',
+  audit: 'replica',
 };
 
 /** The kinds a replica holds. */

@@ -10,3 +10,8 @@ export * from './tokens/token-service.ts';
 export * from './storage/storage-service.ts';
 export * from './ca/ca-service.ts';
 export * from './oauth-servers/oauth-server-service.ts';
+export * from './admin/admin-service.ts';
+export * from './admin/audit-log.ts';
+export * from './admin/admin-gateway.ts';
+export * from './admin/change-capture.ts';
+export type * from './admin/admin-documents.ts';

@@ -9,6 +9,8 @@ import type { TokenService } from './tokens/token-service.ts';
 import type { StorageService } from './storage/storage-service.ts';
 import type { CaService } from './ca/ca-service.ts';
 import type { OAuthServerService } from './oauth-servers/oauth-server-service.ts';
+import type { AdminService } from './admin/admin-service.ts';
+import type { AuditLog } from './admin/audit-log.ts';
 
 export interface Services {
   readonly oauth: OAuthService;
@@ -19,6 +21,8 @@ export interface Services {
   readonly storage: StorageService;
   readonly ca: CaService;
   readonly oauthServers: OAuthServerService;
+  readonly admins: AdminService;
+  readonly audit: AuditLog;
 }
 
 /**

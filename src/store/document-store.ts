@@ -28,7 +28,12 @@ export type DocumentKind =
   | 'ca-issued' // key: `${caName}/${serialHex}`
   | 'certificate-request' // key: request id (decimal)
   | 'node' // key: node fqdn
-  | 'counter'; // key: counter name (request ids, ...)
+  | 'counter' // key: counter name (request ids, ...)
+  | 'admin' // key: administrator name (lower-cased)
+  | 'admin-lockout' // key: administrator name: failed sign-ins and lockout
+  | 'admin-token' // key: API token id
+  | 'admin-session' // key: SHA-256 (hex) of the session id
+  | 'audit'; // key: `${ISO time}/${random}`, append-only
 
 /** A stored document. `body` is plain JSON (never contains a plaintext private key). */
 export interface StoredDocument<T = unknown> {

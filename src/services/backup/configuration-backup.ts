@@ -16,7 +16,14 @@ import { backupError } from '../../core/backup/backup-errors.ts';
 import type { DocumentKind, DocumentStore, WriteOperation } from '../../store/document-store.ts';
 
 /** Runtime state, not configuration: pool heartbeats and the storage service's items. */
-export const KINDS_NOT_BACKED_UP: readonly DocumentKind[] = ['node', 'mailbox-item'];
+export const KINDS_NOT_BACKED_UP: readonly DocumentKind[] = [
+  'node',
+  'mailbox-item',
+  // Sign-in state is not configuration; the audit log is append-only, so a restore never rewinds it (docs/admin.md).
+  'admin-session',
+  'admin-lockout',
+  'audit',
+];
 
 const FORMAT = 's2s-configuration-backup';
 

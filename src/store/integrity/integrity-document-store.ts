@@ -36,6 +36,11 @@ export const PROTECTED_KINDS: ReadonlySet<DocumentKind> = new Set<DocumentKind>(
   'ca',
   'ca-template',
   'ca-issued',
+  'admin',
+  'admin-lockout',
+  'admin-token',
+  'admin-session',
+  'audit',
 ]);
 
 /** The integrity marker: present once the store's protected documents are sealed. */

@@ -16,6 +16,8 @@ import { registerTrustedRootCommands } from './trusted-root/index.ts';
 import { registerReplicationCommands } from './replication/index.ts';
 import { registerCompletionCommand } from './completion/index.ts';
 import { registerBackupCommands } from './backup/index.ts';
+import { registerAdminCommands } from './admin/index.ts';
+import { registerAuditCommands } from './audit/index.ts';
 
 export function registerAllCommands(program: Command, env: CliEnvironment): void {
   registerInitCommand(program, env);
@@ -32,5 +34,7 @@ export function registerAllCommands(program: Command, env: CliEnvironment): void
   registerTrustedRootCommands(program, env);
   registerReplicationCommands(program, env);
   registerBackupCommands(program, env);
+  registerAdminCommands(program, env);
+  registerAuditCommands(program, env);
   registerCompletionCommand(program, env);
 }
