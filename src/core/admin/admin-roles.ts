@@ -12,7 +12,7 @@ export type AdminRole = (typeof ADMIN_ROLES)[number];
 export const ROLE_DESCRIPTIONS: Readonly<Record<AdminRole, string>> = {
   full: 'every operation, including administrators, API tokens, users, OAuth settings and audit pruning',
   certificate: 'certificates, certificate requests, the CA and trusted roots; every read',
-  partner: 'partner applications, their refresh and tests, trusted roots; every read',
+  partner: 'partner applications and OAuth servers, their refresh and tests, trusted roots; every read',
   'read-only': 'every get, list and show; no change, never a secret',
 };
 
