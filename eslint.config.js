@@ -15,7 +15,18 @@ const boundary = (from, forbidden, message) => ({
 const upTo = (depth, path) => Array.from({ length: depth }, (_, i) => `${'../'.repeat(i + 1)}${path}`);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'bin/**', '.s2s/**', 'eslint.config.js', 'scripts/**/*.mjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'bin/**',
+      '.s2s/**',
+      'console/dist/**',
+      'dist/**',
+      'test-artifacts/**',
+      'eslint.config.js',
+      'scripts/**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

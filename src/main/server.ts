@@ -5,6 +5,8 @@
  * secure context is replaced when the resolved certificate changes); partner metadata is refreshed in
  * the background.
  */
+import { consoleRoutes } from '../adapters/http/routes/console-routes.ts';
+import { consoleDirectory } from './console-directory.ts';
 import { startPartnerRefreshSchedule } from './partner-refresh-schedule.ts';
 import type { Server as HttpsServer } from 'node:https';
 import type { FastifyInstance } from 'fastify';
@@ -90,6 +92,7 @@ export async function startServer(
         publishedOrigin: (url) => services.metadata.publishedOrigin(url),
       }),
       caRoutes({ ca: services.ca }),
+      consoleRoutes({ directory: consoleDirectory() }),
       operationsRoutes({
         services,
         clock,

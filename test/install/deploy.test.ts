@@ -168,7 +168,14 @@ test('container image steps outside a container: its COPY set, npm ci --omit=dev
   const app = join(dir, 'opt-s2s');
   // COPY lines, as written (sources relative to the clone's root).
   const copies = [...DOCKERFILE.matchAll(/^COPY (.+) (\S+)$/gm)].flatMap((m) => m[1]!.split(' '));
-  assert.deepEqual(copies, ['package.json', 'package-lock.json', 'bin', 'src']);
+  assert.deepEqual(copies, [
+    'package.json',
+    'package-lock.json',
+    'scripts/build-console.mjs',
+    'console',
+    'bin',
+    'src',
+  ]);
   for (const c of copies) cpSync(join(ROOT, c), join(app, c), { recursive: true });
   // RUN npm ci --omit=dev: the runtime dependencies alone must run the server.
   execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], {

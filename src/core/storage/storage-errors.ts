@@ -142,6 +142,12 @@ export const STORAGE_ERRORS = defineErrors({
     meaning: 'The server was asked to stop (SIGTERM) but still ran when the wait ended.',
     fix: 'Wait longer (`s2s server stop --wait <seconds>`), or check its log for what it is finishing.',
   },
+  ERR_CONSOLE_NOT_BUILT: {
+    category: 'unavailable',
+    meaning:
+      'The web console was asked for, but its bundle (console/dist) was not built in this installation, so the server has nothing to serve (HTTP 503).',
+    fix: 'Run `npm run build:console` (the set-up command `npm ci` runs it) and restart the server.',
+  },
   ERR_SERVER_OPS_TOKEN: {
     category: 'refused',
     meaning:

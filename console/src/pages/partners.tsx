@@ -1,0 +1,242 @@
+/**
+ * Partners and OAuth servers (docs/console.md "Partners"): the list with trust level, state and metadata
+ * freshness; a new partner by metadata URL, whose fetched metadata is shown for review before it is trusted;
+ * enable/disable, refresh now and remove.
+ */
+import { useState } from 'preact/hooks';
+import { ApiError, call } from '../api.ts';
+import { canChange } from '../roles.ts';
+import { Card, ErrorBox, Field, Live, PageHeading, Select, Status, Table, useLoad, when } from '../ui.tsx';
+
+interface PartnerView {
+  partner: {
+    identity: string;
+    applicationIdentifier: string;
+    realm: string;
+    trustLevel: string;
+    enabled: boolean;
+    metadataUrl: string | null;
+    keys: { x5t?: string; thumbprint?: string; notAfter?: string }[];
+    refresh: { lastSuccessAt?: string | null; lastError?: { code: string; message: string } | null };
+    useOAuthServer?: string | null;
+  };
+}
+
+interface OAuthServerView {
+  identity?: string;
+  name?: string;
+  metadataUrl: string;
+  type?: string;
+  realm?: string | null;
+}
+
+interface Preview {
+  serviceName: string;
+  realm: string;
+  issuer: string | null;
+  keys: { x5t: string; subject?: string; notAfter?: string }[];
+  url: string;
+}
+
+export function Partners(props: { role: string }) {
+  const partners = useLoad(() => call<PartnerView[]>('partners.list'), []);
+  const servers = useLoad(
+    () =>
+      call<OAuthServerView[]>('oauthServers.list').catch((e: unknown) => {
+        // A deployment without OAuth server support answers "unknown operation": show none.
+        if (e instanceof ApiError && e.status === 404) return [];
+        throw e;
+      }),
+    [],
+  );
+  const writable = canChange(props.role, 'partners');
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  const act = (what: string, run: () => Promise<unknown>) => {
+    setError(null);
+    setNotice('');
+    run().then(() => {
+      setNotice(what);
+      partners.reload();
+    }, setError);
+  };
+  return (
+    <>
+      <PageHeading>Partners and OAuth servers</PageHeading>
+      <ErrorBox error={partners.error ?? error} />
+      <Live>{notice ? <p class="notice">{notice}</p> : null}</Live>
+      <Card title="Partner applications">
+        <Table
+          caption="Partner applications this deployment trusts"
+          columns={
+            writable
+              ? ['Name', 'Application id', 'Trust', 'State', 'Metadata', 'Actions']
+              : ['Name', 'Application id', 'Trust', 'State', 'Metadata']
+          }
+          empty="No partner application yet."
+          rows={(partners.data ?? []).map(({ partner: p }) => (
+            <tr key={p.identity}>
+              <td>{p.identity}</td>
+              <td>
+                <code>{p.applicationIdentifier}</code>@{p.realm}
+                {p.useOAuthServer ? <div class="hint">through {p.useOAuthServer}</div> : null}
+              </td>
+              <td>{p.trustLevel}</td>
+              <td>
+                {p.enabled ? <Status kind="ok">enabled</Status> : <Status kind="warn">disabled</Status>}
+              </td>
+              <td>
+                {p.metadataUrl ? <div>{p.metadataUrl}</div> : 'certificate'}
+                <div class="hint">last refresh {when(p.refresh.lastSuccessAt ?? null)}</div>
+                {p.refresh.lastError ? <Status kind="bad">{p.refresh.lastError.code}</Status> : null}
+              </td>
+              {writable ? (
+                <td>
+                  <div class="actions">
+                    <button
+                      type="button"
+                      class="secondary"
+                      aria-label={`${p.enabled ? 'Disable' : 'Enable'} ${p.identity}`}
+                      onClick={() =>
+                        act(`${p.identity} ${p.enabled ? 'disabled' : 'enabled'}.`, () =>
+                          call('partners.update', p.identity, { enabled: !p.enabled }),
+                        )
+                      }
+                    >
+                      {p.enabled ? 'Disable' : 'Enable'}
+                    </button>
+                    {p.metadataUrl ? (
+                      <button
+                        type="button"
+                        class="secondary"
+                        aria-label={`Refresh ${p.identity} now`}
+                        onClick={() =>
+                          act(`${p.identity} refreshed.`, () => call('partners.refresh', p.identity))
+                        }
+                      >
+                        Refresh now
+                      </button>
+                    ) : null}
+                    <button
+                      type="button"
+                      class="danger"
+                      aria-label={`Remove ${p.identity}`}
+                      onClick={() => {
+                        if (
+                          window.confirm(
+                            `Remove the partner ${p.identity}? Its tokens will be refused at once.`,
+                          )
+                        )
+                          act(`${p.identity} removed.`, () => call('partners.remove', p.identity));
+                      }}
+                    >
+                      Remove
+                    </button>
+                  </div>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        />
+      </Card>
+      <Card title="OAuth servers">
+        <ErrorBox error={servers.error} />
+        <Table
+          caption="Authorization servers (hybrid deployments)"
+          columns={['Name', 'Type', 'Realm', 'Metadata URL']}
+          empty="No OAuth server is registered."
+          rows={(servers.data ?? []).map((s) => (
+            <tr key={s.identity ?? s.name}>
+              <td>{s.identity ?? s.name}</td>
+              <td>{s.type ?? '—'}</td>
+              <td>{s.realm ?? '—'}</td>
+              <td>{s.metadataUrl}</td>
+            </tr>
+          ))}
+        />
+      </Card>
+      {writable ? <NewPartner onDone={partners.reload} /> : null}
+    </>
+  );
+}
+
+function NewPartner(props: { onDone: () => void }) {
+  const [identity, setIdentity] = useState('');
+  const [url, setUrl] = useState('');
+  const [trust, setTrust] = useState('Full');
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  return (
+    <Card title="New partner by metadata URL">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(null);
+          setNotice('');
+          if (!preview) {
+            call<Preview>('partners.preview', url).then(setPreview, setError);
+            return;
+          }
+          call('partners.create', { identity, metadataUrl: url, trustLevel: trust }).then(() => {
+            setNotice(`${identity} is trusted (${trust}).`);
+            setPreview(null);
+            setIdentity('');
+            setUrl('');
+            props.onDone();
+          }, setError);
+        }}
+      >
+        <Field label="Name (identity)" name="p-identity" value={identity} onInput={setIdentity} required />
+        <Field
+          label="Metadata URL"
+          name="p-url"
+          type="url"
+          value={url}
+          onInput={(v) => {
+            setUrl(v);
+            setPreview(null);
+          }}
+          required
+          hint="https://server/metadata/json/1 — fetched over verified TLS."
+        />
+        <Select
+          label="Trust level"
+          name="p-trust"
+          value={trust}
+          options={['Full', 'Application']}
+          onChange={setTrust}
+        />
+        {preview ? (
+          <section aria-label="Fetched metadata" class="card">
+            <h3>Fetched metadata — review before trusting</h3>
+            <dl class="facts">
+              <dt>Service name</dt>
+              <dd>
+                <code>{preview.serviceName}</code>
+              </dd>
+              <dt>Realm</dt>
+              <dd>{preview.realm}</dd>
+              <dt>Issuer</dt>
+              <dd>{preview.issuer ?? '—'}</dd>
+              <dt>Signing keys</dt>
+              <dd>
+                {preview.keys.map((k) => (
+                  <div key={k.x5t}>
+                    <code>{k.x5t}</code> {k.subject ?? ''}{' '}
+                    {k.notAfter ? `until ${k.notAfter.slice(0, 10)}` : ''}
+                  </div>
+                ))}
+              </dd>
+            </dl>
+          </section>
+        ) : null}
+        <ErrorBox error={error} />
+        <Live>{notice ? <p class="notice">{notice}</p> : null}</Live>
+        <div class="actions">
+          <button type="submit">{preview ? `Trust ${identity || 'partner'}` : 'Fetch metadata'}</button>
+        </div>
+      </form>
+    </Card>
+  );
+}
