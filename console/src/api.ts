@@ -109,12 +109,23 @@ export async function stream(path: string, body: unknown, onLine: (line: unknown
   if (buffered.trim()) onLine(JSON.parse(buffered));
 }
 
+/** The API's session answer: `admin` is the administrator's name. */
+interface SessionAnswer {
+  readonly admin: string;
+  readonly role: string;
+  readonly csrfToken?: string;
+  readonly expiresAt?: string;
+}
+
+function adopt(s: SessionAnswer): Session {
+  csrfToken = s.csrfToken ?? '';
+  return { name: s.admin, role: s.role, csrfToken, ...(s.expiresAt ? { expiresAt: s.expiresAt } : {}) };
+}
+
 /** The current session, or null when signed out. */
 export async function currentSession(): Promise<Session | null> {
   try {
-    const s = await send<Session>('GET', '/session');
-    csrfToken = s.csrfToken;
-    return s;
+    return adopt(await send<SessionAnswer>('GET', '/session'));
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return null;
     throw err;
@@ -122,9 +133,7 @@ export async function currentSession(): Promise<Session | null> {
 }
 
 export async function signIn(name: string, password: string): Promise<Session> {
-  const s = await send<Session>('POST', '/session', { name, password });
-  csrfToken = s.csrfToken;
-  return s;
+  return adopt(await send<SessionAnswer>('POST', '/session', { name, password }));
 }
 
 export async function signOut(): Promise<void> {

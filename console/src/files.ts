@@ -22,8 +22,8 @@ export function download(name: string, text: string, type = 'application/pkcs10'
 }
 
 /** The wire form of binary arguments of the administration API (docs/admin.md "Arguments"). */
-export function bytes(base64: string): { $base64: string } {
-  return { $base64: base64 };
+export function bytes(base64: string): { $bytes: string } {
+  return { $bytes: base64 };
 }
 
 /** The wire form of a date argument. */

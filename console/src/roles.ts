@@ -11,7 +11,7 @@ export function canChange(role: string, area: Area): boolean {
   return false;
 }
 
-/** Anything beyond reading (the connectivity test writes and deletes an item on a partner). */
-export function canAct(role: string): boolean {
-  return role !== 'read-only';
+/** The connectivity test writes and deletes an item on a partner: the partner administrator's (and full). */
+export function canTestConnectivity(role: string): boolean {
+  return canChange(role, 'partners');
 }

@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { call, stream } from '../api.ts';
-import { canAct } from '../roles.ts';
+import { canTestConnectivity } from '../roles.ts';
 import { Card, ErrorBox, Field, Live, PageHeading, Select, Status, useLoad } from '../ui.tsx';
 import { ApiError } from '../api.ts';
 
@@ -32,7 +32,7 @@ export function Connectivity(props: { role: string }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const names = (partners.data ?? []).map((p) => p.partner.identity);
-  if (!canAct(props.role))
+  if (!canTestConnectivity(props.role))
     return (
       <>
         <PageHeading>Connectivity test</PageHeading>

@@ -34,8 +34,9 @@ interface Preview {
   serviceName: string;
   realm: string;
   issuer: string | null;
-  keys: { x5t: string; subject?: string; notAfter?: string }[];
+  keys: { x5t: string; thumbprint: string; keyBits: number; notAfter: string }[];
   url: string;
+  warnings: { code: string; message: string }[];
 }
 
 export function Partners(props: { role: string }) {
@@ -175,7 +176,7 @@ function NewPartner(props: { onDone: () => void }) {
           setError(null);
           setNotice('');
           if (!preview) {
-            call<Preview>('partners.preview', url).then(setPreview, setError);
+            call<Preview>('partners.preview', { metadataUrl: url }).then(setPreview, setError);
             return;
           }
           call('partners.create', { identity, metadataUrl: url, trustLevel: trust }).then(() => {
@@ -223,12 +224,16 @@ function NewPartner(props: { onDone: () => void }) {
               <dd>
                 {preview.keys.map((k) => (
                   <div key={k.x5t}>
-                    <code>{k.x5t}</code> {k.subject ?? ''}{' '}
-                    {k.notAfter ? `until ${k.notAfter.slice(0, 10)}` : ''}
+                    <code>{k.thumbprint}</code> RSA {k.keyBits}, valid until {k.notAfter.slice(0, 10)}
                   </div>
                 ))}
               </dd>
             </dl>
+            {preview.warnings.map((w) => (
+              <p class="warning" key={w.code}>
+                {w.code}: {w.message}
+              </p>
+            ))}
           </section>
         ) : null}
         <ErrorBox error={error} />

@@ -74,6 +74,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
   op('ca.trustedRoots.list', 'read', READ, 'trusted-root list, trusted-root export'),
   op('ca.trustedRoots.remove', 'change', TRUST, 'trusted-root remove'),
   op('partners.create', 'change', PARTNER, 'partner new'),
+  op('partners.preview', 'action', PARTNER, 'partner new (the console: metadata shown before it is trusted)'),
   op('partners.get', 'read', READ, 'partner get'),
   op('partners.list', 'read', READ, 'partner get'),
   op('partners.update', 'change', PARTNER, 'partner set'),

@@ -59,6 +59,22 @@ const noFetcher: DocumentFetcher = {
   },
 };
 
+/** A fetched metadata document, for review before it is trusted. */
+export interface MetadataPreview {
+  readonly url: string;
+  readonly serviceName: string;
+  readonly realm: string;
+  readonly issuer: string | null;
+  readonly keys: ReadonlyArray<{
+    readonly x5t: string;
+    readonly thumbprint: string;
+    readonly keyBits: number;
+    readonly notBefore: string;
+    readonly notAfter: string;
+  }>;
+  readonly warnings: readonly Warning[];
+}
+
 export class PartnerService {
   protected readonly deps: ServiceDeps;
   readonly #refresher: PartnerRefresher;
@@ -103,6 +119,33 @@ export class PartnerService {
     return {
       partner: await this.get(identity),
       warnings: [...warnings, ...insecureWarning(partner), ...(await this.#foreignRealmWarning(partner))],
+    };
+  }
+
+  /**
+   * Fetches and parses a metadata document without trusting anything (the console shows it for review before
+   * `create`): the same fetch rules as `create`, nothing stored.
+   */
+  async preview(input: {
+    readonly metadataUrl: string;
+    readonly allowInsecureHttp?: boolean;
+    readonly metadataRedirects?: string;
+  }): Promise<MetadataPreview> {
+    const redirects = parseRedirectPolicy(input.metadataRedirects ?? 'same-origin');
+    const parsed = await this.#refresher.load(input.metadataUrl, input.allowInsecureHttp ?? false, redirects);
+    return {
+      url: input.metadataUrl,
+      serviceName: parsed.serviceName,
+      realm: parsed.realm,
+      issuer: parsed.issuer,
+      keys: parsed.keys.map((k) => ({
+        x5t: k.x5t,
+        thumbprint: k.thumbprint,
+        keyBits: k.keyBits,
+        notBefore: k.notBefore.toISOString(),
+        notAfter: k.notAfter.toISOString(),
+      })),
+      warnings: [...parsed.warnings],
     };
   }
 
