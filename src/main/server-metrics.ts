@@ -8,8 +8,18 @@ import type { Clock, ValidationOutcome } from '../core/index.ts';
 import type { Services } from '../services/index.ts';
 import { integrityViolations } from './integrity-violations.ts';
 
+/** Refused tokens of one code (the console's dashboard). */
+export interface RefusalTally {
+  code: string;
+  diagnostic: string;
+  count: number;
+  last: string;
+}
+
 export class ServerMetrics {
   readonly registry = new Registry();
+  /** Bounded by the number of codes × diagnostic codes: both are fixed catalogues. */
+  readonly #refusalTally = new Map<string, RefusalTally>();
   readonly #issued: Counter<'partner'>;
   readonly #validated: Counter<'result'>;
   readonly #refused: Counter<'code' | 'diagnostic'>;
@@ -66,9 +76,25 @@ export class ServerMetrics {
   /** Counts an authentication outcome (wired to the HTTP app's onAuthResult). */
   readonly onAuthResult = (outcome: ValidationOutcome): void => {
     (outcome.ok ? this.#accepted : this.#rejected).inc();
-    if (!outcome.ok)
-      this.#refused.inc({ code: outcome.refusal.code, diagnostic: String(outcome.refusal.diagnostic.code) });
+    if (!outcome.ok) {
+      const diagnostic = String(outcome.refusal.diagnostic.code);
+      this.#refused.inc({ code: outcome.refusal.code, diagnostic });
+      const key = `${outcome.refusal.code} ${diagnostic}`;
+      const seen = this.#refusalTally.get(key);
+      const last = new Date().toISOString();
+      if (seen) {
+        seen.count += 1;
+        seen.last = last;
+      } else this.#refusalTally.set(key, { code: outcome.refusal.code, diagnostic, count: 1, last });
+    }
   };
+
+  /** Refusals since this process started, by s2s code and diagnostic code, most recent first (the console). */
+  refusals(): RefusalTally[] {
+    return [...this.#refusalTally.values()]
+      .map((r) => ({ ...r }))
+      .sort((a, b) => b.last.localeCompare(a.last));
+  }
 
   /** Counts a token issued to a partner. */
   recordIssued(partner: string): void {

@@ -23,11 +23,8 @@ interface PartnerView {
 }
 
 interface OAuthServerView {
-  identity?: string;
-  name?: string;
-  metadataUrl: string;
-  type?: string;
-  realm?: string | null;
+  server: { identity: string; metadataUrl: string; type: string; realm: string };
+  partners: string[];
 }
 
 interface Preview {
@@ -144,14 +141,15 @@ export function Partners(props: { role: string }) {
         <ErrorBox error={servers.error} />
         <Table
           caption="Authorization servers (hybrid deployments)"
-          columns={['Name', 'Type', 'Realm', 'Metadata URL']}
+          columns={['Name', 'Type', 'Realm', 'Metadata URL', 'Partners through it']}
           empty="No OAuth server is registered."
-          rows={(servers.data ?? []).map((s) => (
-            <tr key={s.identity ?? s.name}>
-              <td>{s.identity ?? s.name}</td>
-              <td>{s.type ?? '—'}</td>
-              <td>{s.realm ?? '—'}</td>
+          rows={(servers.data ?? []).map(({ server: s, partners: through }) => (
+            <tr key={s.identity}>
+              <td>{s.identity}</td>
+              <td>{s.type}</td>
+              <td>{s.realm}</td>
               <td>{s.metadataUrl}</td>
+              <td>{through.join(', ') || '—'}</td>
             </tr>
           ))}
         />

@@ -66,8 +66,8 @@ export function registerReplicationStatusCommand(replication: Command, env: CliE
   );
 }
 
-/** Reads every node record and how far each is behind, then builds the report. */
-async function readPoolStatus(store: DocumentStore, only: string | undefined) {
+/** Reads every node record and how far each is behind, then builds the report (also the console's dashboard). */
+export async function readPoolStatus(store: DocumentStore, only: string | undefined) {
   const [docs, head, now] = await Promise.all([store.list('node'), store.headVersion(), store.serverTime()]);
   const observations: NodeObservation[] = await Promise.all(
     docs
