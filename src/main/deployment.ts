@@ -17,6 +17,7 @@ import {
   OAuthService,
   PartnerService,
   OAuthServerService,
+  RenewalService,
   StorageService,
   TokenService,
   AdminGateway,
@@ -207,6 +208,7 @@ export function buildDeployment(
   services.storage = new StorageService(deps);
   services.ca = new CaService(deps);
   services.oauthServers = new OAuthServerService(deps, metadataFetcher);
+  services.renewal = new RenewalService(deps);
   services.audit = new AuditLog(deps);
   services.admins = new AdminService(deps, services.audit, options.adminOptions);
   const gateway = new AdminGateway(services, services.audit, logger);

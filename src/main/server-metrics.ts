@@ -4,7 +4,7 @@
  * (partner metadata age, certificate expiry) are computed at scrape time from the services.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Clock, ValidationOutcome } from '../core/index.ts';
+import type { CertificateUsage, Clock, ValidationOutcome } from '../core/index.ts';
 import type { Services } from '../services/index.ts';
 import { integrityViolations } from './integrity-violations.ts';
 
@@ -144,24 +144,66 @@ function partnerGauges(services: Services, clock: Clock, registers: Registry[]):
 
 function certificateGauge(services: Services, clock: Clock, registers: Registry[]): void {
   const certs = services.certificates;
+  const failures = new Gauge({
+    name: 's2s_certificate_renewal_failures',
+    help: 'Consecutive failed automatic renewals of the certificate of a usage (0 after a success; docs/renewal.md)',
+    labelNames: ['usage', 'identity'],
+    registers,
+  });
+  const next = new Gauge({
+    name: 's2s_certificate_next_action_timestamp_seconds',
+    help: 'When the next renewal action of a usage is due (action: renew|renew-manually|retry|in-progress|switch|retire-previous), Unix seconds',
+    labelNames: ['usage', 'identity', 'action'],
+    registers,
+  });
   new Gauge({
     name: 's2s_certificate_days_to_expiry',
-    help: 'Days until the certificate expires, by usage and slot (current|previous|staged)',
+    help: 'Days until the certificate expires, by usage, scope and slot (current|previous|staged)',
     labelNames: ['usage', 'identity', 'slot', 'thumbprint'],
     registers,
     async collect() {
       this.reset();
-      for (const usage of ['OAuthTokenIssuer', 'WebServicesInternal', 'Default'] as const) {
-        const m = await certs.signingMaterial(usage, 'global').catch(() => null);
+      failures.reset();
+      next.reset();
+      const statuses = await services.renewal.status().catch(() => []);
+      const scopes = new Map<string, { usage: CertificateUsage; identity: string }>(
+        (['OAuthTokenIssuer', 'WebServicesInternal', 'Default'] as const).map((usage) => [
+          `global/${usage}`,
+          { usage, identity: 'global' },
+        ]),
+      );
+      for (const s of statuses) {
+        scopes.set(`${s.identity}/${s.usage}`, { usage: s.usage, identity: s.identity });
+        if (s.renewalSource === null) continue;
+        failures.set({ usage: s.usage, identity: s.identity }, s.failures);
+        if (s.nextActionDate)
+          next.set(
+            { usage: s.usage, identity: s.identity, action: s.nextAction },
+            Date.parse(s.nextActionDate) / 1000,
+          );
+      }
+      for (const { usage, identity } of scopes.values()) {
+        const m = await certs.signingMaterial(usage, identity).catch(() => null);
         for (const slot of ['current', 'previous', 'staged'] as const) {
           const e = m?.[slot];
           if (e)
             this.set(
-              { usage, identity: 'global', slot, thumbprint: e.thumbprint },
+              { usage, identity, slot, thumbprint: e.thumbprint },
               (e.notAfter.getTime() - clock.now().getTime()) / 86_400_000,
             );
         }
       }
+    },
+  });
+  new Gauge({
+    name: 's2s_partner_certificate_days_to_expiry',
+    help: 'Days until the newest signing certificate a partner publishes expires (only partners within the 30-day alert window; docs/renewal.md)',
+    labelNames: ['partner', 'thumbprint'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const p of await services.renewal.partnerExpiries().catch(() => []))
+        this.set({ partner: p.partner, thumbprint: p.thumbprint }, p.daysToExpiry);
     },
   });
 }

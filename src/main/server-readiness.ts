@@ -4,7 +4,9 @@
  * central store out of reach, the replica file not writable, the OAuthTokenIssuer certificate expiring
  * within 30 days, a partner's metadata stale) or `not-ready` (serves nothing useful: start-up not
  * finished, the store unreadable, no token-signing certificate). The decision is a pure function of
- * facts and `now`.
+ * facts and `now`. Under an automatic renewal policy (docs/renewal.md) a certificate inside its renewal
+ * window is expected, so the 30-day rule gives way to the renewal's own state: degraded once a renewal has
+ * failed, or when the window has been open an hour with no successor staged.
  *
  * Every check carries a stable reason code. The unauthenticated answer is `{status, reasons}` only —
  * never URLs, host names, partner names or error text (docs/security.md); the checks with their
@@ -19,6 +21,10 @@ export const READINESS_THRESHOLDS = {
   certificateDays: 30,
   /** A partner's metadata is stale once its last success is older than this many refresh periods. */
   staleRefreshPeriods: 2,
+  /** Seconds a renewal window may stay open without a staged successor before readiness degrades. */
+  renewalGraceSeconds: 3600,
+  /** Days before a partner's newest published certificate expires at which readiness degrades. */
+  partnerCertificateDays: 30,
 } as const;
 
 /** Reason codes, each with the level it implies (docs/server.md lists them with their fix). */
@@ -31,6 +37,8 @@ export const READINESS_REASONS = {
   'replica-write-failing': 'degraded',
   'token-certificate-expiring': 'degraded',
   'partner-metadata-stale': 'degraded',
+  'certificate-renewal-failing': 'degraded',
+  'partner-certificate-expiring': 'degraded',
 } as const;
 
 export type ReadinessReason = keyof typeof READINESS_REASONS;
@@ -71,9 +79,26 @@ export interface StoreHealthFacts {
 }
 
 /** Facts gathered from the deployment. */
+/** Renewal state of one assignment under a renewal policy (docs/renewal.md). */
+export interface RenewalFacts {
+  readonly usage: string;
+  readonly identity: string;
+  /** False for `manual`. */
+  readonly automatic: boolean;
+  readonly notAfter: Date | null;
+  readonly renewAt: Date | null;
+  readonly staged: boolean;
+  readonly failures: number;
+  readonly lastError: string | null;
+}
+
 export interface ReadinessFacts {
   readonly store: StoreHealthFacts;
   readonly tokenCertificateNotAfter: Date | null;
+  /** Assignments that have a renewal policy; absent: none. */
+  readonly renewals?: readonly RenewalFacts[];
+  /** Partners whose newest published signing certificate expires within the alert window. */
+  readonly partnerCertificates?: ReadonlyArray<{ partner: string; daysToExpiry: number }>;
   readonly refreshPeriodSeconds: number;
   readonly partners: ReadonlyArray<{
     identity: string;
@@ -86,9 +111,25 @@ export interface ReadinessFacts {
 
 /** Decides readiness from facts. */
 export function evaluateReadiness(facts: ReadinessFacts, now: Date): Readiness {
+  const renewals = facts.renewals ?? [];
+  const tokenRenewal = renewals.find(
+    (r) => r.usage === 'OAuthTokenIssuer' && r.identity === 'global' && r.automatic,
+  );
   return summarize([
     ...storeChecks(facts.store),
-    certificateCheck(facts.tokenCertificateNotAfter, now),
+    tokenRenewal && facts.tokenCertificateNotAfter
+      ? ok('oauth-certificate', 'the OAuthTokenIssuer certificate is renewed automatically')
+      : certificateCheck(facts.tokenCertificateNotAfter, now),
+    ...renewals.filter((r) => r.automatic).map((r) => renewalCheck(r, now)),
+    ...(facts.partnerCertificates ?? [])
+      .filter((p) => p.daysToExpiry < READINESS_THRESHOLDS.partnerCertificateDays)
+      .map((p) =>
+        failing(
+          `partner-certificate:${p.partner}`,
+          'partner-certificate-expiring',
+          `every signing certificate partner ${p.partner} publishes expires within ${Math.max(0, Math.floor(p.daysToExpiry))} day(s)`,
+        ),
+      ),
     ...facts.partners
       .filter((p) => p.enabled && p.byMetadata)
       .map((p) => partnerCheck(p, facts.refreshPeriodSeconds)),
@@ -165,6 +206,27 @@ function certificateCheck(notAfter: Date | null, now: Date): ReadinessCheck {
   return ok('oauth-certificate', `the OAuthTokenIssuer certificate expires in ${days} days`);
 }
 
+function renewalCheck(r: RenewalFacts, now: Date): ReadinessCheck {
+  const name = `renewal:${r.identity}/${r.usage}`;
+  if (r.failures > 0)
+    return failing(
+      name,
+      'certificate-renewal-failing',
+      `renewal of the ${r.usage} certificate failed ${r.failures} time(s)${r.lastError ? ` (${r.lastError})` : ''}; it expires ${r.notAfter?.toISOString() ?? 'at an unknown date'}`,
+    );
+  const overdue =
+    !r.staged &&
+    r.renewAt !== null &&
+    now.getTime() - r.renewAt.getTime() > READINESS_THRESHOLDS.renewalGraceSeconds * 1000;
+  if (overdue)
+    return failing(
+      name,
+      'certificate-renewal-failing',
+      `the ${r.usage} certificate has been in its renewal window since ${r.renewAt.toISOString()} and no successor is staged`,
+    );
+  return ok(name, `the ${r.usage} certificate is renewed automatically`);
+}
+
 function partnerCheck(p: ReadinessFacts['partners'][number], periodSeconds: number): ReadinessCheck {
   const name = `partner:${p.identity}`;
   const limit = periodSeconds * READINESS_THRESHOLDS.staleRefreshPeriods;
@@ -211,7 +273,31 @@ export async function gatherReadinessFacts(
     lastSuccessAgeSeconds: v.status.lastSuccessAgeSeconds,
     lastError: v.partner.refresh.lastError?.message ?? null,
   }));
-  return { store, tokenCertificateNotAfter, refreshPeriodSeconds, partners };
+  const renewals = await services.renewal.status().then(
+    (all) =>
+      all
+        .filter((s) => s.renewalSource !== null)
+        .map((s): RenewalFacts => ({
+          usage: s.usage,
+          identity: s.identity,
+          automatic: s.renewalSource !== 'manual',
+          notAfter: s.notAfter === null ? null : new Date(s.notAfter),
+          renewAt: s.renewAt === null ? null : new Date(s.renewAt),
+          staged: s.stagedThumbprint !== null,
+          failures: s.failures,
+          lastError: s.lastError?.code ?? null,
+        })),
+    () => [],
+  );
+  const partnerCertificates = await services.renewal.partnerExpiries().catch(() => []);
+  return {
+    store,
+    tokenCertificateNotAfter,
+    refreshPeriodSeconds,
+    partners,
+    renewals,
+    partnerCertificates,
+  };
 }
 
 /** Readiness now. */

@@ -2,12 +2,13 @@
  * The front-end server (docs/server.md): HTTPS with the WebServicesInternal (else Default)
  * certificate, serving the metadata and discovery documents, the storage service, the CA endpoints,
  * health, readiness and Prometheus metrics. Certificate changes take effect without a restart (the
- * secure context is replaced when the resolved certificate changes); partner metadata is refreshed in
- * the background.
+ * secure context is replaced when the resolved certificate changes); partner metadata is refreshed and
+ * certificates are renewed (docs/renewal.md) in the background.
  */
 import { consoleRoutes } from '../adapters/http/routes/console-routes.ts';
 import { consoleDirectory } from './console-directory.ts';
 import { startPartnerRefreshSchedule } from './partner-refresh-schedule.ts';
+import { startRenewalSchedule } from './renewal-schedule.ts';
 import type { Server as HttpsServer } from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
@@ -31,6 +32,8 @@ export const SERVER_DEFAULTS = {
   tlsRecheckMs: 30_000,
   /** Milliseconds between partner metadata refresh ticks. */
   refreshTickMs: 60_000,
+  /** Milliseconds between automatic certificate renewal passes (docs/renewal.md). */
+  renewalTickMs: 60_000,
   /** Milliseconds open connections get to finish on shutdown. */
   shutdownGraceMs: 5_000,
 } as const;
@@ -41,6 +44,7 @@ export interface ServerStartOptions {
   readonly logger?: PinoLogger | undefined;
   readonly refreshTickMs?: number | undefined;
   readonly tlsRecheckMs?: number | undefined;
+  readonly renewalTickMs?: number | undefined;
   /** Start-up still has steps after listening: /readyz answers `not-ready` (reason `starting`) until markStarted(). */
   readonly startingUp?: boolean | undefined;
   /** The operations token (env S2S_OPS_TOKEN): detailed /readyz, and required by /metrics when set. */
@@ -139,6 +143,11 @@ export async function startServer(
     logger,
     options.refreshTickMs ?? SERVER_DEFAULTS.refreshTickMs,
   );
+  const renewalSchedule = startRenewalSchedule(
+    services.renewal,
+    logger,
+    options.renewalTickMs ?? SERVER_DEFAULTS.renewalTickMs,
+  );
   logTls(logger, tls, `https://${hostForUrl(host)}:${port}`);
   return {
     url: `https://${hostForUrl(host)}:${port}`,
@@ -154,6 +163,7 @@ export async function startServer(
       stopWatching();
       stopCountingIssued();
       await refreshSchedule.stop();
+      await renewalSchedule.stop();
       await closeApp(app);
     },
   };

@@ -29,6 +29,8 @@ export const KIND_SCOPE: Readonly<Record<DocumentKind, 'replica' | 'central'>> =
   'ca-issued': 'replica',
   'certificate-request': 'replica',
   node: 'replica',
+  'renewal-policy': 'replica',
+  renewal: 'replica',
   counter: 'replica',
   admin: 'replica',
   'admin-lockout': 'replica',

@@ -15,3 +15,4 @@ export * from './admin/audit-log.ts';
 export * from './admin/admin-gateway.ts';
 export * from './admin/change-capture.ts';
 export type * from './admin/admin-documents.ts';
+export * from './renewal/renewal-service.ts';

@@ -35,6 +35,25 @@ export interface CaResponsePort {
   importResponse(input: { certificates: Buffer[] }): Promise<{ readonly warnings?: readonly Warning[] }>;
 }
 
+/** What automatic renewal asks a CA for (CaService.submitCsr; docs/renewal.md). */
+export interface CaIssuerRequest {
+  /** `internal`, an https:// enrollment URL, or an ACME directory. */
+  readonly target:
+    | { readonly kind: 'internal' }
+    | { readonly kind: 'enrollment'; readonly url: string }
+    | { readonly kind: 'acme'; readonly directoryUrl: string };
+  readonly csrPem: string;
+  readonly template: string;
+  readonly account?: string | undefined;
+  readonly password?: string | undefined;
+  readonly acmeEmail?: string | undefined;
+}
+
+/** Sends a PKCS#10 request to an online CA and returns the issued chain as PEM, leaf first. */
+export interface CaIssuerPort {
+  submitCsr(request: CaIssuerRequest): Promise<string>;
+}
+
 /** Issues our own S2S tokens (TokenService.issue). */
 export interface TokenIssuerPort {
   issue(request: {
@@ -51,5 +70,7 @@ export interface ServicePorts {
   readonly partnerRefresh: PartnerRefreshPort;
   /** Absent where no CA service is wired (a certificate-only file is then refused). */
   readonly caResponses?: CaResponsePort | undefined;
+  /** Absent where no CA service is wired (automatic renewal then fails with ERR_CERTIFICATE_RENEWAL_FAILED). */
+  readonly caIssuer?: CaIssuerPort | undefined;
   readonly tokenIssuer: TokenIssuerPort;
 }

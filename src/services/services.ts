@@ -1,6 +1,6 @@
 /** Every application service of a deployment. Adapters (CLI, HTTP, console) call these; they hold the use cases. */
 import { OAUTH_SERVER_REFRESH_PREFIX } from '../core/tokens/index.ts';
-import type { ServicePorts } from './service-ports.ts';
+import type { CaIssuerRequest, ServicePorts } from './service-ports.ts';
 import type { OAuthService } from './oauth/oauth-service.ts';
 import type { CertificateService } from './certificates/certificate-service.ts';
 import type { PartnerService } from './partners/partner-service.ts';
@@ -11,6 +11,7 @@ import type { CaService } from './ca/ca-service.ts';
 import type { OAuthServerService } from './oauth-servers/oauth-server-service.ts';
 import type { AdminService } from './admin/admin-service.ts';
 import type { AuditLog } from './admin/audit-log.ts';
+import type { RenewalService } from './renewal/renewal-service.ts';
 
 export interface Services {
   readonly oauth: OAuthService;
@@ -23,6 +24,7 @@ export interface Services {
   readonly oauthServers: OAuthServerService;
   readonly admins: AdminService;
   readonly audit: AuditLog;
+  readonly renewal: RenewalService;
 }
 
 /**
@@ -53,6 +55,14 @@ export function bindServicePorts(services: Partial<Services>): ServicePorts {
       const ca = services.ca;
       return ca
         ? { importResponse: (input: { certificates: Buffer[] }) => ca.importResponse(input) }
+        : undefined;
+    },
+    get caIssuer() {
+      const ca = services.ca;
+      return ca
+        ? {
+            submitCsr: ({ target, ...request }: CaIssuerRequest) => ca.submitCsr(target, request),
+          }
         : undefined;
     },
     tokenIssuer: { issue: (request) => need('tokens').issue(request) },

@@ -29,6 +29,8 @@ export type DocumentKind =
   | 'certificate-request' // key: request id (decimal)
   | 'node' // key: node fqdn
   | 'counter' // key: counter name (request ids, ...)
+  | 'renewal-policy' // key: certificate usage (docs/renewal.md)
+  | 'renewal' // key: `${identity}/${usage}`: renewal state and the renewing node's lease
   | 'admin' // key: administrator name (lower-cased)
   | 'admin-lockout' // key: administrator name: failed sign-ins and lockout
   | 'admin-token' // key: API token id

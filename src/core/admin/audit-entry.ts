@@ -46,7 +46,7 @@ export interface AuditEntry {
 }
 
 const SECRET_MEMBERS =
-  /^(password|passwordHash|privateKey|keyFile|secret|secretHash|csrfToken|csrfHash|token|pfx)$/i;
+  /^(password|caPassword|passwordHash|privateKey|keyFile|secret|secretHash|csrfToken|csrfHash|token|pfx)$/i;
 const MAX_STRING = 1024;
 const MAX_DEPTH = 8;
 

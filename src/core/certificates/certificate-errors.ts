@@ -177,6 +177,18 @@ export const CERTIFICATE_ERRORS = defineErrors({
       'The file asks for more key-derivation work in total than s2s does for one file (very high iteration counts or many encrypted items).',
     fix: 'Export the file again with the default settings of openssl or Windows (one key, at most 600000 iterations).',
   },
+  ERR_CERTIFICATE_RENEWAL_POLICY_INVALID: {
+    category: 'usage',
+    meaning:
+      'A renewal policy is not usable: an unknown or label usage, a duration that is not one, a renewal window not longer than the roll lead time, or a source that is not internal, manual, an https:// enrollment URL or acme:<https directory URL>.',
+    fix: 'Repeat `s2s certificate policy set` with --renew-before longer than --roll-lead (e.g. 30d and 48h) and a --ca named in docs/renewal.md.',
+  },
+  ERR_CERTIFICATE_RENEWAL_FAILED: {
+    category: 'unavailable',
+    meaning:
+      'An automatic renewal could not get a usable successor certificate (the CA refused or was unreachable, or what it issued does not fit the usage); the current certificate stays in place and the renewal is retried with back-off.',
+    fix: 'Read the renewal error in `s2s certificate get` (LastRenewalError) and the server log; fix the CA, its account or the policy (`s2s certificate policy set`).',
+  },
 });
 
 export const CERTIFICATE_WARNINGS = defineWarnings({
@@ -211,6 +223,26 @@ export const CERTIFICATE_WARNINGS = defineWarnings({
   WARN_CERTIFICATE_STAGED_CANCELLED: {
     meaning: 'A staged roll was replaced or cancelled by this change.',
     fix: 'Run `s2s certificate get` and stage the roll again if it is still wanted.',
+  },
+  WARN_CERTIFICATE_RENEWAL_MANUAL: {
+    meaning:
+      "The certificate is inside its renewal window and its usage's renewal policy is `manual`: s2s does not renew it.",
+    fix: 'Request a successor and roll to it (`s2s certificate request`, then `s2s certificate set --roll`), or set an automatic source with `s2s certificate policy set --ca …`.',
+  },
+  WARN_CERTIFICATE_RENEWAL_FAILING: {
+    meaning:
+      'Automatic renewal of the certificate has failed at least once; it is retried with back-off and the current certificate stays in place.',
+    fix: 'Read LastRenewalError in `s2s certificate get` and fix the CA or the policy before the certificate expires.',
+  },
+  WARN_CERTIFICATE_ROLL_LEAD_SHORTENED: {
+    meaning:
+      'The renewed certificate was staged with less than the policy roll lead time, because the current certificate expires sooner: partners that cache metadata may not know the successor before it signs.',
+    fix: 'Make --renew-before longer (at least the roll lead time plus the time a renewal may need), and keep the CA reachable.',
+  },
+  WARN_PARTNER_CERTIFICATE_EXPIRES_SOON: {
+    meaning:
+      "Every signing certificate a partner publishes in its metadata expires within 30 days: once they expire, the partner's tokens are refused.",
+    fix: "Ask the partner's administrator to renew and publish a successor (Exchange: New-ExchangeCertificate, then Set-AuthConfig -NewCertificateThumbprint); `s2s partner refresh` picks it up.",
   },
 });
 /** Raises one of this module's error codes. */

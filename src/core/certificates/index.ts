@@ -9,5 +9,7 @@ export * from './certificate-file.ts';
 export * from './certificate-info.ts';
 export * from './certificate-rules.ts';
 export * from './assignment-transitions.ts';
+export * from './renewal-policy.ts';
+export * from './renewal-decision.ts';
 export * from './pfx-writer.ts';
 export * from './work-budget.ts';

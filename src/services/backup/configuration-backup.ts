@@ -15,7 +15,7 @@ import type { Clock, SealedSecret, SecretBox } from '../../core/index.ts';
 import { backupError } from '../../core/backup/backup-errors.ts';
 import type { DocumentKind, DocumentStore, WriteOperation } from '../../store/document-store.ts';
 
-/** Runtime state, not configuration: pool heartbeats and the storage service's items. */
+/** Runtime state, not configuration: pool heartbeats, the storage service's items and renewal bookkeeping (docs/renewal.md). */
 export const KINDS_NOT_BACKED_UP: readonly DocumentKind[] = [
   'node',
   'mailbox-item',
@@ -23,6 +23,7 @@ export const KINDS_NOT_BACKED_UP: readonly DocumentKind[] = [
   'admin-session',
   'admin-lockout',
   'audit',
+  'renewal',
 ];
 
 const FORMAT = 's2s-configuration-backup';

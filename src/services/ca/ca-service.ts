@@ -4,6 +4,7 @@
  * requests, response import and the wizard's status.
  */
 import { parseResponseFile } from '../../ca/index.ts';
+import type { CaSubmission, CaTarget } from '../../ca/index.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { CaAuthority } from './ca-authority.ts';
 import { PendingRequests, summarize } from './pending-requests.ts';
@@ -65,6 +66,14 @@ export class CaService {
   /** Runs a reviewed plan (offline: pending request + PKCS#10; online: issued, installed, assigned). */
   submit(plan: RequestPlan): Promise<RequestOutcome> {
     return this.#runner.run(plan);
+  }
+
+  /** Sends a PKCS#10 request to an online CA; returns the issued chain PEM (the CA-issuer port of automatic renewal). */
+  submitCsr(
+    target: Exclude<CaTarget, { kind: 'offline' }>,
+    request: Omit<CaSubmission, 'trustedRootsPem' | 'revoked'>,
+  ): Promise<string> {
+    return this.#runner.submitCsr(target, request);
   }
 
   /** plan + submit, for callers that review elsewhere. */

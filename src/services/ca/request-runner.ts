@@ -15,7 +15,7 @@ import {
   publicKeyId,
   toPem,
 } from '../../ca/index.ts';
-import type { CaBackend } from '../../ca/index.ts';
+import type { CaBackend, CaSubmission } from '../../ca/index.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { CaAuthority } from './ca-authority.ts';
 import type { PendingRequests, PendingRequestSummary } from './pending-requests.ts';
@@ -82,7 +82,13 @@ export class RequestRunner {
     caFailpoint('ca.request.after-persist');
     const request = summarize(stored);
     if (plan.target.kind === 'offline') return { kind: 'pending', request, csrPem };
-    const chainPem = await this.#submit(plan, plan.target, csrPem).catch(async (err: unknown) => {
+    const chainPem = await this.submitCsr(plan.target, {
+      csrPem,
+      template: plan.template,
+      account: plan.caAccount,
+      password: plan.caPassword,
+      acmeEmail: plan.acmeEmail,
+    }).catch(async (err: unknown) => {
       if (err instanceof S2sError && FINAL_CATEGORIES.has(err.category))
         await this.#parts.pending.clear(stored.id).catch(() => undefined);
       throw err;
@@ -94,10 +100,14 @@ export class RequestRunner {
     return { kind: 'issued', request, result };
   }
 
-  async #submit(
-    plan: RequestPlan,
+  /**
+   * Sends a PKCS#10 request to an online CA and returns the issued chain as PEM (leaf first): the built-in
+   * CA, another s2s's enrollment endpoint (TLS trusted through the deployment's trusted roots) or ACME.
+   * Also what automatic renewal submits through (docs/renewal.md).
+   */
+  async submitCsr(
     target: Exclude<RequestPlan['target'], { kind: 'offline' }>,
-    csrPem: string,
+    request: Omit<CaSubmission, 'trustedRootsPem' | 'revoked'>,
   ): Promise<string> {
     // The built-in CA issues from the store, with no account (the operator is already trusted).
     const builtIn: CaBackend = {
@@ -115,17 +125,9 @@ export class RequestRunner {
     const trustedRootsPem = (trust?.trustedRoots ?? []).map((der) => toPem(der));
     if (target.kind !== 'internal')
       this.#deps.logger.info(
-        { ca: caTargetText(target), template: plan.template },
+        { ca: caTargetText(target), template: request.template },
         'submitting certificate request to a remote CA',
       );
-    return caBackendFor(target, builtIn).submit({
-      csrPem,
-      template: plan.template,
-      account: plan.caAccount,
-      password: plan.caPassword,
-      acmeEmail: plan.acmeEmail,
-      trustedRootsPem,
-      revoked: trust?.revoked,
-    });
+    return caBackendFor(target, builtIn).submit({ ...request, trustedRootsPem, revoked: trust?.revoked });
   }
 }

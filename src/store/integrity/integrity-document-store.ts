@@ -41,6 +41,8 @@ export const PROTECTED_KINDS: ReadonlySet<DocumentKind> = new Set<DocumentKind>(
   'admin-token',
   'admin-session',
   'audit',
+  'renewal-policy',
+  'renewal',
 ]);
 
 /** The integrity marker: present once the store's protected documents are sealed. */

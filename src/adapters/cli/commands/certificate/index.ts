@@ -6,6 +6,8 @@ import { registerCertificateExportCommand } from './export.ts';
 import { registerCertificateGetCommand } from './get.ts';
 import { registerCertificateImportCommand } from './import.ts';
 import { registerCertificateListCommand } from './list.ts';
+import { registerCertificatePolicyGetCommand } from './policy-get.ts';
+import { registerCertificatePolicySetCommand } from './policy-set.ts';
 import { registerCertificateRemoveCommand } from './remove.ts';
 import { registerCertificateRequestCommand } from './request.ts';
 import { registerCertificateSetCommand } from './set.ts';
@@ -22,4 +24,9 @@ export function registerCertificateCommands(program: Command, env: CliEnvironmen
   registerCertificateExportCommand(certificate, env);
   registerCertificateDeleteCommand(certificate, env);
   registerCertificateRequestCommand(certificate, env);
+  const policy = certificate
+    .command('policy')
+    .description('automatic renewal: when and from which CA each usage is renewed (docs/renewal.md)');
+  registerCertificatePolicySetCommand(policy, env);
+  registerCertificatePolicyGetCommand(policy, env);
 }
