@@ -3,11 +3,18 @@ import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api.ts';
 
-export function Card(props: { title: string; children: ComponentChildren; id?: string }) {
+export function Card(props: {
+  title: string;
+  children: ComponentChildren;
+  id?: string;
+  focusable?: boolean;
+}) {
   const headingId = `${props.id ?? props.title.replace(/\W+/g, '-').toLowerCase()}-h`;
   return (
     <section class="card" aria-labelledby={headingId}>
-      <h2 id={headingId}>{props.title}</h2>
+      <h2 id={headingId} tabIndex={props.focusable ? -1 : undefined}>
+        {props.title}
+      </h2>
       {props.children}
     </section>
   );

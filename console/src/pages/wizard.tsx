@@ -5,7 +5,7 @@
  * domains → additional names → summary → execution with a viewable log → status → assignment → "Assigned".
  * Offline: the PKCS#10 request is downloaded, and the CA's response is uploaded later (last step).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { call } from '../api.ts';
 import { bytes, download, readAsBase64 } from '../files.ts';
 import { canChange } from '../roles.ts';
@@ -196,7 +196,7 @@ export function Wizard(props: { role: string }) {
           </li>
         ))}
       </ol>
-      <Card title={`Step ${step + 1} of ${STEPS.length}: ${STEPS[step]}`} id="wizard-step">
+      <Card title={`Step ${step + 1} of ${STEPS.length}: ${STEPS[step]}`} id="wizard-step" focusable>
         <form
           onSubmit={(e) => {
             e.preventDefault();
