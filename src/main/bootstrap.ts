@@ -7,6 +7,9 @@
  * user, so `s2s test storage-connectivity --partner self` works against the server itself.
  * Every step is idempotent: a second start changes nothing that exists.
  */
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureMasterKeyFile } from '../config/master-key.ts';
 import { GLOBAL_IDENTITY, hasCode } from '../core/index.ts';
 import type { Deployment } from './deployment.ts';
@@ -19,6 +22,10 @@ import type { SigningMaterialSource } from './server-tls.ts';
 export const BOOTSTRAP_DEFAULTS = {
   /** OAuth realm (the SIP domain) when S2S_REALM is not set. */
   realm: 'contoso.com',
+  /** The first full administrator a fresh deployment gets (docs/admin.md "The first administrator"). */
+  firstAdministrator: 'admin',
+  /** The file in S2S_HOME that receives its generated password (mode 0600; never printed or logged). */
+  firstAdministratorPasswordFile: 'initial-admin.pw',
   /** Local part of the demo user's SIP/SMTP/UPN address (`demo@<realm>`). */
   demoUser: 'demo',
   /**
@@ -72,6 +79,7 @@ export async function prepareBootstrap(
     return wanted;
   });
   actions.push(...(await retryOnConflict(() => ensureCertificates(deployment, realm))));
+  actions.push(...(await ensureFirstAdministrator(deployment)));
   return { realm, actions, demoSip: `${BOOTSTRAP_DEFAULTS.demoUser}@${realm}` };
 }
 
@@ -207,4 +215,30 @@ async function trustRoot(deployment: Deployment, root: GeneratedCertificate): Pr
 
 function pem(der: Buffer): string {
   return `-----BEGIN CERTIFICATE-----\n${(der.toString('base64').match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+/**
+ * A deployment without any administrator gets one full administrator, `admin`, with a generated password
+ * written to S2S_HOME/initial-admin.pw (mode 0600, created new) — never printed, never logged. The banner
+ * names the file; the administrator signs in with it and sets a password of their own. A deployment that
+ * has administrators is left alone (also a pool node bootstrapping after another one did).
+ */
+async function ensureFirstAdministrator(deployment: Deployment): Promise<string[]> {
+  const { services, config } = deployment;
+  if ((await services.admins.list()).length > 0) return [];
+  const name = BOOTSTRAP_DEFAULTS.firstAdministrator;
+  const file = join(config.home, BOOTSTRAP_DEFAULTS.firstAdministratorPasswordFile);
+  const password = randomBytes(18).toString('base64url');
+  rmSync(file, { force: true }); // a stale file of an earlier deployment: never reuse its mode or owner
+  writeFileSync(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    await services.admins.add({ name, role: 'full', password });
+  } catch (err) {
+    rmSync(file, { force: true });
+    if (hasCode(err, 'ERR_ADMIN_EXISTS') || hasCode(err, 'ERR_STORE_CONFLICT')) return [];
+    throw err;
+  }
+  return [
+    `created the full administrator '${name}'; its password is in ${file} (mode 600): sign in, then set your own (s2s admin set --name ${name} --password-file <file>)`,
+  ];
 }

@@ -1,5 +1,6 @@
 /** Entry point of the `s2s` binary: wires the real environment into the CLI adapter. */
 import { runCli, processIo } from '../adapters/cli/index.ts';
+import { openRemoteDeployment, remoteServer } from '../adapters/cli/remote-deployment.ts';
 import type { CliEnvironment, CliIo } from '../adapters/cli/index.ts';
 import { resolveNodeConfig } from '../config/node-config.ts';
 import { localActor, openDeployment } from './deployment.ts';
@@ -14,7 +15,10 @@ export function cliEnvironment(io: CliIo, given: DeploymentOptions = {}): CliEnv
   return {
     io,
     resolveConfig: (flags) => resolveNodeConfig(flags, io.env),
-    openDeployment: (flags) => openDeployment(resolveNodeConfig(flags, io.env), options),
+    openDeployment: (flags) =>
+      remoteServer(flags, io.env) === undefined
+        ? openDeployment(resolveNodeConfig(flags, io.env), options)
+        : openRemoteDeployment(flags, io, resolveNodeConfig(flags, io.env)),
     startServer: (flags) => startServerProcess(flags, io, options),
     invokeReplication: (flags, o) => invokeReplication(resolveNodeConfig(flags, io.env), o),
   };

@@ -37,6 +37,7 @@ export async function startServerProcess(
       logger,
       startingUp: true,
       opsToken: io.env.S2S_OPS_TOKEN?.trim() || undefined,
+      adminListen: flags.adminListen ?? (io.env.S2S_ADMIN_LISTEN?.trim() || undefined),
     });
     if (report) await finishBootstrap(deployment, report, server.host, server.port);
     server.markStarted();
@@ -83,6 +84,7 @@ function describe(server: RunningServer, report: BootstrapReport | null): Record
     openApiUrl: `${server.url}${STORAGE_API_PREFIX}/openapi.json`,
     healthUrl: `${server.url}/readyz`,
     metricsUrl: `${server.url}/metrics`,
+    adminApiUrl: `${server.adminUrl}/admin/api/v1`,
   };
   if (report)
     details.testCommand = `npx s2s test storage-connectivity --sip-uri sip:${report.demoSip} --partner self --delete-item`;
@@ -97,6 +99,7 @@ function bannerLines(details: Record<string, string>, report: BootstrapReport | 
     `  storage API  : ${details.storageUrl} (OpenAPI: ${details.openApiUrl})`,
   );
   lines.push(`  health       : ${details.healthUrl}   metrics: ${details.metricsUrl}`);
+  lines.push(`  admin API    : ${details.adminApiUrl} (OpenAPI: ${details.adminApiUrl}/openapi.json)`);
   if (details.testCommand)
     lines.push(
       'Test storage connectivity against this server (in another terminal, same directory):',

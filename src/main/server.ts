@@ -16,6 +16,8 @@ import { createHttpApp } from '../adapters/http/index.ts';
 import { loggableUrl } from '../adapters/http/loggable-url.ts';
 import { storageRoutes } from '../adapters/http/routes/storage-routes.ts';
 import { caRoutes } from '../adapters/http/routes/ca-routes.ts';
+import { adminRoutes } from '../adapters/http/routes/admin-routes.ts';
+import type { AdminApiPort } from '../adapters/http/routes/admin-routes.ts';
 import { storageError } from '../core/storage/index.ts';
 import type { Deployment } from './deployment.ts';
 import { createServerLogger } from './server-logger.ts';
@@ -49,11 +51,18 @@ export interface ServerStartOptions {
   readonly startingUp?: boolean | undefined;
   /** The operations token (env S2S_OPS_TOKEN): detailed /readyz, and required by /metrics when set. */
   readonly opsToken?: string | undefined;
+  /**
+   * `host:port` of a separate management listener for the administration API (env S2S_ADMIN_LISTEN);
+   * then the partner-facing listener does not serve it. Unset: /admin/api/v1 is served on `listen`.
+   */
+  readonly adminListen?: string | undefined;
 }
 
 export interface RunningServer {
   /** `https://host:port` as listened on. */
   readonly url: string;
+  /** Where the administration API is served (`url` unless a management listener was asked for). */
+  readonly adminUrl: string;
   readonly host: string;
   readonly port: number;
   readonly app: FastifyInstance;
@@ -83,6 +92,7 @@ export async function startServer(
   const metrics = new ServerMetrics(services, clock, config.nodeName);
   let started = options.startingUp !== true;
   const writeHealth = deployment.writeHealth ?? new WriteHealth();
+  const admin = adminRoutes(adminApi(deployment));
   const app = await createHttpApp({
     services: { metadata: services.metadata, tokens: services.tokens },
     logger,
@@ -105,19 +115,41 @@ export async function startServer(
         started: () => started,
         opsToken: options.opsToken,
       }),
+      ...(options.adminListen ? [] : [admin]),
     ],
   });
   instrument(app, metrics, logger);
+  const adminApp = options.adminListen
+    ? await createHttpApp({
+        services: { metadata: services.metadata, tokens: services.tokens },
+        logger,
+        https: { key: tls.key, cert: tls.cert },
+        requestLogging: false,
+        extraRoutes: [admin],
+      })
+    : undefined;
+  if (adminApp) instrument(adminApp, metrics, logger);
   installConsistencyHooks(app, store);
   // Newly built tokens only: a token served again from the issuer's cache was issued once already.
   const stopCountingIssued = services.tokens.onIssued((e) => {
     if (!e.cached) metrics.recordIssued(e.partner);
   });
   const { host, port } = await listen(app, options.listen);
+  let adminUrl = `https://${hostForUrl(host)}:${port}`;
+  if (adminApp && options.adminListen) {
+    try {
+      const bound = await listen(adminApp, options.adminListen);
+      adminUrl = `https://${hostForUrl(bound.host)}:${bound.port}`;
+    } catch (err) {
+      await closeApp(app);
+      throw err;
+    }
+  }
   const reloadTls = async () => {
     const next = await resolveTlsCredentials(certificates, config.nodeName);
     if (!next || credentialsFingerprint(next) === credentialsFingerprint(tls)) return;
     (app.server as HttpsServer).setSecureContext({ key: next.key, cert: next.cert });
+    if (adminApp) (adminApp.server as HttpsServer).setSecureContext({ key: next.key, cert: next.cert });
     logger.info(
       { thumbprint: next.thumbprint, usage: next.usage, identity: next.identity },
       'TLS certificate replaced',
@@ -151,6 +183,7 @@ export async function startServer(
   logTls(logger, tls, `https://${hostForUrl(host)}:${port}`);
   return {
     url: `https://${hostForUrl(host)}:${port}`,
+    adminUrl,
     host,
     port,
     app,
@@ -164,6 +197,7 @@ export async function startServer(
       stopCountingIssued();
       await refreshSchedule.stop();
       await renewalSchedule.stop();
+      if (adminApp) await closeApp(adminApp);
       await closeApp(app);
     },
   };
@@ -272,4 +306,18 @@ function logTls(logger: PinoLogger, tls: TlsCredentials, url: string): void {
 
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The administration API over a deployment: its gateway (roles, audit) and its administrators' sign-in. */
+function adminApi(deployment: Deployment): AdminApiPort {
+  const admins = deployment.services.admins;
+  return {
+    invoke: (actor, id, args) => deployment.gateway.invoke(actor, id, args),
+    signIn: (name, password, from) => admins.signIn(name, password, from),
+    session: (id) => admins.session(id),
+    csrfMatches: (session, token) => admins.csrfMatches(session, token),
+    csrfFor: (id) => admins.csrfFor(id),
+    signOut: (id, actor) => admins.signOut(id, actor),
+    verifyToken: (text) => admins.verifyToken(text),
+  };
 }

@@ -21,6 +21,8 @@ export interface CliDeployment {
 /** Flags of `s2s server start`. */
 export interface ServerStartFlags extends NodeConfigFlags {
   bootstrap?: boolean;
+  /** A separate management listener for the administration API (docs/admin.md). */
+  adminListen?: string | undefined;
 }
 
 /** A started server (src/main/server-process.ts): where it is, and a promise settled once it stopped. */
@@ -53,7 +55,7 @@ export interface ReplicationInvokeResult {
 export interface CliEnvironment {
   readonly io: CliIo;
   /** Opens the deployment named by the global flags (--home, --store, --node). */
-  openDeployment(flags: NodeConfigFlags): Promise<CliDeployment>;
+  openDeployment(flags: GlobalOptions): Promise<CliDeployment>;
   /** Resolves node config without opening anything (for `init`, which must create the data directory). */
   resolveConfig(flags: NodeConfigFlags): NodeConfig;
   /** Starts the HTTPS server (`s2s server start`); absent in environments that cannot serve. */
@@ -68,6 +70,10 @@ export interface CliEnvironment {
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions extends NodeConfigFlags {
   json?: boolean;
+  /** Remote mode (docs/admin.md): the server, the API token file, the server's CA. */
+  server?: string;
+  tokenFile?: string;
+  serverCa?: string;
 }
 
 /** Per-invocation state handed to an action. */

@@ -7,6 +7,8 @@ import { EXIT_CODES } from './exit-codes.ts';
 import { Printer } from './printer.ts';
 import { registerAllCommands } from './commands/registry.ts';
 import { refusedSecretFlag, usageError } from './usage-errors.ts';
+import { LOCAL_ONLY_COMMANDS } from './remote-deployment.ts';
+import { adminError } from '../../core/index.ts';
 
 /** The s2s version (package.json), for `s2s --version`. */
 export const S2S_VERSION = (
@@ -21,6 +23,12 @@ export function buildProgram(env: CliEnvironment): Command {
     .option('--home <dir>', 'data directory (env S2S_HOME, default ./.s2s)')
     .option('--store <location>', 'store: postgres://… URL or SQLite file path (env S2S_STORE)')
     .option('--node <fqdn>', "this server's FQDN (env S2S_NODE, default the host name)")
+    .option('--server <url>', 'drive a remote server through its administration API (env S2S_SERVER)')
+    .option('--token-file <file>', 'with --server: the file holding an API token (env S2S_TOKEN_FILE)')
+    .option(
+      '--server-ca <pem>',
+      "with --server: the CA that issued the server's certificate (env S2S_SERVER_CA)",
+    )
     .version(S2S_VERSION, '-V, --version', 'print the s2s version')
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -54,7 +62,7 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
     env.io.stdout.write(program.helpInformation());
     return EXIT_CODES.ok;
   }
-  const refused = refusedSecretFlag(argv);
+  const refused = refusedSecretFlag(argv) ?? localOnlyRemote(argv, env);
   if (refused) {
     new Printer(env.io, json).failure(refused);
     return EXIT_CODES.usage;
@@ -82,4 +90,20 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
 function describeUnexpected(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message.split('\n')[0] ?? ''}`;
   return 'unexpected failure';
+}
+
+/** With --server (or S2S_SERVER), a command that works on the local S2S_HOME only is refused before it runs. */
+function localOnlyRemote(argv: readonly string[], env: CliEnvironment): S2sError | undefined {
+  const remote =
+    argv.some((a) => a === '--server' || a.startsWith('--server=')) ||
+    (env.io.env.S2S_SERVER ?? '').trim() !== '';
+  if (!remote) return undefined;
+  const withValue = new Set(['--home', '--store', '--node', '--server', '--token-file', '--server-ca']);
+  const words = argv.filter((a, i) => !a.startsWith('-') && !withValue.has(argv[i - 1] ?? ''));
+  const command = words[0];
+  if (command === undefined || !LOCAL_ONLY_COMMANDS.includes(command)) return undefined;
+  return adminError(
+    'ERR_ADMIN_LOCAL_ONLY',
+    `s2s ${command} works on the local S2S_HOME only; it cannot run with --server`,
+  );
 }

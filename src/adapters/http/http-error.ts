@@ -20,12 +20,16 @@ export const HTTP_STATUS_BY_CATEGORY: Readonly<Record<ErrorCategory, number>> = 
 
 /**
  * The codes whose HTTP status is not their category's: the CA's Basic-authentication refusal (401, RFC 7617)
- * and its enrollment limits (429 with Retry-After, RFC 6585 §4; docs/ca.md "Enrollment limits").
+ * and its enrollment limits (429 with Retry-After, RFC 6585 §4; docs/ca.md "Enrollment limits"); the
+ * administration API's missing credentials (401, RFC 6750 §3) and sign-in lockout (429; docs/admin.md).
  */
 export const HTTP_STATUS_BY_CODE: Readonly<Partial<Record<ErrorCode, number>>> = {
   ERR_CA_ACCOUNT_INVALID: 401,
   ERR_CA_ACCOUNT_LOCKED: 429,
   ERR_CA_ENROLL_RATE_LIMITED: 429,
+  ERR_ADMIN_UNAUTHENTICATED: 401,
+  ERR_ADMIN_SIGN_IN_FAILED: 401,
+  ERR_ADMIN_LOCKED: 429,
 };
 
 /** The JSON body of every error answer. */

@@ -3,3 +3,4 @@ export * from './admin-errors.ts';
 export * from './admin-roles.ts';
 export * from './admin-operations.ts';
 export * from './audit-entry.ts';
+export * from './wire-codec.ts';

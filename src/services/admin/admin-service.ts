@@ -299,7 +299,7 @@ export class AdminService {
       throw adminError('ERR_ADMIN_SIGN_IN_FAILED', 'the administrator name or password is wrong');
     }
     const sessionId = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(32).toString('base64url');
+    const csrfToken = this.csrfFor(sessionId);
     const expiresAt = new Date(now.getTime() + this.#options.sessionLifetimeMs).toISOString();
     const session: SessionDocument = {
       admin: name,
@@ -345,8 +345,16 @@ export class AdminService {
     };
   }
 
+  /**
+   * The CSRF token of a session: derived from the session id, so the console can ask for it again after a
+   * reload (GET /admin/api/v1/session); a cross-site page knows neither (the cookie is HttpOnly).
+   */
+  csrfFor(sessionId: string): string {
+    return createHash('sha256').update(`s2s-csrf\u0000${sessionId}`, 'utf8').digest('base64url');
+  }
+
   /** Whether `csrfToken` is the session's. */
-  csrfMatches(session: SessionInfo, csrfToken: string): boolean {
+  csrfMatches(session: Pick<SessionInfo, 'csrfHash'>, csrfToken: string): boolean {
     return csrfToken.length > 0 && csrfToken.length <= 128 && sameHash(csrfToken, session.csrfHash);
   }
 

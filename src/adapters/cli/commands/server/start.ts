@@ -7,6 +7,7 @@ import { sharedError } from '../../../../core/index.ts';
 
 interface StartFlags {
   listen?: string;
+  adminListen?: string;
   bootstrap?: boolean;
 }
 
@@ -16,6 +17,10 @@ export function registerServerStartCommand(server: Command, env: CliEnvironment)
     .description('serve HTTPS with the WebServicesInternal (else Default) certificate until interrupted')
     .option('--listen <host:port>', 'listen address (env S2S_LISTEN, default 127.0.0.1:8443)')
     .option(
+      '--admin-listen <host:port>',
+      'serve the administration API only on this management address (env S2S_ADMIN_LISTEN)',
+    )
+    .option(
       '--bootstrap',
       'on a fresh deployment: initialize the store, create self-managed certificates and a demo user',
     )
@@ -23,7 +28,12 @@ export function registerServerStartCommand(server: Command, env: CliEnvironment)
       defineAction<StartFlags>(env, async ({ opts, printer }) => {
         if (!env.startServer) throw sharedError('ERR_USAGE', 'this environment cannot start a server');
         const start = (f: Parameters<typeof env.startServer>[0]) => env.startServer!(f);
-        const flags = { ...opts, listen: opts.listen, bootstrap: opts.bootstrap === true };
+        const flags = {
+          ...opts,
+          listen: opts.listen,
+          adminListen: opts.adminListen,
+          bootstrap: opts.bootstrap === true,
+        };
         const started = opts.bootstrap
           ? await withProgress(
               env.io,
