@@ -14,6 +14,7 @@ import { discover, fileDirectives } from './test-runner/discover.mjs';
 import { runFile, signalGroup } from './test-runner/run-file.mjs';
 import { dropLeftoverSchemas } from './test-runner/schemas.mjs';
 import { printFile, printSummary } from './test-runner/report.mjs';
+import { build } from './build.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -69,6 +70,15 @@ const ticker = setInterval(() => {
   }
 }, 60_000);
 ticker.unref();
+
+// The tests run `bin/s2s.mjs` as a subprocess in many places: compile first, so that they exercise the
+// compiled build of the current sources, as an installed s2s runs (docs/architecture.md "Runtime").
+try {
+  await build({ quiet: true });
+} catch (err) {
+  console.error(`run-tests: the build failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 
 const startedAt = Date.now();
 const planned = files.map((file) => ({ file, ...fileDirectives(root, file, options.fileTimeout) }));

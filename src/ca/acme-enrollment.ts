@@ -8,14 +8,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import * as acme from 'acme-client';
 import { caError } from '../core/ca/ca-errors.ts';
-
-/** The ACME scheme prefix of `--ca`. */
-export const ACME_PREFIX = 'acme+';
-
-/** True when a `--ca` value names an ACME directory. */
-export function isAcmeUrl(ca: string): boolean {
-  return ca.startsWith(`${ACME_PREFIX}https://`);
-}
+import { ACME_PREFIX } from './ca-target.ts';
 
 export interface AcmeEnrollmentRequest {
   /** `acme+https://…/dir` or the directory URL itself. */

@@ -5,16 +5,11 @@
  * The offline target has no back-end: its request file is handed to the operator.
  */
 import type { RevokedCertificates } from '../core/shared/revoked-certificates.ts';
-import { sharedError } from '../core/index.ts';
-import { ACME_PREFIX, enrollAcme, isAcmeUrl } from './acme-enrollment.ts';
+import { enrollAcme } from './acme-enrollment.ts';
+import type { CaTarget } from './ca-target.ts';
+export type { CaTarget } from './ca-target.ts';
+export { caTargetText, parseCaTarget } from './ca-target.ts';
 import { enrollOnline } from './enrollment-client.ts';
-
-/** Where a certificate request goes. */
-export type CaTarget =
-  | { readonly kind: 'offline' }
-  | { readonly kind: 'internal' }
-  | { readonly kind: 'enrollment'; readonly url: string }
-  | { readonly kind: 'acme'; readonly directoryUrl: string };
 
 /** What every back-end is handed. */
 export interface CaSubmission {
@@ -34,36 +29,6 @@ export interface CaSubmission {
 /** A CA that answers a PKCS#10 request with the issued chain (PEM, leaf first). */
 export interface CaBackend {
   submit(request: CaSubmission): Promise<string>;
-}
-
-/** `--ca` → target: absent is offline; `internal`; `acme+https://…` an ACME directory; `https://…` enrollment. */
-export function parseCaTarget(ca: string | undefined): CaTarget {
-  if (ca === undefined || ca === 'offline') return { kind: 'offline' };
-  if (ca === 'internal') return { kind: 'internal' };
-  if (isAcmeUrl(ca)) return { kind: 'acme', directoryUrl: ca.slice(ACME_PREFIX.length) };
-  try {
-    if (new URL(ca).protocol === 'https:') return { kind: 'enrollment', url: ca };
-  } catch {
-    // fall through to the refusal below
-  }
-  throw sharedError(
-    'ERR_INVALID_INPUT',
-    '--ca takes `internal`, an https:// enrollment URL or an acme+https:// directory URL',
-    { field: 'ca' },
-  );
-}
-
-/** The target as `--ca` names it (stored with a pending request, shown to the operator). */
-export function caTargetText(target: CaTarget): string {
-  switch (target.kind) {
-    case 'offline':
-    case 'internal':
-      return target.kind;
-    case 'enrollment':
-      return target.url;
-    case 'acme':
-      return `${ACME_PREFIX}${target.directoryUrl}`;
-  }
 }
 
 /** Another s2s server's enrollment endpoint (enrollment-client.ts). */

@@ -14,6 +14,7 @@ import * as x509 from '@peculiar/x509';
 x509.cryptoProvider.set(globalThis.crypto);
 
 export { x509 };
+export { toPem } from './pem.ts';
 
 /** The signature algorithm a key signs certificates, requests and CRLs with (SHA-256 family). */
 export function signingAlgorithmFor(key: KeyObject): SigningAlgorithm {
@@ -48,13 +49,4 @@ export function thumbprintOf(der: Uint8Array): string {
 /** SHA-256 of a SubjectPublicKeyInfo, hex: how a response is matched to its pending request. */
 export function publicKeyId(spkiDer: Uint8Array): string {
   return createHash('sha256').update(spkiDer).digest('hex');
-}
-
-/** Base64 DER → PEM with the given label. */
-export function toPem(der: Uint8Array, label = 'CERTIFICATE'): string {
-  const b64 = Buffer.from(der)
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }

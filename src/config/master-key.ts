@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { sharedError } from '../core/index.ts';
+import { sharedError } from '../core/shared/shared-errors.ts';
 
 /** Decodes a 32-byte key written as 64 hex characters or base64. */
 export function decodeMasterKey(text: string, origin: string): Buffer {

@@ -1,26 +1,40 @@
-/** Entry point of the `s2s` binary: wires the real environment into the CLI adapter. */
+/**
+ * Entry point of the `s2s` binary: wires the real environment into the CLI adapter. The deployment, the
+ * server and replication are imported when a command first needs them, so `s2s --help` loads no store
+ * driver and no HTTP framework (docs/architecture.md "Runtime").
+ */
 import { runCli, processIo } from '../adapters/cli/index.ts';
 import { openRemoteDeployment, remoteServer } from '../adapters/cli/remote-deployment.ts';
 import type { CliEnvironment, CliIo } from '../adapters/cli/index.ts';
 import { resolveNodeConfig } from '../config/node-config.ts';
-import { localActor, openDeployment } from './deployment.ts';
-import { startServerProcess } from './server-process.ts';
-import { invokeReplication } from './replication-invoke.ts';
 import type { DeploymentOptions } from './deployment.ts';
 
 /** The CLI environment over real config resolution and deployment wiring. */
 export function cliEnvironment(io: CliIo, given: DeploymentOptions = {}): CliEnvironment {
   // Whoever holds S2S_HOME and the master key is a full administrator, recorded as the OS user (docs/admin.md).
-  const options: DeploymentOptions = { actor: localActor('cli'), ...given };
+  const deployment = async () => {
+    const module = await import('./deployment.ts');
+    const options: DeploymentOptions = { actor: module.localActor('cli'), ...given };
+    return { module, options };
+  };
   return {
     io,
     resolveConfig: (flags) => resolveNodeConfig(flags, io.env),
-    openDeployment: (flags) =>
-      remoteServer(flags, io.env) === undefined
-        ? openDeployment(resolveNodeConfig(flags, io.env), options)
-        : openRemoteDeployment(flags, io, resolveNodeConfig(flags, io.env)),
-    startServer: (flags) => startServerProcess(flags, io, options),
-    invokeReplication: (flags, o) => invokeReplication(resolveNodeConfig(flags, io.env), o),
+    openDeployment: async (flags) => {
+      if (remoteServer(flags, io.env) !== undefined)
+        return openRemoteDeployment(flags, io, resolveNodeConfig(flags, io.env));
+      const { module, options } = await deployment();
+      return module.openDeployment(resolveNodeConfig(flags, io.env), options);
+    },
+    startServer: async (flags) => {
+      const { options } = await deployment();
+      const { startServerProcess } = await import('./server-process.ts');
+      return startServerProcess(flags, io, options);
+    },
+    invokeReplication: async (flags, o) => {
+      const { invokeReplication } = await import('./replication-invoke.ts');
+      return invokeReplication(resolveNodeConfig(flags, io.env), o);
+    },
   };
 }
 

@@ -3,7 +3,7 @@
  * store when there is none), catches up, then follows the store and writes heartbeats until closed.
  * A node with a replica starts even while PostgreSQL is down and serves what it last applied.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Clock, SecretBox } from '../core/index.ts';
 import { S2sError } from '../core/index.ts';
@@ -11,6 +11,9 @@ import { replicationError } from '../core/replication/replication-errors.ts';
 import { POOL_HEALTH } from '../core/replication/pool-status.ts';
 import type { DocumentStore } from '../store/document-store.ts';
 import { NodeHeartbeat } from './node-heartbeat.ts';
+// The s2s version (what `s2s replication status` shows per node): imported, not read at run time, so the
+// compiled build (scripts/build.mjs) carries it.
+import packageJson from '../../package.json' with { type: 'json' };
 import { ReplicaFile } from './replica-file.ts';
 import { ReplicaFollower } from './replica-follower.ts';
 import { ReplicaSnapshot } from './replica-snapshot.ts';
@@ -177,7 +180,7 @@ async function startHeartbeat(
     identity: {
       fqdn: options.nodeName,
       site: options.site ?? 'default',
-      softwareVersion: options.softwareVersion ?? (await packageVersion()),
+      softwareVersion: options.softwareVersion ?? packageJson.version,
       startedAt: options.clock.now(),
     },
     clock: options.clock,
@@ -188,18 +191,6 @@ async function startHeartbeat(
   });
   heartbeat.start();
   store.onClose(() => heartbeat.stop());
-}
-
-/** The s2s version from package.json (what `s2s replication status` shows per node). */
-async function packageVersion(): Promise<string> {
-  try {
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }
 
 function delay(ms: number): Promise<void> {

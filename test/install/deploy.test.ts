@@ -172,17 +172,21 @@ test('container image steps outside a container: its COPY set, npm ci --omit=dev
     'package.json',
     'package-lock.json',
     'scripts/build-console.mjs',
+    'scripts/build.mjs',
     'console',
     'bin',
     'src',
   ]);
   for (const c of copies) cpSync(join(ROOT, c), join(app, c), { recursive: true });
-  // RUN npm ci --omit=dev: the runtime dependencies alone must run the server.
+  // RUN npm ci --omit=dev: the runtime dependencies alone must run the server; its `prepare` script
+  // compiles the sources (docs/architecture.md "Runtime").
   execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], {
     cwd: app,
     stdio: 'pipe',
   });
   assert.equal(existsSync(join(app, 'node_modules', 'typescript')), false, 'no dev dependency in the image');
+  const build = JSON.parse(readFileSync(join(app, 'dist', 'current.json'), 'utf8')) as { id: string };
+  assert.ok(existsSync(join(app, 'dist', build.id, 'cli.js')), 'npm ci compiled the sources');
   const env: Record<string, string> = {};
   for (const m of DOCKERFILE.matchAll(/^\s*(?:ENV )?(\w+)=(\S+?)(?: \\)?$/gm)) env[m[1]!] = m[2]!;
   assert.equal(env.S2S_HOME, '/var/lib/s2s');

@@ -4,7 +4,8 @@
  * whatever the file is (`/dev/zero`, a FIFO, a huge file); one byte more is refused with
  * `ERR_CERTIFICATE_FILE_TOO_LARGE` before anything is parsed (docs/security.md §6.1).
  */
-import { certificateError, CERTIFICATE_FILE_LIMITS } from '../../core/certificates/index.ts';
+import { certificateError } from '../../core/certificates/certificate-errors.ts';
+import { CERTIFICATE_FILE_LIMITS } from '../../core/certificates/certificate-file-limits.ts';
 import type { S2sError } from '../../core/index.ts';
 import { readFileBounded } from './bounded-read.ts';
 

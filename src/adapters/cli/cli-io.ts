@@ -1,5 +1,5 @@
 /** Injected terminal streams, so commands are unit-testable without spawning a process (docs/architecture.md, convention 11). */
-import { sharedError } from '../../core/index.ts';
+import { sharedError } from '../../core/shared/shared-errors.ts';
 import { readStreamBounded } from './bounded-read.ts';
 
 export interface OutputStream {

@@ -3,7 +3,7 @@
  * Warnings go to stderr as `warning <CODE>: <text>` and into the JSON document's `warnings`.
  */
 import type { CliIo } from './cli-io.ts';
-import { ALL_ERRORS } from '../../core/index.ts';
+import { ALL_ERRORS } from '../../core/error-catalog.ts';
 import type { S2sError } from '../../core/index.ts';
 import type { Warning } from '../../core/index.ts';
 

@@ -1,19 +1,19 @@
 /** Parses argv, runs one command, maps any failure to one line (or JSON) and an exit code. */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { S2sError, sharedError } from '../../core/index.ts';
+import { S2sError } from '../../core/shared/errors.ts';
+import { sharedError } from '../../core/shared/shared-errors.ts';
 import type { CliEnvironment } from './cli-context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import { Printer } from './printer.ts';
 import { registerAllCommands } from './commands/registry.ts';
 import { refusedSecretFlag, usageError } from './usage-errors.ts';
 import { LOCAL_ONLY_COMMANDS } from './remote-deployment.ts';
-import { adminError } from '../../core/index.ts';
+import { adminError } from '../../core/admin/admin-errors.ts';
+// Imported, not read at run time: the compiled build (scripts/build.mjs) carries it in its bundle.
+import packageJson from '../../../package.json' with { type: 'json' };
 
 /** The s2s version (package.json), for `s2s --version`. */
-export const S2S_VERSION = (
-  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const S2S_VERSION: string = packageJson.version;
 
 /** Builds the commander program (exported for --help tests and docs generation). */
 export function buildProgram(env: CliEnvironment): Command {

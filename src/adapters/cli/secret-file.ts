@@ -5,7 +5,7 @@
  * {@link SECRET_FILE_MAX_BYTES} are read, whatever the input is (`/dev/zero`, a FIFO, an endless pipe):
  * one byte more is refused with `ERR_INPUT_TOO_LARGE` (docs/security.md §6.1).
  */
-import { sharedError } from '../../core/index.ts';
+import { sharedError } from '../../core/shared/shared-errors.ts';
 import { readFileBounded } from './bounded-read.ts';
 import type { CliIo } from './cli-io.ts';
 

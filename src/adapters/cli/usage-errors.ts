@@ -3,7 +3,8 @@
  * (with its "did you mean" suggestion), and the exact `--help` to run for the command that was meant.
  */
 import type { Command, CommanderError } from 'commander';
-import { closestMatch, S2sError } from '../../core/index.ts';
+import { closestMatch } from '../../core/shared/did-you-mean.ts';
+import { S2sError } from '../../core/shared/errors.ts';
 
 /** Flags refused on every command because their value would be visible to other users. */
 const SECRET_FLAGS: Readonly<Record<string, string>> = {

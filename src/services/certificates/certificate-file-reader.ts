@@ -14,7 +14,7 @@ import type {
 } from '../../core/certificates/index.ts';
 import { S2sError } from '../../core/index.ts';
 import type { CertificateFileJob, CertificateFileReply } from './certificate-file-worker.ts';
-import { certificateWorkerSource } from './certificate-worker-source.ts';
+import { certificateWorkerScript } from './certificate-worker-source.ts';
 
 interface Pending {
   resolve(contents: CertificateFileContents): void;
@@ -65,8 +65,9 @@ export class CertificateReaderThread {
   }
 
   async #start(): Promise<Worker> {
-    const worker = new Worker(await certificateWorkerSource(), {
-      eval: true,
+    const { script, eval: isSource } = await certificateWorkerScript();
+    const worker = new Worker(script, {
+      eval: isSource,
       resourceLimits: { maxOldGenerationSizeMb: 256 },
     });
     this.#started += 1;

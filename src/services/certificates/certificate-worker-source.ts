@@ -2,8 +2,10 @@
  * The certificate reader's worker as one plain-JavaScript script, bundled once per process from
  * certificate-file-worker.ts with esbuild (already the engine of tsx): a worker then starts by compiling
  * ~100 KB of JavaScript instead of loading a TypeScript loader and the code base again, which on a
- * starved machine took longer than a read's old 30 s limit (docs/certificates.md).
+ * starved machine took longer than a read's old 30 s limit (docs/certificates.md). The compiled build
+ * (scripts/build.mjs) ships that script prebuilt beside its chunks; then it is started from the file.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +16,17 @@ const require = createRequire(import.meta.url);
 const EXTERNAL = ['node-forge'];
 
 let source: Promise<string> | undefined;
+
+/** How a worker is started: from the prebuilt file of the compiled build, or from source text (eval). */
+export type CertificateWorkerScript =
+  { readonly script: URL; readonly eval: false } | { readonly script: string; readonly eval: true };
+
+/** The prebuilt worker when this module runs from the compiled build, else the bundle built on first use. */
+export async function certificateWorkerScript(): Promise<CertificateWorkerScript> {
+  const prebuilt = new URL('./certificate-file-worker.cjs', import.meta.url);
+  if (existsSync(prebuilt)) return { script: prebuilt, eval: false };
+  return { script: await certificateWorkerSource(), eval: true };
+}
 
 /** The worker's script (CommonJS, for `new Worker(code, { eval: true })`), built on first use. */
 export function certificateWorkerSource(): Promise<string> {

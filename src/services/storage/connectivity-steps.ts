@@ -1,5 +1,7 @@
 /** The steps of the storage connectivity test and their timed, reported outcome (docs/protocol.md §5.5, §6.3). */
-import { ALL_ERRORS, S2sError, sharedError } from '../../core/index.ts';
+import { ALL_ERRORS } from '../../core/error-catalog.ts';
+import { S2sError } from '../../core/shared/errors.ts';
+import { sharedError } from '../../core/shared/shared-errors.ts';
 
 /** Every step, in order; a display can list them before they run. */
 export const CONNECTIVITY_STEPS = [

@@ -1,6 +1,6 @@
 /** Where an exported certificate (PEM, public) goes: a new file with --output, else standard output. */
 import { writeFileSync } from 'node:fs';
-import { sharedError } from '../../../core/index.ts';
+import { sharedError } from '../../../core/shared/shared-errors.ts';
 import type { ActionContext } from '../cli-context.ts';
 
 /** Writes `pem` to `output` (refusing to overwrite) or stdout; with --json it goes into the document. */

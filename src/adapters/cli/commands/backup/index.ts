@@ -6,7 +6,7 @@ import { closeSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, writeSy
 import { dirname, join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { SecretBox } from '../../../../core/index.ts';
+import { SecretBox } from '../../../../core/shared/secret-box.ts';
 import { backupError } from '../../../../core/backup/backup-errors.ts';
 import { loadMasterKey } from '../../../../config/master-key.ts';
 import {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
-import { toPem } from '../../../../ca/index.ts';
+import { toPem } from '../../../../ca/pem.ts';
 
 export function registerCaCrlCommand(ca: Command, env: CliEnvironment): void {
   const cmd = ca

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
-import { toPem } from '../../../../ca/index.ts';
+import { toPem } from '../../../../ca/pem.ts';
 import { emitPem } from '../pem-output.ts';
 
 export function registerCaExportRootCommand(ca: Command, env: CliEnvironment): void {

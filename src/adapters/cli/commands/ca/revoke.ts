@@ -2,15 +2,16 @@
 import type { Command } from 'commander';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
-import { sharedError } from '../../../../core/index.ts';
-import { x509 } from '../../../../ca/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
+import type { x509 } from '../../../../ca/index.ts';
 
+/** CRLReason codes (RFC 5280 §5.3.1), as numbers: naming them loads no X.509 library. */
 const REASONS: Readonly<Record<string, x509.X509CrlReason>> = {
-  unspecified: x509.X509CrlReason.unspecified,
-  keyCompromise: x509.X509CrlReason.keyCompromise,
-  affiliationChanged: x509.X509CrlReason.affiliationChanged,
-  superseded: x509.X509CrlReason.superseded,
-  cessationOfOperation: x509.X509CrlReason.cessationOfOperation,
+  unspecified: 0,
+  keyCompromise: 1,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
 };
 
 export function registerCaRevokeCommand(ca: Command, env: CliEnvironment): void {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { formatList } from '../../printer.ts';
-import { toPem } from '../../../../ca/index.ts';
+import { toPem } from '../../../../ca/pem.ts';
 
 export function registerCaShowCommand(ca: Command, env: CliEnvironment): void {
   const cmd = ca

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import type { SanPolicy } from '../../../../ca/index.ts';
 
 interface AddOptions {

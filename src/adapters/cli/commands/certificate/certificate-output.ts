@@ -1,6 +1,6 @@
 /** Human renderings shared by the certificate commands (Format-List style, like the cmdlets). */
 import type { CertificateAssignmentView, CertificateListEntry } from '../../../../services/index.ts';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import { formatList } from '../../printer.ts';
 
 /** Get-CsCertificate style blocks, one per usage. */

@@ -1,7 +1,7 @@
 /** `s2s certificate export`: the certificate, chain and key as a password-protected PFX (exportable only). */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { passwordFlags, readPassword } from './password-source.ts';

@@ -1,7 +1,7 @@
 /** `s2s certificate import` (Import-CsCertificate): PFX, PEM or DER; with --type also assigned. */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { certificateError } from '../../../../core/certificates/index.ts';
+import { certificateError } from '../../../../core/certificates/certificate-errors.ts';
 import { readCertificateInput } from '../../certificate-input.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';

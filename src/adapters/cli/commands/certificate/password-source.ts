@@ -1,5 +1,5 @@
 /** `--password-file <f>` (`-` = standard input) / `--password-env <VAR>`: passwords never come from argv. */
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import type { CliIo } from '../../cli-io.ts';
 import { readSecretFile } from '../../secret-file.ts';
 

@@ -1,6 +1,6 @@
 /** `s2s metadata show`: prints our authentication metadata document (or discovery / JWKS) without a server. */
 import type { Command } from 'commander';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 

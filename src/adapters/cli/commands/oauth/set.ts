@@ -1,6 +1,6 @@
 /** `s2s oauth set` (Set-CsOAuthConfiguration). */
 import type { Command } from 'commander';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import type { OAuthConfigurationPatch } from '../../../../services/index.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';

@@ -1,7 +1,7 @@
 /** `s2s partner new` (New-CsPartnerApplication): registers a partner by metadata URL or by static certificate. */
 import { readCertificateInput } from '../../certificate-input.ts';
 import type { Command } from 'commander';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { printPartner, sharedPartnerInput } from './partner-rows.ts';

@@ -1,5 +1,5 @@
 /** How partner applications print (Format-List names as Get-CsPartnerApplication shows them; docs/protocol.md §5.1). */
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import type { Warning } from '../../../../core/index.ts';
 import type { PartnerView } from '../../../../services/index.ts';
 import type { Printer } from '../../printer.ts';

@@ -4,7 +4,7 @@
  * endpoint — without touching a mailbox (docs/storage.md "Partner trust test").
  */
 import type { Command } from 'commander';
-import { S2sError } from '../../../../core/index.ts';
+import { S2sError } from '../../../../core/shared/errors.ts';
 import type { PartnerTestStep } from '../../../../services/storage/partner-trust-test.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';

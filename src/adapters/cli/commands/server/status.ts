@@ -1,6 +1,6 @@
 /** `s2s server status`: whether a server runs for this S2S_HOME, its pid and URL (from the pid file). */
 import type { Command } from 'commander';
-import { storageError } from '../../../../core/index.ts';
+import { storageError } from '../../../../core/storage/storage-errors.ts';
 import { processRunning, readServerPid } from '../../../../config/server-pid-file.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';

@@ -1,6 +1,7 @@
 /** `s2s server stop`: asks the server of this S2S_HOME to stop (SIGTERM) and waits until it has. */
 import type { Command } from 'commander';
-import { sharedError, storageError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
+import { storageError } from '../../../../core/storage/storage-errors.ts';
 import { processRunning, readServerPid } from '../../../../config/server-pid-file.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
-import { S2sError } from '../../../../core/index.ts';
+import { S2sError } from '../../../../core/shared/errors.ts';
 import type { ConnectivityStep } from '../../../../services/storage/connectivity-steps.ts';
 import { formatStep, listrProgress, plainProgress } from './connectivity-progress.ts';
 import type { ConnectivityProgress } from './connectivity-progress.ts';

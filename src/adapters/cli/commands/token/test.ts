@@ -10,7 +10,7 @@ import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { formatList } from '../../printer.ts';
 import { readFileBounded } from '../../bounded-read.ts';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import { tokenError } from '../../../../core/tokens/index.ts';
 import type { S2sPrincipal, TokenErrorCode, ValidationStep } from '../../../../core/tokens/index.ts';
 

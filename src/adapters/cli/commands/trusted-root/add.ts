@@ -4,7 +4,7 @@ import { readCertificateInput } from '../../certificate-input.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { formatList } from '../../printer.ts';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 
 export function registerTrustedRootAddCommand(root: Command, env: CliEnvironment): void {
   const cmd = root

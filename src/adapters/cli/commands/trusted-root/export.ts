@@ -1,9 +1,9 @@
 /** `s2s trusted-root export`: one trusted root CA as PEM. */
 import type { Command } from 'commander';
-import { caError } from '../../../../core/index.ts';
+import { caError } from '../../../../core/ca/ca-errors.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
-import { toPem } from '../../../../ca/index.ts';
+import { toPem } from '../../../../ca/pem.ts';
 import { emitPem } from '../pem-output.ts';
 
 interface ExportOptions {
