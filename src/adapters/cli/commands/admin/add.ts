@@ -1,6 +1,6 @@
 /** `s2s admin add`: a new administrator with a role and a password (from a file, or generated into a 0600 file). */
 import type { Command } from 'commander';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { formatList } from '../../printer.ts';

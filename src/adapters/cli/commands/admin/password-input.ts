@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import type { CliIo } from '../../cli-io.ts';
 import { readSecretFile } from '../../secret-file.ts';
 

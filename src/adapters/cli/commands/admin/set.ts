@@ -1,6 +1,6 @@
 /** `s2s admin set`: change an administrator's role, password or state; `--unlock` ends a lockout. */
 import type { Command } from 'commander';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { formatList } from '../../printer.ts';

@@ -1,7 +1,7 @@
 /** `s2s admin token new`: a named API token with a role and an expiry, shown once (stored hashed). */
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
 import { formatList } from '../../printer.ts';
