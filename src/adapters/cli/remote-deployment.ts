@@ -7,15 +7,11 @@
  */
 import { request as httpsRequest, Agent } from 'node:https';
 import { readFileSync } from 'node:fs';
-import {
-  S2sError,
-  adminError,
-  adminOperation,
-  decodeWire,
-  encodeWire,
-  systemClock,
-  ADMIN_OPERATIONS,
-} from '../../core/index.ts';
+import { S2sError } from '../../core/shared/errors.ts';
+import { adminError } from '../../core/admin/admin-errors.ts';
+import { adminOperation, ADMIN_OPERATIONS } from '../../core/admin/admin-operations.ts';
+import { decodeWire, encodeWire } from '../../core/admin/wire-codec.ts';
+import { systemClock } from '../../core/shared/clock.ts';
 import type { ErrorCategory } from '../../core/index.ts';
 import type { NodeConfig } from '../../config/node-config.ts';
 import type { DocumentStore } from '../../store/document-store.ts';
