@@ -144,17 +144,33 @@ function partnerGauges(services: Services, clock: Clock, registers: Registry[]):
 
 function certificateGauge(services: Services, clock: Clock, registers: Registry[]): void {
   const certs = services.certificates;
-  const failures = new Gauge({
+  // Each gauge reads the renewal status in its own collect: prom-client collects in registration order.
+  const renewalStatus = () => services.renewal.status().catch(() => []);
+  new Gauge({
     name: 's2s_certificate_renewal_failures',
     help: 'Consecutive failed automatic renewals of the certificate of a usage (0 after a success; docs/renewal.md)',
     labelNames: ['usage', 'identity'],
     registers,
+    async collect() {
+      this.reset();
+      for (const s of await renewalStatus())
+        if (s.renewalSource !== null) this.set({ usage: s.usage, identity: s.identity }, s.failures);
+    },
   });
-  const next = new Gauge({
+  new Gauge({
     name: 's2s_certificate_next_action_timestamp_seconds',
     help: 'When the next renewal action of a usage is due (action: renew|renew-manually|retry|in-progress|switch|retire-previous), Unix seconds',
     labelNames: ['usage', 'identity', 'action'],
     registers,
+    async collect() {
+      this.reset();
+      for (const s of await renewalStatus())
+        if (s.renewalSource !== null && s.nextActionDate)
+          this.set(
+            { usage: s.usage, identity: s.identity, action: s.nextAction },
+            Date.parse(s.nextActionDate) / 1000,
+          );
+    },
   });
   new Gauge({
     name: 's2s_certificate_days_to_expiry',
@@ -163,9 +179,7 @@ function certificateGauge(services: Services, clock: Clock, registers: Registry[
     registers,
     async collect() {
       this.reset();
-      failures.reset();
-      next.reset();
-      const statuses = await services.renewal.status().catch(() => []);
+      const statuses = await renewalStatus();
       const scopes = new Map<string, { usage: CertificateUsage; identity: string }>(
         (['OAuthTokenIssuer', 'WebServicesInternal', 'Default'] as const).map((usage) => [
           `global/${usage}`,
@@ -174,13 +188,6 @@ function certificateGauge(services: Services, clock: Clock, registers: Registry[
       );
       for (const s of statuses) {
         scopes.set(`${s.identity}/${s.usage}`, { usage: s.usage, identity: s.identity });
-        if (s.renewalSource === null) continue;
-        failures.set({ usage: s.usage, identity: s.identity }, s.failures);
-        if (s.nextActionDate)
-          next.set(
-            { usage: s.usage, identity: s.identity, action: s.nextAction },
-            Date.parse(s.nextActionDate) / 1000,
-          );
       }
       for (const { usage, identity } of scopes.values()) {
         const m = await certs.signingMaterial(usage, identity).catch(() => null);
