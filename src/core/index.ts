@@ -30,3 +30,4 @@ export * from './shared/tls-failure.ts';
 export * from './shared/did-you-mean.ts';
 export * from './partners/oauth-server.ts';
 export * from './admin/index.ts';
+export * from './partners/token-endpoint-response.ts';

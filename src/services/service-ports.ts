@@ -60,7 +60,19 @@ export interface TokenIssuerPort {
     readonly partner: string;
     readonly host: string;
     readonly user?: IssueUser;
-  }): Promise<{ readonly token: string }>;
+    /** Ask an OAuth server for a new actor token even when one is cached (the connectivity test). */
+    readonly fresh?: boolean;
+  }): Promise<{
+    readonly token: string;
+    readonly expiresAt: Date;
+    readonly oauthServer?: {
+      readonly identity: string;
+      readonly type: string;
+      readonly resource: string;
+      readonly cached: boolean;
+      readonly durationMs: number;
+    };
+  }>;
 }
 
 /** Every port, bound once by the composition root. */

@@ -18,3 +18,4 @@ export * from './token-refusal.ts';
 export * from './ms-diagnostics.ts';
 export * from './validation-trace.ts';
 export * from './token-validator.ts';
+export * from './client-assertion.ts';

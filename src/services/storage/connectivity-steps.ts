@@ -7,6 +7,7 @@ import { sharedError } from '../../core/shared/shared-errors.ts';
 export const CONNECTIVITY_STEPS = [
   { name: 'partner', title: 'Find the partner registration and its storage endpoint' },
   { name: 'metadata', title: "Reach the partner's authentication metadata document" },
+  { name: 'actor', title: 'Obtain the actor token from the OAuth server' },
   { name: 'token', title: 'Build the act-as token for the user' },
   { name: 'write', title: 'Write a test item into the folder' },
   { name: 'read', title: 'Read the test item back' },

@@ -70,8 +70,10 @@ export class PartnerHttpsClient {
       const res = await request(url, {
         method,
         dispatcher: this.#agent,
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: body === undefined ? headers : { ...headers, 'content-type': contentType(body) },
+        ...(body === undefined
+          ? {}
+          : { body: body instanceof URLSearchParams ? body.toString() : JSON.stringify(body) }),
         maxRedirections: 0,
       } as Parameters<typeof request>[1]);
       return { status: res.statusCode, headers: flatten(res.headers), text: await readCapped(res.body) };
@@ -83,6 +85,11 @@ export class PartnerHttpsClient {
   async close(): Promise<void> {
     await this.#agent.close();
   }
+}
+
+/** A form (an OAuth token request, RFC 6749 §4.4.2) or JSON (the storage API). */
+function contentType(body: unknown): string {
+  return body instanceof URLSearchParams ? 'application/x-www-form-urlencoded' : 'application/json';
 }
 
 /** True when a send() result is a transport failure. */

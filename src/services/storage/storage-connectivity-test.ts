@@ -85,6 +85,7 @@ async function runSteps(
   const endpoint = partner.endpoint;
   await checkMetadata(client, runner, partner);
   const host = new URL(endpoint).host;
+  await obtainActor(deps, runner, partner, host);
   const authorization = await runner.run('token', async () => ({
     value: await issueActAsToken(deps, partner, host, o.sip),
     detail: `act-as token for sip:${o.sip}, audience host ${host}`,
@@ -135,6 +136,34 @@ async function runSteps(
   };
 }
 
+/**
+ * For a partner behind an OAuth server (docs/hybrid.md): the actor token is requested from the server
+ * now (or taken from the cache), so its duration and any refusal show as a step of their own.
+ */
+async function obtainActor(
+  deps: ServiceDeps,
+  runner: ConnectivityStepRunner,
+  partner: TestTarget,
+  host: string,
+): Promise<void> {
+  if (partner.oauthServer === null) {
+    runner.skip(
+      'actor',
+      'the partner is trusted directly: our OAuthTokenIssuer certificate signs the actor token',
+    );
+    return;
+  }
+  await runner.run('actor', async () => {
+    const issued = await deps.ports.tokenIssuer.issue({ partner: partner.identity, host, fresh: true });
+    const from = issued.oauthServer;
+    const how = from?.cached ? 'cached' : `obtained in ${from?.durationMs ?? 0} ms`;
+    return {
+      value: undefined,
+      detail: `actor token from OAuth server ${from?.identity ?? partner.oauthServer} (${from?.type ?? '?'}) for ${from?.resource ?? host}, ${how}, valid until ${issued.expiresAt.toISOString()}`,
+    };
+  });
+}
+
 /** Fetches the partner's metadata document: proves the partner is up and its TLS certificate is trusted. */
 async function checkMetadata(
   client: PartnerHttpsClient,
@@ -143,7 +172,12 @@ async function checkMetadata(
 ): Promise<void> {
   const url = partner.metadataUrl;
   if (!url) {
-    runner.skip('metadata', 'the partner is registered by certificate, not by metadata URL');
+    runner.skip(
+      'metadata',
+      partner.oauthServer === null
+        ? 'the partner is registered by certificate, not by metadata URL'
+        : `the partner is trusted through OAuth server ${partner.oauthServer}, whose metadata holds the keys`,
+    );
     return;
   }
   await runner.run('metadata', async () => {

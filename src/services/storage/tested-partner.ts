@@ -19,6 +19,8 @@ export interface TestTarget {
   /** Storage base URL, without a trailing slash. */
   readonly endpoint: string;
   readonly metadataUrl: string | null;
+  /** The OAuth server the partner is trusted through (docs/hybrid.md), or null. */
+  readonly oauthServer: string | null;
   /** When our copy of the partner's metadata was last fetched. */
   readonly refreshedAt: string | null;
 }
@@ -52,6 +54,7 @@ export async function findTestTarget(deps: ServiceDeps, identity: string | undef
     trustLevel: partner.trustLevel,
     endpoint: storageEndpointOf(partner),
     metadataUrl: partner.metadataUrl,
+    oauthServer: partner.useOAuthServer ?? null,
     refreshedAt: partner.refresh.lastSuccessAt,
   };
 }
@@ -85,6 +88,7 @@ async function selfTarget(deps: ServiceDeps): Promise<TestTarget> {
     trustLevel: 'Full',
     endpoint: `https://${host}${STORAGE_API_PREFIX}`,
     metadataUrl: `https://${host}/metadata/json/1`,
+    oauthServer: null,
     refreshedAt: null,
   };
 }

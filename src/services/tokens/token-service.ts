@@ -23,6 +23,10 @@ import { IssuingState } from './issuing-state.ts';
 import { TrustContextSource } from './trust-context-source.ts';
 import type { TrustSnapshot } from './trust-context-source.ts';
 import { ValidatedTokenCache } from './validated-token-cache.ts';
+import type { KeyObject } from 'node:crypto';
+import { partnerError } from '../../core/index.ts';
+import { readOAuthServer } from '../oauth-servers/oauth-server-document.ts';
+import { ActorTokenClient } from '../oauth-servers/actor-token-client.ts';
 import type { CacheSlot } from './validated-token-cache.ts';
 
 export type { IssueUser } from './issue-request.ts';
@@ -32,6 +36,8 @@ export interface IssueRequest {
   readonly partner: string;
   readonly host: string;
   readonly user?: IssueUser;
+  /** For a partner behind an OAuth server: request a new actor token even when one is cached. */
+  readonly fresh?: boolean;
 }
 
 /** Told of every issuance (for metrics); never sees the token. */
@@ -54,8 +60,16 @@ export interface IssuedToken {
   readonly actorToken: string;
   readonly expiresAt: Date;
   readonly audience: string;
-  /** Certificate that signed the actor. */
+  /** Certificate that signed the actor (for a partner behind an OAuth server: the client assertion). */
   readonly x5t: string;
+  /** Set when the actor token came from an OAuth server (docs/hybrid.md "Outbound"). */
+  readonly oauthServer?: {
+    readonly identity: string;
+    readonly type: 'acs' | 'oauth2';
+    readonly resource: string;
+    readonly cached: boolean;
+    readonly durationMs: number;
+  };
 }
 
 interface CachedToken {
@@ -81,11 +95,13 @@ export class TokenService {
   readonly #issued = new Map<string, CachedToken>();
   readonly #validated = new ValidatedTokenCache();
   readonly #issuedListeners = new Set<IssuedListener>();
+  readonly #actors: ActorTokenClient;
 
   constructor(deps: ServiceDeps) {
     this.deps = deps;
     this.#trust = new TrustContextSource(deps);
     this.#issuing = new IssuingState(deps);
+    this.#actors = new ActorTokenClient(deps);
   }
 
   /**
@@ -95,7 +111,7 @@ export class TokenService {
   async #target(
     state: Awaited<ReturnType<IssuingState['at']>>,
     identity: string,
-  ): Promise<{ applicationIdentifier: string; realm: string }> {
+  ): Promise<{ applicationIdentifier: string; realm: string; useOAuthServer?: string | null | undefined }> {
     if (identity === SELF_PARTNER_IDENTITY) {
       const config = await state.config();
       return { applicationIdentifier: config.serviceName, realm: config.realm };
@@ -128,6 +144,19 @@ export class TokenService {
         'ERR_TOKEN_NO_SIGNING_CERTIFICATE',
         'no current OAuthTokenIssuer certificate with a private key',
       );
+    if (target.useOAuthServer) {
+      const value = await this.#throughServer(
+        target.useOAuthServer,
+        target,
+        request,
+        audience,
+        user,
+        { x5t: signer.x5t, privateKey: signer.privateKey },
+        now,
+      );
+      this.#notifyIssued(identity, audience, value.oauthServer?.cached ?? false);
+      return value;
+    }
     const key = `${audience}\n${user ? `${user.nameid}\n${user.smtp}\n${user.sip}\n${user.upn}` : ''}`;
     const cached = this.#issued.get(key);
     // Renew well before expiry, and at once after a roll (the current certificate changed).
@@ -166,6 +195,79 @@ export class TokenService {
     this.#remember(key, { value, renewAt: expiresAt.getTime() - (expiresAt.getTime() - now.getTime()) / 4 });
     this.#notifyIssued(identity, audience, false);
     return value;
+  }
+
+  /**
+   * A partner behind an OAuth server (docs/hybrid.md "Outbound"): the actor token comes from the server
+   * (cached per resource by the ActorTokenClient), and for a user it is wrapped in the unsigned outer token
+   * exactly as for a direct partner (docs/protocol.md §8 step 5): `iss` = the actor's nameid
+   * `<our service name>@<partner realm>`.
+   */
+  async #throughServer(
+    serverIdentity: string,
+    target: { applicationIdentifier: string; realm: string },
+    request: IssueRequest,
+    audience: string,
+    user: ReturnType<typeof actingUser> | null,
+    signer: { x5t: string; privateKey: KeyObject },
+    now: Date,
+  ): Promise<IssuedToken> {
+    const record = await readOAuthServer(this.deps.store, serverIdentity);
+    if (!record)
+      throw partnerError('ERR_OAUTH_SERVER_NOT_FOUND', `no OAuth server named ${serverIdentity}`, {
+        identity: serverIdentity,
+      });
+    const server = record.server;
+    const config = await this.deps.ports.oauth.get();
+    const host = normalizeTargetHost(request.host);
+    const resource = server.type === 'acs' ? audience : `https://${host}`;
+    const actor = await this.#actors.get(
+      {
+        server,
+        resource,
+        clientId: config.serviceName.toLowerCase(),
+        tenant: server.realm === '*' ? target.realm : server.realm,
+        x5t: signer.x5t,
+        privateKey: signer.privateKey,
+      },
+      request.fresh === true,
+    );
+    const oauthServer = {
+      identity: server.identity,
+      type: server.type,
+      resource,
+      cached: actor.cached,
+      durationMs: actor.durationMs,
+    };
+    if (!user)
+      return {
+        token: actor.accessToken,
+        actorToken: actor.accessToken,
+        expiresAt: actor.expiresAt,
+        audience,
+        x5t: signer.x5t,
+        oauthServer,
+      };
+    const outerExpires = new Date(
+      Math.min(now.getTime() + config.outerTokenLifetimeSeconds * 1000, actor.expiresAt.getTime()),
+    );
+    const token = buildActAsToken({
+      audience,
+      issuer: formatPrincipalName(config.serviceName, target.realm),
+      notBefore: now,
+      expiresAt: outerExpires,
+      user,
+      actorToken: actor.accessToken,
+      actorExpiresAt: actor.expiresAt,
+    });
+    return {
+      token,
+      actorToken: actor.accessToken,
+      expiresAt: outerExpires,
+      audience,
+      x5t: signer.x5t,
+      oauthServer,
+    };
   }
 
   /**

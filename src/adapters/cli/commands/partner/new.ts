@@ -18,7 +18,7 @@ interface NewOptions {
   allowInsecureHttp?: string | boolean;
   metadataRedirects?: string;
   storageUrl?: string;
-  useOAuthServer?: string;
+  useOauthServer?: string;
 }
 
 export function registerPartnerNewCommand(partner: Command, env: CliEnvironment): void {
@@ -66,7 +66,7 @@ export function registerPartnerNewCommand(partner: Command, env: CliEnvironment)
           certificate,
           ...sharedPartnerInput(opts),
           storageUrl: opts.storageUrl,
-          useOAuthServer: opts.useOAuthServer,
+          useOAuthServer: opts.useOauthServer,
         });
         printPartner(printer, result);
       }),
