@@ -30,6 +30,8 @@ export interface AdminServer {
   readonly server: RunningServer;
   readonly clock: ManualClock;
   readonly home: string;
+  /** The environment a local CLI needs to open the same deployment (S2S_HOME, S2S_MASTER_KEY, S2S_NODE). */
+  readonly env: Readonly<Record<string, string>>;
   /** An API token per role. */
   readonly tokens: Readonly<Record<AdminRole, string>>;
   /** Administrators `<role>-admin` per role, all with PASSWORD. */
@@ -56,10 +58,12 @@ export async function startAdminServer(
   options: { adminOptions?: Record<string, number>; populate?: boolean } = {},
 ): Promise<AdminServer> {
   const home = mkdtempSync(join(tmpdir(), 's2s-adminapi-'));
-  const config = resolveNodeConfig(
-    { home },
-    { S2S_MASTER_KEY: randomBytes(32).toString('hex'), S2S_NODE: 'fe01.contoso.com' },
-  );
+  const env = {
+    S2S_HOME: home,
+    S2S_MASTER_KEY: randomBytes(32).toString('hex'),
+    S2S_NODE: 'fe01.contoso.com',
+  };
+  const config = resolveNodeConfig({ home }, env);
   const clock = new ManualClock(new Date(Math.floor(Date.now() / 1000) * 1000));
   const d = buildDeployment(config, await openStore(config.store), {
     clock,
@@ -100,6 +104,7 @@ export async function startAdminServer(
       server: running,
       clock,
       home,
+      env,
       tokens,
       admins,
       call: (method, path, o = {}) => send(port, method, path, o),
