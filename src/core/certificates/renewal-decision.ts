@@ -130,15 +130,20 @@ export function decideRenewal(f: RenewalFacts): RenewalDecision {
 /**
  * When a successor staged now becomes current: the lead time ahead, but never later than the switch
  * margin before the current certificate expires (signing with an expired certificate fails every partner
- * at once, a short lead only those that cached metadata), and never in the past.
+ * at once, a short lead only those that cached metadata), and never in the past. The margin is an hour,
+ * or half the slack the policy leaves (window minus lead) when that is shorter.
  */
 export function successorEffectiveDate(
-  policy: Pick<RenewalPolicy, 'rollLeadSeconds'>,
+  policy: Pick<RenewalPolicy, 'rollLeadSeconds' | 'renewBeforeSeconds'>,
   current: CertificateDates,
   now: Date,
 ): { effectiveDate: Date; leadShortened: boolean } {
   const wanted = now.getTime() + policy.rollLeadSeconds * SECOND;
-  const latest = current.notAfter.getTime() - RENEWAL_DEFAULTS.switchMarginSeconds * SECOND;
+  const margin = Math.min(
+    RENEWAL_DEFAULTS.switchMarginSeconds,
+    Math.max(0, (policy.renewBeforeSeconds - policy.rollLeadSeconds) / 2),
+  );
+  const latest = current.notAfter.getTime() - margin * SECOND;
   const at = Math.max(Math.min(wanted, latest), now.getTime() + SECOND);
   return { effectiveDate: new Date(at), leadShortened: at < wanted };
 }
