@@ -34,7 +34,8 @@ export function registerCertificateGetCommand(certificate: Command, env: CliEnvi
         );
         const assignments = result.assignments.map((v) => {
           const s = renewal.get(`${v.Identity}/${v.Use}`);
-          return s ? { ...v, ...renewalFields(s) } : v;
+          // Only under a renewal policy: without one, the output is Get-CsCertificate's as before.
+          return s && s.renewalSource !== null ? { ...v, ...renewalFields(s) } : v;
         });
         const partners = opts.type === undefined ? await services.renewal.partnerExpiries() : [];
         printer.warnAll([
