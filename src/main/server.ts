@@ -319,5 +319,17 @@ function adminApi(deployment: Deployment): AdminApiPort {
     csrfFor: (id) => admins.csrfFor(id),
     signOut: (id, actor) => admins.signOut(id, actor),
     verifyToken: (text) => admins.verifyToken(text),
+    auditRefusal: async (actor, what, code) => {
+      await deployment.services.audit
+        .append({
+          actor,
+          operation: 'session.request',
+          command: what,
+          args: {},
+          outcome: 'refused',
+          error: { code, message: 'request refused' },
+        })
+        .catch(() => undefined);
+    },
   };
 }

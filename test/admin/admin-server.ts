@@ -55,7 +55,7 @@ export interface Answer {
 }
 
 export async function startAdminServer(
-  options: { adminOptions?: Record<string, number>; populate?: boolean } = {},
+  options: { adminOptions?: Record<string, number>; populate?: boolean; adminListen?: string } = {},
 ): Promise<AdminServer> {
   const home = mkdtempSync(join(tmpdir(), 's2s-adminapi-'));
   const env = {
@@ -77,6 +77,7 @@ export async function startAdminServer(
       listen: '127.0.0.1:0',
       logger: createServerLogger({ level: 'silent' }),
       refreshTickMs: 3_600_000,
+      ...(options.adminListen ? { adminListen: options.adminListen } : {}),
     });
     const admins = {} as Record<AdminRole, string>;
     const tokens = {} as Record<AdminRole, string>;
@@ -122,7 +123,7 @@ export async function startAdminServer(
   }
 }
 
-function send(port: number, method: string, path: string, o: CallOptions): Promise<Answer> {
+export function send(port: number, method: string, path: string, o: CallOptions): Promise<Answer> {
   const text = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
   const headers: Record<string, string> = {
     host: `127.0.0.1:${port}`,

@@ -99,6 +99,10 @@ describe('administration API under attack', () => {
       assert.equal(a.json.code, 'ERR_ADMIN_CSRF');
     }
     await assert.rejects(s.d.services.storage.getUser('sip:x@contoso.com'));
+    const csrfRefusals = (await s.d.services.audit.list({ actor: s.admins.full })).filter(
+      (e) => e.outcome === 'refused' && e.error?.code === 'ERR_ADMIN_CSRF',
+    );
+    assert.equal(csrfRefusals.length, attempts.length, 'each forged request is in the audit log');
     // A cross-origin sign-in (login CSRF) is refused too.
     const login = await signInAs(s.admins.full, PASSWORD, { origin: 'https://evil.example' });
     assert.equal(login.json.code, 'ERR_ADMIN_CSRF');

@@ -43,6 +43,8 @@ export interface AdminApiPort {
   csrfFor(sessionId: string): string;
   signOut(sessionId: string, actor: AuditActor): Promise<void>;
   verifyToken(text: string): Promise<{ name: string; role: AdminRole } | undefined>;
+  /** Records a refused request of a signed-in administrator (a failed CSRF check) in the audit log. */
+  auditRefusal(actor: AuditActor, what: string, code: string): Promise<void>;
 }
 
 interface Caller {
@@ -166,11 +168,14 @@ async function authenticate(api: AdminApiPort, request: FastifyRequest): Promise
   if (authorization !== undefined) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     const principal = m ? await api.verifyToken(m[1]!) : undefined;
-    if (!principal)
+    if (!principal) {
+      // Not an audit entry: anyone on the network could grow the store with them (docs/admin.md "Audit log").
+      request.log.warn({ event: 'admin_unauthenticated', credential: 'token', from: request.ip }, 'refused');
       throw adminError(
         'ERR_ADMIN_UNAUTHENTICATED',
         'the API token is not valid (unknown, altered, revoked or expired)',
       );
+    }
     return {
       actor: { kind: 'token', name: principal.name, role: principal.role, from: request.ip, via: 'api' },
     };
@@ -182,17 +187,27 @@ async function authenticate(api: AdminApiPort, request: FastifyRequest): Promise
       'ERR_ADMIN_UNAUTHENTICATED',
       'sign in first (POST /admin/api/v1/session) or send an API token (Authorization: Bearer …)',
     );
-  if (!SAFE_METHODS.has(request.method)) {
-    refuseCrossOrigin(request);
-    const csrf = request.headers['x-csrf-token'];
-    if (typeof csrf !== 'string' || !api.csrfMatches(session, csrf))
-      throw adminError('ERR_ADMIN_CSRF', "the X-CSRF-Token header is missing or is not this session's");
-  }
-  return {
-    actor: { kind: 'admin', name: session.name, role: session.role, from: request.ip, via: 'console' },
-    sessionId,
-    csrfHash: session.csrfHash,
+  const actor: AuditActor = {
+    kind: 'admin',
+    name: session.name,
+    role: session.role,
+    from: request.ip,
+    via: 'console',
   };
+  if (!SAFE_METHODS.has(request.method)) {
+    try {
+      refuseCrossOrigin(request);
+      if (request.headers['content-type'] !== undefined) requireJson(request);
+      const csrf = request.headers['x-csrf-token'];
+      if (typeof csrf !== 'string' || !api.csrfMatches(session, csrf))
+        throw adminError('ERR_ADMIN_CSRF', "the X-CSRF-Token header is missing or is not this session's");
+    } catch (err) {
+      // A forged request riding an administrator's session: recorded under that administrator.
+      await api.auditRefusal(actor, `${request.method} ${request.url.split('?')[0] ?? ''}`, 'ERR_ADMIN_CSRF');
+      throw err;
+    }
+  }
+  return { actor, sessionId, csrfHash: session.csrfHash };
 }
 
 /** A browser's cross-site request (Origin of another site, or Sec-Fetch-Site cross-site / same-site) is refused. */
