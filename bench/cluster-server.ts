@@ -6,6 +6,8 @@
  * round-robin (cluster.SCHED_RR, the Linux default): with keep-alive, load spreads per connection.
  * Usage: node --import tsx bench/cluster-server.ts <workers> <port>  — prints "ready" once all listen.
  * The log level is S2S_LOG_LEVEL (the bench sets it; the server's default is info); lines go to /dev/null.
+ * Besides s2s's routes it serves GET /bench/hello behind s2s authentication: a small JSON answer whose
+ * cost over a plain node:https server is authentication alone.
  */
 import cluster from 'node:cluster';
 import { pino } from 'pino';
@@ -14,6 +16,15 @@ import { openDeployment } from '../src/main/deployment.ts';
 import { createServerLogger } from '../src/main/server-logger.ts';
 import { startServer } from '../src/main/server.ts';
 import { wireMetadataFetcher } from '../test/e2e/storage-deployment.ts';
+import type { FastifyPluginAsync } from 'fastify';
+import { HELLO_BODY, HELLO_PATH } from './hello.ts';
+
+/** The authenticated hello: s2s authentication, then a fixed answer. */
+const hello: FastifyPluginAsync = async (app) => {
+  app.get(HELLO_PATH, { preHandler: app.requireS2sAuth }, async (_req, reply) =>
+    reply.header('content-type', 'application/json; charset=utf-8').send(HELLO_BODY),
+  );
+};
 
 const [workers, port] = process.argv.slice(2).map(Number);
 
@@ -49,5 +60,6 @@ async function serve(): Promise<void> {
       destination: pino.destination('/dev/null'),
     }),
     refreshTickMs: 3_600_000,
+    extraRoutes: [hello],
   });
 }

@@ -1,25 +1,32 @@
 /**
- * Authenticated storage GETs per second (issue 4 §5), every server in its own process: a plain
- * node:https server returning the same JSON (same certificate and chain, keep-alive, the same request
- * with the same 1.6 KB authorization header, which it ignores); the s2s server in one process; the s2s
- * server under node:cluster with 1 and with 2 workers. One-core cases are pinned to CPU 0 and the load
- * generator to CPU 1; the two-worker case and its load generator share both CPUs. Rounds interleave the
- * cases; each case reports its median rate, its CPU per request and the generator's CPU share.
+ * HTTP rows (docs/server.md "Performance"), every server in its own process: a plain node:https server
+ * returning the same JSON (same certificate and chain, keep-alive, the same request with the same 1.6 KB
+ * authorization header, which it ignores) and the hello answer on the hello path; the s2s server in one
+ * process (the authenticated storage GET of an item, and the authenticated hello: authentication alone);
+ * the same at log level info; the s2s server under node:cluster with 1 and with 2 workers. One-core cases
+ * are pinned to CPU 0 and the load generator to CPU 1; the two-worker case and its load generator share
+ * both CPUs. Each case runs at 32 and at 50 connections. Rounds interleave the cases; each case reports
+ * its median rate, its server CPU per request (the stable figure on a shared machine), the generator's
+ * CPU share, and each server's peak RSS (VmHWM) once all rounds are done.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
 import type { TestDeployment } from '../test/e2e/storage-deployment.ts';
+import { HELLO_BODY, HELLO_PATH } from './hello.ts';
 import { CAN_PIN, LOAD_TOOL, pinned, runLoad } from './load-generator.ts';
 import { median, startProcess, stopProcess } from './measure.ts';
 import type { StartedProcess } from './measure.ts';
-import { processTree, treeCpu } from './proc-cpu.ts';
+import { peakRssBytes, processTree, treeCpu } from './proc-cpu.ts';
+import { freePort } from './ports.ts';
 
 /** Durations and sizes, each declared once with its unit. */
-export const HTTP = { rounds: 4, seconds: 3, warmupSeconds: 1, connections: 32 } as const;
+export const HTTP = { rounds: 4, seconds: 3, warmupSeconds: 1, connections: [32, 50] } as const;
 
-type CaseName = 'plain' | 's2s' | 's2sInfo' | 'cluster1' | 'cluster2';
+/** The server processes. */
+export type ServerName = 'plain' | 's2s' | 's2sInfo' | 'cluster1' | 'cluster2';
+/** What is requested. */
+export type Target = 'item' | 'hello';
 
 interface RoundResult {
   readonly rps: number;
@@ -30,22 +37,33 @@ interface RoundResult {
   readonly loadShare: number;
   /** Each server process's share of the server CPU (cluster: primary first). */
   readonly split: number[];
+  /** Server CPU seconds per wall second, all its processes (2 = both cores busy). */
+  readonly serverCores: number;
 }
 
 /** Per case: median rate, median CPU per request, median generator share, last round's split. */
 export interface CaseSummary {
+  readonly server: ServerName;
+  readonly target: Target;
+  readonly connections: number;
   readonly rps: number;
   /** The rate of each round, in round order (rounds interleave the cases). */
   readonly rounds: number[];
+  /** Server CPU seconds per request of each round, in round order. */
+  readonly cpuRounds: number[];
   readonly cpuPerRequestUs: number;
   readonly loadShare: number;
+  readonly serverCores: number;
   readonly split: number[];
   readonly errors: number;
 }
 
 /** Everything the report shows about HTTP. */
 export interface HttpResults {
-  readonly cases: Record<CaseName, CaseSummary>;
+  /** Keyed `${server}/${target}/${connections}`. */
+  readonly cases: Record<string, CaseSummary>;
+  /** Peak RSS (VmHWM, bytes) of each server after all rounds: the largest process of its tree. */
+  readonly peakRss: Record<ServerName, number>;
   readonly tool: string;
   readonly pinned: boolean;
   /** Log level of every s2s case but s2sInfo (which logs at info, the server's default). */
@@ -53,8 +71,13 @@ export interface HttpResults {
   readonly bodyBytes: number;
 }
 
+/** The key of a case in HttpResults.cases. */
+export function caseKey(server: ServerName, target: Target, connections: number): string {
+  return `${server}/${target}/${connections}`;
+}
+
 interface Running {
-  readonly name: CaseName;
+  readonly name: ServerName;
   readonly process: StartedProcess;
   readonly port: number;
   readonly authorization: string;
@@ -62,7 +85,59 @@ interface Running {
   readonly loadCpus: string | undefined;
 }
 
-/** Starts the four servers, runs interleaved rounds, stops them. */
+interface Case {
+  readonly server: Running;
+  readonly target: Target;
+  readonly connections: number;
+}
+
+/** How the bench starts an s2s server process (also used for the profiles). */
+export interface ServerCommands {
+  s2s(workers: number, port: number, nodeOptions?: readonly string[]): string[];
+  env: NodeJS.ProcessEnv;
+  token(port: number): Promise<string>;
+  caFile: string;
+}
+
+/** Writes the files the server processes need and returns how to start an s2s server. */
+export async function serverCommands(
+  skype: TestDeployment,
+  exchange: TestDeployment,
+  body: string,
+): Promise<ServerCommands & { files: { tls: string; body: string; ca: string } }> {
+  const files = await writeServerFiles(exchange, body);
+  const logLevel = process.env.S2S_BENCH_LOG_LEVEL ?? 'warn';
+  const env = { ...process.env, ...exchange.env, S2S_HOME: exchange.home, S2S_LOG_LEVEL: logLevel };
+  const token = async (port: number) => {
+    const config = await exchange.deployment.services.oauth.get();
+    const host = `127.0.0.1:${port}`;
+    if (!config.hostNames.includes(host))
+      await exchange.deployment.services.oauth.update({ hostNames: [...config.hostNames, host] });
+    const issued = await skype.deployment.services.tokens.issue({
+      partner: 'exchange',
+      host,
+      user: { sip: 'kenmyer@litwareinc.com' },
+    });
+    return `Bearer ${issued.token}`;
+  };
+  return {
+    files,
+    env,
+    token,
+    caFile: files.ca,
+    s2s: (workers, port, nodeOptions = []) => [
+      process.execPath,
+      ...nodeOptions,
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'cluster-server.ts'),
+      String(workers),
+      String(port),
+    ],
+  };
+}
+
+/** Starts the servers, runs interleaved rounds, stops them. */
 export async function measureHttp(
   skype: TestDeployment,
   exchange: TestDeployment,
@@ -70,16 +145,10 @@ export async function measureHttp(
   body: string,
   log: (line: string) => void,
 ): Promise<HttpResults> {
-  const files = await writeServerFiles(exchange, body);
-  const logLevel = process.env.S2S_BENCH_LOG_LEVEL ?? 'warn';
+  const commands = await serverCommands(skype, exchange, body);
+  const { files, env } = commands;
+  const logLevel = env.S2S_LOG_LEVEL!;
   const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const config = await exchange.deployment.services.oauth.get();
-  await exchange.deployment.services.oauth.update({
-    hostNames: [...config.hostNames, ...ports.map((p) => `127.0.0.1:${p}`)],
-  });
-  const token = async (port: number) =>
-    `Bearer ${(await skype.deployment.services.tokens.issue({ partner: 'exchange', host: `127.0.0.1:${port}`, user: { sip: 'kenmyer@litwareinc.com' } })).token}`;
-  const env = { ...process.env, ...exchange.env, S2S_HOME: exchange.home, S2S_LOG_LEVEL: logLevel };
   const tsx = (script: string, ...args: string[]) => [
     process.execPath,
     '--import',
@@ -87,47 +156,82 @@ export async function measureHttp(
     join(import.meta.dirname, script),
     ...args,
   ];
-  const s2sCmd = (workers: number, port: number) => tsx('cluster-server.ts', String(workers), String(port));
-  // [case, command, environment, s2s port (the token's audience host), load generator CPU]
-  const specs: Array<[CaseName, string[], NodeJS.ProcessEnv, number, string | undefined]> = [
+  // [server, command, environment, s2s port (the token's audience host), load generator CPU]
+  const specs: Array<[ServerName, string[], NodeJS.ProcessEnv, number, string | undefined]> = [
     ['plain', pinned('0', tsx('plain-server.ts', files.tls, files.body)), process.env, ports[0], '1'],
-    ['s2s', pinned('0', s2sCmd(0, ports[0])), env, ports[0], '1'],
-    ['s2sInfo', pinned('0', s2sCmd(0, ports[3])), { ...env, S2S_LOG_LEVEL: 'info' }, ports[3], '1'],
-    ['cluster1', pinned('0', s2sCmd(1, ports[1])), env, ports[1], '1'],
-    ['cluster2', s2sCmd(2, ports[2]), env, ports[2], undefined],
+    ['s2s', pinned('0', commands.s2s(0, ports[0])), env, ports[0], '1'],
+    ['s2sInfo', pinned('0', commands.s2s(0, ports[3])), { ...env, S2S_LOG_LEVEL: 'info' }, ports[3], '1'],
+    ['cluster1', pinned('0', commands.s2s(1, ports[1])), env, ports[1], '1'],
+    ['cluster2', commands.s2s(2, ports[2]), env, ports[2], undefined],
   ];
   log(`HTTP: starting ${specs.map((x) => x[0]).join(', ')} (load: ${LOAD_TOOL}) …`);
   const started = await Promise.all(specs.map(([, command, e]) => startProcess(command, e)));
   const servers: Running[] = [];
   for (const [i, [name, , , port, loadCpus]] of specs.entries()) {
     const p = started[i]!;
-    servers.push({ name, process: p, port: p.port ?? port, authorization: await token(port), loadCpus });
+    servers.push({
+      name,
+      process: p,
+      port: p.port ?? port,
+      authorization: await commands.token(port),
+      loadCpus,
+    });
   }
+  const by = (name: ServerName) => servers.find((s) => s.name === name)!;
+  const cases: Case[] = [];
+  for (const connections of HTTP.connections) {
+    cases.push(
+      { server: by('plain'), target: 'item', connections },
+      { server: by('s2s'), target: 'item', connections },
+      { server: by('plain'), target: 'hello', connections },
+      { server: by('s2s'), target: 'hello', connections },
+      { server: by('s2sInfo'), target: 'item', connections },
+      { server: by('cluster1'), target: 'item', connections },
+      { server: by('cluster2'), target: 'item', connections },
+    );
+  }
+  const pathOf = (t: Target) => (t === 'hello' ? HELLO_PATH : itemPath);
   try {
     const bodyBytes = await checkSameAnswer(servers, itemPath, files.ca, body);
-    for (const s of servers) await round(s, itemPath, files.ca, HTTP.warmupSeconds);
-    const results = new Map<CaseName, RoundResult[]>(servers.map((s) => [s.name, []]));
+    await checkSameAnswer(servers, HELLO_PATH, files.ca, HELLO_BODY);
+    for (const s of servers) await round(s, itemPath, HTTP.connections[0], files.ca, HTTP.warmupSeconds);
+    const results = new Map<Case, RoundResult[]>(cases.map((c) => [c, []]));
     for (let r = 1; r <= HTTP.rounds; r++) {
-      log(`HTTP: round ${r} of ${HTTP.rounds} (${servers.length} × ${HTTP.seconds} s) …`);
-      for (const s of servers) results.get(s.name)!.push(await round(s, itemPath, files.ca, HTTP.seconds));
+      log(`HTTP: round ${r} of ${HTTP.rounds} (${cases.length} × ${HTTP.seconds} s) …`);
+      for (const c of cases) {
+        results.get(c)!.push(await round(c.server, pathOf(c.target), c.connections, files.ca, HTTP.seconds));
+      }
     }
-    const cases = Object.fromEntries(
-      [...results].map(([name, rounds]) => [name, summarize(rounds)]),
-    ) as Record<CaseName, CaseSummary>;
-    return { cases, tool: LOAD_TOOL, pinned: CAN_PIN, logLevel, bodyBytes };
+    const summaries = Object.fromEntries(
+      [...results].map(([c, rounds]) => [
+        caseKey(c.server.name, c.target, c.connections),
+        summarize(c, rounds),
+      ]),
+    );
+    const peakRss = Object.fromEntries(
+      servers.map((s) => [s.name, Math.max(...processTree(s.process.pid).map((p) => peakRssBytes(p) ?? 0))]),
+    ) as Record<ServerName, number>;
+    return { cases: summaries, peakRss, tool: LOAD_TOOL, pinned: CAN_PIN, logLevel, bodyBytes };
   } finally {
     await Promise.all(servers.map((s) => stopProcess(s.process)));
   }
 }
 
-async function round(s: Running, path: string, caFile: string, seconds: number): Promise<RoundResult> {
+/** One load run against a server, with its CPU use. */
+export async function round(
+  s: { process: { pid: number }; port: number; authorization: string; loadCpus: string | undefined },
+  path: string,
+  connections: number,
+  caFile: string,
+  seconds: number,
+): Promise<RoundResult> {
   const pids = processTree(s.process.pid);
   const before = treeCpu(pids);
   const started = performance.now();
   const load = await runLoad({
     url: `https://127.0.0.1:${s.port}${path}`,
     seconds,
-    connections: HTTP.connections,
+    connections,
     caFile,
     authorization: s.authorization,
     cpus: s.loadCpus,
@@ -142,15 +246,21 @@ async function round(s: Running, path: string, caFile: string, seconds: number):
     cpuPerRequest: total / Math.max(1, load.requests),
     loadShare: load.cpuSeconds / wall,
     split: used.filter((u) => u > 0.01).map((u) => u / total),
+    serverCores: total / wall,
   };
 }
 
-function summarize(rounds: readonly RoundResult[]): CaseSummary {
+function summarize(c: Case, rounds: readonly RoundResult[]): CaseSummary {
   return {
+    server: c.server.name,
+    target: c.target,
+    connections: c.connections,
     rps: median(rounds.map((r) => r.rps)),
     rounds: rounds.map((r) => r.rps),
+    cpuRounds: rounds.map((r) => r.cpuPerRequest),
     cpuPerRequestUs: median(rounds.map((r) => r.cpuPerRequest)) * 1e6,
     loadShare: median(rounds.map((r) => r.loadShare)),
+    serverCores: median(rounds.map((r) => r.serverCores)),
     split: rounds[rounds.length - 1]!.split,
     errors: rounds.reduce((a, r) => a + r.errors, 0),
   };
@@ -158,7 +268,7 @@ function summarize(rounds: readonly RoundResult[]): CaseSummary {
 
 /** Every server answers the request with status 200 and the same body bytes. */
 async function checkSameAnswer(
-  servers: Running[],
+  servers: readonly Running[],
   path: string,
   caFile: string,
   body: string,
@@ -208,16 +318,4 @@ async function writeServerFiles(exchange: TestDeployment, body: string) {
 
 function pem(b64: string): string {
   return `-----BEGIN CERTIFICATE-----\n${(b64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -51,3 +51,13 @@ export function processTree(root: number): number[] {
 export function treeCpu(pids: readonly number[]): Map<number, number> {
   return new Map(pids.map((pid) => [pid, processCpuSeconds(pid) ?? 0]));
 }
+
+/** Peak resident set size (VmHWM) of one process in bytes, or null when it is gone or /proc is absent. */
+export function peakRssBytes(pid: number): number | null {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}

@@ -2,21 +2,31 @@
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { HTTP } from './http-bench.ts';
 import type { HttpResults } from './http-bench.ts';
+import type { ProfileSummary } from './profile.ts';
+import { profileMarkdown } from './profile.ts';
+import { STARTUP } from './startup-bench.ts';
 
-const HTTP_ROUNDS = `${HTTP.rounds} interleaved rounds of ${HTTP.seconds} s per case after a ${HTTP.warmupSeconds}-s warm-up, keep-alive, ${HTTP.connections} connections`;
+const HTTP_ROUNDS = `${HTTP.rounds} interleaved rounds of ${HTTP.seconds} s per case after a ${HTTP.warmupSeconds}-s warm-up per server, keep-alive, ${HTTP.connections.join(' and ')} connections`;
 
 /** One measured line next to its baseline. */
 export interface BenchRow {
   readonly name: string;
+  /** The measured figure, in `unit`. */
   readonly value: number;
   readonly baselineName: string;
   readonly baseline: number;
-  /** value / baseline, or the median of per-round ratios when rounds were interleaved. */
-  readonly ratio?: number;
+  /** What value and baseline count: CPU µs per operation (default), ms of wall-clock time, MB, … */
+  readonly unit?: string;
+  /** The ratio (better side / worse side as the target reads), the median of per-round ratios. */
+  readonly ratio: number;
   /** Smallest and largest per-round ratio (how much the shared machine moved the numbers). */
   readonly spread?: readonly [number, number];
+  /** Wall-clock figures shown beside the CPU ones (HTTP: req/s of both sides and their ratio). */
+  readonly wall?: string;
   /** The ratio to reach, or null when there is none. */
   readonly target: number | null;
+  /** The target is a ceiling (start-up time, memory), not a floor. */
+  readonly atMost?: boolean;
 }
 
 /** What the report is made of. */
@@ -29,19 +39,42 @@ export interface BenchReport {
   /** 1-minute load average when the run started (other processes on the machine). */
   readonly loadAtStart: number;
   readonly notes: readonly string[];
+  readonly profiles: readonly ProfileSummary[];
 }
 
-const ratioOf = (r: BenchRow) => r.ratio ?? r.value / r.baseline;
+/** Whether a row meets its target (null: it has none). */
+export function meets(r: BenchRow): boolean | null {
+  if (r.target === null) return null;
+  return r.atMost ? r.ratio <= r.target : r.ratio >= r.target;
+}
+
+function verdictCell(r: BenchRow): string {
+  const met = meets(r);
+  if (met === null) return '—';
+  return `${r.atMost ? '≤' : '≥'} ${r.target}× ${met ? 'met' : 'NOT met'}`;
+}
+
+function valueCell(x: number, unit: string | undefined): string {
+  if (unit === undefined) return `${x < 10 ? x.toFixed(1) : fmt(x)} µs`;
+  return `${x < 10 ? x.toFixed(1) : fmt(x)} ${unit}`;
+}
 
 /** Renders the console table and the Markdown report. */
 export function renderReport(report: BenchReport): { table: string; markdown: string } {
   const lines = report.rows.map((r) => {
-    const ratio = ratioOf(r);
-    const verdict = r.target === null ? '—' : `≥ ${r.target}× ${ratio >= r.target ? 'met' : 'NOT met'}`;
     const spread = r.spread ? `${r.spread[0].toFixed(2)}–${r.spread[1].toFixed(2)}` : '—';
-    return [r.name, fmt(r.value), r.baselineName, fmt(r.baseline), `${ratio.toFixed(2)}×`, spread, verdict];
+    return [
+      r.name,
+      valueCell(r.value, r.unit),
+      r.baselineName,
+      valueCell(r.baseline, r.unit),
+      `${r.ratio.toFixed(2)}×`,
+      spread,
+      r.wall ?? '—',
+      verdictCell(r),
+    ];
   });
-  const header = ['Measurement', 'ops/s', 'Baseline', 'ops/s', 'Ratio', 'Rounds', 'Target'];
+  const header = ['Measurement', 'Value', 'Baseline', 'Value', 'Ratio', 'Rounds', 'Wall clock', 'Target'];
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   const extra = [...httpLines(report.http), replicationLine(report.replication)];
@@ -52,57 +85,68 @@ export function renderReport(report: BenchReport): { table: string; markdown: st
   const markdown = [
     '# Benchmarks',
     '',
-    `Measured by \`${report.command}\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}, in ${report.seconds} s. A benchmark, not a test: CI does not fail on speed.`,
+    `Measured by \`${report.command}\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}, in ${report.seconds} s. A benchmark, not a test: CI does not fail on speed. This file is written by the run, every section of it.`,
     '',
-    `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${osType()} ${release()}; 1-minute load average at the start: ${report.loadAtStart.toFixed(2)} (the machine is shared).`,
+    `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${osType()} ${release()}; 1-minute load average at the start: ${report.loadAtStart.toFixed(2)}.`,
     `- Node.js ${process.version}`,
     '',
-    'Token rows: operations per CPU-second of the bench process (CPU time: the machine is shared); HTTP rows: requests per wall-clock second. Each ratio is the median of the per-round ratios of interleaved rounds; "Rounds" is the smallest and largest per-round ratio.',
+    'Values are **CPU time per operation** (µs, user + system of every process of the side measured: the figure other load on a shared machine disturbs least), except where a unit says otherwise: start-up rows are wall-clock milliseconds from spawn to exit (or to the first `/readyz` 200), the memory row is megabytes. The ratio puts s2s against its baseline the way the target reads (for CPU rows: baseline CPU per operation / s2s CPU per operation, i.e. throughput per CPU-second relative to the baseline); it is the median of the per-round ratios of interleaved rounds, and "Rounds" is the smallest and largest of them. "Wall clock" gives the requests per second of both sides and their ratio, for reading beside the CPU figures.',
     '',
-    '| Measurement | ops/s | Baseline | ops/s | Ratio | Rounds | Target |',
-    '|---|---:|---|---:|---:|---:|---|',
+    '| Measurement | Value | Baseline | Value | Ratio | Rounds | Wall clock | Target |',
+    '|---|---:|---|---:|---:|---:|---|---|',
     ...lines.map((l) => `| ${l.join(' | ')} |`),
     '',
     ...(report.http ? httpMarkdown(report.http) : []),
-    '## Replication latency (three-node pool, issue 6)',
+    '## Start-up',
+    '',
+    `${STARTUP.rounds} interleaved rounds after one warm-up round: \`node -e 0\`, \`s2s --help\`, \`s2s certificate get\` and \`s2s server start\` (an initialized SQLite home, log level warn) until the first \`/readyz\` 200 (polled every ${STARTUP.readyPollMs} ms), each through \`bin/s2s.mjs\` from the compiled build (docs/architecture.md "Runtime"; the run builds first).`,
+    '',
+    '## Replication latency (three-node pool)',
     '',
     typeof report.replication === 'string'
       ? `Not measured: ${report.replication}.`
-      : `From a committed write on the central PostgreSQL store until each of three nodes serves it: median **${report.replication.medianMs} ms**, p99 **${report.replication.p99Ms} ms** (${report.replication.samples} samples = writes × 3 nodes; bench/replication-latency.ts).`,
+      : `From a committed write on the central PostgreSQL store until each of three nodes serves it: median **${report.replication.medianMs} ms**, p99 **${report.replication.p99Ms} ms** (${report.replication.samples} samples = writes × 3 nodes; bench/replication-latency.ts). In-process nodes with a forced \`sync()\` after each write: this measures a pull, not propagation; \`npm run bench:pool\` (bench/pool.ts) measures propagation across real server processes.`,
     '',
     ...report.notes,
     '',
+    ...profileMarkdown(report.profiles),
   ].join('\n');
   return { table, markdown };
 }
+
+const LABEL: Record<string, string> = {
+  plain: 'plain node:https (CPU 0)',
+  s2s: 's2s server, one process (CPU 0)',
+  s2sInfo: 's2s server, one process, log level info (CPU 0)',
+  cluster1: 's2s, node:cluster, 1 worker (CPU 0)',
+  cluster2: 's2s, node:cluster, 2 workers (both CPUs)',
+};
 
 function httpLines(http: HttpResults | null): string[] {
   if (!http) return [];
   return Object.entries(http.cases).map(
     ([name, c]) =>
-      `${name.padEnd(9)} ${fmt(c.rps).padStart(7)} req/s  ${c.cpuPerRequestUs.toFixed(0).padStart(4)} µs CPU/request  load generator ${(100 * c.loadShare).toFixed(0)}% of a core  processes ${c.split.map((s) => `${(100 * s).toFixed(0)}%`).join('/')}${c.errors ? `  ${c.errors} errors` : ''}`,
+      `${name.padEnd(20)} ${fmt(c.rps).padStart(7)} req/s  ${c.cpuPerRequestUs.toFixed(0).padStart(4)} µs CPU/request  server ${c.serverCores.toFixed(2)} cores  load generator ${(100 * c.loadShare).toFixed(0)}% of a core  processes ${c.split.map((s) => `${(100 * s).toFixed(0)}%`).join('/')}${c.errors ? `  ${c.errors} errors` : ''}`,
   );
 }
 
 function httpMarkdown(http: HttpResults): string[] {
-  const label: Record<string, string> = {
-    plain: 'plain node:https (CPU 0)',
-    s2s: 's2s server, one process (CPU 0)',
-    s2sInfo: 's2s server, one process, log level info (CPU 0)',
-    cluster1: 's2s, node:cluster, 1 worker (CPU 0)',
-    cluster2: 's2s, node:cluster, 2 workers (both CPUs)',
-  };
+  const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
   return [
     '## HTTP details',
     '',
-    `Load: \`${http.tool === 'wrk' ? 'wrk -t1 -c32' : 'node bench/load.ts'}\` (Debian: \`apt-get install -y wrk\`; without it the bench falls back to bench/load.ts, Node + undici, which needs several times more CPU per request), ${HTTP_NOTE(http)}; ${HTTP_ROUNDS}. Every server answered the bench request once with status 200 and the same ${http.bodyBytes}-byte JSON body before timing. s2s log level: \`${http.logLevel}\` (S2S_BENCH_LOG_LEVEL), except the \`info\` row — the server's default, one access line per request; log lines go to /dev/null.`,
+    `Load: \`${http.tool === 'wrk' ? 'wrk -t1' : 'node bench/load.ts'}\` (Debian: \`apt-get install -y wrk\`; without it the bench falls back to bench/load.ts, Node + undici, which needs several times more CPU per request), ${HTTP_NOTE(http)}; ${HTTP_ROUNDS}. Every server answered the item request with status 200 and the same ${http.bodyBytes}-byte JSON body, and the hello request with the same hello body, before timing. s2s log level: \`${http.logLevel}\` (S2S_BENCH_LOG_LEVEL), except the \`info\` server — the server's default, one access line per request; log lines go to /dev/null. The hello route (bench/cluster-server.ts) is s2s's authentication preHandler and a fixed answer: its cost over the plain server is authentication alone.`,
     '',
-    '| Server | req/s (median) | server CPU per request | load generator CPU | CPU split across processes |',
-    '|---|---:|---:|---:|---|',
-    ...Object.entries(http.cases).map(
-      ([name, c]) =>
-        `| ${label[name] ?? name} | ${fmt(c.rps)} | ${c.cpuPerRequestUs.toFixed(0)} µs | ${(100 * c.loadShare).toFixed(0)}% of a core | ${c.split.map((s) => `${(100 * s).toFixed(0)}%`).join(' / ')}${c.errors ? ` (${c.errors} errors)` : ''} |`,
+    '| Server | Request | Connections | req/s (median) | server CPU per request | server CPU (cores) | load generator CPU | CPU split across processes |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
+    ...Object.values(http.cases).map(
+      (c) =>
+        `| ${LABEL[c.server] ?? c.server} | ${c.target} | ${c.connections} | ${fmt(c.rps)} | ${c.cpuPerRequestUs.toFixed(0)} µs | ${c.serverCores.toFixed(2)} | ${(100 * c.loadShare).toFixed(0)}% of a core | ${c.split.map((s) => `${(100 * s).toFixed(0)}%`).join(' / ')}${c.errors ? ` (${c.errors} errors)` : ''} |`,
     ),
+    '',
+    `Peak RSS (VmHWM) after all rounds, the largest process of each server: ${Object.entries(http.peakRss)
+      .map(([name, b]) => `${LABEL[name] ?? name} ${mb(b)}`)
+      .join('; ')}.`,
     '',
   ];
 }

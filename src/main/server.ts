@@ -10,7 +10,7 @@ import { consoleDirectory } from './console-directory.ts';
 import { startPartnerRefreshSchedule } from './partner-refresh-schedule.ts';
 import { startRenewalSchedule } from './renewal-schedule.ts';
 import type { Server as HttpsServer } from 'node:https';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { createHttpApp } from '../adapters/http/index.ts';
 import { loggableUrl } from '../adapters/http/loggable-url.ts';
@@ -56,6 +56,8 @@ export interface ServerStartOptions {
    * then the partner-facing listener does not serve it. Unset: /admin/api/v1 is served on `listen`.
    */
   readonly adminListen?: string | undefined;
+  /** Routes an embedding application serves beside s2s's, behind the same authentication (`app.requireS2sAuth`). */
+  readonly extraRoutes?: readonly FastifyPluginAsync[] | undefined;
 }
 
 export interface RunningServer {
@@ -116,6 +118,7 @@ export async function startServer(
         opsToken: options.opsToken,
       }),
       ...(options.adminListen ? [] : [admin]),
+      ...(options.extraRoutes ?? []),
     ],
   });
   instrument(app, metrics, logger);

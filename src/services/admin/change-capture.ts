@@ -13,6 +13,7 @@ import type {
   WriteOperation,
   WriteResult,
 } from '../../store/document-store.ts';
+import { knownHeadVersion } from '../tokens/store-head.ts';
 
 /** One captured write: the raw bodies (redacted later, by the audit log). */
 export interface CapturedChange {
@@ -89,6 +90,10 @@ export class ChangeCapturingStore implements DocumentStore {
   }
   headVersion() {
     return this.#inner.headVersion();
+  }
+  /** The inner store's synchronously known head version, passed through (docs/tokens.md §7). */
+  knownHeadVersion(): number | null {
+    return knownHeadVersion(this.#inner);
   }
   changesSince(afterVersion: number, limit?: number) {
     return this.#inner.changesSince(afterVersion, limit);

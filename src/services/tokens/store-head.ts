@@ -10,14 +10,17 @@
 import type { DocumentStore } from '../../store/document-store.ts';
 
 interface SynchronousHead {
-  knownHeadVersion?: () => number;
+  knownHeadVersion?: () => number | null;
   appliedVersion?: number;
 }
 
 /** The head version if the store knows it synchronously, else null (the caller reads it). */
 export function knownHeadVersion(store: DocumentStore): number | null {
   const s = store as DocumentStore & SynchronousHead;
-  if (typeof s.knownHeadVersion === 'function') return s.knownHeadVersion();
+  if (typeof s.knownHeadVersion === 'function') {
+    const known = s.knownHeadVersion();
+    if (known !== null) return known;
+  }
   const applied = s.appliedVersion;
   return typeof applied === 'number' ? applied : null;
 }

@@ -141,6 +141,18 @@ export class IntegrityDocumentStore implements DocumentStore {
   headVersion(): Promise<number> {
     return this.#inner.headVersion();
   }
+  /**
+   * The inner store's head version when it can tell it synchronously (SQLite's `knownHeadVersion`, a
+   * pool node's replica `appliedVersion`), else null: versions pass through this layer unchanged.
+   */
+  knownHeadVersion(): number | null {
+    const inner = this.#inner as DocumentStore & {
+      knownHeadVersion?: () => number | null;
+      appliedVersion?: number;
+    };
+    if (typeof inner.knownHeadVersion === 'function') return inner.knownHeadVersion();
+    return typeof inner.appliedVersion === 'number' ? inner.appliedVersion : null;
+  }
   changesSince(afterVersion: number, limit?: number): Promise<ChangeEntry[]> {
     return this.#inner.changesSince(afterVersion, limit);
   }

@@ -63,6 +63,7 @@ interface ChangeRow {
 
 const SQL = {
   head: 'SELECT coalesce(max(version), 0) AS v FROM changes',
+  dataVersion: 'PRAGMA data_version',
   get: 'SELECT kind, key, body, version, updated_at FROM documents WHERE kind = ? AND key = ?',
   versionOf: 'SELECT version FROM documents WHERE kind = ? AND key = ?',
   list: `SELECT kind, key, body, version, updated_at FROM documents
@@ -92,6 +93,9 @@ export class SqliteDocumentStore implements DocumentStore {
   readonly #clock: Clock;
   readonly #poller: HeadPoller;
   #closed = false;
+  /** The head version as last read, and SQLite's data_version when it was read (-1: read again). */
+  #knownHead = -1;
+  #knownDataVersion = -1;
 
   private constructor(db: Database.Database, location: string, options: SqliteDocumentStoreOptions) {
     this.#db = db;
@@ -153,12 +157,31 @@ export class SqliteDocumentStore implements DocumentStore {
         })
         .immediate(),
     );
+    this.#knownHead = -1; // our own commit does not change data_version
     failpoint('store.write.after-commit');
     return result;
   }
 
   async headVersion(): Promise<number> {
     return this.#run('headVersion', () => this.#head());
+  }
+
+  /**
+   * The head version, synchronously and exactly, without the head query when nothing was committed
+   * since the last one: `PRAGMA data_version` changes whenever another connection (another process)
+   * commits to the file (https://sqlite.org/pragma.html#pragma_data_version), and a commit through this
+   * connection forgets the known head. Read by validation and issuing on every call (docs/tokens.md §7).
+   */
+  knownHeadVersion(): number {
+    return this.#run('headVersion', () => {
+      const dataVersion = this.#sql.dataVersion.pluck().get() as number;
+      if (dataVersion !== this.#knownDataVersion || this.#knownHead < 0) {
+        // data_version first: a commit between the two reads only makes the next call read again.
+        this.#knownHead = this.#head();
+        this.#knownDataVersion = dataVersion;
+      }
+      return this.#knownHead;
+    });
   }
 
   async pruneChanges(before: Date): Promise<number> {

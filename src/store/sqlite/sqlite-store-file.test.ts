@@ -93,3 +93,23 @@ test('a damaged body is reported as ERR_STORE_CORRUPT naming the document', asyn
   raw.close();
   await rejectsWith(store.get('partner', 'p1'), 'ERR_STORE_CORRUPT');
 });
+
+test('knownHeadVersion: exact and synchronous, for commits through this connection and through another process', async (t) => {
+  const path = join(tempDir(t), 'store.db');
+  const a = SqliteDocumentStore.open(path);
+  const b = SqliteDocumentStore.open(path); // another connection: what another process sees
+  t.after(async () => {
+    await a.close();
+    await b.close();
+  });
+  assert.equal(a.knownHeadVersion(), 0);
+  const own = await a.write([put('user', 'a', 1)]);
+  assert.equal(a.knownHeadVersion(), own.version, 'its own commit');
+  assert.equal(a.knownHeadVersion(), await a.headVersion());
+  const other = await b.write([put('user', 'b', 1)]);
+  assert.equal(a.knownHeadVersion(), other.version, 'a commit by another connection, at once');
+  assert.equal(b.knownHeadVersion(), other.version);
+  for (let i = 0; i < 5; i++) await (i % 2 ? a : b).write([put('user', `c${i}`, i)]);
+  assert.equal(a.knownHeadVersion(), await b.headVersion());
+  assert.equal(b.knownHeadVersion(), await a.headVersion());
+});
