@@ -6,7 +6,6 @@ import { revocationAwareIdentityCheck } from '../core/shared/revoked-certificate
 import type { RevokedCertificates } from '../core/shared/revoked-certificates.ts';
 import { Agent as HttpsAgent } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import * as acme from 'acme-client';
 import { caError } from '../core/ca/ca-errors.ts';
 import { ACME_PREFIX } from './ca-target.ts';
 
@@ -30,6 +29,8 @@ export async function enrollAcme(request: AcmeEnrollmentRequest): Promise<string
   const directoryUrl = request.directoryUrl.startsWith(ACME_PREFIX)
     ? request.directoryUrl.slice(ACME_PREFIX.length)
     : request.directoryUrl;
+  // Loaded on first use: acme-client and axios are ~1/10 of a server's start-up (BENCHMARKS.md profiles).
+  const acme = await import('acme-client');
   // acme-client talks through one axios instance; give it our trust anchors for this call.
   acme.axios.defaults.httpsAgent = new HttpsAgent({
     ca: [...rootCertificates, ...request.trustedRootsPem],
