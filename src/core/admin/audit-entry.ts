@@ -45,8 +45,8 @@ export interface AuditEntry {
   readonly error?: { readonly code: string; readonly message: string };
 }
 
-const SECRET_MEMBERS =
-  /^(password|caPassword|passwordHash|privateKey|keyFile|secret|secretHash|csrfToken|csrfHash|token|pfx)$/i;
+/** Any member whose name says password or secret (caPassword, clientSecret, …), and the other secret-bearing names. */
+const SECRET_MEMBERS = /password|secret|^(privateKey|keyFile|csrfToken|csrfHash|token|accessToken|pfx)$/i;
 const MAX_STRING = 1024;
 const MAX_DEPTH = 8;
 
