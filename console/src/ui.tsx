@@ -8,10 +8,12 @@ export function Card(props: {
   children: ComponentChildren;
   id?: string;
   focusable?: boolean;
+  /** Spans the whole row of a grid (wide tables). */
+  wide?: boolean;
 }) {
   const headingId = `${props.id ?? props.title.replace(/\W+/g, '-').toLowerCase()}-h`;
   return (
-    <section class="card" aria-labelledby={headingId}>
+    <section class={props.wide ? 'card wide' : 'card'} aria-labelledby={headingId}>
       <h2 id={headingId} tabIndex={props.focusable ? -1 : undefined}>
         {props.title}
       </h2>
@@ -134,7 +136,8 @@ export function Table(props: {
 }) {
   if (props.rows.length === 0) return <p class="empty">{props.empty}</p>;
   return (
-    <div class="table-wrap">
+    // Focusable and named: a region that may scroll sideways must be reachable by keyboard (WCAG 2.1.1).
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={props.caption}>
       <table>
         <caption>{props.caption}</caption>
         <thead>

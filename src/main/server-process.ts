@@ -85,6 +85,7 @@ function describe(server: RunningServer, report: BootstrapReport | null): Record
     healthUrl: `${server.url}/readyz`,
     metricsUrl: `${server.url}/metrics`,
     adminApiUrl: `${server.adminUrl}/admin/api/v1`,
+    consoleUrl: `${server.adminUrl}/console/`,
   };
   if (report)
     details.testCommand = `npx s2s test storage-connectivity --sip-uri sip:${report.demoSip} --partner self --delete-item`;
@@ -100,6 +101,7 @@ function bannerLines(details: Record<string, string>, report: BootstrapReport | 
   );
   lines.push(`  health       : ${details.healthUrl}   metrics: ${details.metricsUrl}`);
   lines.push(`  admin API    : ${details.adminApiUrl} (OpenAPI: ${details.adminApiUrl}/openapi.json)`);
+  lines.push(`  web console  : ${details.consoleUrl}`);
   if (details.testCommand)
     lines.push(
       'Test storage connectivity against this server (in another terminal, same directory):',

@@ -16,7 +16,9 @@ import { createHttpApp } from '../adapters/http/index.ts';
 import { loggableUrl } from '../adapters/http/loggable-url.ts';
 import { storageRoutes } from '../adapters/http/routes/storage-routes.ts';
 import { caRoutes } from '../adapters/http/routes/ca-routes.ts';
-import { adminRoutes } from '../adapters/http/routes/admin-routes.ts';
+import { adminRoutes, authenticate } from '../adapters/http/routes/admin-routes.ts';
+import { consoleApiRoutes } from '../adapters/http/routes/console-api-routes.ts';
+import { consoleDashboard } from './console-dashboard.ts';
 import type { AdminApiPort } from '../adapters/http/routes/admin-routes.ts';
 import { storageError } from '../core/storage/index.ts';
 import type { Deployment } from './deployment.ts';
@@ -94,7 +96,25 @@ export async function startServer(
   const metrics = new ServerMetrics(services, clock, config.nodeName);
   let started = options.startingUp !== true;
   const writeHealth = deployment.writeHealth ?? new WriteHealth();
-  const admin = adminRoutes(adminApi(deployment));
+  const api = adminApi(deployment);
+  // The console and its two resources live with the administration API (its listener, its sign-in).
+  const admin = adminRoutes(api, {
+    extraRoutes: [
+      consoleApiRoutes({
+        authenticate: (request) => authenticate(api, request),
+        invoke: (actor, id, args) => api.invoke(actor, id, args),
+        dashboard: () =>
+          consoleDashboard({
+            services,
+            store,
+            clock,
+            storeHealth: () => storeHealthFacts(store, writeHealth),
+            refusals: () => metrics.refusals(),
+          }),
+      }),
+      consoleRoutes({ directory: consoleDirectory() }),
+    ],
+  });
   const app = await createHttpApp({
     services: { metadata: services.metadata, tokens: services.tokens },
     logger,
@@ -108,7 +128,6 @@ export async function startServer(
         publishedOrigin: (url) => services.metadata.publishedOrigin(url),
       }),
       caRoutes({ ca: services.ca }),
-      consoleRoutes({ directory: consoleDirectory() }),
       operationsRoutes({
         services,
         clock,

@@ -90,7 +90,11 @@ export function Connectivity(props: { role: string }) {
             label="Partner"
             name="c-partner"
             value={partner}
-            options={[['', 'Default (the only Exchange partner)'], ...names.map((n) => [n, n] as const)]}
+            options={[
+              ['', 'Default (the only Exchange partner)'],
+              ['self', 'self (this deployment)'],
+              ...names.filter((n) => n !== 'self').map((n) => [n, n] as const),
+            ]}
             onChange={setPartner}
           />
           <div class="actions">

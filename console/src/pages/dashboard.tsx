@@ -90,7 +90,7 @@ function DashboardView({ data }: { data: DashboardData }) {
           ))}
         />
       </Card>
-      <Card title="Certificates">
+      <Card title="Certificates" wide>
         <Timeline data={data} />
         <Table
           caption="Certificates by usage"
@@ -115,7 +115,7 @@ function DashboardView({ data }: { data: DashboardData }) {
           ))}
         />
       </Card>
-      <Card title="Partners and OAuth servers">
+      <Card title="Partners and OAuth servers" wide>
         <Table
           caption="Trusted parties and their metadata freshness"
           columns={['Name', 'Kind', 'Trust', 'Last refresh', 'Last error']}

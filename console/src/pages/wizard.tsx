@@ -77,15 +77,19 @@ interface Plan {
   key: { algorithm: string; size: number };
 }
 
+/** What installing an issued certificate did (ImportResponseResult of the API). */
+interface Installed {
+  thumbprint: string;
+  subject: string;
+  assigned: string[];
+  status: { status: string; explanation: string };
+}
+
 interface Outcome {
   kind: 'pending' | 'issued';
   request: { id: number; subject: string };
   csrPem?: string;
-  result?: {
-    thumbprint?: string;
-    status?: { status: string; findings?: string[]; message?: string };
-    assignments?: unknown[];
-  };
+  result?: Installed;
 }
 
 const list = (s: string) =>
@@ -122,9 +126,14 @@ export function Wizard(props: { role: string }) {
   const [a, setA] = useState<Answers>(START);
   const [plan, setPlan] = useState<Plan | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [installed, setInstalled] = useState<Installed | null>(null);
   const [log, setLog] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Each new step takes the focus to its heading: keyboard and screen-reader users start at its top.
+  useEffect(() => {
+    if (step > 0) document.getElementById('wizard-step-h')?.focus();
+  }, [step]);
   const set =
     <K extends keyof Answers>(k: K) =>
     (v: Answers[K]) =>
@@ -173,6 +182,7 @@ export function Wizard(props: { role: string }) {
     call<Outcome>('ca.request', options(secretA)).then(
       (o) => {
         setOutcome(o);
+        setInstalled(o.result ?? null);
         if (o.kind === 'pending') append(`Request ${o.request.id} saved; download it and send it to the CA`);
         else append(`Certificate ${o.result?.thumbprint ?? ''} issued and installed`);
         setBusy(false);
@@ -391,8 +401,16 @@ export function Wizard(props: { role: string }) {
           ) : null}
           {step >= 10 ? <ExecutionLog lines={log} /> : null}
           {step === 10 && outcome ? <Executed outcome={outcome} /> : null}
-          {step === 11 && outcome ? <StatusStep outcome={outcome} /> : null}
-          {step === 12 && outcome ? <Assignment outcome={outcome} usage={a.usage} /> : null}
+          {step === 11 && outcome ? (
+            <StatusStep
+              installed={installed}
+              onInstalled={(r) => {
+                setInstalled(r);
+                append(`Response imported: certificate ${r.thumbprint}`);
+              }}
+            />
+          ) : null}
+          {step === 12 ? <Assignment installed={installed} usage={a.usage} /> : null}
           <ErrorBox error={error} />
           <div class="actions">
             {step > 0 && step < 10 ? (
@@ -426,7 +444,7 @@ function ExecutionLog(props: { lines: string[] }) {
   return (
     <details open>
       <summary>Execution log</summary>
-      <pre class="log" aria-label="Execution log">
+      <pre class="log" aria-label="Execution log" tabIndex={0}>
         {props.lines.join('\n')}
       </pre>
     </details>
@@ -452,14 +470,13 @@ function Executed({ outcome }: { outcome: Outcome }) {
   );
 }
 
-function StatusStep({ outcome }: { outcome: Outcome }) {
+function StatusStep(props: { installed: Installed | null; onInstalled: (r: Installed) => void }) {
   const [file, setFile] = useState<File | null>(null);
-  const [imported, setImported] = useState<Outcome['result'] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const status = imported?.status ?? outcome.result?.status;
+  const status = props.installed?.status;
   return (
     <div>
-      {outcome.kind === 'pending' && !imported ? (
+      {!props.installed ? (
         <div>
           <div class="field">
             <label for="w-response">The CA's response (certificate or chain, PEM/DER/P7B)</label>
@@ -474,11 +491,21 @@ function StatusStep({ outcome }: { outcome: Outcome }) {
             disabled={!file}
             onClick={() => {
               if (!file) return;
+              setError(null);
               void readAsBase64(file)
                 .then((b64) =>
-                  call<Outcome['result']>('certificates.import', { file: bytes(b64), fileName: file.name }),
+                  call<{ caResponse?: Installed }>('certificates.import', {
+                    file: bytes(b64),
+                    fileName: file.name,
+                  }),
                 )
-                .then((r) => setImported(r), setError);
+                .then((r) => {
+                  if (r.caResponse) props.onInstalled(r.caResponse);
+                  else
+                    setError(
+                      new Error('the file was imported, but it answers no pending request of this wizard'),
+                    );
+                }, setError);
             }}
           >
             Import the response
@@ -494,26 +521,23 @@ function StatusStep({ outcome }: { outcome: Outcome }) {
               {status.status === 'valid' ? 'Issued and valid' : status.status}
             </Status>
           </p>
-          {status.message ? <p>{status.message}</p> : null}
-          {(status.findings ?? []).map((f) => (
-            <p class="warning" key={f}>
-              {f}
-            </p>
-          ))}
+          {status.status === 'valid' ? null : <p class="warning">{status.explanation}</p>}
         </Live>
       ) : null}
     </div>
   );
 }
 
-function Assignment({ outcome, usage }: { outcome: Outcome; usage: string }) {
-  const assigned = (outcome.result?.assignments ?? []).length > 0 || outcome.kind === 'issued';
+function Assignment({ installed, usage }: { installed: Installed | null; usage: string }) {
   return (
     <Live>
-      {assigned ? (
+      {installed && installed.assigned.length > 0 ? (
         <p class="notice">
-          <strong>Assigned</strong> — the certificate is assigned to {usage}.
+          <strong>Assigned</strong> — {installed.subject} is assigned to{' '}
+          {installed.assigned.join(', ') || usage}.
         </p>
+      ) : installed ? (
+        <p class="warning">Installed, not assigned: assign it on the certificates page.</p>
       ) : (
         <p class="warning">Not assigned yet: import the CA's response first.</p>
       )}

@@ -55,7 +55,12 @@ interface Caller {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
-export function adminRoutes(api: AdminApiPort): FastifyPluginAsync {
+/** More routes served under the administration API's authentication, headers and error edge (the console's). */
+export interface AdminRoutesOptions {
+  readonly extraRoutes?: readonly FastifyPluginAsync[];
+}
+
+export function adminRoutes(api: AdminApiPort, options: AdminRoutesOptions = {}): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     app.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith(`${ADMIN_API_PREFIX}/`) && request.url !== ADMIN_API_PREFIX) return;
@@ -144,6 +149,8 @@ export function adminRoutes(api: AdminApiPort): FastifyPluginAsync {
       },
     );
 
+    for (const plugin of options.extraRoutes ?? []) await app.register(plugin);
+
     app.setErrorHandler(async (err, request, reply) => {
       const { status, body } = httpErrorOf(err);
       if (status >= 500) request.log.error({ code: body.code, err: (err as Error).name }, 'request failed');
@@ -163,7 +170,7 @@ export function adminRoutes(api: AdminApiPort): FastifyPluginAsync {
 }
 
 /** The caller of a request: an API token, or a session cookie (CSRF-checked for anything but GET). */
-async function authenticate(api: AdminApiPort, request: FastifyRequest): Promise<Caller> {
+export async function authenticate(api: AdminApiPort, request: FastifyRequest): Promise<Caller> {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
