@@ -24,7 +24,11 @@ export async function launchChromium(): Promise<Browser> {
 
 /** A context for one administrator; the server's certificate comes from the test's own CA. */
 export async function newContext(browser: Browser, width = 1280): Promise<BrowserContext> {
-  return browser.newContext({ ignoreHTTPSErrors: true, viewport: { width, height: 900 } });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width, height: 900 } });
+  // Waits are for the page to reach a state, not a speed test: generous, so a loaded CI machine passes too
+  // (the runner's per-file timeout bounds the whole file).
+  context.setDefaultTimeout(180_000);
+  return context;
 }
 
 /** Writes test-artifacts/console/<name>.png (full page). */
