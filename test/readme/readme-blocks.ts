@@ -8,7 +8,8 @@
  * lines), `<placeholders>`, and literal addresses the README names as changeable (section 1's default
  * listen address, `S2S_LISTEN`). A `server start` line runs in the foreground for the reader; here it runs
  * as a background service and the script continues once the server listens, then stops it on exit
- * (`s2s server stop`, the documented command).
+ * (`s2s server stop`, the documented command). An `oauth-server demo` line (section 6) runs the same way in
+ * its own process group, stopped on exit.
  */
 import { readFileSync } from 'node:fs';
 
@@ -148,7 +149,13 @@ export function fillCommands(code: string, fill: Fill): string {
     throw new Error(`the doc-test fills ${missing.join(', ')}, which the README section no longer has`);
   return text
     .split('\n')
-    .map((line) => (/^\s*npx s2s server start\b/.test(line) ? `__s2s_service ${line.trim()}` : line))
+    .map((line) =>
+      /^\s*npx s2s server start\b/.test(line)
+        ? `__s2s_service ${line.trim()}`
+        : /^\s*npx s2s oauth-server demo\b/.test(line)
+          ? `__s2s_background ${line.trim()}`
+          : line,
+    )
     .join('\n');
 }
 
@@ -161,9 +168,11 @@ export function sectionScript(commands: string): string {
   return `set -euo pipefail
 [ -f env.in ] && source env.in
 __s2s_homes=()
+__s2s_pids=()
 __s2s_stop() {
-  local h
+  local h p
   for h in "\${__s2s_homes[@]}"; do S2S_HOME="$h" npx s2s server stop >/dev/null 2>&1 || true; done
+  for p in "\${__s2s_pids[@]}"; do kill -- "-$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 }
 trap __s2s_stop EXIT
 __s2s_service() {
@@ -172,6 +181,22 @@ __s2s_service() {
   pid=$!
   __s2s_homes+=("\${S2S_HOME:-$PWD/.s2s}")
   until grep -q 's2s server listening on' "$log"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      cat "$log" >&2
+      echo "readme-tour: $* ended before listening" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "readme-tour: $* listening ($log)"
+}
+__s2s_background() {
+  local log="background-$(date +%s%N).log" pid
+  # its own process group, so that npx and the node process it starts stop together
+  setsid "$@" >"$log" 2>&1 &
+  pid=$!
+  __s2s_pids+=("$pid")
+  until grep -q 'listening on' "$log"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       cat "$log" >&2
       echo "readme-tour: $* ended before listening" >&2

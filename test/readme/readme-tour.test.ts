@@ -22,6 +22,8 @@ import {
   copyFileSync,
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,7 +127,7 @@ async function pfxFile(path: string, subject: string, dnsNames: string[]): Promi
 test('the extractor finds every tour section and its command blocks', () => {
   assert.deepEqual(
     SECTIONS.map((s) => s.number),
-    [1, 2, 3, 4, 5],
+    [1, 2, 3, 4, 5, 6],
   );
   for (const s of SECTIONS)
     assert.ok(
@@ -318,6 +320,34 @@ describe('sections 2–4: a deployment of your own, trusting Exchange; a roll; c
       'the offline example keeps the request extensions',
     );
   });
+});
+
+/** A port free on 127.0.0.1 now (the README's fixed demo ports may be taken on a test machine). */
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+test('section 6: hybrid through the demo OAuth server runs as written on one machine', async () => {
+  const s = section(6);
+  const dir = workDir('s6');
+  const [web, idp] = [await freePort(), await freePort()];
+  const o = await runSection(
+    s,
+    dir,
+    { literals: { '127.0.0.1:8443': `127.0.0.1:${web}`, '127.0.0.1:8444': `127.0.0.1:${idp}` } },
+    {},
+  );
+  assertClean(o, ['WARN_METADATA_INSECURE_HTTP', 'WARN_PARTNER_FOREIGN_REALM_FULL_TRUST']);
+  assert.match(
+    o.stdout + o.stderr,
+    /✔ Obtain the actor token from the OAuth server \([\d.]+ ms\) — actor token from OAuth server microsoft\.sts \(acs\)/,
+  );
+  assert.match(o.stdout, /storage connectivity to loopback for sip:demo@contoso\.com: passed/);
+  assert.match(o.stdout, /PartnerApplications\s*:\s*loopback/);
 });
 
 test('section 5: a pool on PostgreSQL runs as written', async (t) => {

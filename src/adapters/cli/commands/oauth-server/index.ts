@@ -6,6 +6,7 @@ import { registerOAuthServerSetCommand } from './set.ts';
 import { registerOAuthServerGetCommands } from './get.ts';
 import { registerOAuthServerRemoveCommand } from './remove.ts';
 import { registerOAuthServerRefreshCommand } from './refresh.ts';
+import { registerOAuthServerDemoCommand } from './demo.ts';
 
 export function registerOAuthServerCommands(program: Command, env: CliEnvironment): void {
   const parent = program
@@ -16,4 +17,5 @@ export function registerOAuthServerCommands(program: Command, env: CliEnvironmen
   registerOAuthServerGetCommands(parent, env);
   registerOAuthServerRemoveCommand(parent, env);
   registerOAuthServerRefreshCommand(parent, env);
+  registerOAuthServerDemoCommand(parent, env);
 }
