@@ -341,6 +341,7 @@ function adminApi(deployment: Deployment): AdminApiPort {
     csrfFor: (id) => admins.csrfFor(id),
     signOut: (id, actor) => admins.signOut(id, actor),
     verifyToken: (text) => admins.verifyToken(text),
+    changeOwnPassword: (name, current, next, actor) => admins.changeOwnPassword(name, current, next, actor),
     auditRefusal: async (actor, what, code) => {
       await deployment.services.audit
         .append({

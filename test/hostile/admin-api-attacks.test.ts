@@ -186,4 +186,49 @@ describe('administration API under attack', () => {
     assert.equal((await read(victim.token)).status, 401);
     assert.ok(!JSON.stringify(await s.d.services.audit.list()).includes(victim.token.split('_')[2]!));
   });
+
+  test('own password: any role changes it with the current one; a stolen session cannot, a token cannot', async () => {
+    const name = s.admins['read-only'];
+    const { cookie, csrf } = await signIn(s, name);
+    const change = (body: unknown, headers: Record<string, string> = {}) =>
+      s.call('POST', '/admin/api/v1/session/password', {
+        headers: { cookie, 'x-csrf-token': csrf, ...headers },
+        body,
+      });
+    const wrong = await change({
+      currentPassword: 'not the password',
+      newPassword: 'a brand new passphrase',
+    });
+    assert.equal(wrong.status, 403);
+    assert.equal(wrong.json.code, 'ERR_ADMIN_CURRENT_PASSWORD');
+    const forged = await change(
+      { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' },
+      { 'x-csrf-token': 'x' },
+    );
+    assert.equal(forged.json.code, 'ERR_ADMIN_CSRF');
+    const weak = await change({ currentPassword: PASSWORD, newPassword: 'short' });
+    assert.equal(weak.json.code, 'ERR_ADMIN_PASSWORD_RULES');
+    const token = await s.call('POST', '/admin/api/v1/session/password', {
+      headers: { authorization: `Bearer ${s.tokens['read-only']}` },
+      body: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' },
+    });
+    assert.equal(token.json.code, 'ERR_ADMIN_FORBIDDEN');
+    const ok = await change({ currentPassword: PASSWORD, newPassword: 'a brand new passphrase' });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(
+      (await s.call('GET', '/admin/api/v1/session', { headers: { cookie } })).status,
+      401,
+      'sessions end',
+    );
+    assert.equal((await signIn(s, name, 'a brand new passphrase')).answer.status, 200);
+    assert.equal((await s.d.services.admins.get(name)).role, 'read-only');
+    const entries = (await s.d.services.audit.list({ actor: name })).filter(
+      (e) => e.operation === 'session.password',
+    );
+    assert.deepEqual(
+      entries.map((e) => e.outcome),
+      ['refused', 'success'],
+    );
+    assert.ok(!JSON.stringify(entries).includes('a brand new passphrase'));
+  });
 });

@@ -32,6 +32,12 @@ export const ADMIN_ERRORS = defineErrors({
       'A session-authenticated request lacked the X-CSRF-Token header of its session, or came from another origin (docs/admin.md "Sessions") (HTTP 403).',
     fix: "Send the csrfToken returned at sign-in (or by GET /admin/api/v1/session) in the X-CSRF-Token header, from the console's own origin.",
   },
+  ERR_ADMIN_CURRENT_PASSWORD: {
+    category: 'refused',
+    meaning:
+      'Changing your own password needs your current password, and the one given is wrong; the failure counts toward the sign-in lockout (HTTP 403).',
+    fix: 'Enter your current password; if it is lost, a full administrator sets a new one with `s2s admin set --name <n> --password-file <f>`.',
+  },
   ERR_ADMIN_NOT_FOUND: {
     category: 'not_found',
     meaning: 'No administrator has this name.',

@@ -329,6 +329,49 @@ export class AdminService {
     return { sessionId, csrfToken, admin: name, role: doc.body.role, expiresAt };
   }
 
+  /**
+   * An administrator changes their own password (any role; docs/admin.md "Passwords"): the current password
+   * is checked (a wrong one counts toward the lockout), the new one must follow the rules; every session of
+   * the administrator ends, so the caller signs in again. Audited as `session.password`.
+   */
+  async changeOwnPassword(name: string, current: string, next: string, actor: AuditActor): Promise<void> {
+    const doc = await this.#require(parseAdminName(name));
+    const lockDoc = await this.#deps.store.get<LockoutDocument>('admin-lockout', doc.key);
+    const now = this.#deps.clock.now();
+    const locked = lockDoc?.body.lockedUntil && lockDoc.body.lockedUntil > now.toISOString();
+    const audit = (
+      outcome: 'success' | 'refused',
+      code?: string,
+      alongside: readonly WriteOperation[] = [],
+    ) =>
+      this.#audit.append(
+        {
+          actor,
+          operation: 'session.password',
+          command: 'change own password',
+          args: {},
+          outcome,
+          ...(code ? { error: { code, message: 'password change refused' } } : {}),
+        },
+        alongside,
+      );
+    if (locked || !(await verifyPassword(typeof current === 'string' ? current : '', doc.body.password))) {
+      const failures = (lockDoc?.body.failures ?? 0) + 1;
+      const next: LockoutDocument = {
+        failures,
+        lockedUntil: locked ? lockDoc.body.lockedUntil : this.#lockedUntil(failures, now),
+        lastFailureAt: now.toISOString(),
+        lastSignInAt: lockDoc?.body.lastSignInAt ?? null,
+      };
+      await audit('refused', 'ERR_ADMIN_CURRENT_PASSWORD', [
+        { op: 'put', kind: 'admin-lockout', key: doc.key, body: next, expect: lockDoc?.version ?? 'absent' },
+      ]).catch(() => undefined);
+      throw adminError('ERR_ADMIN_CURRENT_PASSWORD', 'the current password is wrong; nothing was changed');
+    }
+    await this.set(doc.key, { password: next });
+    await audit('success');
+  }
+
   /** The session of a cookie value, or undefined (unknown, altered, expired, administrator gone or disabled). */
   async session(sessionId: string): Promise<SessionInfo | undefined> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(sessionId)) return undefined;

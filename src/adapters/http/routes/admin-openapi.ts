@@ -80,6 +80,37 @@ function build(): object {
         responses: { '200': { description: 'Signed out.' }, '401': REFUSALS['401'], '403': REFUSALS['403'] },
       },
     },
+    [`${PREFIX}/session/password`]: {
+      post: {
+        operationId: 'session.changePassword',
+        summary: 'Change your own password (any role; needs X-CSRF-Token); ends your sessions',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['currentPassword', 'newPassword'],
+                properties: {
+                  currentPassword: { type: 'string', format: 'password' },
+                  newPassword: { type: 'string', format: 'password', minLength: 12 },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': { description: 'Changed; signed out everywhere.' },
+          '400': errorResponse('The new password breaks the rules.', ['ERR_ADMIN_PASSWORD_RULES']),
+          '401': REFUSALS['401'],
+          '403': errorResponse('Wrong current password, a token, or a CSRF failure.', [
+            'ERR_ADMIN_CURRENT_PASSWORD',
+            'ERR_ADMIN_FORBIDDEN',
+            'ERR_ADMIN_CSRF',
+          ]),
+        },
+      },
+    },
     [`${PREFIX}/operations`]: {
       get: {
         operationId: 'operations.list',

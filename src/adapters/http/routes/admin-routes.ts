@@ -43,6 +43,7 @@ export interface AdminApiPort {
   csrfFor(sessionId: string): string;
   signOut(sessionId: string, actor: AuditActor): Promise<void>;
   verifyToken(text: string): Promise<{ name: string; role: AdminRole } | undefined>;
+  changeOwnPassword(name: string, current: string, next: string, actor: AuditActor): Promise<void>;
   /** Records a refused request of a signed-in administrator (a failed CSRF check) in the audit log. */
   auditRefusal(actor: AuditActor, what: string, code: string): Promise<void>;
 }
@@ -109,6 +110,24 @@ export function adminRoutes(api: AdminApiPort, options: AdminRoutesOptions = {})
       return reply
         .header('set-cookie', `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`)
         .send({ signedOut: true });
+    });
+
+    // Any role changes its own password; an API token has none. Every session of the administrator ends.
+    app.post(`${ADMIN_API_PREFIX}/session/password`, async (request, reply) => {
+      const caller = await authenticate(api, request);
+      requireJson(request);
+      if (caller.sessionId === undefined)
+        throw adminError(
+          'ERR_ADMIN_FORBIDDEN',
+          'an API token has no password to change; sign in as an administrator',
+        );
+      const body = (request.body ?? {}) as { currentPassword?: unknown; newPassword?: unknown };
+      if (typeof body.currentPassword !== 'string' || typeof body.newPassword !== 'string')
+        throw sharedError('ERR_USAGE', 'the body must be {"currentPassword": "…", "newPassword": "…"}');
+      await api.changeOwnPassword(caller.actor.name, body.currentPassword, body.newPassword, caller.actor);
+      return reply
+        .header('set-cookie', `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`)
+        .send({ changed: true, signedOut: true });
     });
 
     app.get(`${ADMIN_API_PREFIX}/operations`, async (request) => {
