@@ -202,8 +202,16 @@ test('sessions: stored hashed, expire, end on password change; a new id at every
   await d.services.admins.set('alice', { password: `${PASSWORD}!` });
   assert.equal(await d.services.admins.session(a.sessionId), undefined);
   const c = await d.services.admins.signIn('alice', `${PASSWORD}!`, '192.0.2.1');
-  clock.advance(8 * 3600_000 + 1);
-  assert.equal(await d.services.admins.session(c.sessionId), undefined);
+  // Used every 20 minutes, it lives 8 hours from sign-in; unused for over 30 minutes, it ends.
+  for (let i = 0; i < 23; i++) {
+    clock.advance(20 * 60_000);
+    assert.ok(await d.services.admins.session(c.sessionId), `in use after ${(i + 1) * 20} minutes`);
+  }
+  clock.advance(20 * 60_000 + 1);
+  assert.equal(await d.services.admins.session(c.sessionId), undefined, 'past 8 hours');
+  const idle = await d.services.admins.signIn('alice', `${PASSWORD}!`, '192.0.2.1');
+  clock.advance(31 * 60_000);
+  assert.equal(await d.services.admins.session(idle.sessionId), undefined, 'idle for 31 minutes');
 });
 
 test('API tokens: shown once, stored hashed, verified, revoked, expired; expiry bounds', async (t) => {

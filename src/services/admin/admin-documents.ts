@@ -40,6 +40,8 @@ export interface SessionDocument {
   /** SHA-256 (base64url) of the session's CSRF token. */
   readonly csrfHash: string;
   readonly createdAt: string;
+  /** Last use, recorded at most every few minutes (the idle timeout); absent: `createdAt`. */
+  readonly lastSeenAt?: string;
   readonly expiresAt: string;
   readonly from: string;
 }

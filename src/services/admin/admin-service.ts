@@ -32,6 +32,10 @@ export const ADMIN_DEFAULTS = {
   lockoutMaxMs: 15 * 60_000,
   /** Session lifetime from sign-in, milliseconds (absolute; no sliding renewal). */
   sessionLifetimeMs: 8 * 3600_000,
+  /** A session unused this long ends (idle timeout), milliseconds. */
+  sessionIdleMs: 30 * 60_000,
+  /** Use is recorded (one store write) at most this often per session, milliseconds. */
+  sessionTouchMs: 5 * 60_000,
   /** Shortest and longest API token lifetime, milliseconds. */
   tokenMinLifetimeMs: 3600_000,
   tokenMaxLifetimeMs: 366 * 86_400_000,
@@ -305,6 +309,7 @@ export class AdminService {
       admin: name,
       csrfHash: sha256(csrfToken).toString('base64url'),
       createdAt: now.toISOString(),
+      lastSeenAt: now.toISOString(),
       expiresAt,
       from,
     };
@@ -376,9 +381,19 @@ export class AdminService {
   async session(sessionId: string): Promise<SessionInfo | undefined> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(sessionId)) return undefined;
     const doc = await this.#deps.store.get<SessionDocument>('admin-session', sessionKey(sessionId));
-    if (!doc || doc.body.expiresAt <= this.#now()) return undefined;
+    const now = this.#deps.clock.now();
+    if (!doc || doc.body.expiresAt <= now.toISOString()) return undefined;
+    const idle = now.getTime() - Date.parse(doc.body.lastSeenAt ?? doc.body.createdAt);
+    if (idle > this.#options.sessionIdleMs) return undefined;
     const admin = await this.#deps.store.get<AdminDocument>('admin', doc.body.admin);
     if (!admin || !admin.body.enabled) return undefined;
+    if (idle > this.#options.sessionTouchMs) {
+      // Best effort: a lost race with another node's touch or a sign-out changes nothing for this request.
+      const body: SessionDocument = { ...doc.body, lastSeenAt: now.toISOString() };
+      await this.#deps.store
+        .write([{ op: 'put', kind: 'admin-session', key: doc.key, body, expect: doc.version }])
+        .catch(() => undefined);
+    }
     return {
       kind: 'admin',
       name: admin.body.name,
@@ -451,7 +466,13 @@ export class AdminService {
   async #expiredSessions(name: string): Promise<WriteOperation[]> {
     const now = this.#now();
     return (await this.#deps.store.list<SessionDocument>('admin-session'))
-      .filter((d) => d.body.admin === name && d.body.expiresAt <= now)
+      .filter(
+        (d) =>
+          d.body.admin === name &&
+          (d.body.expiresAt <= now ||
+            Date.parse(now) - Date.parse(d.body.lastSeenAt ?? d.body.createdAt) >
+              this.#options.sessionIdleMs),
+      )
       .map((d) => ({ op: 'delete', kind: 'admin-session', key: d.key, expect: d.version }));
   }
 
