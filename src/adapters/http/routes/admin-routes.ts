@@ -63,6 +63,23 @@ export interface AdminRoutesOptions {
 
 export function adminRoutes(api: AdminApiPort, options: AdminRoutesOptions = {}): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
+    // First: routes capture the error handler in force when they are added (and the console's routes are
+    // registered with an await, which adds the ones before them at once).
+    app.setErrorHandler(async (err, request, reply) => {
+      const { status, body } = httpErrorOf(err);
+      if (status >= 500) request.log.error({ code: body.code, err: (err as Error).name }, 'request failed');
+      if (status === 401) reply.header('www-authenticate', 'Bearer realm="s2s-admin"');
+      const details = err instanceof S2sError && body.code === err.code ? err.details : {};
+      if (err instanceof S2sError && err.code === 'ERR_ADMIN_LOCKED')
+        reply.header(
+          'retry-after',
+          String(typeof details.retryAfterSeconds === 'number' ? details.retryAfterSeconds : 30),
+        );
+      return reply
+        .code(status)
+        .type('application/json; charset=utf-8')
+        .send({ ...body, details: encodeWire(details) ?? {} });
+    });
     app.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith(`${ADMIN_API_PREFIX}/`) && request.url !== ADMIN_API_PREFIX) return;
       reply
@@ -169,22 +186,6 @@ export function adminRoutes(api: AdminApiPort, options: AdminRoutesOptions = {})
     );
 
     for (const plugin of options.extraRoutes ?? []) await app.register(plugin);
-
-    app.setErrorHandler(async (err, request, reply) => {
-      const { status, body } = httpErrorOf(err);
-      if (status >= 500) request.log.error({ code: body.code, err: (err as Error).name }, 'request failed');
-      if (status === 401) reply.header('www-authenticate', 'Bearer realm="s2s-admin"');
-      const details = err instanceof S2sError && body.code === err.code ? err.details : {};
-      if (err instanceof S2sError && err.code === 'ERR_ADMIN_LOCKED')
-        reply.header(
-          'retry-after',
-          String(typeof details.retryAfterSeconds === 'number' ? details.retryAfterSeconds : 30),
-        );
-      return reply
-        .code(status)
-        .type('application/json; charset=utf-8')
-        .send({ ...body, details: encodeWire(details) ?? {} });
-    });
   };
 }
 
