@@ -145,6 +145,8 @@ describe('hybrid through an ACS-shaped server, both directions', { timeout: 180_
     assert.equal(s?.['realm'], TENANT);
     assert.equal(s?.['tokenEndpoint'], `${acs.url}/${TENANT}/tokens/OAuth/2`);
     assert.deepEqual(s?.['partners'], ['microsoft.lync']);
+    const oauth = await exchange.cli(['oauth', 'get']);
+    assert.match(oauth.out, /OAuthServers\s*:\s*microsoft\.sts \(acs, tenant [0-9a-f-]+\): microsoft\.lync/);
   });
 
   test('skype → exchange: storage connectivity passes with the ACS actor token', async () => {
@@ -213,6 +215,12 @@ describe('hybrid through an ACS-shaped server, both directions', { timeout: 180_
       host,
       user: { sip: KEN, smtp: 'kenmyer@litwareinc.com', upn: 'kenmyer@litwareinc.com' },
     });
+    const outer = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      string
+    >;
+    assert.equal(outer['nii'], 'urn:federation:MicrosoftOnline', 'named as Exchange hybrid names users');
+    assert.equal(outer['iss'], `${PRINCIPAL_IDS.lync}@${TENANT}`, 'the outer iss is the actor nameid');
     writeFileSync(join(dir, 'token.txt'), issued.token);
     const r = await exchange.cli([
       'token',

@@ -50,6 +50,8 @@ export interface OuterTokenInput {
 
 /** `nii` for an on-premises Active Directory SID (docs/protocol.md §2.4). */
 export const NII_ACTIVE_DIRECTORY = 'urn:office:idp:activedirectory';
+/** `nii` of the outer tokens Exchange hybrid sends to Microsoft 365 (docs/protocol.md §2.4, §8 step 5). */
+export const NII_MICROSOFT_ONLINE = 'urn:federation:MicrosoftOnline';
 
 const ACTOR_HEADER = (x5t: string) =>
   encodeBase64Url(JSON.stringify({ typ: 'JWT', alg: 'RS256', x5t, kid: x5t }));

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { makeCertificate } from '../../../test/fixtures/certificates.ts';
 import type { TestCertificate } from '../../../test/fixtures/certificates.ts';
 import { ManualClock, PRINCIPAL_IDS } from '../../core/index.ts';
+import { buildActorToken } from '../../core/tokens/index.ts';
 import type { PartnerApplication, SigningMaterial, SigningMaterialEntry } from '../../core/index.ts';
 import { MemoryDocumentStore } from '../../store/memory/memory-document-store.ts';
 import { OAuthService } from '../oauth/oauth-service.ts';
@@ -395,5 +396,68 @@ describe('TokenService fast paths', () => {
     await assert.rejects(exchange.tokens.issue({ partner: 'lync', host: 'h9.contoso.com' }), {
       code: 'ERR_TOKEN_TARGET_DISABLED',
     });
+  });
+});
+
+describe('a SharePoint farm realm (docs/hybrid.md "Realms")', () => {
+  const FARM = '52aa6841-b76b-4ed4-a3d7-a259fce1dfa2';
+  const SP = PRINCIPAL_IDS.sharepoint;
+  const LYNC_URL = 'https://pool.contoso.com/storage/v1/users';
+  const SP_URL = 'https://sp.contoso.com/_api/web';
+
+  async function farmPair() {
+    const lync = await deployment(PRINCIPAL_IDS.lync, 'contoso.com', 'pool.contoso.com');
+    const sp = await deployment(SP, FARM, 'sp.contoso.com');
+    lync.setMaterial({ current: entry(lyncCert), previous: null, staged: null });
+    sp.setMaterial({ current: entry(exchangeCert), previous: null, staged: null });
+    await lync.trust('microsoft.sharepoint', { serviceName: SP, realm: FARM, certs: [exchangeCert] });
+    await sp.trust('lync', { serviceName: PRINCIPAL_IDS.lync, realm: 'contoso.com', certs: [lyncCert] });
+    return { lync, sp };
+  }
+
+  test('tokens we send carry the farm realm in aud and our realm in iss; the farm accepts them', async () => {
+    const { lync, sp } = await farmPair();
+    const issued = await lync.tokens.issue({
+      partner: 'microsoft.sharepoint',
+      host: 'sp.contoso.com',
+      user: { sip: 'sip:alice@contoso.com', sid: 'S-1-5-21-1-2-3-1001' },
+    });
+    assert.equal(issued.audience, `${SP}/sp.contoso.com@${FARM}`);
+    const outer = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      string
+    >;
+    assert.equal(outer['iss'], `${PRINCIPAL_IDS.lync}@contoso.com`);
+    assert.equal(outer['nii'], 'urn:office:idp:activedirectory', 'a SID goes with nii activedirectory');
+    const r = await sp.tokens.validate({ authorization: `Bearer ${issued.token}`, requestUrl: SP_URL });
+    assert.ok(r.ok && r.principal.partnerIdentity === 'lync' && r.principal.mode === 'user');
+  });
+
+  test("the farm's tokens are accepted with our realm or the farm's in aud, and refused with any other", async () => {
+    const { lync, sp } = await farmPair();
+    const issued = await sp.tokens.issue({ partner: 'lync', host: 'pool.contoso.com' });
+    assert.equal(issued.audience, `${PRINCIPAL_IDS.lync}/pool.contoso.com@contoso.com`);
+    assert.ok(
+      (await lync.tokens.validate({ authorization: `Bearer ${issued.token}`, requestUrl: LYNC_URL })).ok,
+    );
+    const now = clock.now();
+    const forged = (realm: string) =>
+      buildActorToken({
+        audience: `${PRINCIPAL_IDS.lync}/pool.contoso.com@${realm}`,
+        issuer: `${SP}@${FARM}`,
+        notBefore: now,
+        expiresAt: new Date(now.getTime() + HOUR),
+        signer: { x5t: entry(exchangeCert).x5t, privateKey: exchangeCert.privateKey },
+      });
+    const trustBroker = await lync.tokens.validate({
+      authorization: `Bearer ${forged(FARM)}`,
+      requestUrl: LYNC_URL,
+    });
+    assert.ok(trustBroker.ok, 'the farm realm in aud, as a trust broker sends it');
+    const other = await lync.tokens.validate({
+      authorization: `Bearer ${forged('fabrikam.com')}`,
+      requestUrl: LYNC_URL,
+    });
+    assert.equal(other.ok ? null : other.refusal.code, 'ERR_TOKEN_AUDIENCE_REALM');
   });
 });

@@ -10,6 +10,7 @@ import {
   explainToken,
   formatAudience,
   formatPrincipalName,
+  NII_MICROSOFT_ONLINE,
   tokenError,
   validateAuthorization,
   validateAuthorizationAsync,
@@ -256,7 +257,9 @@ export class TokenService {
       issuer: formatPrincipalName(config.serviceName, target.realm),
       notBefore: now,
       expiresAt: outerExpires,
-      user,
+      // Across premises the user is named as Exchange hybrid names it (docs/hybrid.md "User claims"):
+      // nii MicrosoftOnline, resolved by upn/smtp/sip; a SID keeps nii activedirectory.
+      user: user.nii === null ? { ...user, nii: NII_MICROSOFT_ONLINE } : user,
       actorToken: actor.accessToken,
       actorExpiresAt: actor.expiresAt,
     });
