@@ -307,6 +307,39 @@ describe('a full administrator', () => {
     assert.match(await s2s(envA, 'partner', 'get', '--identity', 'fabrikam', '--json'), /fabrikam\.com/);
   });
 
+  test('adds a partner by its signing certificate', async () => {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=app.litwareinc.com',
+        '-keyout',
+        join(dir, 'app.key'),
+        '-out',
+        join(dir, 'app.pem'),
+        '-days',
+        '30',
+      ],
+      { stdio: 'pipe' },
+    );
+    const form = page.getByRole('region', { name: 'New partner by certificate' });
+    await form.getByLabel('Name (identity)').fill('litware.app');
+    await form.getByLabel('Application identifier').fill('11111111-2222-3333-4444-555555555555');
+    await form.getByLabel('Realm').fill('litwareinc.com');
+    await form.getByLabel('Signing certificate (.cer, PEM or base64)').setInputFiles(join(dir, 'app.pem'));
+    await form.getByLabel('Trust level').selectOption('Application');
+    await form.getByRole('button', { name: 'Trust by certificate' }).click();
+    await form.getByText('litware.app is trusted (Application).').waitFor();
+    await page.getByRole('cell', { name: 'litware.app', exact: true }).waitFor();
+    await step(page, '05-partner-by-certificate');
+    assert.match(await s2s(envA, 'partner', 'get', '--identity', 'litware.app', '--json'), /Application/);
+  });
+
   test('runs the connectivity test with each step shown', async () => {
     await openPage(page, 'Connectivity test', 'Connectivity test');
     await axe(page, 'the connectivity page');
@@ -416,8 +449,15 @@ describe('keyboard only', () => {
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
       await pressButton(page, 'Certificate wizard');
       await page.getByRole('heading', { name: 'Certificate wizard', level: 1 }).waitFor();
-      // The first control is the usage: choose WebServicesExternal with the arrow keys.
-      await page.keyboard.press('Tab');
+      // Tab to the usage (the wizard's first control) and choose WebServicesExternal with the arrow keys.
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        if (
+          (await page.evaluate<string>("document.activeElement ? document.activeElement.id : ''")) ===
+          'f-w-usage'
+        )
+          break;
+      }
       const usage = page.getByLabel('Certificate usage');
       for (let i = 0; i < 5 && (await usage.inputValue()) !== 'WebServicesExternal'; i++)
         await page.keyboard.press('ArrowDown');

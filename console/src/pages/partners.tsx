@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { ApiError, call } from '../api.ts';
+import { bytes, readAsBase64 } from '../files.ts';
 import { canChange } from '../roles.ts';
 import { Card, ErrorBox, Field, Live, PageHeading, Select, Status, Table, useLoad, when } from '../ui.tsx';
 
@@ -141,7 +142,11 @@ export function Partners(props: { role: string }) {
         <ErrorBox error={servers.error} />
         <Table
           caption="Authorization servers (hybrid deployments)"
-          columns={['Name', 'Type', 'Realm', 'Metadata URL', 'Partners through it']}
+          columns={
+            writable
+              ? ['Name', 'Type', 'Realm', 'Metadata URL', 'Partners through it', 'Actions']
+              : ['Name', 'Type', 'Realm', 'Metadata URL', 'Partners through it']
+          }
           empty="No OAuth server is registered."
           rows={(servers.data ?? []).map(({ server: s, partners: through }) => (
             <tr key={s.identity}>
@@ -150,11 +155,46 @@ export function Partners(props: { role: string }) {
               <td>{s.realm}</td>
               <td>{s.metadataUrl}</td>
               <td>{through.join(', ') || '—'}</td>
+              {writable ? (
+                <td>
+                  <div class="actions">
+                    <button
+                      type="button"
+                      class="secondary"
+                      aria-label={`Refresh ${s.identity} now`}
+                      onClick={() =>
+                        act(`${s.identity} refreshed.`, () => call('oauthServers.refresh', s.identity))
+                      }
+                    >
+                      Refresh now
+                    </button>
+                    <button
+                      type="button"
+                      class="danger"
+                      aria-label={`Remove ${s.identity}`}
+                      onClick={() => {
+                        if (window.confirm(`Remove the OAuth server ${s.identity}?`))
+                          act(`${s.identity} removed.`, () =>
+                            call('oauthServers.remove', s.identity).then(servers.reload),
+                          );
+                      }}
+                    >
+                      Remove
+                    </button>
+                  </div>
+                </td>
+              ) : null}
             </tr>
           ))}
         />
       </Card>
-      {writable ? <NewPartner onDone={partners.reload} /> : null}
+      {writable ? (
+        <>
+          <NewPartner onDone={partners.reload} />
+          <NewPartnerByCertificate onDone={partners.reload} />
+          <NewOAuthServer onDone={servers.reload} />
+        </>
+      ) : null}
     </>
   );
 }
@@ -238,6 +278,133 @@ function NewPartner(props: { onDone: () => void }) {
         <Live>{notice ? <p class="notice">{notice}</p> : null}</Live>
         <div class="actions">
           <button type="submit">{preview ? `Trust ${identity || 'partner'}` : 'Fetch metadata'}</button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+/** A partner without a metadata document: its principal id, realm and signing certificate (.cer, PEM). */
+function NewPartnerByCertificate(props: { onDone: () => void }) {
+  const [identity, setIdentity] = useState('');
+  const [appId, setAppId] = useState('');
+  const [realm, setRealm] = useState('');
+  const [trust, setTrust] = useState('Full');
+  const [file, setFile] = useState<File | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  return (
+    <Card title="New partner by certificate">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!file) return;
+          setError(null);
+          setNotice('');
+          void readAsBase64(file)
+            .then((b64) =>
+              call('partners.create', {
+                identity,
+                applicationIdentifier: appId,
+                realm,
+                certificate: bytes(b64),
+                trustLevel: trust,
+              }),
+            )
+            .then(() => {
+              setNotice(`${identity} is trusted (${trust}).`);
+              props.onDone();
+            }, setError);
+        }}
+      >
+        <Field label="Name (identity)" name="pc-identity" value={identity} onInput={setIdentity} required />
+        <Field
+          label="Application identifier"
+          name="pc-app"
+          value={appId}
+          onInput={setAppId}
+          required
+          hint="The partner's principal id, e.g. 00000002-0000-0ff1-ce00-000000000000 for Exchange."
+        />
+        <Field label="Realm" name="pc-realm" value={realm} onInput={setRealm} required />
+        <div class="field">
+          <label for="f-pc-file">Signing certificate (.cer, PEM or base64)</label>
+          <input
+            id="f-pc-file"
+            type="file"
+            required
+            onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)}
+          />
+        </div>
+        <Select
+          label="Trust level"
+          name="pc-trust"
+          value={trust}
+          options={['Full', 'Application']}
+          onChange={setTrust}
+        />
+        <ErrorBox error={error} />
+        <Live>{notice ? <p class="notice">{notice}</p> : null}</Live>
+        <div class="actions">
+          <button type="submit">Trust by certificate</button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+/** An authorization server (hybrid): ACS metadata or OpenID Connect discovery, fetched under the same rules. */
+function NewOAuthServer(props: { onDone: () => void }) {
+  const [identity, setIdentity] = useState('');
+  const [url, setUrl] = useState('');
+  const [type, setType] = useState('');
+  const [realm, setRealm] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  return (
+    <Card title="New OAuth server">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(null);
+          setNotice('');
+          call('oauthServers.create', {
+            identity,
+            metadataUrl: url,
+            ...(type ? { type } : {}),
+            ...(realm ? { realm } : {}),
+          }).then(() => {
+            setNotice(`${identity} is registered.`);
+            props.onDone();
+          }, setError);
+        }}
+      >
+        <Field label="Name (identity)" name="os-identity" value={identity} onInput={setIdentity} required />
+        <Field
+          label="Metadata URL"
+          name="os-url"
+          type="url"
+          value={url}
+          onInput={setUrl}
+          required
+          hint="ACS: …/metadata/json/1; OpenID Connect: …/.well-known/openid-configuration"
+        />
+        <Select
+          label="Type"
+          name="os-type"
+          value={type}
+          options={[
+            ['', 'From the URL'],
+            ['acs', 'ACS'],
+            ['oauth2', 'OAuth 2.0 / OpenID Connect'],
+          ]}
+          onChange={setType}
+        />
+        <Field label="Realm (tenant id, optional)" name="os-realm" value={realm} onInput={setRealm} />
+        <ErrorBox error={error} />
+        <Live>{notice ? <p class="notice">{notice}</p> : null}</Live>
+        <div class="actions">
+          <button type="submit">Register the OAuth server</button>
         </div>
       </form>
     </Card>
