@@ -13,7 +13,6 @@
  * The switch itself needs no action: every reader resolves the staged roll against its own clock.
  */
 import {
-  alertThreshold,
   certificateError,
   CERTIFICATE_USAGES,
   checkRenewalTimes,
@@ -39,8 +38,6 @@ import type {
   CertificateDates,
   CertificateRecord,
   CertificateUsage,
-  NextActionKind,
-  RenewalDecision,
   RenewalPolicy,
   RenewalState,
   Warning,
@@ -51,84 +48,35 @@ import type { ServiceDeps } from '../service-deps.ts';
 import { RenewalDocuments } from './renewal-documents.ts';
 import { renewalFailpoint } from './renewal-failpoint.ts';
 import { requestSuccessor } from './renewal-successor.ts';
+import { RenewalAlerts } from './renewal-alerts.ts';
+import { policyView } from './renewal-views.ts';
+import type {
+  PartnerExpiry,
+  RenewalOutcome,
+  RenewalPolicyInput,
+  RenewalPolicyView,
+  RenewalStatus,
+} from './renewal-views.ts';
 
-/** `certificate policy set`. */
-export interface RenewalPolicyInput {
-  readonly usage: string;
-  readonly renewBeforeSeconds?: number | undefined;
-  readonly rollLeadSeconds?: number | undefined;
-  /** `internal`, `manual`, an https:// enrollment URL or `acme:<https directory URL>`. */
-  readonly ca: string;
-  readonly template?: string | undefined;
-  readonly caAccount?: string | undefined;
-  readonly caPassword?: string | undefined;
-  readonly acmeEmail?: string | undefined;
-}
-
-/** A policy as shown (the enrollment password never is, only whether one is stored). */
-export interface RenewalPolicyView {
-  readonly usage: CertificateUsage;
-  readonly ca: string;
-  readonly renewBeforeSeconds: number;
-  readonly rollLeadSeconds: number;
-  readonly template: string | null;
-  readonly caAccount: string | null;
-  readonly hasCaPassword: boolean;
-  readonly acmeEmail: string | null;
-  readonly updatedAt: string;
-}
-
-/** Renewal status of one assignment. */
-export interface RenewalStatus {
-  readonly usage: CertificateUsage;
-  readonly identity: string;
-  readonly thumbprint: string | null;
-  readonly notAfter: string | null;
-  readonly daysToExpiry: number | null;
-  readonly stagedThumbprint: string | null;
-  readonly stagedEffectiveDate: string | null;
-  readonly previousThumbprint: string | null;
-  readonly previousNotAfter: string | null;
-  /** The policy's source, or null without a policy. */
-  readonly renewalSource: string | null;
-  /** When the renewal window opens. */
-  readonly renewAt: string | null;
-  readonly nextAction: NextActionKind;
-  readonly nextActionDate: string | null;
-  readonly failures: number;
-  readonly lastError: RenewalState['lastError'];
-  readonly lastStaged: RenewalState['lastStaged'];
-}
-
-/** A partner whose newest published certificate expires soon. */
-export interface PartnerExpiry {
-  readonly partner: string;
-  readonly thumbprint: string;
-  readonly notAfter: string;
-  readonly daysToExpiry: number;
-}
-
-/** What one pass did for one assignment. */
-export interface RenewalOutcome {
-  readonly usage: CertificateUsage;
-  readonly identity: string;
-  readonly result: 'staged' | 'retired-previous' | 'failed' | 'skipped' | 'warned-manual';
-  readonly thumbprint?: string;
-  readonly effectiveDate?: string;
-  readonly error?: { readonly code: string; readonly message: string };
-}
+export type {
+  PartnerExpiry,
+  RenewalOutcome,
+  RenewalPolicyInput,
+  RenewalPolicyView,
+  RenewalStatus,
+} from './renewal-views.ts';
 
 const DAY_MS = 86_400_000;
 
 export class RenewalService {
   protected readonly deps: ServiceDeps;
   readonly #documents: RenewalDocuments;
-  /** The alert threshold last logged per certificate (one line per threshold crossed, docs/renewal.md "Alerts"). */
-  readonly #logged = new Map<string, number>();
+  readonly #alerts: RenewalAlerts;
 
   constructor(deps: ServiceDeps) {
     this.deps = deps;
     this.#documents = new RenewalDocuments(deps.store);
+    this.#alerts = new RenewalAlerts(deps.logger, deps.clock);
   }
 
   /** `certificate policy set`: stores the policy of a usage (replacing any). */
@@ -266,7 +214,7 @@ export class RenewalService {
   async runOnce(): Promise<RenewalOutcome[]> {
     const policies = new Map((await this.#documents.policies()).map((d) => [d.key, d.body]));
     const outcomes: RenewalOutcome[] = [];
-    this.#logPartnerExpiries(await this.partnerExpiries().catch(() => []));
+    this.#alerts.partners(await this.partnerExpiries().catch(() => []));
     if (policies.size === 0) return outcomes;
     const tokenValiditySeconds = await this.#tokenValiditySeconds();
     for (const doc of await this.#assignments()) {
@@ -304,7 +252,7 @@ export class RenewalService {
       node: this.deps.nodeName,
       now,
     });
-    this.#alert(a, current, decision, policy);
+    this.#alerts.certificate(a, current, decision, policy);
     const base = { usage: policy.usage, identity: a.identity };
     switch (decision.action.kind) {
       case 'wait':
@@ -515,56 +463,6 @@ export class RenewalService {
     return { ...base, result: 'failed', error: summary };
   }
 
-  /** One log line per alert threshold crossed while no successor is staged (docs/renewal.md "Alerts"). */
-  #alert(
-    a: CertificateAssignment,
-    current: CertificateDates | null,
-    decision: RenewalDecision,
-    policy: RenewalPolicy,
-  ): void {
-    if (!current || a.staged) return;
-    const days = (current.notAfter.getTime() - this.deps.clock.now().getTime()) / DAY_MS;
-    const threshold = alertThreshold(days);
-    const memo = `${a.identity}/${a.usage}/${current.thumbprint}`;
-    if (threshold === null || this.#logged.get(memo) === threshold) return;
-    this.#logged.set(memo, threshold);
-    const fields = {
-      event: 'certificate_expiry_alert',
-      code:
-        policy.source.kind === 'manual' ? 'WARN_CERTIFICATE_RENEWAL_MANUAL' : 'WARN_CERTIFICATE_EXPIRES_SOON',
-      usage: a.usage,
-      identity: a.identity,
-      thumbprint: current.thumbprint,
-      notAfter: current.notAfter.toISOString(),
-      thresholdDays: threshold,
-      daysToExpiry: Math.floor(days),
-      nextAction: decision.next.kind,
-    };
-    const message = `the ${a.usage} certificate expires within ${threshold} day(s) and no successor is staged`;
-    if (threshold <= 7) this.deps.logger.error(fields, message);
-    else this.deps.logger.warn(fields, message);
-  }
-
-  #logPartnerExpiries(expiries: readonly PartnerExpiry[]): void {
-    for (const e of expiries) {
-      const threshold = alertThreshold(e.daysToExpiry);
-      const memo = `partner/${e.partner}/${e.thumbprint}`;
-      if (threshold === null || this.#logged.get(memo) === threshold) continue;
-      this.#logged.set(memo, threshold);
-      this.deps.logger.warn(
-        {
-          event: 'partner_certificate_expiry_alert',
-          code: 'WARN_PARTNER_CERTIFICATE_EXPIRES_SOON',
-          partner: e.partner,
-          thumbprint: e.thumbprint,
-          notAfter: e.notAfter,
-          thresholdDays: threshold,
-        },
-        `every signing certificate partner ${e.partner} publishes expires within ${threshold} day(s)`,
-      );
-    }
-  }
-
   async #assignments(): Promise<StoredDocument<CertificateAssignment>[]> {
     const usages = new Set<string>(CERTIFICATE_USAGES);
     return (await this.#documents.assignments()).filter((d) => usages.has(d.body.usage));
@@ -594,20 +492,6 @@ export class RenewalService {
 function datesOf(record: CertificateRecord): CertificateDates {
   const info = describeCertificate(Buffer.from(record.certificate, 'base64'));
   return { thumbprint: record.thumbprint, notBefore: info.notBefore, notAfter: info.notAfter };
-}
-
-function policyView(p: RenewalPolicy): RenewalPolicyView {
-  return {
-    usage: p.usage,
-    ca: renewalSourceText(p.source),
-    renewBeforeSeconds: p.renewBeforeSeconds,
-    rollLeadSeconds: p.rollLeadSeconds,
-    template: p.template ?? null,
-    caAccount: p.caAccount ?? null,
-    hasCaPassword: p.caPassword !== undefined,
-    acmeEmail: p.acmeEmail ?? null,
-    updatedAt: p.updatedAt,
-  };
 }
 
 function errorSummary(err: unknown): { code: string; message: string } {
