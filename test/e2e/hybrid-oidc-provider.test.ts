@@ -105,7 +105,6 @@ describe('hybrid against node-oidc-provider (private_key_jwt, RS256)', { timeout
         keys: [
           {
             ...signing.privateKey.export({ format: 'jwk' }),
-            kid: signing.x5t,
             use: 'sig',
             alg: 'RS256',
             x5c: [signing.der.toString('base64')],

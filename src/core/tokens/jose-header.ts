@@ -51,7 +51,7 @@ function readHeader(header: JsonObject, what: string): S2sHeader {
   if (typeof alg !== 'string' || alg.length === 0 || alg.length > 16)
     throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header has no usable "alg"`);
   const x5t = thumbprintMember(header, 'x5t', what);
-  const kid = thumbprintMember(header, 'kid', what);
+  const kid = kidMember(header, what);
   if (x5t !== null && kid !== null && x5t !== kid)
     throw tokenError(
       'ERR_TOKEN_HEADER_INVALID',
@@ -62,8 +62,25 @@ function readHeader(header: JsonObject, what: string): S2sHeader {
 
 const SHA1_B64URL = /^[A-Za-z0-9_-]{26}[AEIMQUYcgkosw048]$/;
 
+/** Longest opaque `kid` read (RFC 7515 §4.1.4 leaves its form to the issuer). */
+const MAX_OPAQUE_KID = 128;
+
+/**
+ * `kid`: a SHA-1 thumbprint (what ACS, Entra and s2s send, equal to `x5t`) selects the certificate; any
+ * other short visible-ASCII value is an opaque key id that selects nothing (OpenID Connect servers such as
+ * Keycloak name keys so; docs/hybrid.md "Keys"): every key of the party `iss` names is then tried.
+ */
+function kidMember(header: JsonObject, what: string): string | null {
+  const value = header['kid'];
+  if (value === undefined) return null;
+  if (typeof value === 'string' && SHA1_B64URL.test(value)) return value;
+  if (typeof value === 'string' && value.length <= MAX_OPAQUE_KID && /^[\x21-\x7e]+$/.test(value))
+    return null;
+  throw tokenError('ERR_TOKEN_HEADER_INVALID', `the ${what} header "kid" is not a key id`);
+}
+
 /** A SHA-1 thumbprint member: canonical base64url of exactly 20 bytes. */
-function thumbprintMember(header: JsonObject, name: 'x5t' | 'kid', what: string): string | null {
+function thumbprintMember(header: JsonObject, name: 'x5t', what: string): string | null {
   const value = header[name];
   if (value === undefined) return null;
   // 27 canonical base64url characters = 20 bytes (the last character carries 2 unused zero bits).

@@ -149,7 +149,7 @@ function outer(actor: string, over: Record<string, unknown> = {}): string {
 }
 
 /** An RFC 9068 access token from an oauth2 server (oidc-provider's shape: at+jwt, iat, no nbf, client_id). */
-function oidcActor(over: Record<string, unknown> = {}): string {
+function oidcActor(over: Record<string, unknown> = {}, kid: string = oidcKey.x5t): string {
   const payload = {
     jti: 'x1',
     sub: 'fabrikam-app',
@@ -160,7 +160,7 @@ function oidcActor(over: Record<string, unknown> = {}): string {
     aud: `https://${HOST}`,
     ...over,
   };
-  const input = `${b64({ typ: 'at+jwt', alg: 'RS256', kid: oidcKey.x5t })}.${b64(payload)}`;
+  const input = `${b64({ typ: 'at+jwt', alg: 'RS256', kid })}.${b64(payload)}`;
   return `${input}.${signRs256(input, oidcKey.privateKey).toString('base64url')}`;
 }
 
@@ -314,6 +314,16 @@ describe('tokens issued by an OAuth server', () => {
       ),
       'ERR_TOKEN_EXPIRED',
       3001,
+    );
+  });
+
+  test('an opaque kid (not a thumbprint, as Keycloak names keys) tries the server keys; a malformed kid is refused', () => {
+    const r = validateAuthorization(`Bearer ${oidcActor({}, 'Xk3-rsa-2026')}`, URL_, context());
+    assert.ok(r.outcome.ok, JSON.stringify(r.steps.at(-1)));
+    refused(
+      validateAuthorization(`Bearer ${oidcActor({}, 'bad kid')}`, URL_, context()),
+      'ERR_TOKEN_HEADER_INVALID',
+      2104,
     );
   });
 
