@@ -51,6 +51,8 @@ export interface Deployment {
   readonly services: Services;
   /** Runs an administration operation as a given actor (the administration API; docs/admin.md). */
   readonly gateway: AdminGateway;
+  /** Who this deployment's own calls are audited as (the local CLI: the OS user). */
+  readonly actor: AuditActor;
   /** Said while opening, for the command to show (e.g. WARN_READ_FROM_REPLICA). */
   readonly warnings?: readonly Warning[];
   /** Server nodes: the outcome of the last write (readiness, docs/server.md); absent for one-shot commands. */
@@ -219,6 +221,7 @@ export function buildDeployment(
     clock: deps.clock,
     services: auditedServices(services, gateway, () => actor),
     gateway,
+    actor,
     close: async () => {
       await metadataFetcher.close();
       await store.close();

@@ -1,6 +1,6 @@
 /** What a CLI command gets: injected IO, a printer, and a lazily opened deployment. */
 import type { Command } from 'commander';
-import type { Clock, Warning } from '../../core/index.ts';
+import type { AuditActor, Clock, Warning } from '../../core/index.ts';
 import type { NodeConfig, NodeConfigFlags } from '../../config/node-config.ts';
 import type { DocumentStore } from '../../store/document-store.ts';
 import type { Services } from '../../services/index.ts';
@@ -13,6 +13,8 @@ export interface CliDeployment {
   readonly store: DocumentStore;
   readonly clock: Clock;
   readonly services: Services;
+  /** Who the audit log records for this deployment's changes (absent in remote mode: the server records the token). */
+  readonly actor?: AuditActor;
   /** Said while opening (e.g. WARN_READ_FROM_REPLICA: PostgreSQL is down, reads come from the local replica). */
   readonly warnings?: readonly Warning[];
   close(): Promise<void>;

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { SecretBox } from '../../../../core/shared/secret-box.ts';
 import { backupError } from '../../../../core/backup/backup-errors.ts';
+import { S2sError } from '../../../../core/index.ts';
 import { loadMasterKey } from '../../../../config/master-key.ts';
 import {
   createBackup,
@@ -59,6 +60,7 @@ export function registerBackupCommands(program: Command, env: CliEnvironment): v
           const d = await deployment();
           const file = await createBackup(d.store, secretBox(d), d.clock);
           writeNewFile(opts.output, `${JSON.stringify(file, null, 2)}\n`);
+          await auditBackup(d, 'backup.create', 'backup create', { output: opts.output }, 'success');
           const { sealed: _sealed, ...header } = file;
           printer.result({ ...header, path: opts.output }, () =>
             formatList({
@@ -91,10 +93,15 @@ export function registerBackupCommands(program: Command, env: CliEnvironment): v
           }
           const file = parseBackup(text);
           const d = await deployment();
+          const args = { input: opts.input, force: opts.force === true, backupCreatedAt: file.createdAt };
           const result = await restoreBackup(d.store, secretBox(d), file, {
             force: opts.force === true,
             actor: 'cli:backup-restore',
+          }).catch(async (err: unknown) => {
+            await auditBackup(d, 'backup.restore', 'backup restore', args, 'failed', err);
+            throw err;
           });
+          await auditBackup(d, 'backup.restore', 'backup restore', { ...args, ...result }, 'success');
           printer.result({ ...result, path: opts.input }, () =>
             formatList({
               Restored: `${result.restored} documents from the backup of ${result.backupCreatedAt}`,
@@ -107,4 +114,29 @@ export function registerBackupCommands(program: Command, env: CliEnvironment): v
     's2s backup restore --input /backup/s2s-2026-12-01.json',
     's2s backup restore --input /backup/s2s-2026-12-01.json --force   # over an existing configuration',
   );
+}
+
+/**
+ * Backups work on the store below the services, so they are audited here (docs/admin.md "Audit log"): what
+ * was written or restored and how many documents, not every document's before and after.
+ */
+async function auditBackup(
+  d: CliDeployment,
+  operation: string,
+  command: string,
+  args: Record<string, unknown>,
+  outcome: 'success' | 'failed',
+  err?: unknown,
+): Promise<void> {
+  if (!d.actor) return;
+  await d.services.audit
+    .append({
+      actor: d.actor,
+      operation,
+      command,
+      args,
+      outcome,
+      ...(err instanceof S2sError ? { error: { code: err.code, message: err.message } } : {}),
+    })
+    .catch(() => undefined);
 }
