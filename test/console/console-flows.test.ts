@@ -413,6 +413,20 @@ describe('a read-only administrator', () => {
       await openPage(page, 'Connectivity test', 'Connectivity test');
       assert.equal(await page.getByRole('button', { name: 'Run the test' }).count(), 0);
       await step(page, '10-read-only-partners');
+      // The console's own API resources check the role too: the dashboard is for every role, the streamed
+      // connectivity test is refused (403, audited) before any step runs.
+      const session = (await (await page.request.get(`${baseA}/admin/api/v1/session`)).json()) as {
+        csrfToken: string;
+      };
+      const refused = await page.request.post(`${baseA}/admin/api/v1/connectivity-test`, {
+        data: { sipUri: 'sip:demo@contoso.com', partner: 'self' },
+        headers: { 'x-csrf-token': session.csrfToken },
+      });
+      assert.equal(refused.status(), 403);
+      assert.equal(((await refused.json()) as { code: string }).code, 'ERR_ADMIN_FORBIDDEN');
+      const dashboard = await page.request.get(`${baseA}/admin/api/v1/dashboard`);
+      assert.equal(dashboard.status(), 200);
+      assert.doesNotMatch(await dashboard.text(), /PRIVATE KEY|passwordHash|secretHash|"password"/);
     } finally {
       await context.close();
     }

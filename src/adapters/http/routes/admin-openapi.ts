@@ -118,6 +118,29 @@ function build(): object {
         responses: { '200': { description: 'Operations.' }, '401': REFUSALS['401'] },
       },
     },
+    // The web console's two resources (docs/console.md "API resources").
+    [`${PREFIX}/dashboard`]: {
+      get: {
+        operationId: 'console.dashboard',
+        summary:
+          'The dashboard in one call: realm, health, pool nodes, certificates by usage and state, partners and OAuth servers with freshness, refusals by code',
+        description: 'Any role. Names, dates, states and codes only.',
+        responses: { '200': { description: 'The dashboard.' }, '401': REFUSALS['401'] },
+      },
+    },
+    [`${PREFIX}/connectivity-test`]: {
+      post: {
+        operationId: 'console.connectivityTest',
+        summary: 'storage.testConnectivity with its steps streamed as NDJSON',
+        description:
+          'Roles: full, partner. Body {"sipUri", "partner"?, "folder"?}; the test item is deleted. Answers application/x-ndjson: {"event"} per step start and end, then {"report"} or {"error"}. Audited as storage.testConnectivity.',
+        'x-s2s-roles': ['full', 'partner'],
+        responses: {
+          '200': { description: 'The step stream.', content: { 'application/x-ndjson': {} } },
+          ...REFUSALS,
+        },
+      },
+    },
   };
   for (const op of ADMIN_OPERATIONS) {
     paths[`${PREFIX}/operations/${op.id}`] = {
