@@ -107,7 +107,6 @@ describe('hybrid against node-oidc-provider (private_key_jwt, RS256)', { timeout
             ...signing.privateKey.export({ format: 'jwk' }),
             use: 'sig',
             alg: 'RS256',
-            x5c: [signing.der.toString('base64')],
           },
         ],
       },
@@ -211,6 +210,9 @@ describe('hybrid against node-oidc-provider (private_key_jwt, RS256)', { timeout
     assert.equal(server?.['issuer'], issuer);
     assert.equal(server?.['tokenEndpoint'], `${issuer}/token`);
     assert.deepEqual(server?.['partners'], ['skype']);
+    // The provider's default JWKS: a bare RSA key (no x5c) with its own kid.
+    const [key] = server?.['keys'] as Array<{ spki?: string; kid?: string; certificate: string }>;
+    assert.ok(key?.spki && key.kid && key.certificate === '', JSON.stringify(key));
     const p = await skype.cli(['partner', 'get', '--identity', 'exchange']);
     assert.match(p.out, /UseOAuthServer\s*:\s*contoso\.idp/);
   });

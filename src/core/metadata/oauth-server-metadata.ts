@@ -4,10 +4,20 @@
  * `DelegationIssuance1.0`, `DelegationManagement1.0`) and, at the tenant-less URL, no `issuer` — and an
  * OpenID Connect discovery document (`issuer`, `token_endpoint`, `jwks_uri`).
  */
+import { createHash, createPublicKey } from 'node:crypto';
 import { ACS_PRINCIPAL_ID } from '../partners/oauth-server.ts';
+import type { OAuthServerKey } from '../partners/oauth-server.ts';
+import { partnerError } from '../partners/partner-errors.ts';
 import { parseSafeJson } from './safe-json.ts';
 import { isJsonObject, member, sameToken, stringMember } from './json-members.ts';
-import { endpointsOf, invalid, signingCertificates } from './partner-metadata.ts';
+import {
+  certificateAt,
+  checkKeyCount,
+  endpointsOf,
+  invalid,
+  signingCertificates,
+} from './partner-metadata.ts';
+import { MIN_PARTNER_RSA_BITS } from './metadata-certificate.ts';
 import type { ReadCertificate } from './metadata-certificate.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -83,4 +93,58 @@ export function parseOAuthDiscovery(text: string, source: string): ParsedOAuthDi
     jwksUri,
     realm: GUID.test(first) ? first.toLowerCase() : null,
   };
+}
+
+/**
+ * An OAuth server's JWKS (RFC 7517): every RSA key with `use:"sig"` (or no `use`) — through `x5c[0]` when it
+ * carries a certificate, else as a bare key from `n` and `e` (node-oidc-provider publishes no `x5c` by
+ * default). Bare keys must be RSA of at least 2048 bits; 0 or more than 10 keys refuse the document.
+ */
+export function parseOAuthJwks(
+  text: string,
+  source: string,
+): { keys: OAuthServerKey[]; certificates: ReadCertificate[] } {
+  const doc = parseSafeJson(text, source);
+  const list = isJsonObject(doc) ? member(doc, 'keys') : undefined;
+  if (!Array.isArray(list)) throw invalid(source, 'the JWKS has no "keys" array');
+  const keys = new Map<string, OAuthServerKey>();
+  const certificates: ReadCertificate[] = [];
+  for (const [index, key] of list.entries()) {
+    if (!isJsonObject(key)) continue;
+    const use = member(key, 'use');
+    if (use !== undefined && !sameToken(use, 'sig')) continue;
+    const kidValue = key['kid'];
+    const kid =
+      typeof kidValue === 'string' && kidValue.length > 0 && kidValue.length <= 128 ? kidValue : undefined;
+    const x5c = member(key, 'x5c');
+    if (Array.isArray(x5c) && typeof x5c[0] === 'string') {
+      const cert = certificateAt(x5c[0], index, source);
+      certificates.push(cert);
+      keys.set(cert.thumbprint, { thumbprint: cert.thumbprint, certificate: cert.certificate, kid });
+      continue;
+    }
+    if (key['kty'] !== 'RSA' || typeof key['n'] !== 'string' || typeof key['e'] !== 'string') continue;
+    let spki: Buffer;
+    let bits: number;
+    try {
+      const publicKey = createPublicKey({ key: { kty: 'RSA', n: key['n'], e: key['e'] }, format: 'jwk' });
+      spki = publicKey.export({ format: 'der', type: 'spki' });
+      bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+    } catch {
+      throw partnerError(
+        'ERR_METADATA_INVALID_CERTIFICATE',
+        `key ${index} of the JWKS from ${source} is not a usable RSA key`,
+        { source, index },
+      );
+    }
+    if (bits < MIN_PARTNER_RSA_BITS)
+      throw partnerError(
+        'ERR_METADATA_WEAK_KEY',
+        `key ${index} of the JWKS from ${source} has a ${bits}-bit RSA key (at least ${MIN_PARTNER_RSA_BITS} bits)`,
+        { source, index, keyBits: bits },
+      );
+    const thumbprint = createHash('sha1').update(spki).digest('hex').toUpperCase();
+    keys.set(thumbprint, { thumbprint, certificate: '', kid, spki: spki.toString('base64') });
+  }
+  return { keys: checkKeyCount([...keys.values()], source), certificates };
 }

@@ -15,6 +15,16 @@ export const OAUTH_SERVER_TYPES: readonly OAuthServerType[] = ['acs', 'oauth2'];
 /** The principal id of ACS, "Microsoft STS" (docs/protocol.md §3). */
 export const ACS_PRINCIPAL_ID = '00000001-0000-0000-c000-000000000000';
 
+/**
+ * A signing key of an OAuth server: a certificate (ACS `keyValue`, JWKS `x5c[0]`), or a bare RSA key of its
+ * JWKS (`n`, `e`; `spki` holds its SubjectPublicKeyInfo DER and `certificate` is empty). `thumbprint` is
+ * the SHA-1 of the certificate, or of the SPKI for a bare key; `kid` is the JWKS key id when there is one.
+ */
+export interface OAuthServerKey extends PartnerKey {
+  readonly kid?: string | undefined;
+  readonly spki?: string | undefined;
+}
+
 export interface OAuthServer {
   /** Administrator-chosen name, e.g. `microsoft.sts` (stored lower case). */
   readonly identity: string;
@@ -31,7 +41,7 @@ export interface OAuthServer {
   readonly tokenEndpoint: string;
   readonly allowInsecureHttp: boolean;
   readonly metadataRedirects: MetadataRedirectPolicy;
-  readonly keys: readonly PartnerKey[];
+  readonly keys: readonly OAuthServerKey[];
   readonly refresh: MetadataRefreshState;
 }
 

@@ -15,7 +15,14 @@ const serverSchema = z.object({
   tokenEndpoint: z.string(),
   allowInsecureHttp: z.boolean(),
   metadataRedirects: z.enum(['same-origin', 'public', 'any']),
-  keys: z.array(z.object({ thumbprint: z.string(), certificate: z.string() })),
+  keys: z.array(
+    z.object({
+      thumbprint: z.string(),
+      certificate: z.string(),
+      kid: z.string().optional(),
+      spki: z.string().optional(),
+    }),
+  ),
   refresh: z.object({
     lastSuccessAt: z.string().nullable(),
     lastAttemptAt: z.string().nullable(),

@@ -5,12 +5,11 @@
 import {
   expiredKeyWarnings,
   parseAcsMetadata,
-  parseJwks,
   parseOAuthDiscovery,
+  parseOAuthJwks,
 } from '../../core/metadata/index.ts';
-import type { ReadCertificate } from '../../core/metadata/index.ts';
 import { ACS_PRINCIPAL_ID } from '../../core/index.ts';
-import type { OAuthServerType, Warning } from '../../core/index.ts';
+import type { OAuthServerKey, OAuthServerType, Warning } from '../../core/index.ts';
 import type { DocumentFetcher, FetchPolicy } from '../partners/document-fetcher.ts';
 
 /** What an OAuth server's metadata tells us. */
@@ -20,7 +19,7 @@ export interface LoadedOAuthServer {
   /** The tenant the document names, or null. */
   readonly realm: string | null;
   readonly tokenEndpoint: string | null;
-  readonly keys: readonly ReadCertificate[];
+  readonly keys: readonly OAuthServerKey[];
   readonly warnings: readonly Warning[];
 }
 
@@ -45,20 +44,20 @@ export async function loadOAuthServerMetadata(
       issuer: acs.serviceName || ACS_PRINCIPAL_ID,
       realm: acs.realm,
       tokenEndpoint,
-      keys: acs.keys,
+      keys: acs.keys.map((k) => ({ thumbprint: k.thumbprint, certificate: k.certificate })),
       warnings: expiredKeyWarnings(acs.keys, url, now),
     };
   }
   const discovery = parseOAuthDiscovery(fetched.text, url);
   const jwksUrl = new URL(discovery.jwksUri, fetched.url).href;
   const jwks = await fetcher.fetch(jwksUrl, policy);
-  const keys = parseJwks(jwks.text, jwksUrl);
+  const { keys, certificates } = parseOAuthJwks(jwks.text, jwksUrl);
   return {
     issuer: discovery.issuer,
     realm: discovery.realm,
     tokenEndpoint:
       discovery.tokenEndpoint === null ? null : new URL(discovery.tokenEndpoint, fetched.url).href,
     keys,
-    warnings: expiredKeyWarnings(keys, jwksUrl, now),
+    warnings: expiredKeyWarnings(certificates, jwksUrl, now),
   };
 }

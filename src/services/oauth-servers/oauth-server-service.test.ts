@@ -141,6 +141,25 @@ describe('OAuth server service', () => {
     });
   });
 
+  test('a JWKS key without x5c is read as a bare RSA key (node-oidc-provider by default); a weak one is refused', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const strong = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+    web.pages.set('https://idp.fabrikam.com/jwks', () =>
+      JSON.stringify({ keys: [{ ...strong, use: 'sig', alg: 'RS256', kid: 'k-2026' }] }),
+    );
+    const { server: view } = await servers.create({ identity: 'fabrikam.idp', metadataUrl: OIDC_URL });
+    const [key] = view.server.keys;
+    assert.equal(key?.kid, 'k-2026');
+    assert.equal(key?.certificate, '');
+    assert.match(key?.spki ?? '', /^MII/);
+    assert.match(key?.thumbprint ?? '', /^[0-9A-F]{40}$/);
+    web.pages.set('https://idp.fabrikam.com/jwks', () => JSON.stringify({ keys: [{ ...weak, kid: 'w' }] }));
+    await assert.rejects(servers.create({ identity: 'weak.idp', metadataUrl: OIDC_URL }), {
+      code: 'ERR_METADATA_WEAK_KEY',
+    });
+  });
+
   test('refresh keeps the last good keys when the server is unreachable, and takes new ones when it answers', async () => {
     await servers.create({ identity: 'microsoft.sts', metadataUrl: ACS_URL, realm: TENANT });
     web.pages.delete(ACS_URL);

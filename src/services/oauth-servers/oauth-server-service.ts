@@ -205,7 +205,9 @@ export class OAuthServerService {
         const record = await readOAuthServer(this.#deps.store, identity);
         return (
           x5t !== null &&
-          (record?.server.keys.some((k) => Buffer.from(k.thumbprint, 'hex').toString('base64url') === x5t) ??
+          (record?.server.keys.some(
+            (k) => k.kid === x5t || Buffer.from(k.thumbprint, 'hex').toString('base64url') === x5t,
+          ) ??
             false)
         );
       })
@@ -416,7 +418,12 @@ function tokenEndpointOf(loaded: LoadedOAuthServer, url: string): string {
 }
 
 function keysOf(loaded: LoadedOAuthServer) {
-  return loaded.keys.map((k) => ({ thumbprint: k.thumbprint, certificate: k.certificate }));
+  return loaded.keys.map((k) => ({
+    thumbprint: k.thumbprint,
+    certificate: k.certificate,
+    ...(k.kid === undefined ? {} : { kid: k.kid }),
+    ...(k.spki === undefined ? {} : { spki: k.spki }),
+  }));
 }
 
 function parseType(value: string): OAuthServerType {

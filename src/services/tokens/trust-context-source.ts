@@ -4,13 +4,13 @@
  * certificate rolled...) or a staged certificate's effective date passes; partner certificates are
  * parsed into KeyObjects once per thumbprint.
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_TOKEN_LIMITS } from '../../core/tokens/index.ts';
 import type { TrustContext, TrustedKey, TrustedPartner } from '../../core/tokens/index.ts';
 import type {
   PartnerApplication,
-  PartnerKey,
+  OAuthServerKey,
   SigningMaterial,
   SigningMaterialEntry,
 } from '../../core/index.ts';
@@ -94,9 +94,24 @@ export class TrustContextSource {
     return { application, keys: this.#keys(application.keys, 'partner') };
   }
 
-  #keys(registered: readonly PartnerKey[], role: 'partner' | 'oauth-server'): TrustedKey[] {
+  #keys(registered: readonly OAuthServerKey[], role: 'partner' | 'oauth-server'): TrustedKey[] {
     const keys: TrustedKey[] = [];
     for (const k of registered) {
+      if (k.spki !== undefined) {
+        // A bare JWKS key of an OAuth server (docs/hybrid.md "Keys"): selected by a thumbprint-shaped kid, else tried.
+        const publicKey = this.#bareKey(k.thumbprint, k.spki);
+        if (publicKey)
+          keys.push({
+            thumbprint: k.thumbprint.toUpperCase(),
+            x5t:
+              k.kid !== undefined && SHA1_B64URL.test(k.kid)
+                ? k.kid
+                : Buffer.from(k.thumbprint, 'hex').toString('base64url'),
+            publicKey,
+            role,
+          });
+        continue;
+      }
       const publicKey = this.#partnerKey(k.thumbprint, k.certificate);
       if (!publicKey) continue;
       keys.push({
@@ -107,6 +122,23 @@ export class TrustContextSource {
       });
     }
     return keys;
+  }
+
+  /** Parses a bare SPKI key once per thumbprint; one whose SHA-1 is not its thumbprint is skipped. */
+  #bareKey(thumbprint: string, spkiBase64: string): KeyObject | null {
+    const id = `spki:${thumbprint.toUpperCase()}`;
+    if (!this.#partnerKeys.has(id)) {
+      let key: KeyObject | null = null;
+      try {
+        const der = Buffer.from(spkiBase64, 'base64');
+        if (createHash('sha1').update(der).digest('hex').toUpperCase() === thumbprint.toUpperCase())
+          key = createPublicKey({ key: der, format: 'der', type: 'spki' });
+      } catch {
+        key = null;
+      }
+      this.#partnerKeys.set(id, key);
+    }
+    return this.#partnerKeys.get(id) ?? null;
   }
 
   /** Parses a partner certificate once per thumbprint; an unreadable one is skipped (never trusted). */
@@ -126,6 +158,8 @@ export class TrustContextSource {
     return this.#partnerKeys.get(id) ?? null;
   }
 }
+
+const SHA1_B64URL = /^[A-Za-z0-9_-]{26}[AEIMQUYcgkosw048]$/;
 
 function ownKeys(material: SigningMaterial): TrustedKey[] {
   const keys: TrustedKey[] = [];
