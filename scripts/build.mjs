@@ -4,7 +4,7 @@
 // script), by `npm run build` and by the test runner before the tests.
 //
 // Output: dist/<build id>/cli.js (the CLI and the server, split into chunks so that a command loads only
-// what it uses), dist/<build id>/certificate-file-worker.cjs (the certificate reader's worker, one
+// what it uses; most npm packages bundled in), meta.json (esbuild's metafile), certificate-file-worker.cjs (the certificate reader's worker, one
 // script) and dist/current.json naming the build and the time its sources were read. A build is written
 // into its own directory and published by renaming current.json over the old one, so a process that is
 // loading an older build (or a second build running at the same time) never sees a half-written one.
@@ -15,6 +15,22 @@ const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
 /** Builds kept besides the current one (a running process may still import chunks of a previous one). */
 const KEEP_PREVIOUS = 2;
+/**
+ * npm packages left to node_modules; the others are bundled (one file to read and compile instead of
+ * hundreds: module resolution and loading were most of the server's start-up). Left out: native
+ * addons, packages that start worker threads or load files by path, and the toolchain.
+ */
+const EXTERNAL = [
+  'better-sqlite3',
+  'pg',
+  'pg-native',
+  'pino',
+  'thread-stream',
+  'sonic-boom',
+  'esbuild',
+  'tsx',
+  'node-forge',
+];
 
 export async function build({ quiet = false } = {}) {
   if (!existsSync(join(root, 'src', 'main', 'cli.ts'))) {
@@ -33,20 +49,27 @@ export async function build({ quiet = false } = {}) {
     bundle: true,
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    external: EXTERNAL,
     logLevel: 'warning',
     sourcemap: 'linked',
     absWorkingDir: root,
   };
   try {
-    await esbuild({
+    const { metafile } = await esbuild({
       ...common,
+      metafile: true,
       entryPoints: { cli: 'src/main/cli.ts' },
       outdir: out,
       format: 'esm',
       splitting: true,
       chunkNames: 'chunk-[hash]',
+      // Bundled CommonJS packages call require() for node: built-ins and the external packages.
+      banner: {
+        js: "import { createRequire as __s2sCreateRequire } from 'node:module';\nconst require = __s2sCreateRequire(import.meta.url);",
+      },
     });
+    // Which sources and packages each output holds, and what it imports (test/cli/compiled-build.test.ts).
+    writeFileSync(join(out, 'meta.json'), JSON.stringify(metafile));
     await esbuild({
       ...common,
       entryPoints: { 'certificate-file-worker': 'src/services/certificates/certificate-file-worker.ts' },
