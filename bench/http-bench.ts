@@ -19,6 +19,7 @@ import { median, startProcess, stopProcess } from './measure.ts';
 import type { StartedProcess } from './measure.ts';
 import { peakRssBytes, processTree, treeCpu } from './proc-cpu.ts';
 import { freePort } from './ports.ts';
+import { compiled } from './compile.ts';
 
 /** Durations and sizes, each declared once with its unit. */
 export const HTTP = { rounds: 4, seconds: 3, warmupSeconds: 1, connections: [32, 50] } as const;
@@ -104,8 +105,12 @@ export async function serverCommands(
   skype: TestDeployment,
   exchange: TestDeployment,
   body: string,
-): Promise<ServerCommands & { files: { tls: string; body: string; ca: string } }> {
+): Promise<ServerCommands & { files: { tls: string; body: string; ca: string }; plain: string }> {
   const files = await writeServerFiles(exchange, body);
+  const [clusterServer, plain] = await Promise.all([
+    compiled('cluster-server.ts'),
+    compiled('plain-server.ts'),
+  ]);
   const logLevel = process.env.S2S_BENCH_LOG_LEVEL ?? 'warn';
   const env = { ...process.env, ...exchange.env, S2S_HOME: exchange.home, S2S_LOG_LEVEL: logLevel };
   const token = async (port: number) => {
@@ -125,12 +130,11 @@ export async function serverCommands(
     env,
     token,
     caFile: files.ca,
+    plain,
     s2s: (workers, port, nodeOptions = []) => [
       process.execPath,
       ...nodeOptions,
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'cluster-server.ts'),
+      clusterServer,
       String(workers),
       String(port),
     ],
@@ -149,16 +153,15 @@ export async function measureHttp(
   const { files, env } = commands;
   const logLevel = env.S2S_LOG_LEVEL!;
   const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const tsx = (script: string, ...args: string[]) => [
-    process.execPath,
-    '--import',
-    'tsx',
-    join(import.meta.dirname, script),
-    ...args,
-  ];
   // [server, command, environment, s2s port (the token's audience host), load generator CPU]
   const specs: Array<[ServerName, string[], NodeJS.ProcessEnv, number, string | undefined]> = [
-    ['plain', pinned('0', tsx('plain-server.ts', files.tls, files.body)), process.env, ports[0], '1'],
+    [
+      'plain',
+      pinned('0', [process.execPath, commands.plain, files.tls, files.body]),
+      process.env,
+      ports[0],
+      '1',
+    ],
     ['s2s', pinned('0', commands.s2s(0, ports[0])), env, ports[0], '1'],
     ['s2sInfo', pinned('0', commands.s2s(0, ports[3])), { ...env, S2S_LOG_LEVEL: 'info' }, ports[3], '1'],
     ['cluster1', pinned('0', commands.s2s(1, ports[1])), env, ports[1], '1'],

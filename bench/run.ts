@@ -7,12 +7,13 @@
  * three-node pool, and a CPU profile of every row that misses its target. Prints a table and writes
  * BENCHMARKS.md, all of it; never fails on speed. Bounded: about 6 minutes on 2 cores.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRINCIPAL_IDS } from '../src/core/index.ts';
 import { startTestDeployment, trustRootsOf } from '../test/e2e/storage-deployment.ts';
 import type { TestDeployment } from '../test/e2e/storage-deployment.ts';
 import { build } from '../scripts/build.mjs';
+import { compiledDir } from './compile.ts';
 import { caseKey, measureHttp, serverCommands } from './http-bench.ts';
 import type { CaseSummary, HttpResults, ServerName, Target } from './http-bench.ts';
 import { HELLO_PATH } from './hello.ts';
@@ -101,6 +102,8 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.all([skype.close(), exchange.close()]);
+    const tmp = compiledDir();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
 }
 

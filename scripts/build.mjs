@@ -20,7 +20,7 @@ const KEEP_PREVIOUS = 2;
  * hundreds: module resolution and loading were most of the server's start-up). Left out: native
  * addons, packages that start worker threads or load files by path, and the toolchain.
  */
-const EXTERNAL = [
+export const EXTERNAL = [
   'better-sqlite3',
   'pg',
   'pg-native',
@@ -31,6 +31,11 @@ const EXTERNAL = [
   'tsx',
   'node-forge',
 ];
+
+/** Bundled CommonJS packages call require() for node: built-ins and the external packages. */
+export const ESM_BANNER = {
+  js: "import { createRequire as __s2sCreateRequire } from 'node:module';\nconst require = __s2sCreateRequire(import.meta.url);",
+};
 
 export async function build({ quiet = false } = {}) {
   if (!existsSync(join(root, 'src', 'main', 'cli.ts'))) {
@@ -63,10 +68,7 @@ export async function build({ quiet = false } = {}) {
       format: 'esm',
       splitting: true,
       chunkNames: 'chunk-[hash]',
-      // Bundled CommonJS packages call require() for node: built-ins and the external packages.
-      banner: {
-        js: "import { createRequire as __s2sCreateRequire } from 'node:module';\nconst require = __s2sCreateRequire(import.meta.url);",
-      },
+      banner: ESM_BANNER,
     });
     // Which sources and packages each output holds, and what it imports (test/cli/compiled-build.test.ts).
     writeFileSync(join(out, 'meta.json'), JSON.stringify(metafile));
