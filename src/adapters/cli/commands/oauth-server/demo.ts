@@ -5,9 +5,8 @@
  * with `--allow-insecure-http`. Never a production server.
  */
 import type { Command } from 'commander';
-import { sharedError } from '../../../../core/index.ts';
+import { sharedError } from '../../../../core/shared/shared-errors.ts';
 import { isJsonObject, member, stringMember } from '../../../../core/metadata/index.ts';
-import { startDemoOAuthServer } from '../../../http/demo-oauth-server.ts';
 import { readFileBounded } from '../../bounded-read.ts';
 import { defineAction, example } from '../../cli-context.ts';
 import type { CliEnvironment } from '../../cli-context.ts';
@@ -40,6 +39,8 @@ export function registerOAuthServerDemoCommand(parent: Command, env: CliEnvironm
           const [id, certs] = await readClient(path);
           clients.set(id, [...(clients.get(id) ?? []), ...certs]);
         }
+        // Loaded when run: it brings the CA engine (X.509), which `s2s --help` must not load.
+        const { startDemoOAuthServer } = await import('../../../http/demo-oauth-server.ts');
         const server = await startDemoOAuthServer({
           host: match[1]!.replace(/^\[|\]$/g, ''),
           port: Number(match[2]),
