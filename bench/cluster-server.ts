@@ -10,6 +10,8 @@
  * cost over a plain node:https server is authentication alone.
  */
 import cluster from 'node:cluster';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
 import { resolveNodeConfig } from '../src/config/node-config.ts';
 import { openDeployment } from '../src/main/deployment.ts';
@@ -29,8 +31,12 @@ const hello: FastifyPluginAsync = async (app) => {
 const [workers, port] = process.argv.slice(2).map(Number);
 
 if (workers === 0) {
-  process.on('SIGTERM', () => process.exit(0));
   await serve();
+  // S2S_BENCH_PROFILE=<file>: a CPU profile from now (ready: start-up excluded) until SIGTERM.
+  const stopProfile = process.env.S2S_BENCH_PROFILE ? await startProfile() : null;
+  process.on('SIGTERM', () => {
+    void (stopProfile?.(process.env.S2S_BENCH_PROFILE!) ?? Promise.resolve()).finally(() => process.exit(0));
+  });
   process.stdout.write('ready\n');
 } else if (cluster.isPrimary) {
   let listening = 0;
@@ -46,6 +52,18 @@ if (workers === 0) {
 } else {
   await serve();
   process.send?.('listening');
+}
+
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async (file) => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+  };
 }
 
 async function serve(): Promise<void> {

@@ -30,6 +30,7 @@ export async function compiled(script: string): Promise<string> {
     external: [...EXTERNAL],
     banner: ESM_BANNER,
     absWorkingDir: ROOT,
+    sourcemap: 'linked', // profiles name the source files (bench/profile.ts)
     logLevel: 'warning',
   });
   return outfile;

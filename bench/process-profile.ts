@@ -38,7 +38,7 @@ function profDir(): { dir: string; flags: string[]; read(title: string): Profile
   };
 }
 
-/** The s2s server in one process on CPU 0, `path` requested from CPU 1 for a few seconds. */
+/** The s2s server in one process on CPU 0, `path` requested from CPU 1: profiled under load only. */
 export async function profileServerUnderLoad(
   commands: ServerCommands,
   path: string,
@@ -47,7 +47,8 @@ export async function profileServerUnderLoad(
   const prof = profDir();
   try {
     const port = await freePort();
-    const server = await startProcess(pinned('0', commands.s2s(0, port, prof.flags)), commands.env);
+    const env = { ...commands.env, S2S_BENCH_PROFILE: join(prof.dir, 'server.cpuprofile') };
+    const server = await startProcess(pinned('0', commands.s2s(0, port)), env);
     try {
       const authorization = await commands.token(port);
       await round(

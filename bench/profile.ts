@@ -4,7 +4,10 @@
  * code (s2s's own files, each npm package, Node's internals, native code and garbage collection), so
  * that a missed target is explained by measurement, not by a guess.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 /** The parts of a .cpuprofile this summary reads. */
 export interface CpuProfile {
@@ -15,6 +18,7 @@ export interface CpuProfile {
       readonly functionName: string;
       readonly url: string;
       readonly lineNumber: number;
+      readonly columnNumber: number;
     };
   }>;
   readonly samples: readonly number[];
@@ -60,9 +64,54 @@ function shortUrl(url: string): string {
   return url.startsWith('node:') ? url : (m?.[1] ?? url);
 }
 
-/** Self time per function and per part; idle time is left out of the shares. */
+const maps = new Map<string, SourceMap | null>();
+
+/** The source map beside a bundled file (`<file>.map`, esbuild's `linked`), if any. */
+function sourceMapOf(url: string): SourceMap | null {
+  if (!url.startsWith('file://')) return null;
+  let map = maps.get(url);
+  if (map !== undefined) return map;
+  map = null;
+  try {
+    const path = fileURLToPath(url);
+    if (existsSync(`${path}.map`))
+      map = new SourceMap(
+        JSON.parse(readFileSync(`${path}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0],
+      );
+  } catch {
+    map = null;
+  }
+  maps.set(url, map);
+  return map;
+}
+
+type Frame = CpuProfile['nodes'][number]['callFrame'];
+
+/** A frame as written in the sources: bundled code (the compiled build, the bench's servers) mapped back. */
+function original(frame: Frame): Frame {
+  const map = sourceMapOf(frame.url);
+  if (!map) return frame;
+  const entry = map.findEntry(frame.lineNumber, frame.columnNumber) as {
+    originalSource?: string;
+    originalLine?: number;
+  };
+  if (entry.originalSource === undefined) return frame;
+  return { ...frame, url: entry.originalSource, lineNumber: entry.originalLine ?? frame.lineNumber };
+}
+
+/**
+ * Self time per function and per part; idle time is left out of the shares, and so is the profiler's own
+ * work (node:inspector serializing the profile when it stops).
+ */
 export function summarizeProfile(title: string, profile: CpuProfile, top = 12): ProfileSummary {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const byId = new Map(profile.nodes.map((n) => [n.id, original(n.callFrame)]));
+  const inspector = new Set<number>();
+  const childrenOf = new Map(profile.nodes.map((n) => [n.id, n.children ?? []]));
+  const mark = (id: number): void => {
+    inspector.add(id);
+    for (const c of childrenOf.get(id) ?? []) mark(c);
+  };
+  for (const n of profile.nodes) if (n.callFrame.url.startsWith('node:inspector')) mark(n.id);
   const parentOf = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
   // Native frames have no file: name the JavaScript function that called them (`run ← verify`).
@@ -79,7 +128,7 @@ export function summarizeProfile(title: string, profile: CpuProfile, top = 12): 
   for (let i = 0; i < profile.samples.length; i++) {
     const frame = byId.get(profile.samples[i]!);
     const dt = profile.timeDeltas[i] ?? 0;
-    if (!frame || frame.functionName === '(idle)') continue;
+    if (!frame || frame.functionName === '(idle)' || inspector.has(profile.samples[i]!)) continue;
     total += dt;
     const id = profile.samples[i]!;
     const where = frame.url ? ` — ${shortUrl(frame.url)}:${frame.lineNumber + 1}` : caller(id);

@@ -20,6 +20,9 @@ const BASE_URL =
   process.env.S2S_TEST_POSTGRES ??
   'postgres://postgres@127.0.0.1:5432/test';
 
+/** A write not applied by a node within this is a failed measurement (the bench never hangs). */
+const WRITE_TIMEOUT_MS = 10_000;
+
 export interface ReplicationLatency {
   readonly medianMs: number;
   readonly p99Ms: number;
@@ -75,20 +78,39 @@ async function oneWrite(
 ): Promise<number[]> {
   const started = performance.now();
   let version = Number.POSITIVE_INFINITY;
+  const done: Array<() => void> = [];
   const seen = nodes.map(
     (node) =>
-      new Promise<number>((resolve) => {
-        const off = node.subscribe((v) => {
-          if (v < version) return;
+      new Promise<number>((resolve, reject) => {
+        let settled = false;
+        const timer = setTimeout(() => {
+          off();
+          reject(new Error(`node did not apply version ${version} within ${WRITE_TIMEOUT_MS} ms`));
+        }, WRITE_TIMEOUT_MS);
+        const finish = () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
           off();
           resolve(performance.now() - started);
+        };
+        const off = node.subscribe((v) => {
+          if (v >= version) finish();
         });
+        done.push(finish);
       }),
   );
   version = (await admin.write([{ op: 'put', kind: 'partner', key: 'bench', body: { i }, expect: 'any' }]))
     .version;
-  // Nodes that applied it before `version` was known re-check now.
-  nodes.forEach((node) => void node.sync());
+  // A node that applied it before `version` was known heard nothing new since: it is checked here.
+  nodes.forEach((node, k) => {
+    void node
+      .sync()
+      .then(async () => {
+        if ((await node.headVersion()) >= version) done[k]!();
+      })
+      .catch(() => undefined); // the subscription or the timeout settles this node
+  });
   return Promise.all(seen);
 }
 
