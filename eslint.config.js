@@ -52,6 +52,33 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': 'off',
     },
   },
+  // `s2s --help` loads no X.509 library (docs/architecture.md "Runtime"): the CLI adapter and config take
+  // values from core modules directly, not through the indexes that re-export the X.509 model.
+  {
+    files: ['src/adapters/cli/**/*.ts', 'src/config/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/core/index.ts',
+                '**/core/certificates/index.ts',
+                '../ca/index.ts',
+                '../../ca/index.ts',
+                '../../../../ca/index.ts',
+              ],
+              allowTypeImports: true,
+              message:
+                'import the core module itself: this index loads the X.509 library at every s2s start (docs/architecture.md "Runtime")',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // src/core/ca and src/core/replication are core; src/ca and src/replication (two levels up) are not.
   boundary(
     'core',

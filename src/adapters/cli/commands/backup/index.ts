@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { SecretBox } from '../../../../core/shared/secret-box.ts';
 import { backupError } from '../../../../core/backup/backup-errors.ts';
-import { S2sError } from '../../../../core/index.ts';
+import { S2sError } from '../../../../core/shared/errors.ts';
 import { loadMasterKey } from '../../../../config/master-key.ts';
 import {
   createBackup,
