@@ -4,6 +4,7 @@
  * Every `tickMs` the due partners (and OAuth servers, docs/hybrid.md) are refreshed; a pass never overlaps the previous one.
  */
 import type { Logger } from '../services/index.ts';
+import { startPeriodicPass } from './periodic-pass.ts';
 
 export interface RefreshSchedule {
   /** Stops the timer and waits for the pass and any fetch in flight. */
@@ -16,25 +17,10 @@ export function startPartnerRefreshSchedule(
   logger: Logger,
   tickMs: number,
 ): RefreshSchedule {
-  let pass: Promise<unknown> | null = null;
-  const tick = () => {
-    if (pass) return;
-    pass = partners
-      .refreshDue()
-      .catch((err: unknown) =>
-        logger.warn({ code: (err as { code?: string }).code ?? 'unknown' }, 'metadata refresh loop failed'),
-      )
-      .finally(() => {
-        pass = null;
-      });
-  };
-  const timer = setInterval(tick, tickMs);
-  timer.unref();
-  tick();
+  const pass = startPeriodicPass(() => partners.refreshDue(), logger, 'metadata refresh loop failed', tickMs);
   return {
     stop: async () => {
-      clearInterval(timer);
-      await pass;
+      await pass.stop();
       await partners.settle();
     },
   };

@@ -5,11 +5,10 @@
  * renewal in the central store, so exactly one node renews each certificate.
  */
 import type { Logger, RenewalService } from '../services/index.ts';
+import { startPeriodicPass } from './periodic-pass.ts';
+import type { PeriodicPass } from './periodic-pass.ts';
 
-export interface RenewalSchedule {
-  /** Stops the timer and waits for a pass in flight. */
-  stop(): Promise<void>;
-}
+export type RenewalSchedule = PeriodicPass;
 
 /** Starts the schedule now (a first pass at once, then every `tickMs`). */
 export function startRenewalSchedule(
@@ -17,28 +16,5 @@ export function startRenewalSchedule(
   logger: Logger,
   tickMs: number,
 ): RenewalSchedule {
-  let pass: Promise<unknown> | null = null;
-  const tick = () => {
-    if (pass) return;
-    pass = renewal
-      .runOnce()
-      .catch((err: unknown) =>
-        logger.warn(
-          { code: (err as { code?: string }).code ?? 'unknown' },
-          'certificate renewal pass failed',
-        ),
-      )
-      .finally(() => {
-        pass = null;
-      });
-  };
-  const timer = setInterval(tick, tickMs);
-  timer.unref();
-  tick();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await pass;
-    },
-  };
+  return startPeriodicPass(() => renewal.runOnce(), logger, 'certificate renewal pass failed', tickMs);
 }
