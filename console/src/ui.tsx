@@ -208,6 +208,16 @@ export function PageHeading(props: { children: ComponentChildren }) {
   );
 }
 
+/** The end of a form: its refusal (code, message, fix) and its confirmation, announced politely. */
+export function Outcome(props: { error: unknown; notice: string }) {
+  return (
+    <>
+      <ErrorBox error={props.error} />
+      <Live>{props.notice ? <p class="notice">{props.notice}</p> : null}</Live>
+    </>
+  );
+}
+
 /** A polite live region: step results and confirmations are announced. */
 export function Live(props: { children: ComponentChildren }) {
   return (

@@ -12,7 +12,7 @@ import {
   Check,
   ErrorBox,
   Field,
-  Live,
+  Outcome,
   PageHeading,
   Select,
   Status,
@@ -156,8 +156,7 @@ function ImportForm(props: { onDone: () => void }) {
           checked={exportable}
           onChange={setExportable}
         />
-        <ErrorBox error={error} />
-        <Live>{done ? <p class="notice">{done}</p> : null}</Live>
+        <Outcome error={error} notice={done} />
         <div class="actions">
           <button type="submit">Import</button>
         </div>
@@ -234,8 +233,7 @@ function AssignForm(props: { certificates: CertificateEntry[]; onDone: () => voi
             tokens signed with the new certificate until they refresh.
           </p>
         ) : null}
-        <ErrorBox error={error} />
-        <Live>{done ? <p class="notice">{done}</p> : null}</Live>
+        <Outcome error={error} notice={done} />
         <div class="actions">
           <button type="submit" disabled={!chosen}>
             {roll ? 'Roll' : 'Assign'}
@@ -263,8 +261,7 @@ function RemovePreviousForm(props: { onDone: () => void }) {
         }}
       >
         <Select label="Usage" name="remove-usage" value={usage} options={USAGES} onChange={setUsage} />
-        <ErrorBox error={error} />
-        <Live>{done ? <p class="notice">{done}</p> : null}</Live>
+        <Outcome error={error} notice={done} />
         <div class="actions">
           <button type="submit" class="danger">
             Remove previous

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, call } from '../api.ts';
 import { bytes, readAsBase64 } from '../files.ts';
 import { canChange } from '../roles.ts';
-import { Card, ErrorBox, Field, Live, PageHeading, Select, Status, Table, useLoad, when } from '../ui.tsx';
+import { Card, Outcome, ErrorBox, Field, PageHeading, Select, Status, Table, useLoad, when } from '../ui.tsx';
 
 interface PartnerView {
   partner: {
@@ -62,8 +62,7 @@ export function Partners(props: { role: string }) {
   return (
     <>
       <PageHeading>Partners and OAuth servers</PageHeading>
-      <ErrorBox error={partners.error ?? error} />
-      <Live>{notice ? <p class="notice">{notice}</p> : null}</Live>
+      <Outcome error={partners.error ?? error} notice={notice} />
       <Card title="Partner applications">
         <Table
           caption="Partner applications this deployment trusts"
@@ -274,8 +273,7 @@ function NewPartner(props: { onDone: () => void }) {
             ))}
           </section>
         ) : null}
-        <ErrorBox error={error} />
-        <Live>{notice ? <p class="notice">{notice}</p> : null}</Live>
+        <Outcome error={error} notice={notice} />
         <div class="actions">
           <button type="submit">{preview ? `Trust ${identity || 'partner'}` : 'Fetch metadata'}</button>
         </div>
@@ -343,8 +341,7 @@ function NewPartnerByCertificate(props: { onDone: () => void }) {
           options={['Full', 'Application']}
           onChange={setTrust}
         />
-        <ErrorBox error={error} />
-        <Live>{notice ? <p class="notice">{notice}</p> : null}</Live>
+        <Outcome error={error} notice={notice} />
         <div class="actions">
           <button type="submit">Trust by certificate</button>
         </div>
@@ -401,8 +398,7 @@ function NewOAuthServer(props: { onDone: () => void }) {
           onChange={setType}
         />
         <Field label="Realm (tenant id, optional)" name="os-realm" value={realm} onInput={setRealm} />
-        <ErrorBox error={error} />
-        <Live>{notice ? <p class="notice">{notice}</p> : null}</Live>
+        <Outcome error={error} notice={notice} />
         <div class="actions">
           <button type="submit">Register the OAuth server</button>
         </div>
