@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { buildDeployment } from '../../src/main/deployment.ts';
 import { PostgresDocumentStore } from '../../src/store/postgres/postgres-document-store.ts';
 import { makeCertificate } from '../fixtures/certificates.ts';
 import { freshPostgresUrl } from '../fixtures/postgres.ts';
-import { runS2s, startServerNode } from '../fixtures/s2s-process.ts';
+import { runS2s, startServerNode, removeTree } from '../fixtures/s2s-process.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -41,7 +41,7 @@ test('a change through the API of node A is in `s2s audit list` on node B, with 
   t.after(async () => {
     await agent.close();
     await adminStore.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTree(dir);
   });
   const setupConfig: NodeConfig = {
     home: join(dir, 'setup'),

@@ -13,7 +13,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import { buildDeployment } from '../../src/main/deployment.ts';
 import { PostgresDocumentStore } from '../../src/store/postgres/postgres-document-store.ts';
 import { makeCertificate } from '../fixtures/certificates.ts';
 import { freshPostgresUrl } from '../fixtures/postgres.ts';
-import { runS2s, startServerNode } from '../fixtures/s2s-process.ts';
+import { runS2s, startServerNode, removeTree } from '../fixtures/s2s-process.ts';
 import { TcpProxy } from '../fixtures/tcp-proxy.ts';
 import { selfPartner } from '../fixtures/self-partner.ts';
 
@@ -58,7 +58,7 @@ test('PostgreSQL down: readiness degraded, read commands from the replica, write
   t.after(async () => {
     await proxy.stop();
     await adminStore.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTree(dir);
   });
   const adminConfig: NodeConfig = {
     home: join(dir, 'admin'),

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { buildDeployment } from '../../src/main/deployment.ts';
 import { PostgresDocumentStore } from '../../src/store/postgres/postgres-document-store.ts';
 import { makeCertificate } from '../fixtures/certificates.ts';
 import { freshPostgresUrl } from '../fixtures/postgres.ts';
-import { startServerNode } from '../fixtures/s2s-process.ts';
+import { startServerNode, removeTree } from '../fixtures/s2s-process.ts';
 import { selfPartner } from '../fixtures/self-partner.ts';
 
 const ROUNDS = 25;
@@ -45,7 +45,7 @@ test('a write on one node, then a read with x-s2s-min-version on another: always
   t.after(async () => {
     await agent.close();
     await adminStore.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTree(dir);
   });
   const adminConfig: NodeConfig = {
     home: join(dir, 'admin'),

@@ -76,6 +76,7 @@ async function startFive(
   url: string,
   key: string,
   bootstrap: boolean,
+  started: ServerNode[],
 ): Promise<{ nodes: ServerNode[]; urls: string[] }> {
   // Spawned in one synchronous loop: the processes start at the same instant and race from there.
   const nodes = Array.from({ length: NODES }, (_, i) =>
@@ -85,9 +86,7 @@ async function startFive(
       { S2S_HOME: join(dir, `fe${i + 1}`), S2S_STORE: url, S2S_MASTER_KEY: key },
     ),
   );
-  t.after(async () => {
-    await Promise.allSettled(nodes.map((n) => n.stop(10_000)));
-  });
+  started.push(...nodes); // stopped by the test's clean-up before its directory is removed
   const outcomes = await Promise.allSettled(nodes.map((n) => n.ready));
   const failed = outcomes.flatMap((o, i) =>
     o.status === 'rejected' ? [`fe${i + 1}: ${String(o.reason)}`] : [],
@@ -143,11 +142,14 @@ test('five nodes started at the same instant with --bootstrap: all serve, host n
   const dir = mkdtempSync(join(tmpdir(), 's2s-start-together-'));
   const key = randomBytes(32).toString('hex');
   const adminStore = await PostgresDocumentStore.open(url);
+  const started: ServerNode[] = [];
+  // One clean-up, in order, even when the test fails: the nodes stop before their homes are removed.
   t.after(async () => {
+    await Promise.allSettled(started.map((n) => n.stop(10_000)));
     await adminStore.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
-  const { urls } = await startFive(t, dir, url, key, true);
+  const { urls } = await startFive(t, dir, url, key, true, started);
   await everyNodeServes(urls);
 
   const admin = adminDeployment(dir, url, adminStore, key);
@@ -180,9 +182,12 @@ test('five nodes started at the same instant without --bootstrap on a prepared s
   const dir = mkdtempSync(join(tmpdir(), 's2s-start-together-'));
   const key = randomBytes(32).toString('hex');
   const adminStore = await PostgresDocumentStore.open(url);
+  const started: ServerNode[] = [];
+  // One clean-up, in order, even when the test fails: the nodes stop before their homes are removed.
   t.after(async () => {
+    await Promise.allSettled(started.map((n) => n.stop(10_000)));
     await adminStore.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
   const admin = adminDeployment(dir, url, adminStore, key);
   await admin.services.oauth.initialize({ realm: 'contoso.com', hostNames: ['pool.contoso.com'] });
@@ -193,7 +198,7 @@ test('five nodes started at the same instant without --bootstrap on a prepared s
     usages: ['OAuthTokenIssuer', 'Default'],
   });
 
-  const { urls } = await startFive(t, dir, url, key, false);
+  const { urls } = await startFive(t, dir, url, key, false, started);
   await everyNodeServes(urls);
   for (const u of urls) assert.deepEqual(await publishedX5ts(u), [issuer.x5t]);
 
