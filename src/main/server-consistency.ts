@@ -42,9 +42,11 @@ export function installConsistencyHooks(
       ? store.waitForVersion(version, maxWaitMs)
       : (await store.headVersion()) >= version;
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks that return at once for the common request (no header, a read): an async
+  // hook costs a promise and a microtask turn on every request (docs/server.md "Performance").
+  app.addHook('onRequest', (request, reply, done) => {
     const raw = request.headers[CONSISTENCY.minVersionHeader];
-    if (raw === undefined) return;
+    if (raw === undefined) return done();
     const text = Array.isArray(raw) ? raw[0] : raw;
     if (text === undefined || !/^\d{1,15}$/.test(text.trim())) {
       const { status, body } = httpErrorOf(
@@ -53,28 +55,33 @@ export function installConsistencyHooks(
           `${CONSISTENCY.minVersionHeader} must be a version number returned in ${CONSISTENCY.versionHeader}`,
         ),
       );
-      return reply.code(status).header('cache-control', 'no-store').send(body);
+      reply.code(status).header('cache-control', 'no-store').send(body);
+      return;
     }
     const wanted = Number(text.trim());
-    if (await reached(wanted)) return;
-    const { body } = httpErrorOf(
-      storageError(
-        'ERR_STORE_VERSION_NOT_APPLIED',
-        `this server has not applied store version ${wanted} yet; retry shortly`,
-        { wanted },
-      ),
-    );
-    return reply
-      .code(503)
-      .header('retry-after', String(CONSISTENCY.retryAfterSeconds))
-      .header('cache-control', 'no-store')
-      .send(body);
+    reached(wanted).then((ok) => {
+      if (ok) return done();
+      const { body } = httpErrorOf(
+        storageError(
+          'ERR_STORE_VERSION_NOT_APPLIED',
+          `this server has not applied store version ${wanted} yet; retry shortly`,
+          { wanted },
+        ),
+      );
+      reply
+        .code(503)
+        .header('retry-after', String(CONSISTENCY.retryAfterSeconds))
+        .header('cache-control', 'no-store')
+        .send(body);
+    }, done);
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const write = !READ_METHODS.has(request.method) && reply.statusCode < 400;
-    if (write || request.headers[CONSISTENCY.minVersionHeader] !== undefined)
-      reply.header(CONSISTENCY.versionHeader, String(await token()));
-    return payload;
+    if (!write && request.headers[CONSISTENCY.minVersionHeader] === undefined) return done(null, payload);
+    token().then((version) => {
+      reply.header(CONSISTENCY.versionHeader, String(version));
+      done(null, payload);
+    }, done);
   });
 }

@@ -16,6 +16,7 @@ import { safeClientErrorHandler } from './client-error.ts';
 import { httpErrorOf } from './http-error.ts';
 import { SAFE_LOG_SERIALIZERS } from './safe-log-serializers.ts';
 import { installS2sAuth } from './s2s-auth.ts';
+import { lazyChildLoggerFactory } from './lazy-request-logger.ts';
 import type { AuthResultListener, BearerValidator } from './s2s-auth.ts';
 import { metadataRoutes } from './routes/metadata-routes.ts';
 import type { PublishedDocuments } from './routes/metadata-routes.ts';
@@ -57,7 +58,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     ...(options.requestLogging === false
       ? { logController: new LogController({ disableRequestLogging: true }) }
       : {}),
-    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    ...(logger ? { loggerInstance: logger, childLoggerFactory: lazyChildLoggerFactory } : { logger: false }),
     clientErrorHandler: safeClientErrorHandler(logger),
     frameworkErrors: badUrlHandler,
   };

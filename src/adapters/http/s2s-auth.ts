@@ -13,13 +13,26 @@ export interface BearerValidator {
     authorization: string | undefined;
     requestUrl: string;
   }): ValidationOutcome | Promise<ValidationOutcome>;
+  /**
+   * The same verdict synchronously when it needs no store read (TokenService.validateNow), else null;
+   * optional: without it every request takes `validate`.
+   */
+  validateNow?(input: { authorization: string | undefined; requestUrl: string }): ValidationOutcome | null;
 }
 
 /** Told of every authentication outcome (metrics); must not throw. */
 export type AuthResultListener = (outcome: ValidationOutcome, request: FastifyRequest) => void;
 
-/** A fastify preHandler. */
-export type S2sAuthHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+/**
+ * A fastify preHandler. It finishes synchronously (calling `done`, no promise) when the validator can
+ * decide at once — the common case: a cached acceptance or a verification in line — and returns a
+ * promise otherwise. Called directly without `done`, it may be awaited either way.
+ */
+export type S2sAuthHandler = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done?: (err?: Error) => void,
+) => Promise<void> | undefined;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,17 +52,26 @@ export function requestUrlOf(request: FastifyRequest): string {
 
 /** Builds the preHandler. */
 export function s2sAuthHandler(tokens: BearerValidator, onAuthResult?: AuthResultListener): S2sAuthHandler {
-  return async (request, reply) => {
-    const outcome = await tokens.validate({
-      authorization: request.headers.authorization,
-      requestUrl: requestUrlOf(request),
-    });
+  const conclude = (outcome: ValidationOutcome, request: FastifyRequest, reply: FastifyReply): boolean => {
     notify(onAuthResult, outcome, request);
     if (outcome.ok) {
       request.s2sPrincipal = outcome.principal;
-      return;
+      return true;
     }
-    await sendRefusal(reply, outcome.refusal);
+    sendRefusal(reply, outcome.refusal);
+    return false;
+  };
+  return (request, reply, done) => {
+    const input = { authorization: request.headers.authorization, requestUrl: requestUrlOf(request) };
+    const now = tokens.validateNow?.(input) ?? null;
+    if (now !== null) {
+      // A refusal has been sent: the chain stops there (fastify: a hook that replied does not call done).
+      if (conclude(now, request, reply)) done?.();
+      return undefined;
+    }
+    return Promise.resolve(tokens.validate(input)).then((outcome) => {
+      conclude(outcome, request, reply);
+    });
   };
 }
 

@@ -130,18 +130,28 @@ export function auditedServices(
 }
 
 function wrap(target: object, prefix: string, gateway: AdminGateway, actor: () => AuditActor): object {
+  // What a member became, made once per member and value: a request's path reads services through
+  // this proxy many times, and a new bound function per read was measurable (docs/server.md "Performance").
+  const made = new Map<string, { readonly value: unknown; readonly member: unknown }>();
+  const member = (obj: object, id: string, value: unknown): unknown => {
+    if (typeof value === 'function') {
+      if (adminOperation(id)) return (...args: unknown[]) => gateway.invoke(actor(), id, args);
+      return (value as (...a: unknown[]) => unknown).bind(obj);
+    }
+    if (typeof value === 'object' && value !== null && HAS_NESTED.has(id))
+      return wrap(value, `${id}.`, gateway, actor);
+    return value;
+  };
   return new Proxy(target, {
     get(obj, prop) {
       const value: unknown = Reflect.get(obj, prop, obj);
       if (typeof prop !== 'string') return value;
-      const id = prefix + prop;
-      if (typeof value === 'function') {
-        if (adminOperation(id)) return (...args: unknown[]) => gateway.invoke(actor(), id, args);
-        return (value as (...a: unknown[]) => unknown).bind(obj);
-      }
-      if (typeof value === 'object' && value !== null && HAS_NESTED.has(id))
-        return wrap(value, `${id}.`, gateway, actor);
-      return value;
+      if (typeof value !== 'function' && (typeof value !== 'object' || value === null)) return value;
+      const known = made.get(prop);
+      if (known !== undefined && known.value === value) return known.member;
+      const result = member(obj, prefix + prop, value);
+      made.set(prop, { value, member: result });
+      return result;
     },
   });
 }

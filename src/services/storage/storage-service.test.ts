@@ -7,9 +7,12 @@ import { silentLogger } from '../service-deps.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { bindServicePorts } from '../services.ts';
 import { StorageService } from './storage-service.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteDocumentStore } from '../../store/sqlite/sqlite-document-store.ts';
 
-function service() {
-  const store = new MemoryDocumentStore();
+function service(store: ServiceDeps['store'] = new MemoryDocumentStore()) {
   const deps: ServiceDeps = {
     store,
     clock: new ManualClock('2026-03-01T10:00:00Z'),
@@ -111,4 +114,32 @@ describe('StorageService', () => {
     assert.equal(removed.removedItems, 1);
     assert.equal((await store.list('mailbox-item')).length, 0);
   });
+});
+
+test('read model: item answers and acting users are kept per store version, never past a change by another connection', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 's2s-read-model-'));
+  const path = join(dir, 'store.db');
+  const a = service(SqliteDocumentStore.open(path));
+  const b = service(SqliteDocumentStore.open(path)); // another connection, as another process
+  t.after(async () => {
+    await a.store.close();
+    await b.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const ken = 'kenmyer@litwareinc.com';
+  await b.storage.addUser({ sip: ken, smtp: ken, upn: ken });
+  const item = await b.storage.createItem(ken, 'Inbox', { subject: 's', body: 'b' }, 'test');
+  const p = principal({});
+  const first = await a.storage.getItemJson(ken, 'inbox', item.id);
+  assert.equal(first, JSON.stringify(await a.storage.getItem(ken, 'Inbox', item.id)));
+  assert.equal(await a.storage.getItemJson(ken, 'inbox', item.id), first, 'served again');
+  assert.equal((await a.storage.authorize(p, { kind: 'mailbox', owner: ken })).actingUser?.sip, ken);
+  await b.storage.deleteItem(ken, 'Inbox', item.id);
+  await assert.rejects(a.storage.getItemJson(ken, 'inbox', item.id), (e) =>
+    hasCode(e, 'ERR_MAILBOX_ITEM_NOT_FOUND'),
+  );
+  await b.storage.removeUser(ken);
+  await assert.rejects(a.storage.authorize(p, { kind: 'mailbox', owner: ken }), (e: unknown) =>
+    /^ERR_USER_/.test((e as { code?: string }).code ?? ''),
+  );
 });

@@ -35,6 +35,8 @@ import { usageRemoval, writeWithUsage } from './mailbox-usage.ts';
 import { readItem, readUser } from './storage-documents.ts';
 import { runConnectivityTest } from './storage-connectivity-test.ts';
 import { runPartnerTrustTest } from './partner-trust-test.ts';
+import { VersionedAnswers } from './versioned-answers.ts';
+import { knownHeadVersion } from '../tokens/store-head.ts';
 import type { PartnerTestReport } from './partner-trust-test.ts';
 import type { ConnectivityOptions, ConnectivityReport } from './storage-connectivity-test.ts';
 
@@ -44,9 +46,22 @@ export interface StorageAccess {
   readonly actingUser: StorageUser | null;
 }
 
+/** Characters of item answers kept serialized (docs/storage.md "Read model"): 32 Mi, ≈ 64 MiB of UTF-16. */
+const ITEM_ANSWERS_MAX_CHARS = 32 * 1024 * 1024;
+
 export class StorageService {
   protected readonly deps: ServiceDeps;
   readonly #users: UserDirectory;
+  /** GET item answers as JSON text, per store version: an unchanged item is read and serialized once. */
+  readonly #itemAnswers = new VersionedAnswers<string>({
+    maxSize: ITEM_ANSWERS_MAX_CHARS,
+    sizeOf: (json) => json.length,
+  });
+  /** The acting user of an accepted principal (the validator hands out the same object while it is cached). */
+  readonly #actingUsers = new WeakMap<
+    S2sPrincipal,
+    { readonly version: number; readonly user: StorageUser }
+  >();
   constructor(deps: ServiceDeps) {
     this.#users = new UserDirectory(deps);
     this.deps = deps;
@@ -119,8 +134,15 @@ export class StorageService {
   async authorize(principal: S2sPrincipal, scope: StorageScope): Promise<StorageAccess> {
     let actingUser: StorageUser | null = null;
     if (principal.mode === 'user' && principal.user) {
-      const lookup = userLookupFromClaims(principal.user, principal.acceptSecurityIdentifierInformation);
-      actingUser = resolveUser(await this.#users.candidates(lookup), lookup);
+      const version = knownHeadVersion(this.deps.store);
+      const known = this.#actingUsers.get(principal);
+      if (known !== undefined && known.version === version) actingUser = known.user;
+      else {
+        const lookup = userLookupFromClaims(principal.user, principal.acceptSecurityIdentifierInformation);
+        actingUser = resolveUser(await this.#users.candidates(lookup), lookup);
+        if (version !== null && knownHeadVersion(this.deps.store) === version)
+          this.#actingUsers.set(principal, { version, user: actingUser });
+      }
     }
     return { createdBy: authorizeStorage(principal, scope, actingUser), actingUser };
   }
@@ -163,6 +185,22 @@ export class StorageService {
       : undefined;
     if (!doc) throw itemNotFound(folder, itemId);
     return readItem(doc);
+  }
+
+  /**
+   * {@link getItem} as the JSON text the storage API answers, serialized once per store version and
+   * item (docs/storage.md "Read model"); the same refusals as getItem, never kept.
+   */
+  async getItemJson(sip: string, folderName: string, itemId: string): Promise<string> {
+    const version = knownHeadVersion(this.deps.store);
+    const key = `${sip}\n${folderName}\n${itemId}`;
+    const kept = version === null ? undefined : this.#itemAnswers.get(version, key);
+    if (kept !== undefined) return kept;
+    const json = JSON.stringify(await this.getItem(sip, folderName, itemId));
+    // Kept only when nothing was committed while it was read: the answer is that version's.
+    if (version !== null && knownHeadVersion(this.deps.store) === version)
+      this.#itemAnswers.set(version, key, json);
+    return json;
   }
 
   /** Deletes one item (a hard delete, as the connectivity test's DeleteItem). */

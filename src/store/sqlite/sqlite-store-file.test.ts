@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { put, rejectsWith } from '../contract/document-store-contract.ts';
 import { SqliteDocumentStore } from './sqlite-document-store.ts';
@@ -112,4 +113,30 @@ test('knownHeadVersion: exact and synchronous, for commits through this connecti
   for (let i = 0; i < 5; i++) await (i % 2 ? a : b).write([put('user', `c${i}`, i)]);
   assert.equal(a.knownHeadVersion(), await b.headVersion());
   assert.equal(b.knownHeadVersion(), await a.headVersion());
+});
+
+test('knownHeadVersion: a commit by another process is seen from the next event-loop turn on', async (t) => {
+  const path = join(tempDir(t), 'store.db');
+  const a = SqliteDocumentStore.open(path);
+  t.after(() => a.close());
+  await a.write([put('user', 'a', 1)]);
+  const before = a.knownHeadVersion(); // checked in this turn
+  const module = new URL('./sqlite-document-store.ts', import.meta.url).href;
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `const { SqliteDocumentStore } = await import(${JSON.stringify(module)});
+       const s = SqliteDocumentStore.open(${JSON.stringify(path)});
+       await s.write([{ op: 'put', kind: 'user', key: 'other', body: { n: 1 } }]);
+       await s.close();`,
+    ],
+    { stdio: 'inherit' },
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(a.knownHeadVersion(), before + 1, 'the other process committed one version');
+  assert.equal(a.knownHeadVersion(), await a.headVersion());
 });

@@ -98,7 +98,10 @@ export function storageRoutes(options: StorageRoutesOptions): FastifyPluginAsync
       guard(options, async (req, reply) => {
         if (!(await authorized(req, reply, mailbox(req)))) return;
         const p = req.params as Params;
-        return storage.getItem(p.sip, p.folder, p.id);
+        // JSON text kept per store version (docs/storage.md "Read model"): sent as is, not serialized again.
+        return reply
+          .type('application/json; charset=utf-8')
+          .send(await storage.getItemJson(p.sip, p.folder, p.id));
       }),
     );
     app.delete(
