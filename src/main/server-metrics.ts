@@ -3,7 +3,8 @@
  * process — as in the end-to-end tests — must not share counters). Gauges that describe stored state
  * (partner metadata age, certificate expiry) are computed at scrape time from the services.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { LatencyHistogram } from './latency-histogram.ts';
 import type { CertificateUsage, Clock, ValidationOutcome } from '../core/index.ts';
 import type { Services } from '../services/index.ts';
 import { integrityViolations } from './integrity-violations.ts';
@@ -23,9 +24,7 @@ export class ServerMetrics {
   readonly #issued: Counter<'partner'>;
   readonly #validated: Counter<'result'>;
   readonly #refused: Counter<'code' | 'diagnostic'>;
-  readonly #latency: Histogram<'method' | 'route' | 'status_code'>;
-  /** Labelled children by `method route status` (bounded: routes are patterns, methods and statuses few). */
-  readonly #latencyByLabels = new Map<string, { observe(value: number): void }>();
+  readonly #latency: LatencyHistogram;
   readonly #accepted: { inc(): void };
   readonly #rejected: { inc(): void };
 
@@ -51,10 +50,9 @@ export class ServerMetrics {
       labelNames: ['code', 'diagnostic'],
       registers,
     });
-    this.#latency = new Histogram({
+    this.#latency = new LatencyHistogram({
       name: 's2s_http_request_duration_seconds',
       help: 'HTTP request latency by method, route and status',
-      labelNames: ['method', 'route', 'status_code'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
@@ -103,14 +101,9 @@ export class ServerMetrics {
 
   /** Records one request's latency. */
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
-    const key = `${method} ${route} ${statusCode}`;
-    let child = this.#latencyByLabels.get(key);
-    if (!child) {
-      child = this.#latency.labels({ method, route, status_code: String(statusCode) });
-      this.#latencyByLabels.set(key, child);
-    }
-    child.observe(seconds);
+    this.#latency.observe(method, route, statusCode, seconds);
   }
+
 }
 
 function partnerGauges(services: Services, clock: Clock, registers: Registry[]): void {
