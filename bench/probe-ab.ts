@@ -21,13 +21,29 @@ const [skype, exchange] = await Promise.all([
 try {
   await trustRootsOf(skype, exchange);
   await trustRootsOf(exchange, skype);
-  await skype.deployment.services.partners.create({ identity: 'exchange', metadataUrl: exchange.metadataUrl, trustLevel: 'Full' });
-  await exchange.deployment.services.partners.create({ identity: 'skype', metadataUrl: skype.metadataUrl, trustLevel: 'Full' });
+  await skype.deployment.services.partners.create({
+    identity: 'exchange',
+    metadataUrl: exchange.metadataUrl,
+    trustLevel: 'Full',
+  });
+  await exchange.deployment.services.partners.create({
+    identity: 'skype',
+    metadataUrl: skype.metadataUrl,
+    trustLevel: 'Full',
+  });
   await exchange.deployment.services.storage.addUser({ sip: KEN, smtp: KEN, upn: KEN });
-  const item = await exchange.deployment.services.storage.createItem(KEN, 'Inbox', { subject: 'bench', body: 'x'.repeat(200) }, 'bench');
+  const item = await exchange.deployment.services.storage.createItem(
+    KEN,
+    'Inbox',
+    { subject: 'bench', body: 'x'.repeat(200) },
+    'bench',
+  );
   const path = target === 'hello' ? HELLO_PATH : `/storage/v1/users/${KEN}/folders/Inbox/items/${item.id}`;
   const commands = await serverCommands(skype, exchange, JSON.stringify(item));
-  const plain = await startProcess(pinned('0', [process.execPath, commands.plain, commands.files.tls, commands.files.body]), commands.env);
+  const plain = await startProcess(
+    pinned('0', [process.execPath, commands.plain, commands.files.tls, commands.files.body]),
+    commands.env,
+  );
   const port = await freePort();
   const s2s = await startProcess(pinned('0', commands.s2s(0, port)), commands.env);
   try {
@@ -40,7 +56,9 @@ try {
       const ra = await round(a, path, 32, commands.caFile, Number(secondsArg));
       const rb = await round(b, path, 32, commands.caFile, Number(secondsArg));
       ratios.push(ra.cpuPerRequest / rb.cpuPerRequest);
-      console.log(`plain ${(ra.cpuPerRequest * 1e6).toFixed(1)} µs, s2s ${(rb.cpuPerRequest * 1e6).toFixed(1)} µs (errors ${rb.errors}), ratio ${(ra.cpuPerRequest / rb.cpuPerRequest).toFixed(2)}`);
+      console.log(
+        `plain ${(ra.cpuPerRequest * 1e6).toFixed(1)} µs, s2s ${(rb.cpuPerRequest * 1e6).toFixed(1)} µs (errors ${rb.errors}), ratio ${(ra.cpuPerRequest / rb.cpuPerRequest).toFixed(2)}`,
+      );
     }
     console.log(`${target}: median ratio ${ratios.sort()[Math.floor(ratios.length / 2)]!.toFixed(2)}`);
   } finally {

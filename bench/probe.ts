@@ -27,32 +27,59 @@ const [skype, exchange] = await Promise.all([
 try {
   await trustRootsOf(skype, exchange);
   await trustRootsOf(exchange, skype);
-  await skype.deployment.services.partners.create({ identity: 'exchange', metadataUrl: exchange.metadataUrl, trustLevel: 'Full' });
-  await exchange.deployment.services.partners.create({ identity: 'skype', metadataUrl: skype.metadataUrl, trustLevel: 'Full' });
+  await skype.deployment.services.partners.create({
+    identity: 'exchange',
+    metadataUrl: exchange.metadataUrl,
+    trustLevel: 'Full',
+  });
+  await exchange.deployment.services.partners.create({
+    identity: 'skype',
+    metadataUrl: skype.metadataUrl,
+    trustLevel: 'Full',
+  });
   await exchange.deployment.services.storage.addUser({ sip: KEN, smtp: KEN, upn: KEN });
-  const item = await exchange.deployment.services.storage.createItem(KEN, 'Inbox', { subject: 'bench', body: 'x'.repeat(200) }, 'bench');
+  const item = await exchange.deployment.services.storage.createItem(
+    KEN,
+    'Inbox',
+    { subject: 'bench', body: 'x'.repeat(200) },
+    'bench',
+  );
   const itemPath = `/storage/v1/users/${KEN}/folders/Inbox/items/${item.id}`;
   const commands = await serverCommands(skype, exchange, JSON.stringify(item));
   {
-    const plain = await startProcess(pinned('0', [process.execPath, commands.plain, commands.files.tls, commands.files.body]), commands.env);
+    const plain = await startProcess(
+      pinned('0', [process.execPath, commands.plain, commands.files.tls, commands.files.body]),
+      commands.env,
+    );
     const port = plain.port!;
     try {
-      for (const [name, path] of [['plain hello', HELLO_PATH], ['plain item', itemPath]] as const) {
+      for (const [name, path] of [
+        ['plain hello', HELLO_PATH],
+        ['plain item', itemPath],
+      ] as const) {
         const s = { process: plain, port, authorization: 'x', loadCpus: '1' };
         await round(s, path, 32, commands.caFile, 1);
         const st = straced(plain.pid);
         const r = await round(s, path, 32, commands.caFile, seconds);
-        console.log(`${name}: ${Math.round(r.rps)} req/s, ${(r.cpuPerRequest * 1e6).toFixed(1)} µs CPU/request`);
+        console.log(
+          `${name}: ${Math.round(r.rps)} req/s, ${(r.cpuPerRequest * 1e6).toFixed(1)} µs CPU/request`,
+        );
         await st?.();
       }
     } finally {
       await stopProcess(plain);
     }
   }
-  for (const [name, path] of [['hello', HELLO_PATH], ['item', itemPath]] as const) {
+  for (const [name, path] of [
+    ['hello', HELLO_PATH],
+    ['item', itemPath],
+  ] as const) {
     const dir = mkdtempSync(join(tmpdir(), 'probe-'));
     const port = await freePort();
-    const server = await startProcess(pinned('0', commands.s2s(0, port)), process.env.NOPROF ? commands.env : { ...commands.env, S2S_BENCH_PROFILE: join(dir, 'p.cpuprofile') });
+    const server = await startProcess(
+      pinned('0', commands.s2s(0, port)),
+      process.env.NOPROF ? commands.env : { ...commands.env, S2S_BENCH_PROFILE: join(dir, 'p.cpuprofile') },
+    );
     try {
       const authorization = await commands.token(port);
       const s = { process: server, port, authorization, loadCpus: '1' };
@@ -60,12 +87,18 @@ try {
       const st = straced(server.pid);
       const r = await round(s, path, 32, commands.caFile, seconds);
       await st?.();
-      console.log(`${name}: ${Math.round(r.rps)} req/s, ${(r.cpuPerRequest * 1e6).toFixed(1)} µs CPU/request, errors ${r.errors}`);
+      console.log(
+        `${name}: ${Math.round(r.rps)} req/s, ${(r.cpuPerRequest * 1e6).toFixed(1)} µs CPU/request, errors ${r.errors}`,
+      );
     } finally {
       await stopProcess(server);
     }
     if (process.env.NOPROF) continue;
-    const summary = summarizeProfile(name, JSON.parse(readFileSync(join(dir, 'p.cpuprofile'), 'utf8')) as CpuProfile, 30);
+    const summary = summarizeProfile(
+      name,
+      JSON.parse(readFileSync(join(dir, 'p.cpuprofile'), 'utf8')) as CpuProfile,
+      30,
+    );
     for (const l of summary.functions) console.log(`  ${(l.share * 100).toFixed(1)}% ${l.name}`);
     rmSync(dir, { recursive: true, force: true });
   }
@@ -75,6 +108,14 @@ try {
 
 function straced(pid: number): (() => Promise<void>) | null {
   if (!process.env.STRACE) return null;
-  const child = spawn('strace', ['-c', '-f', '-e', 'trace=write,writev,read,epoll_wait,sendmsg,recvmsg', '-p', String(pid)], { stdio: ['ignore', 'inherit', 'inherit'] });
-  return () => new Promise((resolve) => { child.on('exit', () => resolve()); child.kill('SIGINT'); });
+  const child = spawn(
+    'strace',
+    ['-c', '-f', '-e', 'trace=write,writev,read,epoll_wait,sendmsg,recvmsg', '-p', String(pid)],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  return () =>
+    new Promise((resolve) => {
+      child.on('exit', () => resolve());
+      child.kill('SIGINT');
+    });
 }
