@@ -13,7 +13,7 @@ import type {
   WriteOperation,
   WriteResult,
 } from '../../store/document-store.ts';
-import { knownHeadVersion } from '../tokens/store-head.ts';
+import { exactHeadVersion, knownHeadVersion } from '../tokens/store-head.ts';
 
 /** One captured write: the raw bodies (redacted later, by the audit log). */
 export interface CapturedChange {
@@ -94,6 +94,10 @@ export class ChangeCapturingStore implements DocumentStore {
   /** The inner store's synchronously known head version, passed through (docs/tokens.md §7). */
   knownHeadVersion(): number | null {
     return knownHeadVersion(this.#inner);
+  }
+  /** The inner store's exact head version, passed through (services/tokens/store-head.ts). */
+  exactHeadVersion(): number | null {
+    return exactHeadVersion(this.#inner);
   }
   changesSince(afterVersion: number, limit?: number) {
     return this.#inner.changesSince(afterVersion, limit);

@@ -36,7 +36,7 @@ import { readItem, readUser } from './storage-documents.ts';
 import { runConnectivityTest } from './storage-connectivity-test.ts';
 import { runPartnerTrustTest } from './partner-trust-test.ts';
 import { VersionedAnswers } from './versioned-answers.ts';
-import { knownHeadVersion } from '../tokens/store-head.ts';
+import { exactHeadVersion, knownHeadVersion } from '../tokens/store-head.ts';
 import type { PartnerTestReport } from './partner-trust-test.ts';
 import type { ConnectivityOptions, ConnectivityReport } from './storage-connectivity-test.ts';
 
@@ -189,16 +189,18 @@ export class StorageService {
 
   /**
    * {@link getItem} as the JSON text the storage API answers, serialized once per store version and
-   * item (docs/storage.md "Read model"); the same refusals as getItem, never kept.
+   * item (docs/storage.md "Read model") where the store's head is the version of every read — one SQLite
+   * file, not a pool node, whose item reads go to the central store; the same refusals as getItem,
+   * never kept.
    */
   async getItemJson(sip: string, folderName: string, itemId: string): Promise<string> {
-    const version = knownHeadVersion(this.deps.store);
+    const version = exactHeadVersion(this.deps.store);
     const key = `${sip}\n${folderName}\n${itemId}`;
     const kept = version === null ? undefined : this.#itemAnswers.get(version, key);
     if (kept !== undefined) return kept;
     const json = JSON.stringify(await this.getItem(sip, folderName, itemId));
     // Kept only when nothing was committed while it was read: the answer is that version's.
-    if (version !== null && knownHeadVersion(this.deps.store) === version)
+    if (version !== null && exactHeadVersion(this.deps.store) === version)
       this.#itemAnswers.set(version, key, json);
     return json;
   }

@@ -25,6 +25,17 @@ export function knownHeadVersion(store: DocumentStore): number | null {
   return typeof applied === 'number' ? applied : null;
 }
 
+/**
+ * The head version when the store can tell it synchronously AND every read it serves is of that version
+ * (one SQLite file: `exactHeadVersion()`, passed through by the decorators), else null. A pool node's
+ * replica is not: it reads mailbox items from the central store, ahead of the version it has applied
+ * (docs/storage.md "Consistency"), so answers kept per applied version could outlive a change there.
+ */
+export function exactHeadVersion(store: DocumentStore): number | null {
+  const s = store as DocumentStore & { exactHeadVersion?: () => number | null };
+  return typeof s.exactHeadVersion === 'function' ? s.exactHeadVersion() : null;
+}
+
 /** The head version: synchronously known, or read. */
 export async function headVersionOf(store: DocumentStore): Promise<number> {
   return knownHeadVersion(store) ?? store.headVersion();

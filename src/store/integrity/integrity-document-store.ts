@@ -153,6 +153,11 @@ export class IntegrityDocumentStore implements DocumentStore {
     if (typeof inner.knownHeadVersion === 'function') return inner.knownHeadVersion();
     return typeof inner.appliedVersion === 'number' ? inner.appliedVersion : null;
   }
+  /** The inner store's exact head version (SQLite's), passed through; null for any other store. */
+  exactHeadVersion(): number | null {
+    const inner = this.#inner as DocumentStore & { exactHeadVersion?: () => number | null };
+    return typeof inner.exactHeadVersion === 'function' ? inner.exactHeadVersion() : null;
+  }
   changesSince(afterVersion: number, limit?: number): Promise<ChangeEntry[]> {
     return this.#inner.changesSince(afterVersion, limit);
   }

@@ -204,6 +204,11 @@ export class SqliteDocumentStore implements DocumentStore {
     });
   }
 
+  /** One file holds every document: its head is the version of every read (services/tokens/store-head.ts). */
+  exactHeadVersion(): number {
+    return this.knownHeadVersion();
+  }
+
   async pruneChanges(before: Date): Promise<number> {
     return this.#run('pruneChanges', () => this.#sql.prune.run(before.toISOString()).changes);
   }
