@@ -25,7 +25,7 @@ export class ServerMetrics {
   readonly #validated: Counter<'result'>;
   readonly #refused: Counter<'code' | 'diagnostic'>;
   readonly #latency: LatencyHistogram;
-  readonly #accepted: { inc(): void };
+  readonly #pendingAccepted = { count: 0 };
   readonly #rejected: { inc(): void };
 
   constructor(services: Services, clock: Clock, nodeName: string) {
@@ -38,11 +38,18 @@ export class ServerMetrics {
       labelNames: ['partner'],
       registers,
     });
+    // Accepted tokens are counted on every authenticated request: a plain number, added to the counter
+    // when it is collected (a prom-client `inc` hashes its labels each time; docs/server.md "Performance").
+    const pending = this.#pendingAccepted;
     this.#validated = new Counter({
       name: 's2s_tokens_validated_total',
       help: 'Incoming S2S tokens validated, by result (accepted|refused)',
       labelNames: ['result'],
       registers,
+      collect() {
+        if (pending.count > 0) this.inc({ result: 'accepted' }, pending.count);
+        pending.count = 0;
+      },
     });
     this.#refused = new Counter({
       name: 's2s_tokens_refused_total',
@@ -56,7 +63,6 @@ export class ServerMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
-    this.#accepted = this.#validated.labels({ result: 'accepted' });
     this.#rejected = this.#validated.labels({ result: 'refused' });
     new Gauge({
       name: 's2s_store_integrity_violations',
@@ -73,7 +79,8 @@ export class ServerMetrics {
 
   /** Counts an authentication outcome (wired to the HTTP app's onAuthResult). */
   readonly onAuthResult = (outcome: ValidationOutcome): void => {
-    (outcome.ok ? this.#accepted : this.#rejected).inc();
+    if (outcome.ok) this.#pendingAccepted.count += 1;
+    else this.#rejected.inc();
     if (!outcome.ok) {
       const diagnostic = String(outcome.refusal.diagnostic.code);
       this.#refused.inc({ code: outcome.refusal.code, diagnostic });

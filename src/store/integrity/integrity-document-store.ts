@@ -272,11 +272,19 @@ function stripMac(body: unknown): Body {
  */
 export function withIntegrity(inner: DocumentStore, options: IntegrityOptions): DocumentStore {
   const sealed = new IntegrityDocumentStore(inner, options);
+  // Bound methods made once per member: the store is asked on every request (its head version), and a
+  // new bound function per access was measurable (docs/server.md "Performance").
+  const bound = new Map<PropertyKey, { readonly fn: unknown; readonly bound: unknown }>();
   return new Proxy(sealed, {
     get(target, prop) {
       const owner: object = prop in target ? target : inner;
       const value: unknown = Reflect.get(owner, prop, owner);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(owner) : value;
+      if (typeof value !== 'function') return value;
+      const known = bound.get(prop);
+      if (known !== undefined && known.fn === value) return known.bound;
+      const made = (value as (...a: unknown[]) => unknown).bind(owner);
+      bound.set(prop, { fn: value, bound: made });
+      return made;
     },
     has(target, prop) {
       return prop in target || prop in inner;
