@@ -108,6 +108,23 @@ describe('front-end server: request ids, one access line per request, latency hi
     assert.match(text, /s2s_tokens_issued_total\{[^}]*partner="self"[^}]*\} 1\b/);
   });
 
+  test('accepted tokens are counted, once per request, between scrapes too', async () => {
+    const host = `127.0.0.1:${server.port}`;
+    const { token } = await deployment.services.tokens.issue({ partner: 'self', host });
+    const accepted = async () =>
+      Number(
+        /s2s_tokens_validated_total\{[^}]*result="accepted"[^}]*\} (\d+)/.exec(
+          await server.metrics.registry.metrics(),
+        )?.[1] ?? 0,
+      );
+    const before = await accepted();
+    for (let i = 0; i < 3; i++)
+      assert.equal((await get('/storage/v1/folders', { authorization: `Bearer ${token}` })).statusCode, 200);
+    assert.equal(await accepted(), before + 3);
+    await get('/storage/v1/folders', { authorization: `Bearer ${token}` });
+    assert.equal(await accepted(), before + 4);
+  });
+
   test('at level warn no access line is written', async () => {
     server.app.log.level = 'warn';
     lines.length = 0;
