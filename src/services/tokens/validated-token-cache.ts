@@ -15,6 +15,7 @@ import { schemeAndAuthority } from '../../core/tokens/index.ts';
 import type { ValidationOutcome } from '../../core/tokens/index.ts';
 
 interface Entry {
+  readonly hash: number;
   readonly authorization: string;
   readonly authority: string;
   readonly outcome: ValidationOutcome;
@@ -28,11 +29,26 @@ export interface CacheSlot {
   readonly authority: string;
 }
 
-const MAX_ENTRIES = 2000;
+/**
+ * 2048 slots in pairs (two-way set-associative by the hash): a header lives in slot `hash & 2047` or its
+ * pair `… ^ 1`; a new entry takes its slot and moves the one it displaces to the pair. A fixed table:
+ * nothing to evict by scanning (a Map evicting its oldest key walks over the holes its deletions left).
+ */
+const SLOTS = 2048;
+const MASK = SLOTS - 1;
+
+function holds(entry: Entry | undefined, slot: CacheSlot): entry is Entry {
+  return (
+    entry !== undefined &&
+    entry.hash === slot.hash &&
+    entry.authorization === slot.authorization &&
+    entry.authority === slot.authority
+  );
+}
 
 export class ValidatedTokenCache {
   #version = -1;
-  readonly #entries = new Map<number, Entry>();
+  readonly #entries = new Array<Entry | undefined>(SLOTS).fill(undefined);
 
   /** The slot of a header for a request URL (null: no header, nothing to cache). */
   slotOf(authorization: string | null | undefined, requestUrl: string | URL): CacheSlot | null {
@@ -43,11 +59,15 @@ export class ValidatedTokenCache {
   /** A cached acceptance still valid at `nowMs`, for this version, header and request authority. */
   get(version: number, slot: CacheSlot | null, nowMs: number): ValidationOutcome | null {
     if (slot === null || version !== this.#version) return null;
-    const entry = this.#entries.get(slot.hash);
-    if (!entry || entry.authorization !== slot.authorization || entry.authority !== slot.authority)
-      return null;
+    let i = slot.hash & MASK;
+    let entry = this.#entries[i];
+    if (!holds(entry, slot)) {
+      i ^= 1;
+      entry = this.#entries[i];
+      if (!holds(entry, slot)) return null;
+    }
     if (nowMs >= entry.until) {
-      this.#entries.delete(slot.hash);
+      this.#entries[i] = undefined;
       return null;
     }
     return entry.outcome;
@@ -57,17 +77,19 @@ export class ValidatedTokenCache {
   put(version: number, slot: CacheSlot | null, outcome: ValidationOutcome, validUntil: number): void {
     if (!outcome.ok || slot === null || version < this.#version) return;
     if (version !== this.#version) {
-      this.#entries.clear();
+      this.#entries.fill(undefined);
       this.#version = version;
     }
-    this.#entries.delete(slot.hash);
-    this.#entries.set(slot.hash, {
+    const i = slot.hash & MASK;
+    const displaced = this.#entries[i];
+    if (displaced !== undefined && !holds(displaced, slot)) this.#entries[i ^ 1] = displaced;
+    this.#entries[i] = {
+      hash: slot.hash,
       authorization: slot.authorization,
       authority: slot.authority,
       outcome,
       until: Math.min(outcome.principal.expiresAt.getTime(), validUntil),
-    });
-    if (this.#entries.size > MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
+    };
   }
 }
 
