@@ -31,6 +31,9 @@ export async function compiled(script: string): Promise<string> {
     banner: ESM_BANNER,
     absWorkingDir: ROOT,
     sourcemap: 'linked', // profiles name the source files (bench/profile.ts)
+    // As scripts/build.mjs compiles s2s: whitespace and syntax minified, names kept.
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
   });
   return outfile;

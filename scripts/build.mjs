@@ -58,6 +58,11 @@ export async function build({ quiet = false } = {}) {
     logLevel: 'warning',
     sourcemap: 'linked',
     absWorkingDir: root,
+    // Whitespace and syntax minified, names kept (profiles and error names stay readable): the source
+    // text V8 keeps for every loaded function is a third smaller — ≈ 10 MB less resident memory for a
+    // server and less to parse at start-up (docs/architecture.md "Runtime").
+    minifyWhitespace: true,
+    minifySyntax: true,
   };
   try {
     const { metafile } = await esbuild({
