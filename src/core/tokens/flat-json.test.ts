@@ -2,9 +2,10 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFlatJson, parseFlatJsonBytes } from './flat-json.ts';
+import { claimRecordOf, RECORDED_CLAIMS } from './claim-record.ts';
+import { parseFlatClaimsBytes, parseFlatJson, parseFlatJsonBytes } from './flat-json.ts';
 import { decodeUtf8Strict, parseStrictJsonGeneral } from './strict-json.ts';
-import type { JsonValue } from './strict-json.ts';
+import type { JsonObject, JsonValue } from './strict-json.ts';
 
 const SUITE = new URL('../../../test/corpora/jsontestsuite/test_parsing/', import.meta.url).pathname;
 const OPTIONS = { maxDepth: 4, keepNumberText: true };
@@ -19,19 +20,26 @@ function general(bytes: Uint8Array): JsonValue | typeof REFUSED {
   }
 }
 
-/** The fast path may only answer with exactly what the general parser builds; else it must defer. */
+/**
+ * The fast path may only answer with exactly what the general parser builds; else it must defer. The
+ * claim scanner answers exactly when the object scanner does, with the record of the general parser's
+ * object (claim-record.ts).
+ */
 function assertAgrees(bytes: Uint8Array, label: string): 'fast' | 'deferred' {
   const fast = parseFlatJsonBytes(bytes, { ...OPTIONS, maxLength: bytes.length });
   const fromText = parseFlatJson(Buffer.from(bytes).toString('latin1'), {
     ...OPTIONS,
     maxLength: bytes.length,
   });
+  const record = parseFlatClaimsBytes(bytes, { ...OPTIONS, maxLength: bytes.length });
+  assert.equal(record === undefined, fast === undefined, `${label}: the claim scanner decides alike`);
   if (fast === undefined) return 'deferred';
   const reference = general(bytes);
   assert.notEqual(reference, REFUSED, `${label}: fast path accepted what the general parser refuses`);
   assert.deepEqual(fast, reference, label);
   assert.equal(Object.getPrototypeOf(fast), null, label);
   assert.deepEqual(fromText, fast, label);
+  assert.deepEqual(record, claimRecordOf(reference as JsonObject, bytes), label);
   return 'fast';
 }
 
@@ -76,12 +84,28 @@ const PIECES = [
   'x5t',
 ];
 
+const TOKEN_NAMES = ['aud', 'iss', 'nbf', 'exp', 'nameid', 'x', 'aud', '0'];
+/** Every recorded claim, names that differ from one by a character or its length, and other names. */
+const CLAIM_NAMES = [
+  ...RECORDED_CLAIMS,
+  ...RECORDED_CLAIMS.map((n) => n.slice(0, -1)),
+  ...RECORDED_CLAIMS.map((n) => `${n}x`),
+  ...RECORDED_CLAIMS.map((n) => n.toUpperCase()),
+  'aux',
+  'isx',
+  'smtq',
+  'x',
+  'identityprovider',
+  '__proto__',
+  '0',
+];
+
 /** A token-like flat object, then mutated by inserting, deleting or replacing pieces. */
-function fuzzCase(next: () => number): Buffer {
+function fuzzCase(next: () => number, names = TOKEN_NAMES): Buffer {
   const n = Math.floor(next() * 8);
   const members: string[] = [];
   for (let i = 0; i < n; i++) {
-    const name = ['aud', 'iss', 'nbf', 'exp', 'nameid', 'x', 'aud', '0'][Math.floor(next() * 8)]!;
+    const name = names[Math.floor(next() * names.length)]!;
     const value = [`"v${i}"`, '1780315200', '"1780315200"', 'true', 'null', '-0', '01', '1.5', '"a b"'][
       Math.floor(next() * 9)
     ]!;
@@ -118,6 +142,13 @@ describe('flat JSON fast path agrees with the general parser', () => {
     assert.ok(counts.fast > 2_000 && counts.deferred > 2_000, JSON.stringify(counts));
   });
 
+  test('on 20 000 fuzzed claim sets naming every recorded claim and its near misses', () => {
+    const next = prng(20261203);
+    const counts = { fast: 0, deferred: 0 };
+    for (let i = 0; i < 20_000; i++) counts[assertAgrees(fuzzCase(next, CLAIM_NAMES), `claims case ${i}`)]++;
+    assert.ok(counts.fast > 2_000 && counts.deferred > 2_000, JSON.stringify(counts));
+  });
+
   test('answers for the claim sets tokens carry', () => {
     const claims = {
       aud: 'a/b@c',
@@ -130,6 +161,14 @@ describe('flat JSON fast path agrees with the general parser', () => {
     assert.ok(fast);
     assert.equal(fast['aud'], 'a/b@c');
     assert.deepEqual(fast['exp'], parseStrictJsonGeneral('1780344000', OPTIONS));
+    const record = parseFlatClaimsBytes(Buffer.from(JSON.stringify(claims)), OPTIONS);
+    assert.ok(record);
+    assert.equal(record.aud, 'a/b@c');
+    assert.equal(record.nbf, '1780315200');
+    assert.deepEqual(record.exp, parseStrictJsonGeneral('1780344000', OPTIONS));
+    assert.equal(record.trustedfordelegation, 'true');
+    assert.equal(record.nameid, undefined);
+    assert.equal(record.members, 5);
   });
 
   test('defers duplicates, __proto__, escapes, nesting, fractions, long integers and excess members', () => {
@@ -146,9 +185,16 @@ describe('flat JSON fast path agrees with the general parser', () => {
       '{"a":"b",}',
       '\t{"a":"b"}',
       '{"a":"é"}',
-    ])
+      '{"aud":"1","aud":"2"}',
+      '{"nameid":"1","x":"2","nameid":"3"}',
+      '{"x":"1","aud":"2","x":"3"}',
+    ]) {
       assert.equal(parseFlatJson(text, OPTIONS), undefined, text);
+      assert.equal(parseFlatClaimsBytes(Buffer.from(text), OPTIONS), undefined, text);
+    }
     assert.equal(parseFlatJson('{"a":"1","b":"2"}', { maxMembers: 1 }), undefined);
+    assert.equal(parseFlatClaimsBytes(Buffer.from('{"aud":"1","iss":"2"}'), { maxMembers: 1 }), undefined);
+    assert.ok(parseFlatClaimsBytes(Buffer.from('{"aud":"1","iss":"2"}'), { maxMembers: 2 }));
     assert.equal(parseFlatJson('{"a":"1"}', { maxDepth: 0 }), undefined);
     assert.equal(parseFlatJson('{"a":"1"}', { maxLength: 5 }), undefined);
   });

@@ -16,7 +16,7 @@ export function checkOuterIssuer(
   actorNameId: PrincipalName,
   ctx: TrustContext,
 ): PrincipalName {
-  const iss = stringClaim(claims, 'iss', ctx.limits.maxClaimLength, 'outer token');
+  const iss = stringClaim(claims.iss, 'iss', ctx.limits.maxClaimLength, 'outer token');
   if (iss === null) throw tokenError('ERR_TOKEN_ISSUER_MISSING', 'the outer token has no "iss" claim');
   const name = parsePrincipalName(iss);
   if (!name)
@@ -39,14 +39,14 @@ export function checkOuterIssuer(
 /** The user claims (§2.4): `nameid` required and non-empty (2107); `nii`, `smtp`, `sip`, `upn` optional strings. */
 export function readActingUser(claims: ClaimSet, ctx: TrustContext): ActingUserClaims {
   const max = ctx.limits.maxClaimLength;
-  const nameid = stringClaim(claims, 'nameid', max, 'outer token');
+  const nameid = stringClaim(claims.nameid, 'nameid', max, 'outer token');
   if (nameid === null || nameid.trim().length === 0)
     throw tokenError('ERR_TOKEN_USER_CLAIMS_MISSING', 'the outer token names no user ("nameid")');
   return {
     nameid,
-    nii: stringClaim(claims, 'nii', max, 'outer token'),
-    smtp: stringClaim(claims, 'smtp', max, 'outer token'),
-    sip: stringClaim(claims, 'sip', max, 'outer token'),
-    upn: stringClaim(claims, 'upn', max, 'outer token'),
+    nii: stringClaim(claims.nii, 'nii', max, 'outer token'),
+    smtp: stringClaim(claims.smtp, 'smtp', max, 'outer token'),
+    sip: stringClaim(claims.sip, 'sip', max, 'outer token'),
+    upn: stringClaim(claims.upn, 'upn', max, 'outer token'),
   };
 }

@@ -4,25 +4,49 @@
  */
 import { tokenError } from './token-errors.ts';
 import { parseJsonObject } from './compact-jws.ts';
+import type { ClaimRecord } from './claim-record.ts';
+import { claimRecordOf } from './claim-record.ts';
+import { parseFlatClaimsBytes } from './flat-json.ts';
 import { JsonNumberText } from './strict-json.ts';
-import type { JsonObject } from './strict-json.ts';
+import type { JsonValue } from './strict-json.ts';
 import type { TokenLimits } from './token-limits.ts';
 
-/** A parsed claim set (null prototype; number lexemes kept). */
-export type ClaimSet = JsonObject;
+/** A parsed claim set: the claims the checks read in fixed fields (number lexemes kept). */
+export type ClaimSet = ClaimRecord;
 
 /** Latest acceptable NumericDate, seconds (year 5138): anything larger is not a time (docs/tokens.md). */
 export const MAX_TIME_CLAIM = 1e11;
 
 /** Parses a payload as a claim set; throws ERR_TOKEN_MALFORMED / ERR_TOKEN_TOO_LARGE. */
 export function parseClaimSet(payload: Uint8Array, limits: TokenLimits, what: string): ClaimSet {
+  const options = {
+    maxDepth: 4,
+    keepNumberText: true,
+    maxLength: payload.length,
+    maxMembers: limits.maxClaims,
+  };
+  return (
+    parseFlatClaimsBytes(payload, options) ?? claimRecordOf(parsedClaims(payload, limits, what), payload)
+  );
+}
+
+/** Every claim name of a parsed claim set, in token order (for `explain`; not on the hot path). */
+export function claimNames(claims: ClaimSet, limits: TokenLimits, what: string): string[] {
+  return Object.keys(parsedClaims(claims.source, limits, what));
+}
+
+function parsedClaims(payload: Uint8Array, limits: TokenLimits, what: string) {
   // More than maxClaims members: ERR_TOKEN_TOO_LARGE ("the … payload has more than 64 members").
   return parseJsonObject(payload, `${what} payload`, 4, true, limits.maxClaims);
 }
 
-/** A string claim, or null when absent; refuses another type or an over-long value. */
-export function stringClaim(claims: ClaimSet, name: string, maxLength: number, what: string): string | null {
-  const value = claims[name];
+/** A string claim (`value` of the claim `name`), or null when absent; refuses another type or an over-long value. */
+export function stringClaim(
+  value: JsonValue | undefined,
+  name: string,
+  maxLength: number,
+  what: string,
+): string | null {
   if (value === undefined) return null;
   if (typeof value !== 'string')
     throw tokenError('ERR_TOKEN_CLAIM_INVALID', `the ${what} claim "${name}" is not a string`, {
@@ -38,19 +62,23 @@ export function stringClaim(claims: ClaimSet, name: string, maxLength: number, w
 }
 
 /** A required string claim; refuses absence with ERR_TOKEN_CLAIM_MISSING. */
-export function requiredStringClaim(claims: ClaimSet, name: string, maxLength: number, what: string): string {
-  const value = stringClaim(claims, name, maxLength, what);
-  if (value === null)
+export function requiredStringClaim(
+  value: JsonValue | undefined,
+  name: string,
+  maxLength: number,
+  what: string,
+): string {
+  const checked = stringClaim(value, name, maxLength, what);
+  if (checked === null)
     throw tokenError('ERR_TOKEN_CLAIM_MISSING', `the ${what} has no "${name}" claim`, { claim: name });
-  return value;
+  return checked;
 }
 
 /**
  * A required NumericDate (RFC 7519 §2) in seconds: a decimal-integer string (`"1403212820"`) or a JSON
  * integer, 0 < t < 10^11. Floats, exponents, signs, leading zeros and whitespace are refused.
  */
-export function timeClaim(claims: ClaimSet, name: 'nbf' | 'exp' | 'iat', what: string): number {
-  const value = claims[name];
+export function timeClaim(value: JsonValue | undefined, name: 'nbf' | 'exp' | 'iat', what: string): number {
   if (value === undefined)
     throw tokenError('ERR_TOKEN_CLAIM_MISSING', `the ${what} has no "${name}" claim`, { claim: name });
   const text = typeof value === 'string' ? value : value instanceof JsonNumberText ? value.text : null;

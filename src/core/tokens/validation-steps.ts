@@ -10,7 +10,7 @@ import { parseCompactJws } from './compact-jws.ts';
 import type { CompactJws } from './compact-jws.ts';
 import { readS2sHeader } from './jose-header.ts';
 import type { S2sHeader } from './jose-header.ts';
-import { parseClaimSet } from './token-claims.ts';
+import { claimNames, parseClaimSet } from './token-claims.ts';
 import type { ClaimSet } from './token-claims.ts';
 import {
   checkAudience,
@@ -60,7 +60,7 @@ export function beginValidation(
   if (trace.explaining) trace.pass(headerDetail(header));
   trace.enter('claims');
   const claims = parseClaimSet(jws.payload, ctx.limits, 'token');
-  if (trace.explaining) trace.pass(`claims: ${Object.keys(claims).join(', ')}`);
+  if (trace.explaining) trace.pass(`claims: ${claimNames(claims, ctx.limits, 'token').join(', ')}`);
   trace.enter('classify');
   const actAs = classify(jws, header, claims);
   if (trace.explaining)
@@ -69,7 +69,7 @@ export function beginValidation(
     );
   if (!actAs) return beginActor(jws, header, claims, null, requestUrl, ctx, trace);
   trace.enter('actor-parse');
-  const actorJws = parseCompactJws(claims['actortoken'] as string, ctx.limits, 'actor token');
+  const actorJws = parseCompactJws(claims.actortoken as string, ctx.limits, 'actor token');
   if (trace.explaining) trace.pass('three canonical base64url segments');
   trace.enter('actor-header');
   const actorHeader = readS2sHeader(actorJws.header, 'actor token');
@@ -77,7 +77,8 @@ export function beginValidation(
   if (trace.explaining) trace.pass(headerDetail(actorHeader));
   trace.enter('actor-claims');
   const actorClaims = readActorClaims(actorJws, ctx);
-  if (trace.explaining) trace.pass(`claims: ${Object.keys(actorClaims).join(', ')}`);
+  if (trace.explaining)
+    trace.pass(`claims: ${claimNames(actorClaims, ctx.limits, 'actor token').join(', ')}`);
   return beginActor(actorJws, actorHeader, actorClaims, claims, requestUrl, ctx, trace);
 }
 
@@ -166,7 +167,7 @@ export function finishValidation(
  * token is an actor and must be RS256 (unsigned: 2002; another algorithm: 1001).
  */
 function classify(jws: CompactJws, header: S2sHeader, claims: ClaimSet): boolean {
-  const actorToken = claims['actortoken'];
+  const actorToken = claims.actortoken;
   if (actorToken !== undefined) {
     if (header.alg !== 'none')
       throw tokenError(
@@ -201,7 +202,7 @@ function assertRs256(header: S2sHeader, what: string): void {
 
 function readActorClaims(jws: CompactJws, ctx: TrustContext): ClaimSet {
   const claims = parseClaimSet(jws.payload, ctx.limits, 'actor token');
-  if (claims['actortoken'] !== undefined)
+  if (claims.actortoken !== undefined)
     throw tokenError('ERR_TOKEN_CLAIM_INVALID', 'an actor token may not carry another actor token', {
       claim: 'actortoken',
     });
