@@ -7,31 +7,21 @@ import { tokenError } from './token-errors.ts';
 import type { CompactJws } from './compact-jws.ts';
 import type { S2sHeader } from './jose-header.ts';
 import { normalizeAuthority, parseAudience, parsePrincipalName, sameName } from './principal-name.ts';
-import type { Audience, PrincipalName } from './principal-name.ts';
+import type { PrincipalName } from './principal-name.ts';
 import { requestAuthority } from './request-authority.ts';
 import { verifyRs256, verifyRs256Async } from './rs256.ts';
 import { requiredStringClaim, stringClaim, timeClaim } from './token-claims.ts';
 import type { ClaimSet } from './token-claims.ts';
 import type { TrustContext } from './trust-context.ts';
 import type { PartnerApplication } from '../partners/partner-application.ts';
-import { issuerKey, trustIndexOf } from './trust-index.ts';
-import type { IssuerEntry, VerifiedSigner } from './trust-index.ts';
-import type { ValidationTrace } from './validation-trace.ts';
+import { CheckMemo, issuerKey, trustIndexOf } from './trust-index.ts';
+import type { CheckedAudience, MatchedIssuer, VerifiedSigner } from './trust-index.ts';
 
-/** The issuer named by `iss` and the parties that may have signed for it. */
-export interface MatchedIssuer {
-  readonly name: PrincipalName;
-  /** The parties that may have signed for it, and their keys. */
-  readonly entry: IssuerEntry;
-}
+export type { CheckedAudience, MatchedIssuer } from './trust-index.ts';
+import type { ValidationTrace } from './validation-trace.ts';
 
 /** User claims an actor must not carry: it speaks for an application (PnP rule, docs/protocol.md §2.6). */
 export const ACTOR_USER_CLAIMS = ['scp', 'upn', 'unique_name', 'altsecid'] as const;
-
-/** An audience as checked: `url` for the RFC 8707 form `https://<host>` an `oauth2` server issues (docs/hybrid.md). */
-export interface CheckedAudience extends Audience {
-  readonly url: boolean;
-}
 
 /**
  * §2.6 step 1: audience id = our service name, host one of ours, realm ours or the tenant of one of our
@@ -45,6 +35,21 @@ export function checkAudience(
   what: string,
 ): CheckedAudience {
   const raw = requiredStringClaim(claims.aud, 'aud', ctx.limits.maxClaimLength, what);
+  const memo = trustIndexOf(ctx).memo;
+  const authority = requestAuthority(requestUrl);
+  const known = memo.audiences.get(raw);
+  if (known !== undefined && known.authority === authority) return known.audience;
+  const audience = readAudience(raw, ctx, requestUrl, what);
+  if (authority !== null) CheckMemo.remember(memo.audiences, raw, { authority, audience });
+  return audience;
+}
+
+function readAudience(
+  raw: string,
+  ctx: TrustContext,
+  requestUrl: string | URL,
+  what: string,
+): CheckedAudience {
   if (/^https:\/\//i.test(raw)) return urlAudience(raw, ctx, requestUrl, what);
   const aud = parseAudience(raw);
   if (!aud || aud.realm.length === 0)
@@ -73,7 +78,7 @@ export function checkAudience(
       { audienceRealm: aud.realm },
     );
   }
-  return { ...aud, url: false };
+  return { id: aud.id, host: aud.host, realm: aud.realm, url: false };
 }
 
 /** A realm other than ours that an audience may name: an OAuth server's tenant or a partner's own realm. */
@@ -176,6 +181,15 @@ function acceptedHost(host: string, ctx: TrustContext, requestUrl: string | URL)
 export function matchIssuer(claims: ClaimSet, ctx: TrustContext): MatchedIssuer {
   const iss = stringClaim(claims.iss, 'iss', ctx.limits.maxClaimLength, 'actor token');
   if (iss === null) throw tokenError('ERR_TOKEN_ISSUER_MISSING', 'the actor token has no "iss" claim');
+  const memo = trustIndexOf(ctx).memo;
+  const known = memo.issuers.get(iss);
+  if (known !== undefined) return known;
+  const matched = findIssuer(iss, ctx);
+  CheckMemo.remember(memo.issuers, iss, matched);
+  return matched;
+}
+
+function findIssuer(iss: string, ctx: TrustContext): MatchedIssuer {
   const index = trustIndexOf(ctx);
   if (/^https?:\/\//i.test(iss)) {
     const found = index.serverIssuers.get(iss)?.find((s) => s.server.type === 'oauth2');
@@ -369,6 +383,15 @@ export function checkNameId(
 ): PrincipalName {
   const raw = stringClaim(claims.nameid, 'nameid', ctx.limits.maxClaimLength, 'actor token');
   if (raw === null) throw tokenError('ERR_TOKEN_NAMEID_MISSING', 'the actor token has no "nameid" claim');
+  const memo = trustIndexOf(ctx).memo;
+  const known = memo.nameIds.get(raw);
+  if (known !== undefined && known.issuer === issuer && known.sameApp === sameAppAsIssuer) return known.name;
+  const name = bindNameId(raw, issuer, sameAppAsIssuer);
+  CheckMemo.remember(memo.nameIds, raw, { issuer, sameApp: sameAppAsIssuer, name });
+  return name;
+}
+
+function bindNameId(raw: string, issuer: PrincipalName, sameAppAsIssuer: boolean): PrincipalName {
   const nameid = parsePrincipalName(raw);
   if (!nameid)
     throw tokenError('ERR_TOKEN_NAMEID_INVALID', 'the actor token "nameid" is not <application id>@<realm>');

@@ -31,8 +31,8 @@ export function parseCompactJws(token: string, limits: TokenLimits, what = 'toke
   if (first < 0 || second < 0 || token.indexOf('.', second + 1) >= 0) {
     throw tokenError('ERR_TOKEN_MALFORMED', `the ${what} is not a compact JWS of exactly three segments`);
   }
-  const headerText = token.slice(0, first);
-  const known = first <= maxChars(limits.maxHeaderBytes) ? knownHeaders.get(headerText) : undefined;
+  const known = first <= maxChars(limits.maxHeaderBytes) ? knownHeader(token, first) : undefined;
+  const headerText = known ? '' : token.slice(0, first);
   const headerBytes = known ? null : segment(headerText, what, 'header', limits.maxHeaderBytes);
   const payload = segment(token.slice(first + 1, second), what, 'payload', limits.maxPayloadBytes);
   const signature =
@@ -56,10 +56,41 @@ const knownHeaders = new Map<string, JsonObject>();
 const MAX_KNOWN_HEADERS = 256;
 const MAX_KNOWN_HEADER_CHARS = 512;
 
+/**
+ * The two headers found last (an act-as token alternates its own and its actor's), compared in place
+ * with the token's first segment: no slice and no hashing of it.
+ */
+let recentText0 = '';
+let recent0: JsonObject | undefined;
+let recentText1 = '';
+let recent1: JsonObject | undefined;
+
+/** The known header `token.slice(0, first)`, or undefined. */
+function knownHeader(token: string, first: number): JsonObject | undefined {
+  if (recent0 !== undefined && first === recentText0.length && token.startsWith(recentText0)) return recent0;
+  if (recent1 !== undefined && first === recentText1.length && token.startsWith(recentText1)) {
+    const known = recent1;
+    setRecent(recentText1, known);
+    return known;
+  }
+  const text = token.slice(0, first);
+  const known = knownHeaders.get(text);
+  if (known !== undefined) setRecent(text, known);
+  return known;
+}
+
+function setRecent(text: string, header: JsonObject): void {
+  recentText1 = recentText0;
+  recent1 = recent0;
+  recentText0 = text;
+  recent0 = header;
+}
+
 function rememberHeader(text: string, header: JsonObject): JsonObject {
   if (text.length > MAX_KNOWN_HEADER_CHARS) return header;
   if (knownHeaders.size >= MAX_KNOWN_HEADERS) knownHeaders.clear();
   knownHeaders.set(text, Object.freeze(header));
+  setRecent(text, header);
   return header;
 }
 

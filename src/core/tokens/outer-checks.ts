@@ -5,6 +5,7 @@ import type { PrincipalName } from './principal-name.ts';
 import { stringClaim } from './token-claims.ts';
 import type { ClaimSet } from './token-claims.ts';
 import type { TrustContext } from './trust-context.ts';
+import { CheckMemo, trustIndexOf } from './trust-index.ts';
 import type { ActingUserClaims } from './validation-outcome.ts';
 
 /**
@@ -18,6 +19,15 @@ export function checkOuterIssuer(
 ): PrincipalName {
   const iss = stringClaim(claims.iss, 'iss', ctx.limits.maxClaimLength, 'outer token');
   if (iss === null) throw tokenError('ERR_TOKEN_ISSUER_MISSING', 'the outer token has no "iss" claim');
+  const memo = trustIndexOf(ctx).memo;
+  const known = memo.outerIssuers.get(iss);
+  if (known !== undefined && known.actor === actorNameId) return known.name;
+  const name = bindOuterIssuer(iss, actorNameId);
+  CheckMemo.remember(memo.outerIssuers, iss, { actor: actorNameId, name });
+  return name;
+}
+
+function bindOuterIssuer(iss: string, actorNameId: PrincipalName): PrincipalName {
   const name = parsePrincipalName(iss);
   if (!name)
     throw tokenError('ERR_TOKEN_ISSUER_INVALID', 'the outer token "iss" is not <principal id>@<realm>');

@@ -12,9 +12,6 @@ export interface RequestAuthority {
   readonly host: string;
 }
 
-const STOPS = ['/', '\\', '?', '#'] as const;
-/** Only a plain authority is memoized: no userinfo, percent-escapes, white space or controls to reinterpret. */
-const PLAIN_PREFIX = /^https?:\/\/[A-Za-z0-9.:[\]-]+$/;
 let memoPrefix = '';
 let memo: RequestAuthority | null = null;
 
@@ -41,15 +38,29 @@ function authorityOf(url: URL): RequestAuthority {
   return { protocol: url.protocol, host: normalizeAuthority(url.host, url.protocol) };
 }
 
-/** `http(s)://<authority>` exactly as written when plain, else null (then nothing is memoized). */
+/** The prefix returned last: the same prefix again is that very string (no slice, compared by identity). */
+let lastPrefix = '';
+
+/**
+ * `http(s)://<authority>` exactly as written when plain — the authority (up to the first `/`, `\`, `?`,
+ * `#` or the end) non-empty and only `A–Z a–z 0–9 . : [ ] -` — else null (then nothing is memoized).
+ * One pass over the authority's characters, never over the path.
+ */
 export function schemeAndAuthority(url: string): string | null {
   const start = url.startsWith('https://') ? 8 : url.startsWith('http://') ? 7 : -1;
   if (start === -1) return null;
-  let end = url.length;
-  for (const stop of STOPS) {
-    const i = url.indexOf(stop, start);
-    if (i !== -1 && i < end) end = i;
+  let end = start;
+  for (; end < url.length; end++) {
+    const c = url.charCodeAt(end);
+    if (c === 0x2f || c === 0x5c || c === 0x3f || c === 0x23) break; // / \ ? #
+    if (c >= 0x80 || AUTHORITY_CHAR[c] !== 1) return null;
   }
-  const prefix = url.slice(0, end);
-  return PLAIN_PREFIX.test(prefix) ? prefix : null;
+  if (end === start) return null;
+  if (end === lastPrefix.length && url.startsWith(lastPrefix)) return lastPrefix;
+  return (lastPrefix = url.slice(0, end));
 }
+
+/** 1 for the characters of a plain authority: `A–Z a–z 0–9 . : [ ] -`. */
+const AUTHORITY_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.:[]-')
+  AUTHORITY_CHAR[c.charCodeAt(0)] = 1;

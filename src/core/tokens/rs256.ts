@@ -58,8 +58,20 @@ export function verifyRs256Async(
 
 /** A usable RSA public key whose modulus is exactly as long as the signature. */
 function fitsKey(signature: Uint8Array, publicKey: KeyObject): boolean {
-  if (!isUsableRsaKey(publicKey)) return false;
-  return signature.length === (publicKey.asymmetricKeyDetails!.modulusLength! + 7) >> 3;
+  const length = signatureLength(publicKey);
+  return length !== 0 && signature.length === length;
+}
+
+/** The RS256 signature length of each key (0: not a usable RSA key), read once: a KeyObject never changes. */
+const signatureLengths = new WeakMap<KeyObject, number>();
+
+function signatureLength(key: KeyObject): number {
+  let length = signatureLengths.get(key);
+  if (length === undefined) {
+    length = isUsableRsaKey(key) ? (key.asymmetricKeyDetails!.modulusLength! + 7) >> 3 : 0;
+    signatureLengths.set(key, length);
+  }
+  return length;
 }
 
 /** The signing input is ASCII (base64url and dots), so latin1 gives its bytes without UTF-8 encoding. */

@@ -218,6 +218,57 @@ describe('accepted tokens', () => {
     );
   });
 
+  test('one trust context used for many tokens gives each the verdict of a fresh one (checks remembered per trust)', () => {
+    const shared = context({ hostNames: [] });
+    const other = 'https://other.contoso.com/x';
+    const cases: Array<[string, string]> = [
+      [actor(), URL_],
+      [actor(), other],
+      [actor(), URL_],
+      [actor({ aud: `${LYNC}/${HOST}@fabrikam.com` }), URL_],
+      [actor({ aud: `${LYNC.toUpperCase()}/POOL.contoso.com:443@CONTOSO.COM` }), URL_],
+      [actor({ aud: `${LYNC.toUpperCase()}/POOL.contoso.com:443@CONTOSO.COM` }), other],
+      [actor({ nameid: `${LYNC}@${REALM}` }), URL_],
+      [actor({ nameid: `${EXCHANGE}@fabrikam.com` }), URL_],
+      [actor({ iss: `${EXCHANGE}@fabrikam.com` }), URL_],
+      [
+        forge(rsHeader(ours), actorClaims({ iss: `${LYNC}@${REALM}`, nameid: `${EXCHANGE}@${REALM}` }), ours),
+        URL_,
+      ],
+      [
+        forge(rsHeader(ours), actorClaims({ iss: `${LYNC}@${REALM}`, nameid: `${LYNC}@${REALM}` }), ours),
+        URL_,
+      ],
+      [outer(actor()), URL_],
+      [outer(actor(), { iss: `${LYNC}@${REALM}` }), URL_],
+      [
+        outer(
+          forge(rsHeader(ours), actorClaims({ iss: `${LYNC}@${REALM}`, nameid: `${LYNC}@${REALM}` }), ours),
+        ),
+        URL_,
+      ],
+      [
+        outer(
+          forge(rsHeader(ours), actorClaims({ iss: `${LYNC}@${REALM}`, nameid: `${LYNC}@${REALM}` }), ours),
+          { iss: `${LYNC}@${REALM}` },
+        ),
+        URL_,
+      ],
+      [outer(actor()), other],
+      [outer(actor()), URL_],
+    ];
+    const verdict = (r: ValidationReport) => (r.outcome.ok ? r.outcome.principal : r.outcome.refusal.code);
+    for (const [i, [token, url]] of cases.entries())
+      assert.deepEqual(
+        verdict(check(token, shared, url)),
+        verdict(check(token, context({ hostNames: [] }), url)),
+        `case ${i}`,
+      );
+    // Both verdicts occur, so the comparison above covers remembered acceptances and refusals after them.
+    const codes = cases.map(([token, url]) => check(token, shared, url).outcome.ok);
+    assert.ok(codes.includes(true) && codes.includes(false));
+  });
+
   test('a clock skew of up to 5 minutes is tolerated both ways', () => {
     assert.ok(check(actor({ nbf: String(secs(NOW) + 200) })).outcome.ok);
     assert.ok(check(actor({ exp: String(secs(NOW) - 200), nbf: String(secs(NOW) - 900) })).outcome.ok);

@@ -31,12 +31,14 @@ export interface ValidationOptions {
   readonly explain?: boolean;
 }
 
+const NO_OPTIONS: ValidationOptions = Object.freeze({});
+
 /** Validates `Authorization: Bearer <token>` for a request to `requestUrl`, verifying RS256 in line. */
 export function validateAuthorization(
   authorization: string | null | undefined,
   requestUrl: string | URL,
   ctx: TrustContext,
-  options: ValidationOptions = {},
+  options: ValidationOptions = NO_OPTIONS,
 ): ValidationReport {
   const trace = new ValidationTrace(options.explain ?? false);
   try {
@@ -56,7 +58,7 @@ export async function validateAuthorizationAsync(
   authorization: string | null | undefined,
   requestUrl: string | URL,
   ctx: TrustContext,
-  options: ValidationOptions = {},
+  options: ValidationOptions = NO_OPTIONS,
 ): Promise<ValidationReport> {
   const trace = new ValidationTrace(options.explain ?? false);
   try {

@@ -6,6 +6,8 @@
 import type { PartnerApplication } from '../partners/partner-application.ts';
 import type { OAuthServer } from '../partners/oauth-server.ts';
 import { normalizeAuthority } from './principal-name.ts';
+import type { Audience, PrincipalName } from './principal-name.ts';
+import type { RequestAuthority } from './request-authority.ts';
 import type { TrustContext, TrustedKey } from './trust-context.ts';
 
 /** A party the token may come from: ourselves (pool peers), a partner application, or an OAuth server. */
@@ -46,6 +48,18 @@ export interface IssuerEntry {
   readonly refreshPartner: string | null;
 }
 
+/** The issuer named by `iss` and the parties that may have signed for it. */
+export interface MatchedIssuer {
+  readonly name: PrincipalName;
+  /** The parties that may have signed for it, and their keys. */
+  readonly entry: IssuerEntry;
+}
+
+/** An audience as checked: `url` for the RFC 8707 form `https://<host>` an `oauth2` server issues (docs/hybrid.md). */
+export interface CheckedAudience extends Audience {
+  readonly url: boolean;
+}
+
 /** The index of one trust context. */
 export interface TrustIndex {
   /** Key: `<id>@<realm>` in lower case (principal names are compared case-insensitively, §2.1). */
@@ -58,7 +72,41 @@ export interface TrustIndex {
   readonly viaServer: ReadonlyMap<string, readonly PartnerApplication[]>;
   /** Tenants of the OAuth servers (lower case, `*` excluded): audience realms accepted besides ours. */
   readonly serverRealms: ReadonlySet<string>;
+  /** Checks already passed against this trust, by the claim text they read ({@link CheckMemo}). */
+  readonly memo: CheckMemo;
 }
+
+/**
+ * The results of checks that passed, by the exact claim text they read (docs/tokens.md §7): each check
+ * is a pure function of that text, this trust and what the entry records beside it (the request
+ * authority, the issuer), so a token of a known partner skips parsing, lower-casing and comparing the
+ * same names again. Refusals are never kept (they are computed each time, with their own messages).
+ * Bounded: a map is cleared when full.
+ */
+export class CheckMemo {
+  /** `aud` → the authority it was accepted for (identity: request-authority.ts memoizes it) and the audience. */
+  readonly audiences = new Map<
+    string,
+    { readonly authority: RequestAuthority; readonly audience: CheckedAudience }
+  >();
+  /** The actor `iss` → its issuer. */
+  readonly issuers = new Map<string, MatchedIssuer>();
+  /** The actor `nameid` → the issuer name it was bound to (identity), whether the ids must match, the name. */
+  readonly nameIds = new Map<
+    string,
+    { readonly issuer: PrincipalName; readonly sameApp: boolean; readonly name: PrincipalName }
+  >();
+  /** The outer `iss` → the actor name it was bound to (identity) and the name. */
+  readonly outerIssuers = new Map<string, { readonly actor: PrincipalName; readonly name: PrincipalName }>();
+
+  /** Remembers `value` under `key` in `map`, clearing the map first when it is full. */
+  static remember<V>(map: Map<string, V>, key: string, value: V): void {
+    if (map.size >= MAX_MEMO_ENTRIES) map.clear();
+    map.set(key, Object.freeze(value));
+  }
+}
+
+const MAX_MEMO_ENTRIES = 256;
 
 interface Held {
   readonly ctx: TrustContext;
@@ -140,6 +188,7 @@ function buildTrustIndex(ctx: TrustContext): TrustIndex {
     serverIssuers,
     viaServer,
     serverRealms,
+    memo: new CheckMemo(),
   };
 }
 

@@ -39,7 +39,6 @@ export interface ValidationStep {
  * No closures and no strings on the hot path.
  */
 export class ValidationTrace {
-  readonly steps: ValidationStep[] = [];
   /** Set when a partner's keys may be stale (unknown `x5t`): the service requests a metadata refresh. */
   refreshPartner: string | null = null;
   /** The unknown `x5t` that made `refreshPartner` stale. */
@@ -47,9 +46,16 @@ export class ValidationTrace {
   /** False on the hot path: pass details are only built for an explanation. */
   readonly explaining: boolean;
   #current: StepName = 'authorization';
+  /** Made by the first recorded step: an acceptance that explains nothing allocates none. */
+  #steps: ValidationStep[] | null = null;
 
   constructor(explaining = true) {
     this.explaining = explaining;
+  }
+
+  /** The recorded steps, in order (a shared empty array when none was). */
+  get steps(): readonly ValidationStep[] {
+    return this.#steps ?? NO_STEPS;
   }
 
   /** The step now running: a failure from here on is recorded under it. */
@@ -59,12 +65,12 @@ export class ValidationTrace {
 
   /** Records the running step as passed (call only when {@link explaining}). */
   pass(detail: string): void {
-    this.steps.push({ name: this.#current, verdict: 'pass', detail });
+    (this.#steps ??= []).push({ name: this.#current, verdict: 'pass', detail });
   }
 
   /** Records the running step as failed with the error's code and message. */
   fail(err: unknown): void {
-    this.steps.push({
+    (this.#steps ??= []).push({
       name: this.#current,
       verdict: 'fail',
       detail: err instanceof S2sError ? err.message : 'internal fault',
@@ -72,3 +78,5 @@ export class ValidationTrace {
     });
   }
 }
+
+const NO_STEPS: readonly ValidationStep[] = Object.freeze([]);
