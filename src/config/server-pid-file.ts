@@ -12,6 +12,8 @@ export interface ServerPidRecord {
   readonly url: string;
   readonly node: string;
   readonly startedAt: string;
+  /** With `--workers N` ≥ 2 (docs/server.md "Workers"): N; `pid` is then the primary's. */
+  readonly workers?: number;
 }
 
 /** The pid file of a home directory. */
@@ -34,6 +36,7 @@ export function readServerPid(home: string): ServerPidRecord | undefined {
       url: record.url,
       node: String(record.node ?? ''),
       startedAt: String(record.startedAt ?? ''),
+      ...(typeof record.workers === 'number' ? { workers: record.workers } : {}),
     };
   } catch {
     return undefined;

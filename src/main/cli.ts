@@ -8,6 +8,7 @@ import { openRemoteDeployment, remoteServer } from '../adapters/cli/remote-deplo
 import type { CliEnvironment, CliIo } from '../adapters/cli/index.ts';
 import { resolveNodeConfig } from '../config/node-config.ts';
 import type { DeploymentOptions } from './deployment.ts';
+import { WORKER_SLOT_ENV } from './server-cluster-messages.ts';
 
 /** The CLI environment over real config resolution and deployment wiring. */
 export function cliEnvironment(io: CliIo, given: DeploymentOptions = {}): CliEnvironment {
@@ -40,5 +41,15 @@ export function cliEnvironment(io: CliIo, given: DeploymentOptions = {}): CliEnv
 
 /** Runs the CLI with the real process streams and environment. */
 export async function main(argv: readonly string[]): Promise<number> {
-  return runCli(argv, cliEnvironment(processIo()));
+  const io = processIo();
+  // A worker of `s2s server start --workers N` (docs/server.md "Workers"): forked by the primary with its
+  // slot in the environment; it serves, and parses no command line.
+  if (io.env[WORKER_SLOT_ENV] !== undefined) {
+    const { isServerWorker, runServerWorker } = await import('./server-worker.ts');
+    if (isServerWorker(io.env)) {
+      const { localActor } = await import('./deployment.ts');
+      return runServerWorker(io, { actor: localActor('cli') });
+    }
+  }
+  return runCli(argv, cliEnvironment(io));
 }

@@ -9,7 +9,7 @@
  * (no heartbeat), performs the request and closes it. Either way the replica file is replaced atomically.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReplicationInvokeOptions, ReplicationInvokeResult } from '../adapters/cli/cli-context.ts';
 import type { NodeConfig } from '../config/node-config.ts';
@@ -22,37 +22,17 @@ import type { ReplicatedDocumentStore } from '../replication/index.ts';
 import type { DocumentStore } from '../store/document-store.ts';
 import { parsePostgresUrl } from '../store/postgres/postgres-target.ts';
 import { openStore } from './open-store.ts';
+import {
+  invokeRequestPath,
+  invokeResultPath,
+  readInvokeRequest,
+  readJson,
+  writeAtomically,
+  writeInvokeOutcome,
+} from './replication-invoke-files.ts';
+import type { InvokeOutcome, InvokeRequest } from './replication-invoke-files.ts';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
-
-interface InvokeRequest {
-  readonly id: string;
-  readonly rebuild: boolean;
-}
-
-interface InvokeOutcome {
-  readonly id: string;
-  readonly rebuilt: boolean;
-  readonly appliedVersion: number;
-  readonly error?: { readonly code: string; readonly message: string };
-}
-
-const requestPath = (home: string) => join(home, 'replication-invoke.request.json');
-const resultPath = (home: string) => join(home, 'replication-invoke.result.json');
-
-function writeAtomically(path: string, value: unknown): void {
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value)}\n`, { mode: 0o600 });
-  renameSync(tmp, path);
-}
-
-function readJson<T>(path: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Performs one request on an open replicated store. */
 async function perform(store: ReplicatedDocumentStore, rebuild: boolean): Promise<number> {
@@ -68,6 +48,30 @@ async function perform(store: ReplicatedDocumentStore, rebuild: boolean): Promis
 }
 
 /**
+ * Performs one request on this process's store (a pool node's replicated store; any other store answers
+ * ERR_REPLICATION_NOT_A_POOL) and returns the outcome, failures included.
+ */
+export async function performInvokeRequest(
+  store: DocumentStore,
+  request: InvokeRequest,
+): Promise<InvokeOutcome> {
+  const replicated = 'rebuild' in store ? (store as ReplicatedDocumentStore) : undefined;
+  try {
+    if (!replicated) throw replicationError('ERR_REPLICATION_NOT_A_POOL', 'this server reads a SQLite store');
+    const appliedVersion = await perform(replicated, request.rebuild);
+    return { id: request.id, rebuilt: request.rebuild, appliedVersion };
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    return {
+      id: request.id,
+      rebuilt: false,
+      appliedVersion: replicated ? await replicated.headVersion() : 0,
+      error: { code: e.code ?? 'ERR_INTERNAL', message: e.message ?? 'failed' },
+    };
+  }
+}
+
+/**
  * In the server process: answers SIGUSR2 requests on `store` (a pool node's replicated store). Returns
  * the function that stops listening.
  */
@@ -76,29 +80,13 @@ export function serveInvokeRequests(
   store: DocumentStore,
   log: (fields: Record<string, unknown>, message: string) => void,
 ): () => void {
-  const replicated = 'rebuild' in store ? (store as ReplicatedDocumentStore) : undefined;
   const onSignal = () => {
-    const request = readJson<InvokeRequest>(requestPath(home));
-    if (!request || typeof request.id !== 'string') return;
-    void (async () => {
-      let outcome: InvokeOutcome;
-      try {
-        if (!replicated)
-          throw replicationError('ERR_REPLICATION_NOT_A_POOL', 'this server reads a SQLite store');
-        const appliedVersion = await perform(replicated, request.rebuild === true);
-        outcome = { id: request.id, rebuilt: request.rebuild === true, appliedVersion };
-      } catch (err) {
-        const e = err as { code?: string; message?: string };
-        outcome = {
-          id: request.id,
-          rebuilt: false,
-          appliedVersion: replicated ? await replicated.headVersion() : 0,
-          error: { code: e.code ?? 'ERR_INTERNAL', message: e.message ?? 'failed' },
-        };
-      }
+    const request = readInvokeRequest(home);
+    if (!request) return;
+    void performInvokeRequest(store, request).then((outcome) => {
       log({ ...outcome }, 'replication invoke');
-      writeAtomically(resultPath(home), outcome);
-    })();
+      writeInvokeOutcome(home, outcome);
+    });
   };
   process.on('SIGUSR2', onSignal);
   return () => process.off('SIGUSR2', onSignal);
@@ -138,12 +126,12 @@ async function viaServer(
   options: ReplicationInvokeOptions,
 ): Promise<ReplicationInvokeResult> {
   const id = randomBytes(8).toString('hex');
-  writeAtomically(requestPath(config.home), { id, rebuild: options.rebuild } satisfies InvokeRequest);
+  writeAtomically(invokeRequestPath(config.home), { id, rebuild: options.rebuild } satisfies InvokeRequest);
   process.kill(pid, 'SIGUSR2');
   const deadline = Date.now() + options.waitMs;
   try {
     for (;;) {
-      const outcome = readJson<InvokeOutcome>(resultPath(config.home));
+      const outcome = readJson<InvokeOutcome>(invokeResultPath(config.home));
       if (outcome?.id === id) {
         if (outcome.error)
           throw replicationError(
@@ -168,6 +156,6 @@ async function viaServer(
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
-    rmSync(requestPath(config.home), { force: true });
+    rmSync(invokeRequestPath(config.home), { force: true });
   }
 }

@@ -9,6 +9,13 @@ import type { CertificateUsage, Clock, ValidationOutcome } from '../core/index.t
 import type { Services } from '../services/index.ts';
 import { integrityViolations } from './integrity-violations.ts';
 
+/** A worker of `s2s server start --workers N` (docs/server.md "Workers"). */
+export interface WorkerIdentity {
+  /** Its slot, 1…N (a replaced worker takes the slot of the one it replaces). */
+  readonly id: number;
+  readonly pid: number;
+}
+
 /** Refused tokens of one code (the console's dashboard). */
 export interface RefusalTally {
   code: string;
@@ -27,9 +34,13 @@ export class ServerMetrics {
   readonly #latency: LatencyHistogram;
   readonly #pendingAccepted = { count: 0 };
   readonly #rejected: { inc(): void };
+  readonly #nodeName: string;
+  #worker: WorkerIdentity | undefined;
+  #gather: (() => Promise<string>) | undefined;
 
   constructor(services: Services, clock: Clock, nodeName: string) {
     const registers = [this.registry];
+    this.#nodeName = nodeName;
     this.registry.setDefaultLabels({ node: nodeName });
     collectDefaultMetrics({ register: this.registry, prefix: 's2s_process_' });
     this.#issued = new Counter({
@@ -75,6 +86,27 @@ export class ServerMetrics {
     });
     partnerGauges(services, clock, registers);
     certificateGauge(services, clock, registers);
+  }
+
+  /** The worker this server is, when it is one (`s2s server start --workers N`). */
+  get worker(): WorkerIdentity | undefined {
+    return this.#worker;
+  }
+
+  /**
+   * Makes this server one worker of several: every series gets the label `worker="<id>"`, and
+   * {@link exposition} answers with the series of all workers, which `gather` collects (docs/server.md
+   * "Workers": a scrape reaches one worker, and must see them all).
+   */
+  joinWorkers(worker: WorkerIdentity, gather: () => Promise<string>): void {
+    this.#worker = worker;
+    this.#gather = gather;
+    this.registry.setDefaultLabels({ node: this.#nodeName, worker: String(worker.id) });
+  }
+
+  /** What /metrics answers: this process's series, or with workers, every worker's. */
+  exposition(): Promise<string> {
+    return this.#gather ? this.#gather() : this.registry.metrics();
   }
 
   /** Counts an authentication outcome (wired to the HTTP app's onAuthResult). */

@@ -1,21 +1,12 @@
 /**
- * `s2s server start` as a process (docs/server.md): opens the deployment, bootstraps it when asked,
- * starts the server, prints where it is, and shuts down gracefully on SIGINT/SIGTERM.
+ * `s2s server start` (docs/server.md): in this one process, or — with `--workers N` ≥ 2, by default one
+ * per core — as the primary of N worker processes (docs/server.md "Workers"). Each path is imported
+ * only when taken: the primary loads neither the HTTP framework nor the store.
  */
-import { mkdirSync } from 'node:fs';
 import type { CliIo } from '../adapters/cli/index.ts';
 import type { ServerStartFlags, StartedServer } from '../adapters/cli/cli-context.ts';
-import { resolveNodeConfig } from '../config/node-config.ts';
-import { removeServerPid, writeServerPid } from '../config/server-pid-file.ts';
-import { STORAGE_API_PREFIX } from '../core/storage/index.ts';
-import { finishBootstrap, prepareBootstrap } from './bootstrap.ts';
-import type { BootstrapReport } from './bootstrap.ts';
-import { openDeployment } from './deployment.ts';
+import { resolveWorkerCount } from '../config/server-workers.ts';
 import type { DeploymentOptions } from './deployment.ts';
-import { createServerLogger } from './server-logger.ts';
-import { startServer } from './server.ts';
-import { serveInvokeRequests } from './replication-invoke.ts';
-import type { RunningServer } from './server.ts';
 
 /** Starts the server for the CLI; `closed` settles once a signal has shut it down. */
 export async function startServerProcess(
@@ -23,113 +14,12 @@ export async function startServerProcess(
   io: CliIo,
   options: DeploymentOptions = {},
 ): Promise<StartedServer> {
-  const config = resolveNodeConfig(flags, io.env);
-  if (flags.bootstrap) mkdirSync(config.home, { recursive: true, mode: 0o700 });
-  const logger = createServerLogger();
-  const deployment = await openDeployment(config, { logger, serverNode: true, ...options });
-  let server: RunningServer | undefined;
-  try {
-    const report = flags.bootstrap ? await prepareBootstrap(deployment, io.env) : null;
-    // Not ready (/readyz 503, reason `starting`) until start-up has finished; a start-up that fails
-    // closes the listener and the process exits non-zero, never serving errors (docs/server.md).
-    server = await startServer(deployment, {
-      listen: config.listen,
-      logger,
-      startingUp: true,
-      opsToken: io.env.S2S_OPS_TOKEN?.trim() || undefined,
-      adminListen: flags.adminListen ?? (io.env.S2S_ADMIN_LISTEN?.trim() || undefined),
-    });
-    if (report) await finishBootstrap(deployment, report, server.host, server.port);
-    server.markStarted();
-    const details = describe(server, report);
-    logger.info({ ...details, actions: report?.actions ?? [] }, 's2s server ready');
-    // `s2s replication invoke` of this home: a request file and SIGUSR2 (docs/replication.md "Invoke").
-    // Listening before the pid file names this process: an unhandled SIGUSR2 would end it.
-    const stopInvokes = serveInvokeRequests(config.home, deployment.store, (fields, msg) =>
-      logger.info(fields, msg),
-    );
-    writeServerPid(config.home, {
-      pid: process.pid,
-      url: server.url,
-      node: config.nodeName,
-      startedAt: new Date().toISOString(),
-    });
-    const closeAll = async () => {
-      removeServerPid(config.home, process.pid);
-      stopInvokes();
-      await deployment.close();
-    };
-    return {
-      url: server.url,
-      details,
-      lines: bannerLines(details, report),
-      closed: untilSignal(server, closeAll, logger),
-    };
-  } catch (err) {
-    logger.error(
-      { code: (err as { code?: string }).code, err: (err as Error).message },
-      's2s server start-up failed; stopping',
-    );
-    await server?.close().catch(() => undefined);
-    await deployment.close();
-    throw err;
+  const workers = resolveWorkerCount(flags.workers, io.env);
+  // A store handed in (tests, a program embedding s2s) lives in this process: workers could not share it.
+  if (workers === 1 || options.store !== undefined) {
+    const { startSingleServer } = await import('./server-single.ts');
+    return startSingleServer(flags, io, options);
   }
-}
-
-function describe(server: RunningServer, report: BootstrapReport | null): Record<string, string> {
-  const details: Record<string, string> = {
-    url: server.url,
-    metadataUrl: `${server.url}/metadata/json/1`,
-    storageUrl: `${server.url}${STORAGE_API_PREFIX}`,
-    openApiUrl: `${server.url}${STORAGE_API_PREFIX}/openapi.json`,
-    healthUrl: `${server.url}/readyz`,
-    metricsUrl: `${server.url}/metrics`,
-    adminApiUrl: `${server.adminUrl}/admin/api/v1`,
-    consoleUrl: `${server.adminUrl}/console/`,
-  };
-  if (report)
-    details.testCommand = `npx s2s test storage-connectivity --sip-uri sip:${report.demoSip} --partner self --delete-item`;
-  return details;
-}
-
-function bannerLines(details: Record<string, string>, report: BootstrapReport | null): string[] {
-  const lines = [...(report?.actions ?? []).map((a) => `bootstrap: ${a}`)];
-  lines.push(
-    `s2s server listening on ${details.url}`,
-    `  metadata URL : ${details.metadataUrl}`,
-    `  storage API  : ${details.storageUrl} (OpenAPI: ${details.openApiUrl})`,
-  );
-  lines.push(`  health       : ${details.healthUrl}   metrics: ${details.metricsUrl}`);
-  lines.push(`  admin API    : ${details.adminApiUrl} (OpenAPI: ${details.adminApiUrl}/openapi.json)`);
-  lines.push(`  web console  : ${details.consoleUrl}`);
-  if (details.testCommand)
-    lines.push(
-      'Test storage connectivity against this server (in another terminal, same directory):',
-      `  ${details.testCommand}`,
-    );
-  return lines;
-}
-
-/** Resolves after SIGINT or SIGTERM closed the server and the deployment. */
-function untilSignal(
-  server: RunningServer,
-  closeDeployment: () => Promise<void>,
-  logger: ReturnType<typeof createServerLogger>,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      logger.info({ signal }, 's2s server shutting down');
-      server
-        .close()
-        .then(closeDeployment)
-        .then(() => {
-          logger.info({}, 's2s server stopped');
-          resolve();
-        }, reject);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  const { startServerPrimary } = await import('./server-primary.ts');
+  return startServerPrimary(flags, io, options, workers);
 }

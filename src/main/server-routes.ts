@@ -45,7 +45,7 @@ export function operationsRoutes(options: OperationsRoutesOptions): FastifyPlugi
       return reply
         .code(readiness.status === 'not-ready' ? 503 : 200)
         .header('cache-control', 'no-store')
-        .send(authorized(req) ? readiness : publicReadiness(readiness));
+        .send(authorized(req) ? withWorker(readiness, options.metrics) : publicReadiness(readiness));
     });
     app.get('/metrics', async (req, reply) => {
       if (expected !== undefined && !authorized(req))
@@ -58,10 +58,16 @@ export function operationsRoutes(options: OperationsRoutesOptions): FastifyPlugi
               storageError('ERR_SERVER_OPS_TOKEN', 'this server requires its operations token for /metrics'),
             ).body,
           );
-      const text = await options.metrics.registry.metrics();
+      const text = await options.metrics.exposition();
       return reply.type(options.metrics.registry.contentType).header('cache-control', 'no-store').send(text);
     });
   };
+}
+
+/** The detailed answer names the worker that gave it (`--workers N`: each worker answers for itself). */
+function withWorker<T extends object>(readiness: T, metrics: ServerMetrics): T {
+  const worker = metrics.worker;
+  return worker ? { ...readiness, worker: { id: worker.id, pid: worker.pid } } : readiness;
 }
 
 /** Fixed-length digests, so the comparison takes the same time whatever the presented token's length. */

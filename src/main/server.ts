@@ -60,6 +60,12 @@ export interface ServerStartOptions {
   readonly adminListen?: string | undefined;
   /** Routes an embedding application serves beside s2s's, behind the same authentication (`app.requireS2sAuth`). */
   readonly extraRoutes?: readonly FastifyPluginAsync[] | undefined;
+  /**
+   * Whether this server runs the partner metadata refresh and certificate renewal schedules (default true).
+   * `s2s server start --workers N` runs them in one worker only (docs/server.md "Workers"); the TLS
+   * re-check runs in every server regardless.
+   */
+  readonly schedules?: boolean | undefined;
 }
 
 export interface RunningServer {
@@ -184,7 +190,13 @@ export async function startServer(
     reloadTls,
     options.tlsRecheckMs ?? SERVER_DEFAULTS.tlsRecheckMs,
   );
-  const refreshSchedule = startPartnerRefreshSchedule(
+  // Not in a worker that leaves the schedules to another one (`schedules: false`).
+  const idle = { stop: async (): Promise<void> => undefined };
+  const startRefresh: typeof startPartnerRefreshSchedule =
+    options.schedules === false ? () => idle : startPartnerRefreshSchedule;
+  const startRenewal: typeof startRenewalSchedule =
+    options.schedules === false ? () => idle : startRenewalSchedule;
+  const refreshSchedule = startRefresh(
     {
       refreshDue: async () => [
         ...(await services.partners.refreshDue()),
@@ -197,7 +209,7 @@ export async function startServer(
     logger,
     options.refreshTickMs ?? SERVER_DEFAULTS.refreshTickMs,
   );
-  const renewalSchedule = startRenewalSchedule(
+  const renewalSchedule = startRenewal(
     services.renewal,
     logger,
     options.renewalTickMs ?? SERVER_DEFAULTS.renewalTickMs,

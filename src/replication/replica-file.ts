@@ -114,14 +114,20 @@ export class ReplicaFile {
     );
   }
 
-  /** Temp files of a node killed before its rename: never valid, always safe to delete. */
+  /**
+   * Temp files of a process killed before its rename: never valid, safe to delete. A temp file whose
+   * process (`<replica>.<pid>.tmp`) still runs is another worker of the same server writing the same
+   * replica (`s2s server start --workers N`, docs/server.md "Workers"): left alone.
+   */
   async #removeStaleTemps(): Promise<void> {
     const dir = dirname(this.path);
     const prefix = `${basename(this.path)}.`;
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const name of names) {
-      if (name.startsWith(prefix) && name.endsWith('.tmp'))
-        await unlink(join(dir, name)).catch(() => undefined);
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const pid = Number(name.slice(prefix.length, -'.tmp'.length));
+      if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processRuns(pid)) continue;
+      await unlink(join(dir, name)).catch(() => undefined);
     }
   }
 }
@@ -140,5 +146,15 @@ async function syncDirectory(dir: string): Promise<void> {
     // Some file systems refuse fsync on a directory; the rename is still atomic there.
   } finally {
     await handle.close();
+  }
+}
+
+/** Whether a process with this pid runs (signal 0 probes without signalling). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -25,6 +25,8 @@ export interface ServerStartFlags extends NodeConfigFlags {
   bootstrap?: boolean;
   /** A separate management listener for the administration API (docs/admin.md). */
   adminListen?: string | undefined;
+  /** How many server processes (`--workers`, 1–64; default one per core; docs/server.md "Workers"). */
+  workers?: string | undefined;
 }
 
 /** A started server (src/main/server-process.ts): where it is, and a promise settled once it stopped. */

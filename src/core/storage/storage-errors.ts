@@ -160,6 +160,18 @@ export const STORAGE_ERRORS = defineErrors({
       'A request asked (x-s2s-min-version) for a store version this server has not applied yet, and it did not arrive within the wait (2 s): 503 with Retry-After.',
     fix: 'Retry after a moment (the change is on its way), or send the request to the server that made the write; if it persists, check that this server reaches PostgreSQL (`/readyz`, `s2s replication status`).',
   },
+  ERR_SERVER_WORKERS: {
+    category: 'usage',
+    meaning:
+      '`--workers` (or S2S_WORKERS) is not a whole number from 1 to 64: how many server processes `s2s server start` runs (docs/server.md "Workers").',
+    fix: 'Give --workers 1 to 64 (1: one process, no cluster), or leave it out for one worker per core.',
+  },
+  ERR_SERVER_WORKER_EXITED: {
+    category: 'unavailable',
+    meaning:
+      'A worker of `s2s server start --workers N` ended during start-up without reporting an error (killed, or it failed before it could say why), so the server did not start.',
+    fix: "Read the worker's output above (or the system log: out of memory?) and start again; `--workers 1` serves in one process.",
+  },
   ERR_SERVER_LISTEN: {
     category: 'unavailable',
     meaning: 'The server could not listen on the requested address (in use, not local, or malformed).',

@@ -9,6 +9,7 @@ interface StartFlags {
   listen?: string;
   adminListen?: string;
   bootstrap?: boolean;
+  workers?: string;
 }
 
 export function registerServerStartCommand(server: Command, env: CliEnvironment): void {
@@ -19,6 +20,10 @@ export function registerServerStartCommand(server: Command, env: CliEnvironment)
     .option(
       '--admin-listen <host:port>',
       'serve the administration API only on this management address (env S2S_ADMIN_LISTEN)',
+    )
+    .option(
+      '--workers <n>',
+      'server processes, 1-64 (env S2S_WORKERS, default one per core; 1 serves in this process)',
     )
     .option(
       '--bootstrap',
@@ -32,6 +37,7 @@ export function registerServerStartCommand(server: Command, env: CliEnvironment)
           ...opts,
           listen: opts.listen,
           adminListen: opts.adminListen,
+          workers: opts.workers,
           bootstrap: opts.bootstrap === true,
         };
         const started = opts.bootstrap
@@ -50,5 +56,6 @@ export function registerServerStartCommand(server: Command, env: CliEnvironment)
     cmd,
     'npm start        # = s2s server start --bootstrap',
     's2s server start --listen 0.0.0.0:443 --node fe01.contoso.com',
+    's2s server start --workers 4   # four server processes (default: one per core)',
   );
 }

@@ -29,6 +29,7 @@ export function registerServerStatusCommand(server: Command, env: CliEnvironment
             Url: record.url,
             Node: record.node,
             StartedAt: record.startedAt,
+            ...(record.workers ? { Workers: `${record.workers} (pid ${record.pid} is their primary)` } : {}),
           }),
         );
       }),
