@@ -8,6 +8,9 @@ import type { InvokeOutcome } from './replication-invoke-files.ts';
 /** The environment variable naming a worker's slot (1…N); set by the primary on the processes it forks. */
 export const WORKER_SLOT_ENV = 'S2S_CLUSTER_WORKER';
 
+/** How long (ms) the primary waits for the workers' series when /metrics gathers them. */
+export const METRICS_GATHER_MS = 2_000;
+
 /** A start-up failure, as the CLI reports it (code, category, one line, the fix). */
 export interface ReportedError {
   readonly code: string;

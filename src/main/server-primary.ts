@@ -27,7 +27,7 @@ import { mergeExpositions } from './metrics-merge.ts';
 import { readInvokeRequest, writeInvokeOutcome } from './replication-invoke-files.ts';
 import type { InvokeOutcome, InvokeRequest } from './replication-invoke-files.ts';
 import { bannerLines, describeServer } from './server-banner.ts';
-import { isClusterMessage, WORKER_SLOT_ENV } from './server-cluster-messages.ts';
+import { isClusterMessage, METRICS_GATHER_MS, WORKER_SLOT_ENV } from './server-cluster-messages.ts';
 import type { PrimaryMessage, ReportedError, WorkerMessage } from './server-cluster-messages.ts';
 import { createServerLogger } from './server-logger.ts';
 
@@ -44,8 +44,6 @@ export const PRIMARY_DEFAULTS = {
    * requests (5 s, SERVER_DEFAULTS.shutdownGraceMs in server.ts) and closing their store, with room.
    */
   stopWaitMs: 15_000,
-  /** How long (ms) /metrics waits for the other workers' series. */
-  metricsWaitMs: 2_000,
 } as const;
 
 /** The s2s binary: workers run the same command, and bin/s2s.mjs chooses the build as it did for this one. */
@@ -196,7 +194,8 @@ class WorkerPool {
   readonly #slots: Slot[];
   readonly #listen: string;
   readonly #adminListen: string | undefined;
-  #phase: 'starting' | 'running' | 'stopping' = 'starting';
+  /** starting: not every worker listens yet; listening: all did, start-up (bootstrap) goes on; running: started. */
+  #phase: 'starting' | 'listening' | 'running' | 'stopping' = 'starting';
   #first: Listening | undefined;
   #onStart: { resolve(first: Listening): void; reject(err: Error): void } | undefined;
   readonly #invokes = new Map<string, PendingInvoke>();
@@ -336,7 +335,10 @@ class WorkerPool {
     slot.listenedAt = Date.now();
     this.#first ??= where;
     if (this.#phase === 'starting') {
-      if (this.#slots.every((s) => s.listenedAt !== undefined)) this.#onStart?.resolve(this.#first);
+      if (this.#slots.every((s) => s.listenedAt !== undefined)) {
+        this.#phase = 'listening';
+        this.#onStart?.resolve(this.#first);
+      }
       return;
     }
     this.#logger.info({ slot: slot.id, workerPid: slot.worker?.process.pid }, 'worker replaced');
@@ -393,7 +395,7 @@ class WorkerPool {
       'worker ended; replacing it',
     );
     slot.restart = setTimeout(() => {
-      if (this.#phase === 'running') this.#fork(slot);
+      if (this.#phase !== 'stopping') this.#fork(slot);
     }, delayMs);
   }
 
@@ -408,7 +410,7 @@ class WorkerPool {
   #gather(requester: Worker, requestId: number): void {
     const id = ++this.#gatherSeq;
     const targets = this.#slots.filter((s) => s.worker !== undefined && s.listenedAt !== undefined);
-    const timer = setTimeout(() => this.#settleGather(id, true), PRIMARY_DEFAULTS.metricsWaitMs);
+    const timer = setTimeout(() => this.#settleGather(id, true), METRICS_GATHER_MS).unref();
     this.#gathers.set(id, { requester, requestId, waiting: new Set(targets), texts: new Map(), timer });
     for (const slot of targets) this.#send(slot, { s2s: 'collect-metrics', id });
     this.#settleGather(id);

@@ -12,9 +12,8 @@ import { resolveNodeConfig } from '../config/node-config.ts';
 import { S2sError } from '../core/shared/errors.ts';
 import { openDeployment } from './deployment.ts';
 import type { Deployment, DeploymentOptions } from './deployment.ts';
-import { PRIMARY_DEFAULTS } from './server-primary.ts';
 import { performInvokeRequest } from './replication-invoke.ts';
-import { isClusterMessage, WORKER_SLOT_ENV } from './server-cluster-messages.ts';
+import { isClusterMessage, METRICS_GATHER_MS, WORKER_SLOT_ENV } from './server-cluster-messages.ts';
 import type { PrimaryMessage, ReportedError, WorkerMessage } from './server-cluster-messages.ts';
 import { createServerLogger } from './server-logger.ts';
 import { startServer } from './server.ts';
@@ -103,7 +102,7 @@ export async function runServerWorker(io: CliIo, options: DeploymentOptions): Pr
           gathers.delete(id);
           void running.metrics.registry.metrics().then(resolve);
         };
-        const timer = setTimeout(own, PRIMARY_DEFAULTS.metricsWaitMs + 1_000);
+        const timer = setTimeout(own, METRICS_GATHER_MS + 1_000);
         gathers.set(id, (text) => {
           clearTimeout(timer);
           gathers.delete(id);

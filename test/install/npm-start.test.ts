@@ -60,11 +60,16 @@ test('SIGTERM to `npm start` stops the server (no orphan keeps listening)', asyn
   await ready;
   const servers = childrenOf(npm.pid!);
   assert.equal(servers.length, 1, `npm's children: ${servers.join(', ')}`);
+  // With one worker per core (docs/server.md "Workers") the server's own children serve: they end too.
+  const workers = childrenOf(servers[0]!).filter((pid) =>
+    readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('s2s.mjs'),
+  );
   const exited = new Promise((resolve) => npm.on('exit', resolve));
   const drained = new Promise((resolve) => npm.stdout.on('close', resolve));
   npm.kill('SIGTERM');
   await exited;
   while (running(servers[0]!)) await new Promise((r) => setTimeout(r, 100));
+  for (const worker of workers) assert.equal(running(worker), false, `worker ${worker} still runs`);
   await drained; // the server shared npm's stdout: its last line has arrived once the pipe closed
   assert.match(out, /"msg":"s2s server stopped"/);
 });
