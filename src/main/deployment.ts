@@ -78,6 +78,8 @@ export interface DeploymentOptions {
   readonly actor?: AuditActor;
   /** Lockout and session settings (tests). */
   readonly adminOptions?: ConstructorParameters<typeof AdminService>[2];
+  /** Where sign-in failures of unknown administrator names are remembered (the workers of a server share one). */
+  readonly unknownAdminNames?: ConstructorParameters<typeof AdminService>[3];
 }
 
 /** The local operating-system user, a full administrator (docs/admin.md "The local CLI"). */
@@ -212,7 +214,7 @@ export function buildDeployment(
   services.oauthServers = new OAuthServerService(deps, metadataFetcher);
   services.renewal = new RenewalService(deps);
   services.audit = new AuditLog(deps);
-  services.admins = new AdminService(deps, services.audit, options.adminOptions);
+  services.admins = new AdminService(deps, services.audit, options.adminOptions, options.unknownAdminNames);
   const gateway = new AdminGateway(services, services.audit, logger);
   const actor = options.actor ?? localActor('library');
   return {

@@ -3,6 +3,7 @@
  * IPC channel (docs/server.md "Workers"). Every message carries `s2s` (its kind), so nothing else on the
  * channel (node:cluster's own, prom-client's) is mistaken for one.
  */
+import type { LockoutDocument } from '../services/admin/admin-documents.ts';
 import type { InvokeOutcome } from './replication-invoke-files.ts';
 
 /** The environment variable naming a worker's slot (1…N); set by the primary on the processes it forks. */
@@ -37,7 +38,16 @@ export type WorkerMessage =
   /** /metrics was asked of this worker: the series of every worker, please. */
   | { readonly s2s: 'gather-metrics'; readonly id: number }
   /** This worker's own series, for the gathering `id`. */
-  | { readonly s2s: 'metrics'; readonly id: number; readonly text: string };
+  | { readonly s2s: 'metrics'; readonly id: number; readonly text: string }
+  /** A failed sign-in of an unknown administrator name: for the other workers (docs/admin.md "Lockout"). */
+  | UnknownAdminName;
+
+/** The lockout state of an unknown administrator name after a failed sign-in in some worker. */
+export interface UnknownAdminName {
+  readonly s2s: 'unknown-admin-name';
+  readonly name: string;
+  readonly lock: LockoutDocument;
+}
 
 /** Primary → worker. */
 export type PrimaryMessage =
@@ -48,7 +58,9 @@ export type PrimaryMessage =
   /** Send your own series for the gathering `id`. */
   | { readonly s2s: 'collect-metrics'; readonly id: number }
   /** The series of every worker, answering `gather-metrics` `id`. */
-  | { readonly s2s: 'gathered-metrics'; readonly id: number; readonly text: string };
+  | { readonly s2s: 'gathered-metrics'; readonly id: number; readonly text: string }
+  /** Another worker's failed sign-in of an unknown name. */
+  | UnknownAdminName;
 
 /** Whether `message` is one of ours. */
 export function isClusterMessage<T extends { s2s: string }>(message: unknown): message is T {

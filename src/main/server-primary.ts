@@ -321,6 +321,10 @@ class WorkerPool {
       case 'gather-metrics':
         this.#gather(worker, message.id);
         break;
+      case 'unknown-admin-name':
+        // One lockout per unknown name for the whole server, as for real names (docs/admin.md "Lockout").
+        for (const other of this.#slots) if (other !== slot) this.#send(other, message);
+        break;
       case 'metrics': {
         const pending = this.#gathers.get(message.id);
         if (!pending?.waiting.delete(slot)) break;

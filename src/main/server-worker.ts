@@ -16,6 +16,8 @@ import { performInvokeRequest } from './replication-invoke.ts';
 import { isClusterMessage, METRICS_GATHER_MS, WORKER_SLOT_ENV } from './server-cluster-messages.ts';
 import type { PrimaryMessage, ReportedError, WorkerMessage } from './server-cluster-messages.ts';
 import { createServerLogger } from './server-logger.ts';
+import { ADMIN_DEFAULTS } from '../services/admin/admin-service.ts';
+import type { LockoutDocument } from '../services/admin/admin-documents.ts';
 import { startServer } from './server.ts';
 import type { RunningServer } from './server.ts';
 
@@ -44,6 +46,9 @@ export async function runServerWorker(io: CliIo, options: DeploymentOptions): Pr
   process.on('SIGINT', onSignal);
   process.on('SIGUSR2', () => undefined);
 
+  const unknownAdminNames = new SharedUnknownNames((name, lock) => {
+    void send({ s2s: 'unknown-admin-name', name, lock });
+  });
   let deployment: Deployment | undefined;
   let server: RunningServer | undefined;
   const gathers = new Map<number, (text: string) => void>();
@@ -69,11 +74,19 @@ export async function runServerWorker(io: CliIo, options: DeploymentOptions): Pr
       case 'gathered-metrics':
         gathers.get(message.id)?.(message.text);
         break;
+      case 'unknown-admin-name':
+        unknownAdminNames.heard(message.name, message.lock);
+        break;
     }
   });
 
   try {
-    deployment = await openDeployment(config, { logger, serverNode: true, ...options });
+    deployment = await openDeployment(config, {
+      logger,
+      serverNode: true,
+      unknownAdminNames,
+      ...options,
+    });
     server = await startServer(deployment, {
       listen: config.listen,
       logger,
@@ -136,6 +149,37 @@ function exit(code: number): number {
   setTimeout(() => process.exit(code), 5_000).unref();
   if (process.connected) cluster.worker?.disconnect();
   return code;
+}
+
+/**
+ * The sign-in failures of unknown administrator names (AdminService), shared by the workers: each failure
+ * remembered here is told to the others through the primary, and theirs are taken in, so an unknown name
+ * locks out after the same number of failures as a real one, whichever workers the attempts reach
+ * (docs/admin.md "Sign-in and lockout": the lockout must not tell which names exist).
+ */
+class SharedUnknownNames extends Map<string, LockoutDocument> {
+  readonly #tell: (name: string, lock: LockoutDocument) => void;
+
+  constructor(tell: (name: string, lock: LockoutDocument) => void) {
+    super();
+    this.#tell = tell;
+  }
+
+  override set(name: string, lock: LockoutDocument): this {
+    super.set(name, lock);
+    this.#tell(name, lock);
+    return this;
+  }
+
+  /** Another worker's failure: remembered as the newest entry, the oldest ones forgotten beyond the limit. */
+  heard(name: string, lock: LockoutDocument): void {
+    super.delete(name);
+    super.set(name, lock);
+    for (const oldest of this.keys()) {
+      if (this.size <= ADMIN_DEFAULTS.unknownNamesRemembered) break;
+      super.delete(oldest);
+    }
+  }
 }
 
 /** A start-up failure as the primary reports it to the operator (the CLI's error line). */

@@ -30,13 +30,25 @@ interface Answer {
 
 /** One GET on a connection of its own (node:cluster deals connections to the workers round-robin). */
 function get(base: string, path: string, token?: string): Promise<Answer> {
+  return send('GET', base, path, token ? { authorization: `Bearer ${token}` } : {});
+}
+
+/** One request on a connection of its own. */
+function send(
+  method: string,
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
       new URL(path, base),
       {
+        method,
         agent: false,
         rejectUnauthorized: false,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       },
       (res) => {
         let body = '';
@@ -46,7 +58,7 @@ function get(base: string, path: string, token?: string): Promise<Answer> {
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 
@@ -178,6 +190,25 @@ test('two workers on one port: each answers, /metrics has both, a killed worker 
   for (let i = 0; i < 4; i += 1)
     assert.equal((await get(adminApi, '/admin/api/v1/openapi.json')).status, 200);
   assert.equal((await get(url, '/admin/api/v1/openapi.json')).status, 404);
+
+  // An unknown administrator name locks out after 5 failures, as a real one does, whichever workers the
+  // attempts reach: the workers share those failures (docs/admin.md "Sign-in and lockout").
+  const signIn = async () => {
+    const a = await send(
+      'POST',
+      adminApi,
+      '/admin/api/v1/session',
+      {},
+      { name: 'nobody', password: 'wrong-password-1' },
+    );
+    return `${a.status} ${(JSON.parse(a.body) as { code?: string }).code}`;
+  };
+  const attempts: string[] = [];
+  for (let i = 0; i < 9; i += 1) attempts.push(await signIn());
+  assert.deepEqual(attempts, [
+    ...Array<string>(5).fill('401 ERR_ADMIN_SIGN_IN_FAILED'),
+    ...Array<string>(4).fill('429 ERR_ADMIN_LOCKED'),
+  ]);
 
   // A worker killed outright is replaced in its slot; the other one answers meanwhile.
   const victim = workers.get(2)!;

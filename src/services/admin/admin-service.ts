@@ -102,12 +102,22 @@ export class AdminService {
   readonly #audit: AuditLog;
   readonly #options: typeof ADMIN_DEFAULTS;
   /** Failures of names that do not exist, so they answer exactly like real names (docs/admin.md "Lockout"). */
-  readonly #unknown = new Map<string, LockoutDocument>();
+  readonly #unknown: Map<string, LockoutDocument>;
 
-  constructor(deps: ServiceDeps, audit: AuditLog, options: Partial<typeof ADMIN_DEFAULTS> = {}) {
+  /**
+   * `unknownNames`: where the failures of unknown names are remembered; by default this process's own map,
+   * and one the workers of a server share through their primary (docs/server.md "Workers").
+   */
+  constructor(
+    deps: ServiceDeps,
+    audit: AuditLog,
+    options: Partial<typeof ADMIN_DEFAULTS> = {},
+    unknownNames: Map<string, LockoutDocument> = new Map(),
+  ) {
     this.#deps = deps;
     this.#audit = audit;
     this.#options = { ...ADMIN_DEFAULTS, ...options };
+    this.#unknown = unknownNames;
   }
 
   // ---- administrators ----------------------------------------------------------------------------
