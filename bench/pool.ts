@@ -108,8 +108,9 @@ function startServer(
   env: Record<string, string>,
   argv: string[],
 ): { child: ChildProcess; ready: Promise<string> } {
+  // One process per node (`S2S_WORKERS=1`): the pool is measured across its nodes, not their workers.
   const child = spawn(process.execPath, [BIN, 'server', 'start', '--json', ...argv], {
-    env: { ...process.env, S2S_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, S2S_LOG_LEVEL: 'warn', S2S_WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -57,8 +57,10 @@ async function serverStart(
 ): Promise<{ wall: number; cpu: number }> {
   const port = await freePort();
   const started = performance.now();
+  // One server process (`S2S_WORKERS=1`): the CPU read below is this process's, and the row is the cost
+  // of starting one server (with workers, each of them starts the same; docs/server.md "Workers").
   const child = spawn(process.execPath, [BIN, 'server', 'start', ...extra], {
-    env: { ...env, S2S_LISTEN: `127.0.0.1:${port}` },
+    env: { ...env, S2S_WORKERS: '1', S2S_LISTEN: `127.0.0.1:${port}` },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
