@@ -10,6 +10,7 @@ import { HELLO_PATH } from './hello.ts';
 import { pinned } from './load-generator.ts';
 import { startProcess, stopProcess } from './measure.ts';
 import { freePort } from './ports.ts';
+import { peakRssBytes } from './proc-cpu.ts';
 
 const REALM = 'litwareinc.com';
 const KEN = 'kenmyer@litwareinc.com';
@@ -60,6 +61,8 @@ try {
         `plain ${(ra.cpuPerRequest * 1e6).toFixed(1)} µs, s2s ${(rb.cpuPerRequest * 1e6).toFixed(1)} µs (errors ${rb.errors}), ratio ${(ra.cpuPerRequest / rb.cpuPerRequest).toFixed(2)}`,
       );
     }
+    const mb = (pid: number) => ((peakRssBytes(pid) ?? 0) / 1048576).toFixed(0);
+    console.log(`peak RSS: plain ${mb(plain.pid)} MB, s2s ${mb(s2s.pid)} MB`);
     console.log(`${target}: median ratio ${ratios.sort()[Math.floor(ratios.length / 2)]!.toFixed(2)}`);
   } finally {
     await stopProcess(plain);

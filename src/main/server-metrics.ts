@@ -142,7 +142,6 @@ export class ServerMetrics {
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
     this.#latency.observe(method, route, statusCode, seconds);
   }
-
 }
 
 function partnerGauges(services: Services, clock: Clock, registers: Registry[]): void {

@@ -8,7 +8,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions, Level, LevelWithSilentOrString } from 'pino';
 
-
 class LazyRequestLogger {
   readonly #parent: FastifyBaseLogger;
   readonly #bindings: Bindings;
