@@ -3,8 +3,9 @@
  * returning the same JSON (same certificate and chain, keep-alive, the same request with the same 1.6 KB
  * authorization header, which it ignores) and the hello answer on the hello path; the s2s server in one
  * process (the authenticated storage GET of an item, and the authenticated hello: authentication alone);
- * the same at log level info; the s2s server under node:cluster with 1 and with 2 workers. One-core cases
- * are pinned to CPU 0 and the load generator to CPU 1; the two-worker case and its load generator share
+ * the same at log level info; `s2s server start --workers 1` and `--workers 2` as an operator runs it
+ * (bin/s2s.mjs, the compiled build: docs/server.md "Workers"). One-core cases are pinned to CPU 0 and
+ * the load generator to CPU 1; the two-worker case and its load generator share
  * both CPUs. Each case runs at 32 and at 50 connections. Rounds interleave the cases; each case reports
  * its median rate, its server CPU per request (the stable figure on a shared machine), the generator's
  * CPU share, and each server's peak RSS (VmHWM) once all rounds are done.
@@ -25,7 +26,7 @@ import { compiled } from './compile.ts';
 export const HTTP = { rounds: 4, seconds: 3, warmupSeconds: 1, connections: [32, 50] } as const;
 
 /** The server processes. */
-export type ServerName = 'plain' | 's2s' | 's2sInfo' | 'cluster1' | 'cluster2';
+export type ServerName = 'plain' | 's2s' | 's2sInfo' | 'workers1' | 'workers2';
 /** What is requested. */
 export type Target = 'item' | 'hello';
 
@@ -94,7 +95,7 @@ interface Case {
 
 /** How the bench starts an s2s server process (also used for the profiles). */
 export interface ServerCommands {
-  s2s(workers: number, port: number, nodeOptions?: readonly string[]): string[];
+  s2s(port: number, nodeOptions?: readonly string[]): string[];
   env: NodeJS.ProcessEnv;
   token(port: number): Promise<string>;
   caFile: string;
@@ -107,10 +108,7 @@ export async function serverCommands(
   body: string,
 ): Promise<ServerCommands & { files: { tls: string; body: string; ca: string }; plain: string }> {
   const files = await writeServerFiles(exchange, body);
-  const [clusterServer, plain] = await Promise.all([
-    compiled('cluster-server.ts'),
-    compiled('plain-server.ts'),
-  ]);
+  const [s2sServer, plain] = await Promise.all([compiled('s2s-server.ts'), compiled('plain-server.ts')]);
   const logLevel = process.env.S2S_BENCH_LOG_LEVEL ?? 'warn';
   const env = { ...process.env, ...exchange.env, S2S_HOME: exchange.home, S2S_LOG_LEVEL: logLevel };
   const token = async (port: number) => {
@@ -131,14 +129,25 @@ export async function serverCommands(
     token,
     caFile: files.ca,
     plain,
-    s2s: (workers, port, nodeOptions = []) => [
-      process.execPath,
-      ...nodeOptions,
-      clusterServer,
-      String(workers),
-      String(port),
-    ],
+    s2s: (port, nodeOptions = []) => [process.execPath, ...nodeOptions, s2sServer, String(port)],
   };
+}
+
+const BIN = join(import.meta.dirname, '..', 'bin', 's2s.mjs');
+
+/** `s2s server start --workers n` on 127.0.0.1:port, as an operator starts it (the compiled build). */
+function serverStart(workers: number, port: number): string[] {
+  return [
+    process.execPath,
+    BIN,
+    'server',
+    'start',
+    '--json',
+    '--workers',
+    String(workers),
+    '--listen',
+    `127.0.0.1:${port}`,
+  ];
 }
 
 /** Starts the servers, runs interleaved rounds, stops them. */
@@ -162,13 +171,18 @@ export async function measureHttp(
       ports[0],
       '1',
     ],
-    ['s2s', pinned('0', commands.s2s(0, ports[0])), env, ports[0], '1'],
-    ['s2sInfo', pinned('0', commands.s2s(0, ports[3])), { ...env, S2S_LOG_LEVEL: 'info' }, ports[3], '1'],
-    ['cluster1', pinned('0', commands.s2s(1, ports[1])), env, ports[1], '1'],
-    ['cluster2', commands.s2s(2, ports[2]), env, ports[2], undefined],
+    ['s2s', pinned('0', commands.s2s(ports[0])), env, ports[0], '1'],
+    ['s2sInfo', pinned('0', commands.s2s(ports[3])), { ...env, S2S_LOG_LEVEL: 'info' }, ports[3], '1'],
+    ['workers1', pinned('0', serverStart(1, ports[1])), env, ports[1], '1'],
+    ['workers2', serverStart(2, ports[2]), env, ports[2], undefined],
   ];
   log(`HTTP: starting ${specs.map((x) => x[0]).join(', ')} (load: ${LOAD_TOOL}) …`);
-  const started = await Promise.all(specs.map(([, command, e]) => startProcess(command, e)));
+  // `s2s server start --json` prints its start line once every worker listens.
+  const started = await Promise.all(
+    specs.map(([name, command, e]) =>
+      startProcess(command, e, name.startsWith('workers') ? /"url":/ : undefined),
+    ),
+  );
   const servers: Running[] = [];
   for (const [i, [name, , , port, loadCpus]] of specs.entries()) {
     const p = started[i]!;
@@ -189,14 +203,20 @@ export async function measureHttp(
       { server: by('plain'), target: 'hello', connections },
       { server: by('s2s'), target: 'hello', connections },
       { server: by('s2sInfo'), target: 'item', connections },
-      { server: by('cluster1'), target: 'item', connections },
-      { server: by('cluster2'), target: 'item', connections },
+      { server: by('workers1'), target: 'item', connections },
+      { server: by('workers2'), target: 'item', connections },
     );
   }
   const pathOf = (t: Target) => (t === 'hello' ? HELLO_PATH : itemPath);
   try {
     const bodyBytes = await checkSameAnswer(servers, itemPath, files.ca, body);
-    await checkSameAnswer(servers, HELLO_PATH, files.ca, HELLO_BODY);
+    // The hello route is the bench's own (bench/s2s-server.ts): `s2s server start` has none.
+    await checkSameAnswer(
+      servers.filter((s) => !s.name.startsWith('workers')),
+      HELLO_PATH,
+      files.ca,
+      HELLO_BODY,
+    );
     for (const s of servers) await round(s, itemPath, HTTP.connections[0], files.ca, HTTP.warmupSeconds);
     const results = new Map<Case, RoundResult[]>(cases.map((c) => [c, []]));
     for (let r = 1; r <= HTTP.rounds; r++) {

@@ -35,14 +35,21 @@ export interface StartedProcess {
   readonly port: number | null;
 }
 
-/** Starts `[command, ...args]` and resolves once it prints `ready` (and optionally a port). */
-export function startProcess(command: readonly string[], env: NodeJS.ProcessEnv): Promise<StartedProcess> {
+/**
+ * Starts `[command, ...args]` and resolves once its output matches `ready` (default: it prints `ready`,
+ * optionally with a port; a first group that matched is read as the port).
+ */
+export function startProcess(
+  command: readonly string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp = /^ready(?: (\d+))?$/m,
+): Promise<StartedProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /ready(?: (\d+))?/.exec(out);
+      const m = ready.exec(out);
       if (!m) return;
       child.stdout.off('data', onData);
       child.stdout.resume(); // keep draining: a full pipe would block the server

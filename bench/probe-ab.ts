@@ -46,7 +46,7 @@ try {
     commands.env,
   );
   const port = await freePort();
-  const s2s = await startProcess(pinned('0', commands.s2s(0, port)), commands.env);
+  const s2s = await startProcess(pinned('0', commands.s2s(port)), commands.env);
   try {
     const a = { process: plain, port: plain.port!, authorization: 'x', loadCpus: '1' };
     const b = { process: s2s, port, authorization: await commands.token(port), loadCpus: '1' };

@@ -77,7 +77,7 @@ try {
     const dir = mkdtempSync(join(tmpdir(), 'probe-'));
     const port = await freePort();
     const server = await startProcess(
-      pinned('0', commands.s2s(0, port)),
+      pinned('0', commands.s2s(port)),
       process.env.NOPROF ? commands.env : { ...commands.env, S2S_BENCH_PROFILE: join(dir, 'p.cpuprofile') },
     );
     try {

@@ -48,7 +48,7 @@ export async function profileServerUnderLoad(
   try {
     const port = await freePort();
     const env = { ...commands.env, S2S_BENCH_PROFILE: join(prof.dir, 'server.cpuprofile') };
-    const server = await startProcess(pinned('0', commands.s2s(0, port)), env);
+    const server = await startProcess(pinned('0', commands.s2s(port)), env);
     try {
       const authorization = await commands.token(port);
       await round(

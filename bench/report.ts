@@ -118,8 +118,8 @@ const LABEL: Record<string, string> = {
   plain: 'plain node:https (CPU 0)',
   s2s: 's2s server, one process (CPU 0)',
   s2sInfo: 's2s server, one process, log level info (CPU 0)',
-  cluster1: 's2s, node:cluster, 1 worker (CPU 0)',
-  cluster2: 's2s, node:cluster, 2 workers (both CPUs)',
+  workers1: '`s2s server start --workers 1` (CPU 0)',
+  workers2: '`s2s server start --workers 2` (both CPUs)',
 };
 
 function httpLines(http: HttpResults | null): string[] {
@@ -135,7 +135,7 @@ function httpMarkdown(http: HttpResults): string[] {
   return [
     '## HTTP details',
     '',
-    `Load: \`${http.tool === 'wrk' ? 'wrk -t1' : 'node bench/load.ts'}\` (Debian: \`apt-get install -y wrk\`; without it the bench falls back to bench/load.ts, Node + undici, which needs several times more CPU per request), ${HTTP_NOTE(http)}; ${HTTP_ROUNDS}. Every server answered the item request with status 200 and the same ${http.bodyBytes}-byte JSON body, and the hello request with the same hello body, before timing. s2s log level: \`${http.logLevel}\` (S2S_BENCH_LOG_LEVEL), except the \`info\` server — the server's default, one access line per request; log lines go to /dev/null. The hello route (bench/cluster-server.ts) is s2s's authentication preHandler and a fixed answer: its cost over the plain server is authentication alone.`,
+    `Load: \`${http.tool === 'wrk' ? 'wrk -t1' : 'node bench/load.ts'}\` (Debian: \`apt-get install -y wrk\`; without it the bench falls back to bench/load.ts, Node + undici, which needs several times more CPU per request), ${HTTP_NOTE(http)}; ${HTTP_ROUNDS}. Every server answered the item request with status 200 and the same ${http.bodyBytes}-byte JSON body, and the hello request (the bench's own route: not the \`--workers\` servers) with the same hello body, before timing. s2s log level: \`${http.logLevel}\` (S2S_BENCH_LOG_LEVEL; the \`--workers\` servers too), except the \`info\` server — the server's default, one access line per request; log lines go to /dev/null. The hello route (bench/s2s-server.ts) is s2s's authentication preHandler and a fixed answer: its cost over the plain server is authentication alone.`,
     '',
     '| Server | Request | Connections | req/s (median) | server CPU per request | server CPU (cores) | load generator CPU | CPU split across processes |',
     '|---|---|---:|---:|---:|---:|---:|---|',

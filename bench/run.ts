@@ -168,21 +168,21 @@ function httpRows(http: HttpResults): BenchRow[] {
         null,
       ),
       cpuRow(
-        `s2s under node:cluster, 1 worker, ${n} connections`,
-        c('cluster1', 'item', n),
-        's2s in one process, no cluster',
+        `\`s2s server start --workers 1\` (one process, the compiled CLI), ${n} connections`,
+        c('workers1', 'item', n),
+        "the bench's s2s server in one process",
         c('s2s', 'item', n),
         null,
       ),
       {
         ...cpuRow(
-          `s2s under node:cluster, 2 workers on 2 cores: requests per CPU-second, ${n} connections`,
-          c('cluster2', 'item', n),
-          'node:cluster, 1 worker on 1 core',
-          c('cluster1', 'item', n),
+          `\`s2s server start --workers 2\` on 2 cores: requests per CPU-second (primary and workers), ${n} connections`,
+          c('workers2', 'item', n),
+          '`--workers 1` on 1 core',
+          c('workers1', 'item', n),
           0.95,
         ),
-        wall: `${wallCell(c('cluster2', 'item', n), c('cluster1', 'item', n))}; server busy ${c('cluster2', 'item', n).serverCores.toFixed(2)} cores`,
+        wall: `${wallCell(c('workers2', 'item', n), c('workers1', 'item', n))}; server busy ${c('workers2', 'item', n).serverCores.toFixed(2)} cores`,
       },
     );
   }

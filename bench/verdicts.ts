@@ -59,10 +59,10 @@ export function verdictNotes(
 }
 
 function noProfileReason(row: BenchRow, http: HttpResults | null): string {
-  if (row.name.startsWith('s2s under node:cluster, 2 workers') && http) {
-    const c2 = Object.values(http.cases).find((c) => c.server === 'cluster2');
+  if (row.name.startsWith('`s2s server start --workers 2`') && http) {
+    const c2 = Object.values(http.cases).find((c) => c.server === 'workers2');
     const load = c2 ? `${(100 * c2.loadShare).toFixed(0)}% of a core` : 'part of a core';
-    return `No profile: per request a worker runs the same code as the one-process server (profiled above); what differs is the machine — the two workers share both cores with the load generator (${load}), so the comparison with one worker on a core of its own is the generator's cost as much as s2s's.`;
+    return `No profile: per request a worker runs the same code as the one-process server (profiled above), and the primary hands each connection over once; what differs is the machine — the two workers share both cores with the load generator (${load}), so the comparison with one worker on a core of its own is the generator's cost as much as s2s's.`;
   }
   if (row.name.startsWith('peak RSS'))
     return 'No CPU profile for memory: the s2s process holds the code of fastify, pino, the X.509 and ASN.1 libraries, the SQLite driver and its page cache, and the validated-token and issuer caches, which a plain node:https server does not.';

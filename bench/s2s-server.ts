@@ -1,15 +1,12 @@
 /**
- * The s2s server as its own process: `0` workers serves in this process (one event loop: one core);
- * N ≥ 1 uses node:cluster — the primary forks N workers that each open the same deployment (SQLite
- * store, master key from the environment) and listen on one shared port. Node 20 has no SO_REUSEPORT
- * (`reusePort` arrived in Node 22.12), so the primary accepts and hands connections to the workers
- * round-robin (cluster.SCHED_RR, the Linux default): with keep-alive, load spreads per connection.
- * Usage: node --import tsx bench/cluster-server.ts <workers> <port>  — prints "ready" once all listen.
+ * The bench's s2s server in one process (one event loop: one core), opening the deployment the bench set
+ * up (SQLite store, master key from the environment). `s2s server start --workers N` is measured as an
+ * operator runs it (bench/http-bench.ts); this one adds what the product has no route for.
+ * Usage: node bench/s2s-server.mjs <port> (compiled by bench/compile.ts) — prints "ready" once it listens.
  * The log level is S2S_LOG_LEVEL (the bench sets it; the server's default is info); lines go to /dev/null.
  * Besides s2s's routes it serves GET /bench/hello behind s2s authentication: a small JSON answer whose
  * cost over a plain node:https server is authentication alone.
  */
-import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
@@ -28,31 +25,15 @@ const hello: FastifyPluginAsync = async (app) => {
   );
 };
 
-const [workers, port] = process.argv.slice(2).map(Number);
+const port = Number(process.argv[2]);
 
-if (workers === 0) {
-  await serve();
-  // S2S_BENCH_PROFILE=<file>: a CPU profile from now (ready: start-up excluded) until SIGTERM.
-  const stopProfile = process.env.S2S_BENCH_PROFILE ? await startProfile() : null;
-  process.on('SIGTERM', () => {
-    void (stopProfile?.(process.env.S2S_BENCH_PROFILE!) ?? Promise.resolve()).finally(() => process.exit(0));
-  });
-  process.stdout.write('ready\n');
-} else if (cluster.isPrimary) {
-  let listening = 0;
-  for (let i = 0; i < workers!; i++) {
-    cluster.fork().on('message', (m) => {
-      if (m === 'listening' && ++listening === workers) process.stdout.write('ready\n');
-    });
-  }
-  process.on('SIGTERM', () => {
-    for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
-    process.exit(0);
-  });
-} else {
-  await serve();
-  process.send?.('listening');
-}
+await serve();
+// S2S_BENCH_PROFILE=<file>: a CPU profile from now (ready: start-up excluded) until SIGTERM.
+const stopProfile = process.env.S2S_BENCH_PROFILE ? await startProfile() : null;
+process.on('SIGTERM', () => {
+  void (stopProfile?.(process.env.S2S_BENCH_PROFILE!) ?? Promise.resolve()).finally(() => process.exit(0));
+});
+process.stdout.write('ready\n');
 
 async function startProfile(): Promise<(file: string) => Promise<void>> {
   const session = new Session();
