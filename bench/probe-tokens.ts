@@ -34,6 +34,7 @@ try {
   if (which) {
     const p = await results.profile(which);
     for (const l of [...p.functions, ...p.parts]) console.log(`  ${(l.share * 100).toFixed(1)}% ${l.name}`);
+    console.log(p.threads);
   }
 } finally {
   await Promise.all([skype.close(), exchange.close()]);

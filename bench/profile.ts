@@ -38,6 +38,12 @@ export interface ProfileSummary {
   readonly functions: readonly ProfileLine[];
   /** Parts of the code by self time, largest first. */
   readonly parts: readonly ProfileLine[];
+  /**
+   * In-process rows: the CPU the whole process used during the profiled run and the share of it on the
+   * main thread — the only thread the profile samples; the rest is V8's helper threads (concurrent and
+   * parallel garbage collection, optimizing compilation), which `process.cpuUsage()` counts.
+   */
+  readonly threads?: { readonly processMs: number; readonly mainShare: number };
 }
 
 /** Where a frame's code comes from: an s2s source file, an npm package, node's internals, or V8. */
@@ -153,13 +159,23 @@ export async function profileInProcess(title: string, fn: () => Promise<void>): 
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 100 });
     await session.post('Profiler.start');
+    const cpuBefore = process.cpuUsage();
+    const mainBefore = mainThreadCpuSeconds();
     const failed = await fn().then(
       () => null,
       (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
     );
+    const used = process.cpuUsage(cpuBefore);
+    const mainAfter = mainThreadCpuSeconds();
     const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
     if (failed) throw failed;
-    return summarizeProfile(title, profile);
+    const processMs = (used.user + used.system) / 1000;
+    const summary = summarizeProfile(title, profile);
+    if (mainBefore === null || mainAfter === null || processMs <= 0) return summary;
+    return {
+      ...summary,
+      threads: { processMs, mainShare: Math.min(1, ((mainAfter - mainBefore) * 1000) / processMs) },
+    };
   } finally {
     session.disconnect();
   }
@@ -175,7 +191,7 @@ export function profileMarkdown(summaries: readonly ProfileSummary[]): string[] 
     '',
   ];
   for (const s of summaries) {
-    out.push(`### ${s.title}`, '', `${s.sampledMs.toFixed(0)} ms sampled.`, '');
+    out.push(`### ${s.title}`, '', `${s.sampledMs.toFixed(0)} ms sampled.${threadNote(s)}`, '');
     out.push('| Part | Self time |', '|---|---:|');
     for (const p of s.parts) out.push(`| ${escape(p.name)} | ${(100 * p.share).toFixed(1)}% |`);
     out.push('', '| Function | Self time |', '|---|---:|');
@@ -183,6 +199,24 @@ export function profileMarkdown(summaries: readonly ProfileSummary[]): string[] 
     out.push('');
   }
   return out;
+}
+
+/** The main thread's share of the process CPU during an in-process profile (see ProfileSummary.threads). */
+export function threadNote(s: ProfileSummary): string {
+  if (!s.threads) return '';
+  const main = Math.round(100 * s.threads.mainShare);
+  return ` The process used ${s.threads.processMs.toFixed(0)} ms of CPU meanwhile: ${main}% on the main thread (what is sampled), ${100 - main}% on V8's helper threads (garbage collection, optimizing compilation).`;
+}
+
+/** CPU seconds of this process's main thread (Linux /proc; its thread id is the pid), or null. */
+function mainThreadCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
+  } catch {
+    return null;
+  }
 }
 
 function escape(s: string): string {

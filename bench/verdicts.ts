@@ -4,6 +4,7 @@
  */
 import type { HttpResults } from './http-bench.ts';
 import type { ProfileSummary } from './profile.ts';
+import { threadNote } from './profile.ts';
 import type { BenchRow } from './report.ts';
 import { meets } from './report.ts';
 
@@ -52,7 +53,7 @@ export function verdictNotes(
       .map((f) => `\`${f.name.split(' — ')[0]}\` ${pct(f.share)}`)
       .join(', ');
     out.push(
-      `${head} Where the time goes (profile "${profile.title}" below): by part ${parts}; the top functions ${fns}.`,
+      `${head} Where the time goes (profile "${profile.title}" below): by part ${parts}; the top functions ${fns}.${threadNote(profile)}`,
     );
   }
   return out;
