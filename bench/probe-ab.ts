@@ -3,8 +3,7 @@
  * both on CPU 0, interleaved rounds of `wrk` from CPU 1; prints CPU per request of each and the ratio.
  * Run: node --import tsx bench/probe-ab.ts [hello|item] [rounds] [seconds]
  */
-import { PRINCIPAL_IDS } from '../src/core/index.ts';
-import { startTestDeployment, trustRootsOf } from '../test/e2e/storage-deployment.ts';
+import { benchItem, startBenchDeployments } from './deployments.ts';
 import { serverCommands, round } from './http-bench.ts';
 import { HELLO_PATH } from './hello.ts';
 import { pinned } from './load-generator.ts';
@@ -12,35 +11,12 @@ import { startProcess, stopProcess } from './measure.ts';
 import { freePort } from './ports.ts';
 import { peakRssBytes } from './proc-cpu.ts';
 
-const REALM = 'litwareinc.com';
-const KEN = 'kenmyer@litwareinc.com';
 const [target = 'hello', roundsArg = '3', secondsArg = '3'] = process.argv.slice(2);
-const [skype, exchange] = await Promise.all([
-  startTestDeployment('skype', { realm: REALM, serviceName: PRINCIPAL_IDS.lync }),
-  startTestDeployment('exchange', { realm: REALM, serviceName: PRINCIPAL_IDS.exchange }),
-]);
+const { skype, exchange, close } = await startBenchDeployments();
 try {
-  await trustRootsOf(skype, exchange);
-  await trustRootsOf(exchange, skype);
-  await skype.deployment.services.partners.create({
-    identity: 'exchange',
-    metadataUrl: exchange.metadataUrl,
-    trustLevel: 'Full',
-  });
-  await exchange.deployment.services.partners.create({
-    identity: 'skype',
-    metadataUrl: skype.metadataUrl,
-    trustLevel: 'Full',
-  });
-  await exchange.deployment.services.storage.addUser({ sip: KEN, smtp: KEN, upn: KEN });
-  const item = await exchange.deployment.services.storage.createItem(
-    KEN,
-    'Inbox',
-    { subject: 'bench', body: 'x'.repeat(200) },
-    'bench',
-  );
-  const path = target === 'hello' ? HELLO_PATH : `/storage/v1/users/${KEN}/folders/Inbox/items/${item.id}`;
-  const commands = await serverCommands(skype, exchange, JSON.stringify(item));
+  const { itemPath, body } = await benchItem(exchange);
+  const path = target === 'hello' ? HELLO_PATH : itemPath;
+  const commands = await serverCommands(skype, exchange, body);
   const plain = await startProcess(
     pinned('0', [process.execPath, commands.plain, commands.files.tls, commands.files.body]),
     commands.env,
@@ -69,5 +45,5 @@ try {
     await stopProcess(s2s);
   }
 } finally {
-  await Promise.all([skype.close(), exchange.close()]);
+  await close();
 }

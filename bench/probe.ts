@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { PRINCIPAL_IDS } from '../src/core/index.ts';
-import { startTestDeployment, trustRootsOf } from '../test/e2e/storage-deployment.ts';
+import { benchItem, startBenchDeployments } from './deployments.ts';
 import { serverCommands, round } from './http-bench.ts';
 import { HELLO_PATH } from './hello.ts';
 import { pinned } from './load-generator.ts';
@@ -17,35 +16,11 @@ import { freePort } from './ports.ts';
 import { summarizeProfile } from './profile.ts';
 import type { CpuProfile } from './profile.ts';
 
-const REALM = 'litwareinc.com';
-const KEN = 'kenmyer@litwareinc.com';
 const seconds = Number(process.argv[2] ?? 4);
-const [skype, exchange] = await Promise.all([
-  startTestDeployment('skype', { realm: REALM, serviceName: PRINCIPAL_IDS.lync }),
-  startTestDeployment('exchange', { realm: REALM, serviceName: PRINCIPAL_IDS.exchange }),
-]);
+const { skype, exchange, close } = await startBenchDeployments();
 try {
-  await trustRootsOf(skype, exchange);
-  await trustRootsOf(exchange, skype);
-  await skype.deployment.services.partners.create({
-    identity: 'exchange',
-    metadataUrl: exchange.metadataUrl,
-    trustLevel: 'Full',
-  });
-  await exchange.deployment.services.partners.create({
-    identity: 'skype',
-    metadataUrl: skype.metadataUrl,
-    trustLevel: 'Full',
-  });
-  await exchange.deployment.services.storage.addUser({ sip: KEN, smtp: KEN, upn: KEN });
-  const item = await exchange.deployment.services.storage.createItem(
-    KEN,
-    'Inbox',
-    { subject: 'bench', body: 'x'.repeat(200) },
-    'bench',
-  );
-  const itemPath = `/storage/v1/users/${KEN}/folders/Inbox/items/${item.id}`;
-  const commands = await serverCommands(skype, exchange, JSON.stringify(item));
+  const { itemPath, body } = await benchItem(exchange);
+  const commands = await serverCommands(skype, exchange, body);
   {
     const plain = await startProcess(
       pinned('0', [process.execPath, commands.plain, commands.files.tls, commands.files.body]),
@@ -103,7 +78,7 @@ try {
     rmSync(dir, { recursive: true, force: true });
   }
 } finally {
-  await Promise.all([skype.close(), exchange.close()]);
+  await close();
 }
 
 function straced(pid: number): (() => Promise<void>) | null {

@@ -9,9 +9,8 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRINCIPAL_IDS } from '../src/core/index.ts';
-import { startTestDeployment, trustRootsOf } from '../test/e2e/storage-deployment.ts';
 import type { TestDeployment } from '../test/e2e/storage-deployment.ts';
+import { BENCH_USER, benchItem, startBenchDeployments } from './deployments.ts';
 import { build } from '../scripts/build.mjs';
 import { compiledDir } from './compile.ts';
 import { caseKey, measureHttp, serverCommands } from './http-bench.ts';
@@ -27,22 +26,16 @@ import { startupRows } from './startup-bench.ts';
 import { tokenRows } from './token-bench.ts';
 import { verdictNotes } from './verdicts.ts';
 
-const REALM = 'litwareinc.com';
-const KEN = 'kenmyer@litwareinc.com';
-
 async function main(): Promise<void> {
   const started = Date.now();
   const loadAtStart = currentLoad();
   log('building (the start-up rows run bin/s2s.mjs from the compiled build) …');
   await build({ quiet: true });
   log('setting up two deployments (skype → exchange) on 127.0.0.1 …');
-  const [skype, exchange] = await Promise.all([
-    startTestDeployment('skype', { realm: REALM, serviceName: PRINCIPAL_IDS.lync }),
-    startTestDeployment('exchange', { realm: REALM, serviceName: PRINCIPAL_IDS.exchange }),
-  ]);
+  const deployments = await startBenchDeployments();
+  const { skype, exchange } = deployments;
   try {
-    await wire(skype, exchange);
-    const tokens = await tokenRows(skype, exchange, KEN, log);
+    const tokens = await tokenRows(skype, exchange, BENCH_USER, log);
     const { http, itemPath, body } = await httpMeasurements(skype, exchange);
     const startup = await startupRows(log);
     try {
@@ -101,37 +94,14 @@ async function main(): Promise<void> {
       startup.close();
     }
   } finally {
-    await Promise.all([skype.close(), exchange.close()]);
+    await deployments.close();
     const tmp = compiledDir();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-async function wire(skype: TestDeployment, exchange: TestDeployment): Promise<void> {
-  await trustRootsOf(skype, exchange);
-  await trustRootsOf(exchange, skype);
-  await skype.deployment.services.partners.create({
-    identity: 'exchange',
-    metadataUrl: exchange.metadataUrl,
-    trustLevel: 'Full',
-  });
-  await exchange.deployment.services.partners.create({
-    identity: 'skype',
-    metadataUrl: skype.metadataUrl,
-    trustLevel: 'Full',
-  });
-  await exchange.deployment.services.storage.addUser({ sip: KEN, smtp: KEN, upn: KEN });
-}
-
 async function httpMeasurements(skype: TestDeployment, exchange: TestDeployment) {
-  const item = await exchange.deployment.services.storage.createItem(
-    KEN,
-    'Inbox',
-    { subject: 'bench', body: 'x'.repeat(200) },
-    'bench',
-  );
-  const itemPath = `/storage/v1/users/${KEN}/folders/Inbox/items/${item.id}`;
-  const body = JSON.stringify(item);
+  const { itemPath, body } = await benchItem(exchange);
   const http = await measureHttp(skype, exchange, itemPath, body, log);
   return { http, itemPath, body };
 }

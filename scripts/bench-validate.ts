@@ -25,10 +25,9 @@ import {
 import type { ServiceDeps } from '../src/services/service-deps.ts';
 import type { TokenService } from '../src/services/tokens/token-service.ts';
 import { TrustContextSource } from '../src/services/tokens/trust-context-source.ts';
-import { startTestDeployment, trustRootsOf } from '../test/e2e/storage-deployment.ts';
+import { BENCH_REALM as REALM, startBenchDeployments } from '../bench/deployments.ts';
 import type { TestDeployment } from '../test/e2e/storage-deployment.ts';
 
-const REALM = 'litwareinc.com';
 const { values: args } = parseArgs({
   options: {
     tokens: { type: 'string', default: '1000' },
@@ -80,26 +79,6 @@ function median(xs: readonly number[]): number {
   return s[s.length >> 1]!;
 }
 
-async function setup(): Promise<[TestDeployment, TestDeployment]> {
-  const [skype, exchange] = await Promise.all([
-    startTestDeployment('skype', { realm: REALM, serviceName: PRINCIPAL_IDS.lync }),
-    startTestDeployment('exchange', { realm: REALM, serviceName: PRINCIPAL_IDS.exchange }),
-  ]);
-  await trustRootsOf(skype, exchange);
-  await trustRootsOf(exchange, skype);
-  await skype.deployment.services.partners.create({
-    identity: 'exchange',
-    metadataUrl: exchange.metadataUrl,
-    trustLevel: 'Full',
-  });
-  await exchange.deployment.services.partners.create({
-    identity: 'skype',
-    metadataUrl: skype.metadataUrl,
-    trustLevel: 'Full',
-  });
-  return [skype, exchange];
-}
-
 /** Fresh tokens (each with its own signature), one array per round. */
 async function freshTokens(
   deployments: [TestDeployment, TestDeployment],
@@ -148,7 +127,7 @@ async function freshTokens(
 }
 
 async function main(): Promise<void> {
-  const [skype, exchange] = await setup();
+  const { skype, exchange, close } = await startBenchDeployments();
   try {
     const issuer = skype.deployment.services.tokens;
     const validator = exchange.deployment.services.tokens;
@@ -215,7 +194,7 @@ async function main(): Promise<void> {
     const issue = await issuance(issuer, privateKey, batches[0]![0]!.input);
     report(rows, ratios, issue);
   } finally {
-    await Promise.all([skype.close(), exchange.close()]);
+    await close();
   }
 }
 
