@@ -41,7 +41,8 @@ export interface ProfileSummary {
   /**
    * In-process rows: the CPU the whole process used during the profiled run and the share of it on the
    * main thread — the only thread the profile samples; the rest is V8's helper threads (concurrent and
-   * parallel garbage collection, optimizing compilation), which `process.cpuUsage()` counts.
+   * parallel garbage collection, optimizing compilation) and the profiler's own sampling thread, which
+   * `process.cpuUsage()` counts.
    */
   readonly threads?: { readonly processMs: number; readonly mainShare: number };
 }
@@ -205,7 +206,7 @@ export function profileMarkdown(summaries: readonly ProfileSummary[]): string[] 
 export function threadNote(s: ProfileSummary): string {
   if (!s.threads) return '';
   const main = Math.round(100 * s.threads.mainShare);
-  return ` The process used ${s.threads.processMs.toFixed(0)} ms of CPU meanwhile: ${main}% on the main thread (what is sampled), ${100 - main}% on V8's helper threads (garbage collection, optimizing compilation).`;
+  return ` The process used ${s.threads.processMs.toFixed(0)} ms of CPU meanwhile: ${main}% on the main thread (what is sampled), ${100 - main}% on other threads (V8's garbage collection and optimizing compiler, and the profiler's own sampler).`;
 }
 
 /** CPU seconds of this process's main thread (Linux /proc; its thread id is the pid), or null. */
