@@ -171,7 +171,7 @@ export async function profileInProcess(title: string, fn: () => Promise<void>): 
     const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
     if (failed) throw failed;
     const processMs = (used.user + used.system) / 1000;
-    const summary = summarizeProfile(title, profile);
+    const summary = summarizeProfile(title, profile, Number(process.env.S2S_BENCH_PROFILE_TOP ?? 12));
     if (mainBefore === null || mainAfter === null || processMs <= 0) return summary;
     return {
       ...summary,

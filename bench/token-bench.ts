@@ -41,6 +41,15 @@ export interface TokenResults {
   profile(name: 'app-only' | 'act-as' | 'issuance'): Promise<ProfileSummary>;
 }
 
+/**
+ * The header as a server's HTTP parser hands it over: one flat string read from the request bytes. A
+ * template literal makes a rope (a V8 cons string) that the first character read flattens — a copy of
+ * the whole header a real request never pays (it showed as 14% of a cold act-as validation).
+ */
+function asHeader(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
+}
+
 function range(xs: readonly number[]): [number, number] {
   return [Math.min(...xs), Math.max(...xs)];
 }
@@ -71,7 +80,7 @@ export async function tokenRows(
       const t = await issuer.issue({ partner: 'exchange', host, user: { sip: `user${k}@litwareinc.com` } });
       const [h, p, s] = t.actorToken.split('.');
       batch.push({
-        authorization: `Bearer ${t.token}`,
+        authorization: asHeader(`Bearer ${t.token}`),
         input: Buffer.from(`${h}.${p}`),
         signature: Buffer.from(s!, 'base64url'),
       });
@@ -197,7 +206,7 @@ async function appOnlyBatches(
       const input = Buffer.from(`${h}.${body}`);
       const signature = sign('sha256', input, privateKey);
       batch.push({
-        authorization: `Bearer ${h}.${body}.${signature.toString('base64url')}`,
+        authorization: asHeader(`Bearer ${h}.${body}.${signature.toString('base64url')}`),
         input,
         signature,
       });
