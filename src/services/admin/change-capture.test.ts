@@ -4,7 +4,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryDocumentStore } from '../../store/memory/memory-document-store.ts';
 import { ChangeCapturingStore, captureChanges } from './change-capture.ts';
 
-const put = (key: string) => ({ op: 'put' as const, kind: 'user' as const, key, body: { key } });
+const put = (key: string) => ({
+  op: 'put' as const,
+  kind: 'user' as const,
+  key,
+  body: { key },
+  expect: 'absent' as const,
+});
 
 test('overlapping captures each get their own writes; a capture after all have ended still captures', async () => {
   const store = new ChangeCapturingStore(new MemoryDocumentStore());
