@@ -184,6 +184,19 @@ describe('TokenService', () => {
     assert.equal(rolled.x5t, lyncNext.x5t);
   });
 
+  test('the issued-token cache keeps the newest 1000 audiences: the oldest quarter is evicted at once', async () => {
+    const { lync } = await pair();
+    const issue = (i: number) =>
+      lync.tokens.issue({ partner: 'microsoft.exchange', host: `h${i}.contoso.com` }).then((t) => t.token);
+    const first: string[] = [];
+    for (let i = 0; i <= 1000; i++) first.push(await issue(i)); // 1001 audiences: over the bound once
+    clock.advance(1000); // a new second: a token issued again differs from the cached one
+    assert.notEqual(await issue(0), first[0], 'among the oldest quarter: evicted, issued anew');
+    assert.notEqual(await issue(249), first[249]);
+    assert.equal(await issue(251), first[251], 'the rest are still served from the cache');
+    assert.equal(await issue(1000), first[1000]);
+  });
+
   test('tokens signed with the previous certificate still validate after a roll', async () => {
     const { lync, exchange } = await pair();
     const old = await lync.tokens.issue({ partner: 'microsoft.exchange', host: 'mail.contoso.com' });
