@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { freshPostgresUrl } from '../fixtures/postgres.ts';
-import { removeTree, runS2s, startServerNode } from '../fixtures/s2s-process.ts';
+import { removeTree, runS2s, startServerNode, running } from '../fixtures/s2s-process.ts';
 
 const OPS_TOKEN = randomBytes(24).toString('base64url');
 /** Generous: cold worker processes on a loaded two-core machine. */
@@ -89,15 +89,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
 }
 
 /** Whether the process runs (a zombie does not). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 function parentOf(pid: number): number {
   const m = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m?.[1]);
