@@ -30,6 +30,7 @@ import { bannerLines, describeServer } from './server-banner.ts';
 import { isClusterMessage, METRICS_GATHER_MS, WORKER_SLOT_ENV } from './server-cluster-messages.ts';
 import type { PrimaryMessage, ReportedError, WorkerMessage } from './server-cluster-messages.ts';
 import { createServerLogger } from './server-logger.ts';
+import { untilStopSignal } from './stop-signal.ts';
 
 /** The supervisor's timings, each declared once with its unit. */
 export const PRIMARY_DEFAULTS = {
@@ -136,7 +137,8 @@ export async function startServerPrimary(
       url: first.url,
       details,
       lines: bannerLines(details, report),
-      closed: untilSignal(pool, logger, () => {
+      closed: untilStopSignal(logger, async () => {
+        await pool.stop();
         removeServerPid(config.home, process.pid);
         stopInvokes?.();
       }),
@@ -148,27 +150,6 @@ export async function startServerPrimary(
     await bootstrap?.deployment.close();
     throw err;
   }
-}
-
-/** Resolves after SIGINT or SIGTERM stopped every worker and `cleanUp` ran. */
-function untilSignal(pool: WorkerPool, logger: Logger, cleanUp: () => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      logger.info({ signal }, 's2s server shutting down');
-      pool
-        .stop()
-        .then(() => {
-          cleanUp();
-          logger.info({}, 's2s server stopped');
-          resolve();
-        })
-        .catch(reject);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
 }
 
 /** An `s2s replication invoke` request on its way through the workers. */

@@ -13,6 +13,7 @@ import { bannerLines, describeServer } from './server-banner.ts';
 import { openDeployment } from './deployment.ts';
 import type { DeploymentOptions } from './deployment.ts';
 import { createServerLogger } from './server-logger.ts';
+import { untilStopSignal } from './stop-signal.ts';
 import { startServer } from './server.ts';
 import { serveInvokeRequests } from './replication-invoke.ts';
 import type { RunningServer } from './server.ts';
@@ -54,7 +55,9 @@ export async function startSingleServer(
       node: config.nodeName,
       startedAt: new Date().toISOString(),
     });
+    const runningServer = server;
     const closeAll = async () => {
+      await runningServer.close();
       removeServerPid(config.home, process.pid);
       stopInvokes();
       await deployment.close();
@@ -63,7 +66,7 @@ export async function startSingleServer(
       url: server.url,
       details,
       lines: bannerLines(details, report),
-      closed: untilSignal(server, closeAll, logger),
+      closed: untilStopSignal(logger, closeAll),
     };
   } catch (err) {
     logger.error({ code: (err as { code?: string }).code, err }, 's2s server start-up failed; stopping');
@@ -71,28 +74,4 @@ export async function startSingleServer(
     await deployment.close();
     throw err;
   }
-}
-
-/** Resolves after SIGINT or SIGTERM closed the server and the deployment. */
-function untilSignal(
-  server: RunningServer,
-  closeDeployment: () => Promise<void>,
-  logger: ReturnType<typeof createServerLogger>,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      logger.info({ signal }, 's2s server shutting down');
-      server
-        .close()
-        .then(closeDeployment)
-        .then(() => {
-          logger.info({}, 's2s server stopped');
-          resolve();
-        }, reject);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
 }
